@@ -1,0 +1,1 @@
+"""Database plumbing: the declarative base, exact column types, engines and the audit trail."""

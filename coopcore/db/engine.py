@@ -1,0 +1,47 @@
+"""Engines: the one place that knows each backend's quirks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+DEFAULT_SQLITE_FILE = "coopcore.sqlite3"
+URL_VARIABLE = "COOP_DATABASE_URL"
+
+
+def default_url(cwd: Path | None = None) -> str:
+    """Return COOP_DATABASE_URL, else an embedded SQLite file in the working directory."""
+    if url := os.environ.get(URL_VARIABLE):
+        return url
+    return f"sqlite:///{(cwd or Path.cwd()) / DEFAULT_SQLITE_FILE}"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with foreign keys on for SQLite and utf8mb4 for MariaDB."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "mysql" and "charset" not in parsed.query:
+        # Chinese names need the 4-byte UTF-8 character set.
+        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    engine = create_engine(parsed, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself
+    # (the recipe of the SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL").
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

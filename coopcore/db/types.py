@@ -1,0 +1,96 @@
+"""Column types: exact decimals on every backend, and enums stored as checked strings."""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Dialect, Enum, Numeric, column
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from coopcore.errors import InvalidValue
+from coopcore.money import decimal_places, to_decimal
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A Decimal with a fixed scale: NUMERIC(precision, scale), or a scaled integer on SQLite.
+
+    SQLite keeps NUMERIC as binary floating point (SUM of ten 0.10 is 0.9999999999999999); storing
+    integer fen there keeps SUM, ORDER BY and comparisons exact. Values with more decimal places than
+    the scale are refused rather than silently rounded.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 14, scale: int = 2) -> None:
+        super().__init__()
+        self.precision = precision
+        self.scale = scale
+
+    def __repr__(self) -> str:
+        # Alembic writes this into migrations; TypeDecorator's own repr would describe the impl instead.
+        return f"{type(self).__name__}(precision={self.precision}, scale={self.scale})"
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        number = to_decimal(value)
+        if decimal_places(number) > self.scale:
+            raise InvalidValue("{value} has more than {scale} decimal places", value=value, scale=self.scale)
+        if dialect.name == "sqlite":
+            return int(number.scaleb(self.scale))
+        return number
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        quantum = Decimal(1).scaleb(-self.scale)
+        if dialect.name == "sqlite":
+            # SUM/MAX of the scaled integers come back as int; AVG would be a float and is never used.
+            return (Decimal(int(value)).scaleb(-self.scale)).quantize(quantum)
+        return Decimal(value).quantize(quantum)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine[Any]:
+        # Literals compared with an exact column are bound through the same scaling.
+        return self
+
+
+def Money() -> ExactDecimal:  # noqa: N802 - reads as a type in column declarations
+    """Yuan to the fen, signed, up to ±999,999,999,999.99."""
+    return ExactDecimal(14, 2)
+
+
+def Quantity() -> ExactDecimal:  # noqa: N802
+    """A quantity (kg, jin, pieces) or an area in mu, to 4 decimal places."""
+    return ExactDecimal(14, 4)
+
+
+def Rate() -> ExactDecimal:  # noqa: N802
+    """A ratio such as 0.10 or 0.70, to 6 decimal places."""
+    return ExactDecimal(9, 6)
+
+
+def StrEnumType(enum_class: type[enum.Enum], name: str) -> Enum:  # noqa: N802
+    """Store an enum as its string value with a named CHECK constraint (portable across backends)."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def between(name: str, low: str, high: str, *, scale: int = 6) -> ColumnElement[bool]:
+    """A CHECK expression bounding an exact column; its literals are scaled like the column on SQLite."""
+    exact = column(name, ExactDecimal(14, scale))
+    return (exact >= Decimal(low)) & (exact <= Decimal(high))

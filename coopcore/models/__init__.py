@@ -1,0 +1,62 @@
+"""The data model, one module per aggregate; importing this package maps every table."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import configure_mappers
+
+import coopcore.db.audit  # noqa: F401  (must run before the models are declared)
+from coopcore.db.base import Base
+from coopcore.models.cooperative import Bylaws, Cooperative, FiscalYear
+from coopcore.models.enterprise import Contract, ContractGrade, Delivery, DeliveryWindow, Enterprise
+from coopcore.models.enums import *  # noqa: F403
+from coopcore.models.finance import IncomeExpense, SpecialFund
+from coopcore.models.geography import PartyBranch, Township, Village, VillageCollective
+from coopcore.models.land import LandParcel, LandShare
+from coopcore.models.member import Member, MemberAccountEntry
+from coopcore.models.trade import Product, Trade
+from coopcore.models.user import User
+from coopcore.models.village_plan import (
+    FundingLine,
+    ImprovementPlan,
+    Milestone,
+    ProgressEntry,
+    Project,
+    VillageIncome,
+    WeakVillageThreshold,
+)
+
+# Continuum builds the *_version tables when the mappers are configured; do it now so that
+# Base.metadata is complete for Alembic and create_all.
+configure_mappers()
+
+__all__ = [
+    "Base",
+    "Bylaws",
+    "Contract",
+    "ContractGrade",
+    "Cooperative",
+    "Delivery",
+    "DeliveryWindow",
+    "Enterprise",
+    "FiscalYear",
+    "FundingLine",
+    "ImprovementPlan",
+    "IncomeExpense",
+    "LandParcel",
+    "LandShare",
+    "Member",
+    "MemberAccountEntry",
+    "Milestone",
+    "PartyBranch",
+    "Product",
+    "ProgressEntry",
+    "Project",
+    "SpecialFund",
+    "Township",
+    "Trade",
+    "User",
+    "Village",
+    "VillageCollective",
+    "VillageIncome",
+    "WeakVillageThreshold",
+]

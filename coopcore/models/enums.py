@@ -1,0 +1,207 @@
+"""The enumerations of the data model; values are the stable strings stored in the database."""
+
+from __future__ import annotations
+
+import enum
+
+
+class CooperativeStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    DISSOLVED = "dissolved"
+
+
+class ProvidentBasis(enum.StrEnum):
+    """How the year's provident fund is quantified to members (charter matter, [L-42])."""
+
+    TRANSACTIONS = "transactions"
+    CONTRIBUTIONS = "contributions"
+    HALF = "half"
+
+
+class PatronageMeasure(enum.StrEnum):
+    """What a member's patronage is measured in ([L-44]; land-share cooperatives use mu, §7.3)."""
+
+    AMOUNT = "amount"
+    QUANTITY = "quantity"
+    MU = "mu"
+
+
+class LandGuaranteeTreatment(enum.StrEnum):
+    """docs/domain.md §7.3: view A books the guarantee as a cost; view B capitalises the land."""
+
+    COST = "cost"
+    CAPITAL = "capital"
+
+
+class MemberKind(enum.StrEnum):
+    FARMER = "farmer"
+    VILLAGE_COLLECTIVE = "village_collective"
+    ENTERPRISE = "enterprise"
+    INSTITUTION = "institution"
+    SOCIAL_ORG = "social_org"
+    NON_FARMER = "non_farmer"
+    COOPERATIVE = "cooperative"
+
+    @property
+    def is_person(self) -> bool:
+        """True for natural persons (households and non-farmer individuals)."""
+        return self in (MemberKind.FARMER, MemberKind.NON_FARMER)
+
+    @property
+    def is_organisation(self) -> bool:
+        """True for the units [L-20] limits: enterprises, institutions, social and collective organisations."""
+        return self in (
+            MemberKind.ENTERPRISE,
+            MemberKind.INSTITUTION,
+            MemberKind.SOCIAL_ORG,
+            MemberKind.VILLAGE_COLLECTIVE,
+        )
+
+
+class AccountEntryKind(enum.StrEnum):
+    """The columns of the official 成员账户 form ([KJ 第五十七条]), plus conversions and refunds."""
+
+    CONTRIBUTION_CASH = "contribution_cash"
+    CONTRIBUTION_LAND = "contribution_land"
+    CONTRIBUTION_IN_KIND = "contribution_in_kind"
+    CONTRIBUTION_POVERTY_ASSET = "contribution_poverty_asset"
+    PROVIDENT_SHARE = "provident_share"
+    SUBSIDY_SHARE = "subsidy_share"
+    DONATION_SHARE = "donation_share"
+    PATRONAGE_RETURN = "patronage_return"
+    RESIDUAL_DISTRIBUTION = "residual_distribution"
+    CAPITAL_CONVERSION = "capital_conversion"
+    REFUND = "refund"
+
+    @property
+    def is_contribution(self) -> bool:
+        """True for the four contribution kinds that make up 成员出资."""
+        return self.value.startswith("contribution_")
+
+
+class TradeKind(enum.StrEnum):
+    INTAKE = "intake"  # produce delivered to the cooperative (交售)
+    SALE = "sale"  # produce sold through the cooperative (代销)
+    INPUT_PURCHASE = "input_purchase"  # seeds, fertiliser bought through the cooperative (农资)
+
+
+class IncomeCategory(enum.StrEnum):
+    """Profit-and-loss accounts of the 2021 cooperative accounting rules ([KJ 附录 一])."""
+
+    OPERATING_INCOME = "operating_income"  # 501 经营收入
+    OTHER_INCOME = "other_income"  # 502 其他收入
+    INVESTMENT_INCOME = "investment_income"  # 511 投资收益
+    OPERATING_EXPENSE = "operating_expense"  # 521 经营支出
+    TAXES = "taxes"  # 522 税金及附加
+    ADMIN_EXPENSE = "admin_expense"  # 523 管理费用
+    FINANCE_EXPENSE = "finance_expense"  # 524 财务费用
+    OTHER_EXPENSE = "other_expense"  # 529 其他支出
+    INCOME_TAX = "income_tax"  # 531 所得税费用
+
+    @property
+    def account_code(self) -> str:
+        """Return the account code of the 2021 chart of accounts."""
+        return ACCOUNT_CODES[self]
+
+    @property
+    def is_income(self) -> bool:
+        """True for the accounts that increase the year's surplus."""
+        return self in (
+            IncomeCategory.OPERATING_INCOME,
+            IncomeCategory.OTHER_INCOME,
+            IncomeCategory.INVESTMENT_INCOME,
+        )
+
+
+ACCOUNT_CODES = {
+    IncomeCategory.OPERATING_INCOME: "501",
+    IncomeCategory.OTHER_INCOME: "502",
+    IncomeCategory.INVESTMENT_INCOME: "511",
+    IncomeCategory.OPERATING_EXPENSE: "521",
+    IncomeCategory.TAXES: "522",
+    IncomeCategory.ADMIN_EXPENSE: "523",
+    IncomeCategory.FINANCE_EXPENSE: "524",
+    IncomeCategory.OTHER_EXPENSE: "529",
+    IncomeCategory.INCOME_TAX: "531",
+}
+
+
+class FundSource(enum.StrEnum):
+    FISCAL_SUBSIDY = "fiscal_subsidy"  # 国家财政直接补助
+    DONATION = "donation"  # 他人捐赠
+
+
+class FiscalYearState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class EnterpriseLevel(enum.StrEnum):
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
+    MUNICIPAL = "municipal"
+    COUNTY = "county"
+    NONE = "none"
+
+
+class PriceRule(enum.StrEnum):
+    """docs/domain.md §10.1 price clauses of order contracts."""
+
+    FIXED = "fixed"
+    PROTECTIVE = "protective"  # 保护价: a minimum price
+    MARKET_PLUS = "market_plus"  # 随行就市 + 加价
+    HIGHER_OF = "higher_of"  # max(protective, market + premium)
+
+
+class VillageIncomeCategory(enum.StrEnum):
+    """docs/domain.md §9.1: only the first three count as 经营性收入."""
+
+    OPERATING = "operating"
+    INVESTMENT = "investment"
+    RENT = "rent"
+    SUBSIDY = "subsidy"
+    OTHER = "other"
+
+
+class VillageIncomeSource(enum.StrEnum):
+    MANUAL = "manual"
+    COOPERATIVE_DIVIDEND = "cooperative_dividend"
+    LAND_RENT = "land_rent"
+
+
+class PlanStatus(enum.StrEnum):
+    FILED = "filed"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    MONITORED = "monitored"
+
+
+class ProjectKind(enum.StrEnum):
+    PARTY_BRANCH_COOPERATIVE = "party_branch_cooperative"
+    PROPERTY_LEASE = "property_lease"
+    LAND_CONSOLIDATION = "land_consolidation"
+    SERVICE = "service"
+    ORDER_FARMING = "order_farming"
+    TOURISM = "tourism"
+
+
+class ProjectStatus(enum.StrEnum):
+    PLANNED = "planned"
+    UNDERWAY = "underway"
+    COMPLETED = "completed"
+    SUSPENDED = "suspended"
+
+
+class FundingSource(enum.StrEnum):
+    CONNECTION_FUND = "connection_fund"  # 衔接资金
+    COLLECTIVE_SUPPORT_FUND = "collective_support_fund"  # 扶持村级集体经济发展资金
+    SOCIAL_AID = "social_aid"  # 社会帮扶
+    SELF_RAISED = "self_raised"  # 集体自筹
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    TOWNSHIP_OFFICIAL = "township_official"
+    ACCOUNTANT = "accountant"
+    SUPERVISOR = "supervisor"

@@ -1,0 +1,60 @@
+"""Income and expense records by the 2021 accounts, and special-fund property (subsidies, donations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import ClassVar
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coopcore.db.base import Base
+from coopcore.db.types import Money, StrEnumType
+from coopcore.models.enums import FundSource, IncomeCategory
+
+
+class IncomeExpense(Base):
+    """A profit-and-loss record; 本年盈余 is income minus expenses of the year ([KJ 第五十二条])."""
+
+    __tablename__ = "income_expense"
+    __table_args__ = (
+        Index("ix_income_expense_cooperative_id_recorded_on", "cooperative_id", "recorded_on"),
+        # Only investment income (511) may be a loss; every other account carries its sign in the category.
+        CheckConstraint("amount >= 0 OR category = 'investment_income'", name="amount_sign"),
+    )
+    __versioned__: ClassVar[dict[str, object]] = {}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    recorded_on: Mapped[dt.date]
+    category: Mapped[IncomeCategory] = mapped_column(StrEnumType(IncomeCategory, "category"))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    voucher_no: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(60), default="")
+
+
+class SpecialFund(Base):
+    """专项基金 property from a direct fiscal subsidy or a donation, quantified equally to members ([L-44])."""
+
+    __tablename__ = "special_fund"
+    __table_args__ = (
+        Index("ix_special_fund_cooperative_id_received_on", "cooperative_id", "received_on"),
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("disposed_on IS NULL OR disposed_on >= received_on", name="disposed"),
+    )
+    __versioned__: ClassVar[dict[str, object]] = {}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    received_on: Mapped[dt.date]
+    source: Mapped[FundSource] = mapped_column(StrEnumType(FundSource, "source"))
+    amount: Mapped[Decimal] = mapped_column(Money())
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    is_poverty_asset: Mapped[bool] = mapped_column(default=False)  # [KJ 第三十三条] memorandum book
+    disposed_on: Mapped[dt.date | None]
+
+    def is_held_on(self, day: dt.date) -> bool:
+        """True if the property is held on that day."""
+        return self.received_on <= day and (self.disposed_on is None or self.disposed_on > day)

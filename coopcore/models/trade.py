@@ -1,0 +1,70 @@
+"""Products and trades (交易): harvest intake, sales through the cooperative, input purchases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopcore.db.base import Base
+from coopcore.db.types import Money, Quantity, StrEnumType
+from coopcore.models.enums import TradeKind
+
+if TYPE_CHECKING:
+    from coopcore.models.member import Member
+
+
+class Product(Base):
+    """A product the cooperatives handle (苹果, 樱桃, 复合肥 …)."""
+
+    __tablename__ = "product"
+    __versioned__: ClassVar[dict[str, object]] = {}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    default_unit: Mapped[str] = mapped_column(String(10), default="kg")
+    category: Mapped[str] = mapped_column(String(20), default="")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Trade(Base):
+    """One ticket of business; member and non-member business stay apart by member_id ([L-41])."""
+
+    __tablename__ = "trade"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "ticket_no"),
+        Index("ix_trade_cooperative_id_traded_on", "cooperative_id", "traded_on"),
+        Index("ix_trade_member_id_traded_on", "member_id", "traded_on"),
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("unit_price > 0", name="unit_price"),
+        CheckConstraint("amount >= 0", name="amount"),
+        CheckConstraint("member_id IS NOT NULL OR counterparty <> ''", name="party"),
+    )
+    __versioned__: ClassVar[dict[str, object]] = {}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    counterparty: Mapped[str] = mapped_column(String(100), default="")  # non-member business
+    kind: Mapped[TradeKind] = mapped_column(StrEnumType(TradeKind, "kind"), default=TradeKind.INTAKE)
+    traded_on: Mapped[dt.date]
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    grade: Mapped[str] = mapped_column(String(20), default="")
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit: Mapped[str] = mapped_column(String(10))
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    amount: Mapped[Decimal] = mapped_column(Money())  # HALF_UP(quantity × unit_price)
+    ticket_no: Mapped[str | None] = mapped_column(String(40))
+
+    member: Mapped[Member | None] = relationship()
+    product: Mapped[Product] = relationship()
+
+    @property
+    def is_member_business(self) -> bool:
+        """True for business with a member, the only business that earns patronage returns."""
+        return self.member_id is not None

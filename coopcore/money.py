@@ -1,0 +1,94 @@
+"""Exact money: yuan as Decimal to the fen, named rounding, and pools split by the largest-remainder method."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from math import floor
+
+from coopcore.errors import InvalidValue
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_decimal(value: Decimal | int | str) -> Decimal:
+    """Return value as a finite Decimal; floats and bools are refused, never coerced."""
+    # A float has already lost the fen (0.1 + 0.2 != 0.3); refusing it keeps every amount exact.
+    if isinstance(value, float | bool):
+        raise TypeError(f"money must be Decimal, int or str, not {type(value).__name__}: {value!r}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise InvalidValue(value=value) from None
+    else:
+        raise TypeError(f"money must be Decimal, int or str, not {type(value).__name__}")
+    if not number.is_finite():
+        raise InvalidValue(value=value)
+    return number
+
+
+def to_money(value: Decimal | int | str) -> Decimal:
+    """Return value in yuan rounded half-up (四舍五入) to the fen."""
+    return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round value half-up to the given number of decimal places."""
+    return to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def ceil_to_fen(value: Decimal) -> Decimal:
+    """Round value up (towards +infinity) to the fen; used where the law sets a floor ("不得低于")."""
+    return to_decimal(value).quantize(FEN, rounding=ROUND_CEILING)
+
+
+def decimal_places(value: Decimal) -> int:
+    """Return how many decimal places value carries once trailing zeros are dropped."""
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def allocate(pool: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, Decimal]:
+    """Split pool among the keys of weights in proportion, to the fen, by the largest-remainder method.
+
+    docs/domain.md §3: every key first gets the floor of its exact share in fen; the fen left over go one
+    each to the largest fractional parts, ties to the larger weight, then to the smaller key. The parts sum
+    to the pool exactly and each is within one fen of its exact proportional value.
+    """
+    amount = to_decimal(pool)
+    if amount < 0:
+        raise InvalidValue("pool must not be negative: {value}", value=pool)
+    if decimal_places(amount) > 2:
+        raise InvalidValue("pool {value} is not a whole number of fen", value=pool)
+    exact_weights: dict[str, Fraction] = {}
+    for key, weight in weights.items():
+        weight_number = to_decimal(weight)
+        if weight_number < 0:
+            raise InvalidValue("weight of {key} must not be negative: {value}", key=key, value=weight)
+        exact_weights[key] = Fraction(weight_number)
+    total_fen = int(amount.scaleb(2))
+    total_weight = sum(exact_weights.values(), Fraction(0))
+    if total_weight == 0:
+        if total_fen:
+            raise InvalidValue("a pool of {value} cannot be split over a total weight of zero", value=pool)
+        return {key: ZERO for key in weights}
+
+    base: dict[str, int] = {}
+    remainders: list[tuple[Fraction, Fraction, str]] = []
+    for key, exact_weight in exact_weights.items():
+        exact = total_fen * exact_weight / total_weight
+        base[key] = floor(exact)
+        remainders.append((exact - base[key], exact_weight, key))
+    left_over = total_fen - sum(base.values())
+    # Largest fractional part first, then the larger weight, then the smaller key: deterministic for ties.
+    remainders.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    for _, _, key in remainders[:left_over]:
+        base[key] += 1
+    return {key: Decimal(fen).scaleb(-2).quantize(FEN) for key, fen in base.items()}

@@ -1,0 +1,1 @@
+"""Identifier and value validators; pure functions, no database."""
