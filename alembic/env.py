@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
+from alembic import context
 from sqlalchemy import Connection
 
-from alembic import context
 from coopcore.db.engine import make_engine
 from coopcore.models import Base
 

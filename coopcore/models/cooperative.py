@@ -50,9 +50,7 @@ class Cooperative(Base):
     members: Mapped[list[Member]] = relationship(
         back_populates="cooperative", foreign_keys="Member.cooperative_id", order_by="Member.code"
     )
-    fiscal_years: Mapped[list[FiscalYear]] = relationship(
-        back_populates="cooperative", order_by="FiscalYear.year"
-    )
+    fiscal_years: Mapped[list[FiscalYear]] = relationship(back_populates="cooperative", order_by="FiscalYear.year")
 
     @property
     def is_party_branch_led(self) -> bool:
@@ -112,9 +110,7 @@ class FiscalYear(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     year: Mapped[int]
-    state: Mapped[FiscalYearState] = mapped_column(
-        StrEnumType(FiscalYearState, "state"), default=FiscalYearState.OPEN
-    )
+    state: Mapped[FiscalYearState] = mapped_column(StrEnumType(FiscalYearState, "state"), default=FiscalYearState.OPEN)
     # Negative means an uncovered loss carried in (待弥补亏损).
     opening_undistributed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     closed_at: Mapped[dt.datetime | None]

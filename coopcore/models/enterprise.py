@@ -78,12 +78,8 @@ class Contract(Base):
     enterprise: Mapped[Enterprise] = relationship(back_populates="contracts")
     product: Mapped[Product] = relationship()
     grades: Mapped[list[ContractGrade]] = relationship(back_populates="contract")
-    windows: Mapped[list[DeliveryWindow]] = relationship(
-        back_populates="contract", order_by="DeliveryWindow.start_on"
-    )
-    deliveries: Mapped[list[Delivery]] = relationship(
-        back_populates="contract", order_by="Delivery.delivered_on"
-    )
+    windows: Mapped[list[DeliveryWindow]] = relationship(back_populates="contract", order_by="DeliveryWindow.start_on")
+    deliveries: Mapped[list[Delivery]] = relationship(back_populates="contract", order_by="Delivery.delivered_on")
 
 
 class ContractGrade(Base):

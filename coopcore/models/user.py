@@ -28,9 +28,7 @@ class User(Base):
     """An admin account; the password is stored only as an argon2 hash."""
 
     __tablename__ = "user"
-    __table_args__ = (
-        CheckConstraint("role <> 'township_official' OR township_id IS NOT NULL", name="township_scope"),
-    )
+    __table_args__ = (CheckConstraint("role <> 'township_official' OR township_id IS NOT NULL", name="township_scope"),)
     # The hash never goes into the audit trail.
     __versioned__: ClassVar[dict[str, object]] = {"exclude": ["password_hash"]}
 

@@ -144,9 +144,7 @@ class Project(Base):
     start_on: Mapped[dt.date]
     due_on: Mapped[dt.date]
     completed_on: Mapped[dt.date | None]
-    status: Mapped[ProjectStatus] = mapped_column(
-        StrEnumType(ProjectStatus, "status"), default=ProjectStatus.PLANNED
-    )
+    status: Mapped[ProjectStatus] = mapped_column(StrEnumType(ProjectStatus, "status"), default=ProjectStatus.PLANNED)
 
     plan: Mapped[ImprovementPlan] = relationship(back_populates="projects")
     milestones: Mapped[list[Milestone]] = relationship(back_populates="project", order_by="Milestone.due_on")

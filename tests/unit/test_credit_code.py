@@ -33,9 +33,7 @@ def test_village_collective_code_rejected_by_stdnum_is_valid_here() -> None:
 
 @pytest.mark.parametrize("letter", ["I", "O", "Z", "S", "V"])
 @pytest.mark.parametrize("position", [0, 1, 9, 16, 17])
-def test_code_containing_a_letter_outside_the_alphabet_is_an_invalid_format(
-    letter: str, position: int
-) -> None:
+def test_code_containing_a_letter_outside_the_alphabet_is_an_invalid_format(letter: str, position: int) -> None:
     code = "91110000600037341L"
     changed = code[:position] + letter + code[position + 1 :]
     with pytest.raises(InvalidFormat, match="not in the code alphabet"):

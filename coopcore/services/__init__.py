@@ -1,0 +1,1 @@
+"""Use cases: load from the database, call the pure rules, persist; they flush and never commit."""
