@@ -1,0 +1,56 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a step they share.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := $(CURDIR)/demo.sqlite3
+# Debian packages: a CJK font for charts, PDFs and screenshots; Chromium for the browser tests;
+# poppler-utils to turn generated PDFs into text and pictures in the report tests.
+DEBIAN_PACKAGES := fonts-wqy-microhei chromium poppler-utils
+
+.PHONY: demo test setup system-packages lint clean
+
+demo: setup system-packages
+	rm -f $(DEMO_DB)
+	$(BIN)/coop --db sqlite:///$(DEMO_DB) init
+	$(BIN)/coop --db sqlite:///$(DEMO_DB) demo
+	-$(BIN)/coop --db sqlite:///$(DEMO_DB) check --on 2024-12-31
+	@echo
+	@echo "The demo database is $(DEMO_DB). To work with it:"
+	@echo "  export COOP_DATABASE_URL=sqlite:///$(DEMO_DB)"
+	@echo "  $(BIN)/coop check --on 2024-12-31        # membership rules of the law"
+	@echo "  $(BIN)/coop --help                       # every command"
+
+test: setup system-packages lint
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check coopcore tests alembic/env.py
+	$(BIN)/ruff format --check coopcore tests alembic/env.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+system-packages:
+	@missing=""; for package in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "Missing Debian packages:$$missing"; \
+	  echo "Install them as root:  sudo apt-get install$$missing"; \
+	  echo "(charts and PDFs need the CJK font; browser tests need chromium)"; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis demo.sqlite3
