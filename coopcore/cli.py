@@ -123,7 +123,9 @@ def check(context: Context, credit_code: str | None, day: dt.datetime | None) ->
             results = {cooperative.id: membership.check_cooperative(session, cooperative, on=on)}
         else:
             results = membership.check_all(session, on=on)
-        names = dict(session.execute(select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(results))).tuples())
+        names = dict(
+            session.execute(select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(results))).tuples()
+        )
     errors = warnings = 0
     for cooperative_id, findings in sorted(results.items(), key=lambda item: names[item[0]]):
         for finding in findings:
