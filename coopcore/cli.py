@@ -123,9 +123,8 @@ def check(context: Context, credit_code: str | None, day: dt.datetime | None) ->
             results = {cooperative.id: membership.check_cooperative(session, cooperative, on=on)}
         else:
             results = membership.check_all(session, on=on)
-        names = dict(
-            session.execute(select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(results))).tuples()
-        )
+        named = select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(results))
+        names: dict[int, str] = {row.id: row.name for row in session.execute(named)}
     errors = warnings = 0
     for cooperative_id, findings in sorted(results.items(), key=lambda item: names[item[0]]):
         for finding in findings:
