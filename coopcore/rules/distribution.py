@@ -111,7 +111,7 @@ class Result:
 
 
 def distribute(case: Case) -> Result:
-    """Run the Art. 44 waterfall: cover losses, extract the provident fund, return ≥ 60% by patronage, split the rest."""
+    """Cover losses, extract the provident fund, return ≥ 60% by patronage, split the rest (Art. 44)."""
     surplus = _money(case.surplus, "surplus")
     opening = _money(case.opening_undistributed, "opening_undistributed")
     members = sorted(case.members, key=lambda member: member.code)
