@@ -1,0 +1,76 @@
+"""Commands that set up and check a database: init, demo, check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+from sqlalchemy import select
+
+from coopcore.commands.base import EXIT_FINDINGS, Context, pass_context
+from coopcore.db import migrate
+from coopcore.errors import NotFound
+from coopcore.i18n import render
+from coopcore.models import Cooperative
+from coopcore.rules.findings import Severity
+from coopcore.services import demo, membership
+
+
+@click.command()
+@pass_context
+def init(context: Context) -> None:
+    """Create or upgrade the database schema to the newest version."""
+    migrate.upgrade(context.engine)
+    context.say("Database ready: {url}", url=context.engine.url.render_as_string(hide_password=True))
+
+
+@click.command("demo")
+@pass_context
+def load_demo(context: Context) -> None:
+    """Load the illustrative demo data set (a district of Yantai) into the database."""
+    migrate.upgrade(context.engine)
+    with context.transaction() as session:
+        summary = demo.load_demo(session)
+    context.say(
+        "Demo data loaded (illustrative, not real): {townships} townships, {villages} villages, "
+        "{cooperatives} cooperatives ({federations} federations), {members} members, {land_mu} mu of land shares, "
+        "{trades} trades, {enterprises} leading enterprises with {contracts} contracts, {weak_villages} weak villages "
+        "with {projects} projects and {funding_total} yuan of funding, {users} users.",
+        **vars(summary),
+    )
+
+
+@click.command()
+@click.option("--coop", "credit_code", metavar="CREDIT_CODE", help="Only this cooperative (default: all).")
+@click.option("--on", "day", type=click.DateTime(["%Y-%m-%d"]), help="Check the roster of this day (default: today).")
+@pass_context
+def check(context: Context, credit_code: str | None, day: dt.datetime | None) -> None:
+    """Check the membership rules of the law for one or all cooperatives."""
+    on = day.date() if day else dt.date.today()
+    with context.transaction() as session:
+        if credit_code:
+            cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
+            if cooperative is None:
+                raise NotFound(what="Cooperative", key=credit_code)
+            results = {cooperative.id: membership.check_cooperative(session, cooperative, on=on)}
+        else:
+            results = membership.check_all(session, on=on)
+        named = select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(results))
+        names: dict[int, str] = {row.id: row.name for row in session.execute(named)}
+    errors = warnings = 0
+    for cooperative_id, findings in sorted(results.items(), key=lambda item: names[item[0]]):
+        for finding in findings:
+            label = render("ERROR" if finding.severity is Severity.ERROR else "WARNING", context.lang)
+            click.echo(f"[{label}] {names[cooperative_id]}: {finding.message(context.lang)}")
+            errors += finding.severity is Severity.ERROR
+            warnings += finding.severity is Severity.WARNING
+    context.say(
+        "Checked {cooperatives} cooperatives on {day}: {errors} errors, {warnings} warnings.",
+        cooperatives=len(results),
+        day=on.isoformat(),
+        errors=errors,
+        warnings=warnings,
+    )
+    if errors:
+        sys.exit(EXIT_FINDINGS)
