@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import configure_mappers
 
-import coopcore.db.audit  # noqa: F401  (must run before the models are declared)
+import coopcore.db.audit  # first: versioning must be set up before any model is declared
+import coopcore.models.period_guard  # noqa: F401  (registers the closed-year guard)
 from coopcore.db.base import Base
 from coopcore.models.cooperative import Bylaws, Cooperative, FiscalYear
+from coopcore.models.distribution import Distribution, DistributionLine
 from coopcore.models.enterprise import Contract, ContractGrade, Delivery, DeliveryWindow, Enterprise
 from coopcore.models.enums import *  # noqa: F403
 from coopcore.models.finance import IncomeExpense, SpecialFund
@@ -37,6 +39,8 @@ __all__ = [
     "Cooperative",
     "Delivery",
     "DeliveryWindow",
+    "Distribution",
+    "DistributionLine",
     "Enterprise",
     "FiscalYear",
     "FundingLine",

@@ -205,3 +205,17 @@ class Role(enum.StrEnum):
     TOWNSHIP_OFFICIAL = "township_official"
     ACCOUNTANT = "accountant"
     SUPERVISOR = "supervisor"
+
+
+class DistributionState(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    APPROVED = "approved"
+    POSTED = "posted"
+    PAID = "paid"
+    REVERSED = "reversed"
+
+
+class PaymentMethod(enum.StrEnum):
+    CASH = "cash"
+    CAPITAL = "capital"  # converted into the member's contribution by assembly resolution [L-44]

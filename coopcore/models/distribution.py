@@ -1,0 +1,111 @@
+"""A year's surplus distribution as planned, approved and posted, with one line per member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopcore.db.base import Base
+from coopcore.db.types import Money, Quantity, Rate, StrEnumType
+from coopcore.models.enums import DistributionState, PatronageMeasure, PaymentMethod, ProvidentBasis
+
+if TYPE_CHECKING:
+    from coopcore.models.cooperative import Cooperative
+    from coopcore.models.member import Member
+
+
+class Distribution(Base):
+    """盈余分配方案: draft → published → approved → posted → paid; a reversed one stays as history."""
+
+    __tablename__ = "distribution"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "year", "revision"),
+        CheckConstraint("members_present IS NULL OR members_present >= 0", name="present"),
+        CheckConstraint("votes_for IS NULL OR votes_for >= 0", name="votes_for"),
+    )
+
+    __versioned__: ClassVar[dict[str, object]] = {}  # each state change, with who made it
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    year: Mapped[int]
+    revision: Mapped[int] = mapped_column(default=1)  # a new plan after a reversal gets the next revision
+    state: Mapped[DistributionState] = mapped_column(
+        StrEnumType(DistributionState, "state"), default=DistributionState.DRAFT
+    )
+    # The bylaws as applied, frozen with the plan.
+    provident_fund_rate: Mapped[Decimal] = mapped_column(Rate())
+    patronage_ratio: Mapped[Decimal] = mapped_column(Rate())
+    provident_basis: Mapped[ProvidentBasis] = mapped_column(StrEnumType(ProvidentBasis, "provident_basis"))
+    patronage_measure: Mapped[PatronageMeasure] = mapped_column(StrEnumType(PatronageMeasure, "patronage_measure"))
+    # The waterfall (02表 lines 12-20).
+    surplus: Mapped[Decimal] = mapped_column(Money())
+    opening_undistributed: Mapped[Decimal] = mapped_column(Money())
+    loss_covered: Mapped[Decimal] = mapped_column(Money())
+    carried_loss: Mapped[Decimal] = mapped_column(Money())
+    retained_from_prior_years: Mapped[Decimal] = mapped_column(Money())
+    provident_fund: Mapped[Decimal] = mapped_column(Money())
+    distributable: Mapped[Decimal] = mapped_column(Money())
+    patronage_pool: Mapped[Decimal] = mapped_column(Money())
+    residual_pool: Mapped[Decimal] = mapped_column(Money())
+    subsidy_property: Mapped[Decimal] = mapped_column(Money())
+    donation_property: Mapped[Decimal] = mapped_column(Money())
+    planned_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
+    # [L-40] published at the office at least 15 days before the assembly; [L-29, L-30] approved by it.
+    published_on: Mapped[dt.date | None]
+    assembly_on: Mapped[dt.date | None]
+    members_present: Mapped[int | None]
+    votes_for: Mapped[int | None]
+    resolution: Mapped[str] = mapped_column(String(200), default="")
+    posted_at: Mapped[dt.datetime | None]
+    reversed_at: Mapped[dt.datetime | None]
+
+    cooperative: Mapped[Cooperative] = relationship()
+    lines: Mapped[list[DistributionLine]] = relationship(
+        back_populates="distribution", order_by="DistributionLine.member_code", cascade="all, delete-orphan"
+    )
+
+    @property
+    def source(self) -> str:
+        """The tag that marks the account entries and linked records this distribution wrote."""
+        return f"distribution:{self.id}"
+
+
+class DistributionLine(Base):
+    """One member's share of a distribution, with the inputs it was computed from and its payment."""
+
+    __tablename__ = "distribution_line"
+    __table_args__ = (
+        UniqueConstraint("distribution_id", "member_id"),
+        Index("ix_distribution_line_member_id", "member_id"),
+        CheckConstraint("patronage_return >= 0 AND residual_distribution >= 0", name="shares"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distribution.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    member_code: Mapped[str] = mapped_column(String(20))
+    contribution: Mapped[Decimal] = mapped_column(Money())
+    provident_share_opening: Mapped[Decimal] = mapped_column(Money())
+    patronage: Mapped[Decimal] = mapped_column(Quantity())
+    transaction_amount: Mapped[Decimal] = mapped_column(Money())
+    provident_share_added: Mapped[Decimal] = mapped_column(Money())
+    subsidy_share: Mapped[Decimal] = mapped_column(Money())
+    donation_share: Mapped[Decimal] = mapped_column(Money())
+    residual_weight: Mapped[Decimal] = mapped_column(Money())
+    patronage_return: Mapped[Decimal] = mapped_column(Money())
+    residual_distribution: Mapped[Decimal] = mapped_column(Money())
+    paid_on: Mapped[dt.date | None]
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(StrEnumType(PaymentMethod, "payment_method"))
+
+    distribution: Mapped[Distribution] = relationship(back_populates="lines")
+    member: Mapped[Member] = relationship()
+
+    @property
+    def total(self) -> Decimal:
+        """The member's dividend: patronage return plus residual distribution."""
+        return self.patronage_return + self.residual_distribution

@@ -1,0 +1,285 @@
+"""The year-end distribution workflow: plan → publish → approve → post → pay, and reverse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation
+from coopcore.models import (
+    Cooperative,
+    Distribution,
+    DistributionLine,
+    DistributionState,
+    FiscalYear,
+    FiscalYearState,
+    FundSource,
+    Member,
+    PatronageMeasure,
+)
+from coopcore.money import ZERO
+from coopcore.rules import distribution as waterfall
+from coopcore.rules.voting import has_quorum, passes_ordinary
+from coopcore.services import distribution_posting, year_end
+
+# [L-40]: the plan is at the office at least 15 days before the member assembly.
+NOTICE_DAYS = 15
+LIVE_STATES = (DistributionState.DRAFT, DistributionState.PUBLISHED, DistributionState.APPROVED,
+               DistributionState.POSTED, DistributionState.PAID)  # fmt: skip
+
+
+class WrongState(RuleViolation):
+    """The {year} distribution is {state}; to {action} it must be {required}."""
+
+
+class NoticeTooShort(RuleViolation):
+    """The assembly on {assembly_on} is less than 15 days after the plan was published on {published_on} (Art. 40)."""
+
+
+class NoQuorum(RuleViolation):
+    """{present} of {members} members present: a member assembly needs at least two thirds (Art. 30)."""
+
+
+class NotPassed(RuleViolation):
+    """{votes_for} votes for out of {total_votes} voting rights: the plan needs more than half of them (Art. 30)."""
+
+
+class ResolutionNeeded(RuleViolation):
+    """Converting returns into contributions needs the member assembly's resolution (Art. 44)."""
+
+
+def current_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution | None:
+    """Return the year's distribution that is not reversed, if any."""
+    return session.scalar(
+        select(Distribution)
+        .where(Distribution.cooperative_id == cooperative.id, Distribution.year == year)
+        .where(Distribution.state.in_(LIVE_STATES))
+    )
+
+
+def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution:
+    """Compute the year's distribution from the books and store it as a draft (re-planning replaces a draft)."""
+    _open_fiscal_year(session, cooperative, year)  # a closed year is never re-planned
+    distribution = current_distribution(session, cooperative, year)
+    if distribution is not None and distribution.state is not DistributionState.DRAFT:
+        raise WrongState(year=year, state=distribution.state.value, action="re-plan", required="draft")
+    _, last = year_end.year_bounds(year)
+    bylaws = year_end.bylaws_in_force(session, cooperative, last)
+    members = year_end.roster(session, cooperative.id, last)
+    balances = year_end.balances(session, cooperative.id, last)
+    trades = year_end.trade_totals(session, cooperative.id, year)
+    mu_days = (
+        year_end.land_mu_days(session, cooperative.id, year) if bylaws.patronage_measure is PatronageMeasure.MU else {}
+    )
+    held = year_end.property_held(session, cooperative.id, last)
+
+    def patronage(member_id: int) -> Decimal:
+        amount, quantity = trades.get(member_id, (ZERO, ZERO))
+        if bylaws.patronage_measure is PatronageMeasure.QUANTITY:
+            return quantity
+        return mu_days.get(member_id, ZERO) if bylaws.patronage_measure is PatronageMeasure.MU else amount
+
+    positions = [
+        waterfall.Position(
+            code=member.code,
+            contribution=balances.get(member.id, year_end.Balances()).contribution,
+            provident_share=balances.get(member.id, year_end.Balances()).provident_share,
+            patronage=patronage(member.id),
+            transaction_amount=trades.get(member.id, (ZERO, ZERO))[0],
+        )
+        for member in members
+    ]
+    case = waterfall.Case(
+        year=year,
+        surplus=year_end.year_surplus(session, cooperative.id, year),
+        opening_undistributed=year_end.opening_undistributed(session, cooperative.id, year),
+        policy=waterfall.Policy(bylaws.provident_fund_rate, bylaws.patronage_ratio, bylaws.provident_basis.value),
+        members=positions,
+        subsidy_property=held[FundSource.FISCAL_SUBSIDY],
+        donation_property=held[FundSource.DONATION],
+    )
+    result = waterfall.distribute(case)
+    if distribution is None:
+        distribution = Distribution(
+            cooperative_id=cooperative.id, year=year, revision=_next_revision(session, cooperative, year)
+        )
+        session.add(distribution)
+    _store(distribution, case, result, bylaws.patronage_measure, members)
+    session.flush()
+    return distribution
+
+
+def publish_distribution(
+    session: Session, distribution: Distribution, *, published_on: dt.date, assembly_on: dt.date | None = None
+) -> Distribution:
+    """Record that the plan was made available at the office; the assembly may not be sooner than 15 days later."""
+    _require(distribution, "publish", DistributionState.DRAFT)
+    if assembly_on is not None:
+        _check_notice(published_on, assembly_on)
+    distribution.published_on = published_on
+    distribution.assembly_on = assembly_on
+    distribution.state = DistributionState.PUBLISHED
+    session.flush()
+    return distribution
+
+
+def approve_distribution(
+    session: Session,
+    distribution: Distribution,
+    *,
+    assembly_on: dt.date,
+    members_present: int,
+    votes_for: int,
+    resolution: str = "",
+) -> Distribution:
+    """Record the member assembly that approved the plan ([L-29(四)]), refusing it without quorum or majority."""
+    _require(distribution, "approve", DistributionState.PUBLISHED)
+    assert distribution.published_on is not None
+    _check_notice(distribution.published_on, assembly_on)
+    _, last = year_end.year_bounds(distribution.year)
+    members = year_end.roster(session, distribution.cooperative_id, last)
+    # [L-22] additional votes count towards the total; a federation's members vote one each ([L-60]).
+    total_votes = len(members) + sum(member.additional_votes for member in members)
+    if not has_quorum(len(members), members_present):
+        raise NoQuorum(present=members_present, members=len(members))
+    if not passes_ordinary(total_votes, votes_for):
+        raise NotPassed(votes_for=votes_for, total_votes=total_votes)
+    distribution.assembly_on = assembly_on
+    distribution.members_present = members_present
+    distribution.votes_for = votes_for
+    distribution.resolution = resolution
+    distribution.state = DistributionState.APPROVED
+    session.flush()
+    return distribution
+
+
+def post_distribution(session: Session, distribution: Distribution) -> Distribution:
+    """Write the member-account entries of an approved plan and close the fiscal year."""
+    _require(distribution, "post", DistributionState.APPROVED)
+    fiscal_year = _open_fiscal_year(session, distribution.cooperative, distribution.year)
+    distribution_posting.write_entries(session, distribution)
+    session.flush()  # the entries go in while the year is still open
+    fiscal_year.state = FiscalYearState.CLOSED
+    fiscal_year.closed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    distribution.state = DistributionState.POSTED
+    distribution.posted_at = fiscal_year.closed_at
+    session.flush()
+    return distribution
+
+
+def pay_distribution(
+    session: Session,
+    distribution: Distribution,
+    *,
+    paid_on: dt.date,
+    method: str = "cash",
+    member_codes: list[str] | None = None,
+    resolution: str = "",
+) -> list[DistributionLine]:
+    """Record payment to members (all unpaid by default), in cash or converted into contributions."""
+    _require(distribution, "pay", DistributionState.POSTED)
+    if method == "capital" and not (resolution or distribution.resolution):
+        raise ResolutionNeeded()
+    unpaid = [line for line in distribution.lines if line.paid_on is None]
+    if member_codes is not None:
+        unknown = sorted(set(member_codes) - {line.member_code for line in distribution.lines})
+        if unknown:
+            raise InvalidValue("no such member in this distribution: {codes}", codes=", ".join(unknown))
+        unpaid = [line for line in unpaid if line.member_code in member_codes]
+    paid = distribution_posting.record_payments(session, distribution, unpaid, paid_on, method, resolution)
+    if all(line.paid_on is not None for line in distribution.lines):
+        distribution.state = DistributionState.PAID
+    session.flush()
+    return paid
+
+
+def reverse_distribution(session: Session, distribution: Distribution) -> Distribution:
+    """Undo a posted, unpaid distribution with reversing entries and reopen the year; the history stays."""
+    _require(distribution, "reverse", DistributionState.POSTED)
+    if any(line.paid_on is not None for line in distribution.lines):
+        raise WrongState(year=distribution.year, state="partly paid", action="reverse", required="unpaid")
+    fiscal_year = session.scalar(
+        select(FiscalYear).where(
+            FiscalYear.cooperative_id == distribution.cooperative_id, FiscalYear.year == distribution.year
+        )
+    )
+    assert fiscal_year is not None
+    fiscal_year.state = FiscalYearState.OPEN
+    fiscal_year.closed_at = None
+    session.flush()  # reopen first: the reversing entries are dated in that year
+    distribution_posting.reverse_entries(session, distribution)
+    distribution.state = DistributionState.REVERSED
+    distribution.reversed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    session.flush()
+    return distribution
+
+
+def _store(
+    distribution: Distribution,
+    case: waterfall.Case,
+    result: waterfall.Result,
+    measure: PatronageMeasure,
+    members: list[Member],
+) -> None:
+    for name in ("surplus", "loss_covered", "carried_loss", "retained_from_prior_years", "provident_fund",
+                 "distributable", "patronage_pool", "residual_pool"):  # fmt: skip
+        setattr(distribution, name, getattr(result, name))
+    distribution.opening_undistributed = case.opening_undistributed
+    distribution.subsidy_property = case.subsidy_property
+    distribution.donation_property = case.donation_property
+    distribution.provident_fund_rate = case.policy.provident_fund_rate
+    distribution.patronage_ratio = case.policy.patronage_ratio
+    distribution.provident_basis = case.policy.provident_basis  # type: ignore[assignment]
+    distribution.patronage_measure = measure
+    by_code = {member.code: member for member in members}
+    positions = {position.code: position for position in case.members}
+    distribution.lines = [
+        DistributionLine(
+            member=by_code[share.code],
+            member_code=share.code,
+            contribution=positions[share.code].contribution,
+            provident_share_opening=positions[share.code].provident_share,
+            patronage=positions[share.code].patronage,
+            transaction_amount=positions[share.code].transaction_amount or ZERO,
+            provident_share_added=share.provident_share_added,
+            subsidy_share=share.subsidy_share,
+            donation_share=share.donation_share,
+            residual_weight=share.residual_weight,
+            patronage_return=share.patronage_return,
+            residual_distribution=share.residual_distribution,
+        )
+        for share in result.members
+    ]
+
+
+def _open_fiscal_year(session: Session, cooperative: Cooperative, year: int) -> FiscalYear:
+    fiscal_year = session.scalar(
+        select(FiscalYear).where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == year)
+    )
+    if fiscal_year is None:
+        fiscal_year = FiscalYear(cooperative_id=cooperative.id, year=year)
+        session.add(fiscal_year)
+        session.flush()
+    if fiscal_year.is_closed:
+        raise PeriodClosed(cooperative=cooperative.name, year=year)
+    return fiscal_year
+
+
+def _next_revision(session: Session, cooperative: Cooperative, year: int) -> int:
+    revisions = session.scalars(
+        select(Distribution.revision).where(Distribution.cooperative_id == cooperative.id, Distribution.year == year)
+    ).all()
+    return max(revisions, default=0) + 1
+
+
+def _require(distribution: Distribution, action: str, state: DistributionState) -> None:
+    if distribution.state is not state:
+        raise WrongState(year=distribution.year, state=distribution.state.value, action=action, required=state.value)
+
+
+def _check_notice(published_on: dt.date, assembly_on: dt.date) -> None:
+    if (assembly_on - published_on).days < NOTICE_DAYS:
+        raise NoticeTooShort(assembly_on=assembly_on.isoformat(), published_on=published_on.isoformat())

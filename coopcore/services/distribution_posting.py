@@ -1,0 +1,165 @@
+"""What posting, paying and reversing a distribution write: member-account entries and linked income."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from coopcore.models import (
+    AccountEntryKind,
+    Distribution,
+    DistributionLine,
+    IncomeCategory,
+    IncomeExpense,
+    Member,
+    MemberAccountEntry,
+    MemberKind,
+    PaymentMethod,
+    VillageCollective,
+    VillageIncome,
+    VillageIncomeCategory,
+    VillageIncomeSource,
+)
+from coopcore.services import year_end
+
+MEMO = {
+    AccountEntryKind.PROVIDENT_SHARE: "{year}年公积金量化",
+    AccountEntryKind.SUBSIDY_SHARE: "{year}年财政补助形成财产量化调整",
+    AccountEntryKind.DONATION_SHARE: "{year}年捐赠形成财产量化调整",
+    AccountEntryKind.PATRONAGE_RETURN: "{year}年盈余返还",
+    AccountEntryKind.RESIDUAL_DISTRIBUTION: "{year}年剩余盈余分配",
+}
+
+
+def write_entries(session: Session, distribution: Distribution) -> None:
+    """Write each member's quantifications and returns on 31 December, and link the dividends' income."""
+    _, last = year_end.year_bounds(distribution.year)
+    held = year_end.balances(session, distribution.cooperative_id, last)
+    on_roster = {line.member_id for line in distribution.lines}
+    for line in distribution.lines:
+        before = held.get(line.member_id, year_end.Balances())
+        amounts = {
+            AccountEntryKind.PROVIDENT_SHARE: line.provident_share_added,
+            # Quantified property is re-quantified each year end: the entry moves the balance to the new share.
+            AccountEntryKind.SUBSIDY_SHARE: line.subsidy_share - before.subsidy_share,
+            AccountEntryKind.DONATION_SHARE: line.donation_share - before.donation_share,
+            AccountEntryKind.PATRONAGE_RETURN: line.patronage_return,
+            AccountEntryKind.RESIDUAL_DISTRIBUTION: line.residual_distribution,
+        }
+        for kind, amount in amounts.items():
+            _add(session, distribution, line.member_id, kind, amount, last)
+    # [SD-22] a leaver's subsidy (and, by D11, donation) share falls to the members remaining at year end.
+    for member_id, balance in held.items():
+        if member_id not in on_roster:
+            _add(session, distribution, member_id, AccountEntryKind.SUBSIDY_SHARE, -balance.subsidy_share, last)
+            _add(session, distribution, member_id, AccountEntryKind.DONATION_SHARE, -balance.donation_share, last)
+    _link_income(session, distribution, last)
+
+
+def record_payments(
+    session: Session,
+    distribution: Distribution,
+    lines: list[DistributionLine],
+    paid_on: dt.date,
+    method: str,
+    resolution: str,
+) -> list[DistributionLine]:
+    """Mark lines paid; a conversion into capital is written to the member's contribution ([L-44])."""
+    payment = PaymentMethod(method)
+    for line in lines:
+        line.paid_on = paid_on
+        line.payment_method = payment
+        if payment is PaymentMethod.CAPITAL and line.total:
+            session.add(
+                MemberAccountEntry(
+                    member_id=line.member_id,
+                    entry_on=paid_on,
+                    kind=AccountEntryKind.CAPITAL_CONVERSION,
+                    amount=line.total,
+                    memo=f"{distribution.year}年分红转为出资 {resolution or distribution.resolution}"[:200],
+                    source=f"{distribution.source}:payment",
+                )
+            )
+    return lines
+
+
+def reverse_entries(session: Session, distribution: Distribution) -> None:
+    """Cancel every entry the posting wrote with an opposite entry, and unlink the dividends' income."""
+    entries = session.scalars(
+        select(MemberAccountEntry)
+        .where(MemberAccountEntry.source == distribution.source, MemberAccountEntry.reverses_id.is_(None))
+        .order_by(MemberAccountEntry.id)
+    ).all()
+    for entry in entries:
+        session.add(
+            MemberAccountEntry(
+                member_id=entry.member_id,
+                entry_on=entry.entry_on,
+                kind=entry.kind,
+                amount=-entry.amount,
+                area_mu=entry.area_mu,
+                memo=f"冲销：{entry.memo}"[:200],
+                source=distribution.source,
+                reverses_id=entry.id,
+            )
+        )
+    session.execute(delete(VillageIncome).where(VillageIncome.source_ref.like(f"{distribution.source}:%")))
+    for record in session.scalars(select(IncomeExpense).where(IncomeExpense.source == distribution.source)):
+        session.delete(record)  # through the ORM, so a closed year of the member cooperative refuses it
+
+
+def _add(
+    session: Session, distribution: Distribution, member_id: int, kind: AccountEntryKind, amount: Decimal, day: dt.date
+) -> None:
+    if amount:
+        session.add(
+            MemberAccountEntry(
+                member_id=member_id,
+                entry_on=day,
+                kind=kind,
+                amount=amount,
+                memo=MEMO[kind].format(year=distribution.year),
+                source=distribution.source,
+            )
+        )
+
+
+def _link_income(session: Session, distribution: Distribution, day: dt.date) -> None:
+    """Dividends paid to a village collective are its investment income (§8.3); to a cooperative, its 511."""
+    members = {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.id.in_([ln.member_id for ln in distribution.lines])))
+    }
+    for line in distribution.lines:
+        member = members[line.member_id]
+        if not line.total:
+            continue
+        if member.kind is MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
+            collective = session.get(VillageCollective, member.village_collective_id)
+            assert collective is not None
+            session.add(
+                VillageIncome(
+                    village_id=collective.village_id,
+                    year=distribution.year,
+                    category=VillageIncomeCategory.INVESTMENT,
+                    amount=line.total,
+                    source=VillageIncomeSource.COOPERATIVE_DIVIDEND,
+                    source_ref=f"{distribution.source}:{member.id}",
+                    memo=f"{distribution.cooperative.name}{distribution.year}年分红",
+                )
+            )
+        elif member.kind is MemberKind.COOPERATIVE and member.member_cooperative_id is not None:
+            # [KJ 第二十一条; 511]: a member cooperative books its federation's distribution as investment income.
+            session.add(
+                IncomeExpense(
+                    cooperative_id=member.member_cooperative_id,
+                    recorded_on=day,
+                    category=IncomeCategory.INVESTMENT_INCOME,
+                    amount=line.total,
+                    memo=f"{distribution.cooperative.name}{distribution.year}年盈余分配",
+                    source=distribution.source,
+                )
+            )

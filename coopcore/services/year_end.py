@@ -1,0 +1,172 @@
+"""Year-end figures read from the books: the year's surplus, the roster, balances and patronage per member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from coopcore.errors import RuleViolation
+from coopcore.models import (
+    AccountEntryKind,
+    Bylaws,
+    Cooperative,
+    Distribution,
+    DistributionState,
+    FiscalYear,
+    FundSource,
+    IncomeExpense,
+    LandShare,
+    Member,
+    MemberAccountEntry,
+    SpecialFund,
+    Trade,
+    TradeKind,
+)
+from coopcore.money import ZERO
+
+# Entries that make up a member's 出资: contributions of every kind and surplus converted into capital.
+CAPITAL_KINDS = (*(kind for kind in AccountEntryKind if kind.is_contribution), AccountEntryKind.CAPITAL_CONVERSION)
+
+
+class NoBylaws(RuleViolation):
+    """{cooperative} has no bylaws in force on {day}; record the provident-fund rate and patronage ratio first."""
+
+
+@dataclass(frozen=True)
+class Balances:
+    """A member's account balances on a day."""
+
+    contribution: Decimal = ZERO
+    provident_share: Decimal = ZERO
+    subsidy_share: Decimal = ZERO
+    donation_share: Decimal = ZERO
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a fiscal year (the calendar year, [KJ 第六条])."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def year_surplus(session: Session, cooperative_id: int, year: int) -> Decimal:
+    """本年盈余: income minus expenses of the year ([KJ 第五十二条])."""
+    first, last = year_bounds(year)
+    totals = session.execute(
+        select(IncomeExpense.category, func.sum(IncomeExpense.amount))
+        .where(IncomeExpense.cooperative_id == cooperative_id, IncomeExpense.recorded_on.between(first, last))
+        .group_by(IncomeExpense.category)
+    ).all()
+    return sum((total if category.is_income else -total for category, total in totals), ZERO)
+
+
+def bylaws_in_force(session: Session, cooperative: Cooperative, day: dt.date) -> Bylaws:
+    """Return the bylaws in force on a day, or refuse."""
+    bylaws = session.scalar(
+        select(Bylaws)
+        .where(Bylaws.cooperative_id == cooperative.id, Bylaws.effective_on <= day)
+        .order_by(Bylaws.effective_on.desc())
+        .limit(1)
+    )
+    if bylaws is None:
+        raise NoBylaws(cooperative=cooperative.name, day=day.isoformat())
+    return bylaws
+
+
+def opening_undistributed(session: Session, cooperative_id: int, year: int) -> Decimal:
+    """The year's opening 未分配盈余: last year's posted distribution if any, else the recorded carry-forward."""
+    previous = session.scalar(
+        select(Distribution)
+        .where(Distribution.cooperative_id == cooperative_id, Distribution.year == year - 1)
+        .where(Distribution.state.in_([DistributionState.POSTED, DistributionState.PAID]))
+    )
+    if previous is not None:
+        return previous.retained_from_prior_years - previous.carried_loss
+    recorded = session.scalar(
+        select(FiscalYear.opening_undistributed).where(
+            FiscalYear.cooperative_id == cooperative_id, FiscalYear.year == year
+        )
+    )
+    return recorded if recorded is not None else ZERO
+
+
+def roster(session: Session, cooperative_id: int, day: dt.date) -> list[Member]:
+    """Members on the roster on a day; a member leaving at year end is still on it on 31 December ([L-25])."""
+    return list(
+        session.scalars(
+            select(Member)
+            .where(Member.cooperative_id == cooperative_id, Member.joined_on <= day)
+            .where(or_(Member.left_on.is_(None), Member.left_on >= day))
+            .order_by(Member.code)
+        )
+    )
+
+
+def balances(session: Session, cooperative_id: int, day: dt.date) -> dict[int, Balances]:
+    """Every member's account balances on a day, in one grouped query."""
+    rows = session.execute(
+        select(MemberAccountEntry.member_id, MemberAccountEntry.kind, func.sum(MemberAccountEntry.amount))
+        .join(Member, Member.id == MemberAccountEntry.member_id)
+        .where(Member.cooperative_id == cooperative_id, MemberAccountEntry.entry_on <= day)
+        .group_by(MemberAccountEntry.member_id, MemberAccountEntry.kind)
+    ).all()
+    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for member_id, kind, total in rows:
+        if kind in CAPITAL_KINDS:
+            sums[member_id]["contribution"] += total
+        elif kind is AccountEntryKind.PROVIDENT_SHARE:
+            sums[member_id]["provident_share"] += total
+        elif kind is AccountEntryKind.SUBSIDY_SHARE:
+            sums[member_id]["subsidy_share"] += total
+        elif kind is AccountEntryKind.DONATION_SHARE:
+            sums[member_id]["donation_share"] += total
+    return {member_id: Balances(**values) for member_id, values in sums.items()}
+
+
+def trade_totals(session: Session, cooperative_id: int, year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each member's (amount, quantity of produce) of business with the cooperative in the year ([L-43])."""
+    first, last = year_bounds(year)
+    produce = Trade.kind.in_([TradeKind.INTAKE, TradeKind.SALE])
+    rows = session.execute(
+        select(
+            Trade.member_id,
+            func.sum(Trade.amount),
+            # Quantities of fertiliser and of apples do not add up; only produce counts as quantity.
+            func.sum(Trade.quantity).filter(produce),
+        )
+        .where(Trade.cooperative_id == cooperative_id, Trade.member_id.is_not(None))
+        .where(Trade.traded_on.between(first, last))
+        .group_by(Trade.member_id)
+    ).all()
+    return {member_id: (amount or ZERO, quantity or ZERO) for member_id, amount, quantity in rows if member_id}
+
+
+def land_mu_days(session: Session, cooperative_id: int, year: int) -> dict[int, Decimal]:
+    """Each member's land shares in mu × days active in the year (the mu patronage measure, §7.3)."""
+    first, last = year_bounds(year)
+    shares = session.scalars(
+        select(LandShare)
+        .join(Member, Member.id == LandShare.member_id)
+        .where(Member.cooperative_id == cooperative_id, and_(LandShare.start_on <= last, LandShare.end_on >= first))
+    ).all()
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for share in shares:
+        days = (min(share.end_on, last) - max(share.start_on, first)).days + 1
+        totals[share.member_id] += share.area_mu * days
+    return dict(totals)
+
+
+def property_held(session: Session, cooperative_id: int, day: dt.date) -> dict[FundSource, Decimal]:
+    """Subsidy- and donation-formed property held on a day ([L-44] quantifies it to members)."""
+    rows = session.execute(
+        select(SpecialFund.source, func.sum(SpecialFund.amount))
+        .where(SpecialFund.cooperative_id == cooperative_id, SpecialFund.received_on <= day)
+        .where(or_(SpecialFund.disposed_on.is_(None), SpecialFund.disposed_on > day))
+        .group_by(SpecialFund.source)
+    ).all()
+    held = {source: ZERO for source in FundSource}
+    held.update({source: total for source, total in rows})
+    return held
