@@ -102,7 +102,10 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
         donation_property=held[FundSource.DONATION],
     )
     result = waterfall.distribute(case)
-    if distribution is None:
+    if distribution is not None:
+        distribution.lines.clear()
+        session.flush()  # old lines go before the new ones arrive (one line per member)
+    else:
         distribution = Distribution(
             cooperative_id=cooperative.id, year=year, revision=_next_revision(session, cooperative, year)
         )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import RuleViolation
@@ -135,7 +135,7 @@ def trade_totals(session: Session, cooperative_id: int, year: int) -> dict[int, 
             Trade.member_id,
             func.sum(Trade.amount),
             # Quantities of fertiliser and of apples do not add up; only produce counts as quantity.
-            func.sum(Trade.quantity).filter(produce),
+            func.sum(case((produce, Trade.quantity))),
         )
         .where(Trade.cooperative_id == cooperative_id, Trade.member_id.is_not(None))
         .where(Trade.traded_on.between(first, last))

@@ -1,0 +1,253 @@
+"""`coop distribution …`: simulate a case, and run a cooperative's year-end distribution step by step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coopcore.commands.base import Context, pass_context
+from coopcore.errors import InvalidValue, NotFound
+from coopcore.i18n import format_money, render
+from coopcore.models import Cooperative, Distribution, Member, MemberKind
+from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR, distribute
+from coopcore.services import distribution as workflow
+from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
+
+DATE = click.DateTime(["%Y-%m-%d"])
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@click.group("distribution")
+def distribution_group() -> None:
+    """The annual surplus distribution (盈余分配) of Art. 42-44."""
+
+
+@distribution_group.command()
+@click.argument("case_file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def simulate(context: Context, case_file: Path) -> None:
+    """Compute a distribution case given as JSON and print the result as JSON."""
+    try:
+        data = json.loads(case_file.read_text(encoding="utf-8"), parse_float=float)
+    except OSError as error:
+        raise InvalidValue("cannot read {path}: {reason}", path=str(case_file), reason=error.strerror) from None
+    except json.JSONDecodeError as error:
+        raise InvalidValue("{path} is not valid JSON: {reason}", path=str(case_file), reason=str(error)) from None
+    click.echo(json.dumps(result_to_json(distribute(case_from_json(data))), ensure_ascii=False, indent=2))
+
+
+def _year_options(function: F) -> F:
+    function = click.option("--year", type=int, required=True, help="Fiscal year.")(function)
+    return click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative.")(
+        function
+    )
+
+
+def _cooperative(session: Session, credit_code: str) -> Cooperative:
+    cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
+    if cooperative is None:
+        raise NotFound(what="Cooperative", key=credit_code)
+    return cooperative
+
+
+def _distribution(session: Session, credit_code: str, year: int) -> Distribution:
+    distribution = workflow.current_distribution(session, _cooperative(session, credit_code), year)
+    if distribution is None:
+        raise NotFound(what="Distribution", key=f"{credit_code} {year}")
+    return distribution
+
+
+@distribution_group.command()
+@_year_options
+@click.option("--json", "as_json", is_flag=True, help="Print the result in the simulation's JSON format.")
+@pass_context
+def plan(context: Context, credit_code: str, year: int, as_json: bool) -> None:
+    """Compute the year's distribution from the books and keep it as a draft."""
+    with context.transaction() as session:
+        distribution = workflow.plan_distribution(session, _cooperative(session, credit_code), year)
+        _print(context, session, distribution, as_json)
+
+
+@distribution_group.command()
+@_year_options
+@click.option("--json", "as_json", is_flag=True, help="Print in the simulation's JSON format.")
+@pass_context
+def show(context: Context, credit_code: str, year: int, as_json: bool) -> None:
+    """Show the year's distribution with its statutory checks."""
+    with context.transaction() as session:
+        _print(context, session, _distribution(session, credit_code, year), as_json)
+
+
+@distribution_group.command()
+@_year_options
+@click.option("--on", "published_on", type=DATE, required=True, help="Day the plan was put up at the office.")
+@click.option("--assembly", "assembly_on", type=DATE, help="Planned day of the member assembly.")
+@pass_context
+def publish(
+    context: Context, credit_code: str, year: int, published_on: dt.datetime, assembly_on: dt.datetime | None
+) -> None:
+    """Record the publication of the plan (at least 15 days before the assembly, Art. 40)."""
+    with context.transaction() as session:
+        distribution = _distribution(session, credit_code, year)
+        workflow.publish_distribution(
+            session, distribution, published_on=published_on.date(), assembly_on=assembly_on and assembly_on.date()
+        )
+        context.say("The {year} plan is published.", year=year)
+
+
+@distribution_group.command()
+@_year_options
+@click.option("--assembly", "assembly_on", type=DATE, required=True, help="Day of the member assembly.")
+@click.option("--present", type=int, required=True, help="Members present.")
+@click.option("--votes-for", type=int, required=True, help="Voting rights cast for the plan.")
+@click.option("--resolution", default="", help="Resolution number or text.")
+@pass_context
+def approve(
+    context: Context,
+    credit_code: str,
+    year: int,
+    assembly_on: dt.datetime,
+    present: int,
+    votes_for: int,
+    resolution: str,
+) -> None:
+    """Record the member assembly's approval (quorum of two thirds, majority of all votes, Art. 30)."""
+    with context.transaction() as session:
+        distribution = _distribution(session, credit_code, year)
+        workflow.approve_distribution(
+            session,
+            distribution,
+            assembly_on=assembly_on.date(),
+            members_present=present,
+            votes_for=votes_for,
+            resolution=resolution,
+        )
+        context.say("The {year} plan is approved by the member assembly.", year=year)
+
+
+@distribution_group.command()
+@_year_options
+@pass_context
+def post(context: Context, credit_code: str, year: int) -> None:
+    """Write the member-account entries and close the fiscal year."""
+    with context.transaction() as session:
+        distribution = _distribution(session, credit_code, year)
+        workflow.post_distribution(session, distribution)
+        context.say("The {year} distribution is posted; the year is closed.", year=year)
+
+
+@distribution_group.command()
+@_year_options
+@click.option("--on", "paid_on", type=DATE, required=True, help="Payment day.")
+@click.option("--method", type=click.Choice(["cash", "capital"]), default="cash", show_default=True)
+@click.option("--member", "member_codes", multiple=True, help="Only these members (repeatable; default: all unpaid).")
+@click.option("--resolution", default="", help="Assembly resolution converting returns into contributions.")
+@pass_context
+def pay(
+    context: Context,
+    credit_code: str,
+    year: int,
+    paid_on: dt.datetime,
+    method: str,
+    member_codes: tuple[str, ...],
+    resolution: str,
+) -> None:
+    """Record payment to members, in cash or converted into contributions."""
+    with context.transaction() as session:
+        distribution = _distribution(session, credit_code, year)
+        paid = workflow.pay_distribution(
+            session,
+            distribution,
+            paid_on=paid_on.date(),
+            method=method,
+            member_codes=list(member_codes) or None,
+            resolution=resolution,
+        )
+        total = sum((line.total for line in paid), Decimal("0.00"))
+        context.say(
+            "Recorded {count} payments, {total} in all.", count=len(paid), total=format_money(total, context.lang)
+        )
+
+
+@distribution_group.command()
+@_year_options
+@pass_context
+def reverse(context: Context, credit_code: str, year: int) -> None:
+    """Undo a posted, unpaid distribution with reversing entries and reopen the year."""
+    with context.transaction() as session:
+        workflow.reverse_distribution(session, _distribution(session, credit_code, year))
+        context.say("The {year} distribution is reversed and the year reopened.", year=year)
+
+
+def _print(context: Context, session: Session, distribution: Distribution, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(stored_to_json(distribution), ensure_ascii=False, indent=2))
+        return
+    lang = context.lang
+    names = dict(
+        session.execute(
+            select(Member.code, Member.name).where(Member.cooperative_id == distribution.cooperative_id)
+        ).all()
+    )
+    kinds = dict(
+        session.execute(
+            select(Member.code, Member.kind).where(Member.cooperative_id == distribution.cooperative_id)
+        ).all()
+    )
+    console = Console()
+    title = render("{cooperative} {year} distribution ({state})", lang, cooperative=distribution.cooperative.name,
+                   year=distribution.year, state=render(distribution.state.value, lang))  # fmt: skip
+    summary = Table(title=title, show_header=False)
+    for name in ("surplus", "opening_undistributed", "loss_covered", "provident_fund", "distributable",
+                 "patronage_pool", "residual_pool", "subsidy_property", "donation_property"):  # fmt: skip
+        summary.add_row(render(name, lang), format_money(getattr(distribution, name), lang))
+    console.print(summary)
+    table = Table()
+    for header in ("code", "name", "patronage", "provident_share_added", "patronage_return", "residual_distribution",
+                   "total"):  # fmt: skip
+        table.add_column(render(header, lang), justify="left" if header in ("code", "name") else "right")
+    for line in distribution.lines:
+        table.add_row(line.member_code, names.get(line.member_code, ""), f"{line.patronage}",
+                      *(format_money(v, lang) for v in (line.provident_share_added, line.patronage_return,
+                                                        line.residual_distribution, line.total)))  # fmt: skip
+    console.print(table)
+    for ok, template, fields in _checks(distribution, kinds):
+        mark = "✓" if ok else "✗"
+        click.echo(f"{mark} {render(template, lang, **fields)}")
+
+
+def _checks(distribution: Distribution, kinds: dict[str, MemberKind]) -> list[tuple[bool, str, dict[str, object]]]:
+    lines = distribution.lines
+    patronage = sum((line.patronage_return for line in lines), Decimal("0"))
+    residual = sum((line.residual_distribution for line in lines), Decimal("0"))
+    share = patronage / distribution.distributable * 100 if distribution.distributable else Decimal("100")
+    farmers = sum(1 for line in lines if kinds.get(line.member_code) is MemberKind.FARMER)
+    return [
+        (
+            distribution.patronage_pool >= distribution.distributable * STATUTORY_PATRONAGE_FLOOR,
+            "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%.",
+            {"share": f"{share:.2f}"},
+        ),
+        (
+            patronage + residual == distribution.distributable
+            and patronage == distribution.patronage_pool
+            and residual == distribution.residual_pool,
+            "Members' shares add up to {total}, the distributable surplus is {distributable}.",
+            {"total": patronage + residual, "distributable": distribution.distributable},
+        ),
+        (
+            5 * farmers >= 4 * len(lines),
+            "{farmers} of {members} members are farmers; Art. 20 requires at least 80%.",
+            {"farmers": farmers, "members": len(lines)},
+        ),
+    ]

@@ -1,0 +1,175 @@
+"""The year-end workflow on the database, on SQLite, PostgreSQL and MariaDB, with docs/domain.md Example 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coopcore.errors import PeriodClosed
+from coopcore.models import (
+    AccountEntryKind,
+    Cooperative,
+    DistributionState,
+    FiscalYear,
+    FiscalYearState,
+    IncomeCategory,
+    IncomeExpense,
+    Member,
+    MemberAccountEntry,
+    Trade,
+    VillageIncome,
+)
+from coopcore.services import distribution as workflow
+from coopcore.services import year_end
+from tests.distribution.builders import make_example_1
+
+D = Decimal
+EXPECTED_TOTALS = {"M01": "15674.10", "M02": "30765.90", "M03": "37733.05", "M04": "22052.13", "M05": "40880.80",
+                   "M06": "16893.98"}  # fmt: skip
+
+
+def approved(session: Session, cooperative: Cooperative):  # type: ignore[no-untyped-def]
+    distribution = workflow.plan_distribution(session, cooperative, 2024)
+    workflow.publish_distribution(session, distribution, published_on=dt.date(2025, 3, 5))
+    workflow.approve_distribution(
+        session, distribution, assembly_on=dt.date(2025, 3, 20), members_present=5, votes_for=4
+    )
+    return distribution
+
+
+def account(session: Session, cooperative: Cooperative, day: dt.date) -> dict[str, year_end.Balances]:
+    codes = dict(session.execute(select(Member.id, Member.code).where(Member.cooperative_id == cooperative.id)).all())
+    return {codes[member_id]: balance for member_id, balance in year_end.balances(session, cooperative.id, day).items()}
+
+
+def test_example_one_is_planned_from_the_books_to_the_fen(session: Session) -> None:
+    cooperative = make_example_1(session)
+    distribution = workflow.plan_distribution(session, cooperative, 2024)
+    # Rules 11 and 12.
+    assert (distribution.surplus, distribution.opening_undistributed) == (D("186543.27"), D("-4321.09"))
+    assert (distribution.provident_fund, distribution.distributable) == (D("18222.22"), D("163999.96"))
+    assert (distribution.patronage_pool, distribution.residual_pool) == (D("114799.97"), D("49199.99"))
+    assert {line.member_code: str(line.total) for line in distribution.lines} == EXPECTED_TOTALS
+    lines = {line.member_code: line for line in distribution.lines}
+    assert lines["M05"].patronage_return == D("35152.17")  # rule 15
+    assert lines["M01"].patronage_return == 0 and lines["M01"].residual_distribution == D("15674.10")  # rule 18
+    assert lines["M01"].residual_weight == D("77166.67")  # rule 19
+    assert [lines[c].subsidy_share for c in sorted(lines)] == [D("16666.67")] * 4 + [D("16666.66")] * 2  # rule 16
+
+
+def test_replanning_a_draft_gives_the_same_result_and_keeps_one_plan(session: Session) -> None:
+    cooperative = make_example_1(session)
+    first = {line.member_code: line.total for line in workflow.plan_distribution(session, cooperative, 2024).lines}
+    again = workflow.plan_distribution(session, cooperative, 2024)
+    assert {line.member_code: line.total for line in again.lines} == first
+    assert again.revision == 1
+
+
+def test_the_assembly_needs_fifteen_days_notice_quorum_and_a_majority(session: Session) -> None:
+    cooperative = make_example_1(session)
+    distribution = workflow.plan_distribution(session, cooperative, 2024)
+    # Rule 26: a meeting on 2025-03-20 needs the plan published by 2025-03-05.
+    with pytest.raises(workflow.NoticeTooShort):
+        workflow.publish_distribution(
+            session, distribution, published_on=dt.date(2025, 3, 6), assembly_on=dt.date(2025, 3, 20)
+        )
+    workflow.publish_distribution(session, distribution, published_on=dt.date(2025, 3, 5))
+    with pytest.raises(workflow.NoQuorum):  # 3 of 6 present; two thirds is 4
+        workflow.approve_distribution(
+            session, distribution, assembly_on=dt.date(2025, 3, 20), members_present=3, votes_for=3
+        )
+    with pytest.raises(workflow.NotPassed):  # 3 of 6 votes is not more than half
+        workflow.approve_distribution(
+            session, distribution, assembly_on=dt.date(2025, 3, 20), members_present=6, votes_for=3
+        )
+    with pytest.raises(workflow.WrongState):  # booking before approval is blocked
+        workflow.post_distribution(session, distribution)
+    workflow.approve_distribution(
+        session, distribution, assembly_on=dt.date(2025, 3, 20), members_present=4, votes_for=4
+    )
+    assert distribution.state is DistributionState.APPROVED
+
+
+def test_posting_writes_the_member_accounts_links_the_collective_income_and_closes_the_year(session: Session) -> None:
+    cooperative = make_example_1(session)
+    before = account(session, cooperative, dt.date(2024, 12, 31))
+    workflow.post_distribution(session, approved(session, cooperative))
+    after = account(session, cooperative, dt.date(2024, 12, 31))
+    assert after["M02"].provident_share == before["M02"].provident_share + D("3531.51")
+    assert after["M05"].subsidy_share == D("16666.66") and after["M01"].donation_share == D("500.00")
+    returned = session.scalar(
+        select(func.sum(MemberAccountEntry.amount)).where(
+            MemberAccountEntry.kind.in_([AccountEntryKind.PATRONAGE_RETURN, AccountEntryKind.RESIDUAL_DISTRIBUTION])
+        )
+    )
+    assert returned == D("163999.96")
+    year = session.scalar(
+        select(FiscalYear).where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == 2024)
+    )
+    assert year is not None and year.state is FiscalYearState.CLOSED
+    income = session.scalars(select(VillageIncome)).all()
+    assert [(i.year, i.amount) for i in income] == [(2024, D("15674.10"))]
+
+
+def test_a_posted_year_refuses_edits(session: Session) -> None:
+    cooperative = make_example_1(session)
+    workflow.post_distribution(session, approved(session, cooperative))
+    trade = session.scalars(select(Trade).where(Trade.cooperative_id == cooperative.id)).first()
+    assert trade is not None
+    trade.quantity = D("2")
+    with pytest.raises(PeriodClosed):
+        session.flush()
+    session.rollback()
+
+
+def test_a_new_record_in_a_posted_year_is_refused(session: Session) -> None:
+    cooperative = make_example_1(session)
+    workflow.post_distribution(session, approved(session, cooperative))
+    session.add(IncomeExpense(cooperative_id=cooperative.id, recorded_on=dt.date(2024, 6, 1),
+                              category=IncomeCategory.OTHER_INCOME, amount=D("1.00")))  # fmt: skip
+    with pytest.raises(PeriodClosed):
+        session.flush()
+    session.rollback()
+
+
+def test_reversing_restores_every_balance_exactly_and_keeps_the_history(session: Session) -> None:
+    cooperative = make_example_1(session)
+    before = account(session, cooperative, dt.date(2025, 12, 31))
+    distribution = approved(session, cooperative)
+    workflow.post_distribution(session, distribution)
+    workflow.reverse_distribution(session, distribution)
+    assert account(session, cooperative, dt.date(2025, 12, 31)) == before
+    assert distribution.state is DistributionState.REVERSED
+    assert session.scalar(select(func.count()).select_from(VillageIncome)) == 0
+    entries = session.scalar(select(func.count()).where(MemberAccountEntry.source == distribution.source))
+    assert entries and entries % 2 == 0  # each posting entry and its reversal stay
+    replanned = workflow.plan_distribution(session, cooperative, 2024)
+    assert replanned.revision == 2 and replanned.distributable == D("163999.96")
+
+
+def test_payment_converted_to_capital_needs_a_resolution_and_raises_the_contribution(session: Session) -> None:
+    cooperative = make_example_1(session)
+    distribution = approved(session, cooperative)
+    distribution.resolution = ""
+    workflow.post_distribution(session, distribution)
+    with pytest.raises(workflow.ResolutionNeeded):
+        workflow.pay_distribution(
+            session, distribution, paid_on=dt.date(2025, 4, 1), method="capital", member_codes=["M02"]
+        )
+    workflow.pay_distribution(session, distribution, paid_on=dt.date(2025, 4, 1), method="capital",
+                              member_codes=["M02"], resolution="2025年第1号决议")  # fmt: skip
+    assert account(session, cooperative, dt.date(2025, 4, 1))["M02"].contribution == D("20000.00") + D("30765.90")
+    workflow.pay_distribution(session, distribution, paid_on=dt.date(2025, 4, 2))
+    assert distribution.state is DistributionState.PAID
+    with pytest.raises(workflow.WrongState):
+        workflow.reverse_distribution(session, distribution)
+
+
+def test_the_next_year_opens_with_what_this_year_carried(session: Session) -> None:
+    cooperative = make_example_1(session)
+    workflow.post_distribution(session, approved(session, cooperative))
+    assert year_end.opening_undistributed(session, cooperative.id, 2025) == 0
