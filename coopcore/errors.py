@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 
+class Term(str):
+    """A domain word inside a message's fields (a state, an action) that is translated along with it."""
+
+    __slots__ = ()
+
+
 class CoopError(Exception):
     """Something went wrong in coopcore."""
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import Context, pass_context
-from coopcore.errors import InvalidValue, NotFound
+from coopcore.errors import InvalidValue, NotFound, Term
 from coopcore.i18n import format_money, render
 from coopcore.models import Cooperative, Distribution, Member, MemberKind
 from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR, distribute
@@ -206,7 +206,7 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
     )
     console = Console()
     title = render("{cooperative} {year} distribution ({state})", lang, cooperative=distribution.cooperative.name,
-                   year=distribution.year, state=render(distribution.state.value, lang))  # fmt: skip
+                   year=distribution.year, state=Term(distribution.state))  # fmt: skip
     summary = Table(title=title, show_header=False)
     for name in ("surplus", "opening_undistributed", "loss_covered", "provident_fund", "distributable",
                  "patronage_pool", "residual_pool", "subsidy_property", "donation_property"):  # fmt: skip

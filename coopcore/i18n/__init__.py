@@ -13,7 +13,7 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 
-from coopcore.errors import CoopError
+from coopcore.errors import CoopError, Term
 from coopcore.money import to_money
 
 Lang = Literal["zh", "en"]
@@ -53,8 +53,9 @@ def translate(template: str, lang: Lang) -> str:
 
 
 def render(template: str, lang: Lang, **fields: Any) -> str:
-    """Translate a template and fill in its fields."""
+    """Translate a template and fill in its fields, translating the fields that are Terms."""
     text = translate(template, lang)
+    fields = {name: translate(value, lang) if isinstance(value, Term) else value for name, value in fields.items()}
     try:
         return text.format(**fields)
     except (KeyError, IndexError, ValueError):
@@ -63,7 +64,7 @@ def render(template: str, lang: Lang, **fields: Any) -> str:
 
 def render_error(error: CoopError, lang: Lang) -> str:
     """Return an error's message in the given language."""
-    return error.render(translate(error.message_template, lang))
+    return render(error.message_template, lang, **error.fields)
 
 
 def format_money(amount: Decimal, lang: Lang = "zh") -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation
+from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation, Term
 from coopcore.models import (
     Cooperative,
     Distribution,
@@ -65,7 +65,7 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
     _open_fiscal_year(session, cooperative, year)  # a closed year is never re-planned
     distribution = current_distribution(session, cooperative, year)
     if distribution is not None and distribution.state is not DistributionState.DRAFT:
-        raise WrongState(year=year, state=distribution.state.value, action="re-plan", required="draft")
+        raise WrongState(year=year, state=Term(distribution.state), action=Term("re-plan"), required=Term("draft"))
     _, last = year_end.year_bounds(year)
     bylaws = year_end.bylaws_in_force(session, cooperative, last)
     members = year_end.roster(session, cooperative.id, last)
@@ -203,7 +203,9 @@ def reverse_distribution(session: Session, distribution: Distribution) -> Distri
     """Undo a posted, unpaid distribution with reversing entries and reopen the year; the history stays."""
     _require(distribution, "reverse", DistributionState.POSTED)
     if any(line.paid_on is not None for line in distribution.lines):
-        raise WrongState(year=distribution.year, state="partly paid", action="reverse", required="unpaid")
+        raise WrongState(
+            year=distribution.year, state=Term("partly paid"), action=Term("reverse"), required=Term("unpaid")
+        )
     fiscal_year = session.scalar(
         select(FiscalYear).where(
             FiscalYear.cooperative_id == distribution.cooperative_id, FiscalYear.year == distribution.year
@@ -280,7 +282,9 @@ def _next_revision(session: Session, cooperative: Cooperative, year: int) -> int
 
 def _require(distribution: Distribution, action: str, state: DistributionState) -> None:
     if distribution.state is not state:
-        raise WrongState(year=distribution.year, state=distribution.state.value, action=action, required=state.value)
+        raise WrongState(
+            year=distribution.year, state=Term(distribution.state), action=Term(action), required=Term(state)
+        )
 
 
 def _check_notice(published_on: dt.date, assembly_on: dt.date) -> None:
