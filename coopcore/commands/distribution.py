@@ -56,14 +56,14 @@ def _year_options(function: F) -> F:
 def _cooperative(session: Session, credit_code: str) -> Cooperative:
     cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
     if cooperative is None:
-        raise NotFound(what="Cooperative", key=credit_code)
+        raise NotFound(what=Term("Cooperative"), key=credit_code)
     return cooperative
 
 
 def _distribution(session: Session, credit_code: str, year: int) -> Distribution:
     distribution = workflow.current_distribution(session, _cooperative(session, credit_code), year)
     if distribution is None:
-        raise NotFound(what="Distribution", key=f"{credit_code} {year}")
+        raise NotFound(what=Term("Distribution"), key=f"{credit_code} {year}")
     return distribution
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import asdict
 
 import click
 from sqlalchemy import select
 
 from coopcore.commands.base import EXIT_FINDINGS, Context, pass_context
 from coopcore.db import migrate
-from coopcore.errors import NotFound
+from coopcore.errors import NotFound, Term
 from coopcore.i18n import render
 from coopcore.models import Cooperative
 from coopcore.rules.findings import Severity
@@ -34,10 +35,10 @@ def load_demo(context: Context) -> None:
         summary = demo.load_demo(session)
     context.say(
         "Demo data loaded (illustrative, not real): {townships} townships, {villages} villages, "
-        "{cooperatives} cooperatives ({federations} federations), {members} members, {land_mu} mu of land shares, "
+        "{cooperatives} cooperatives and {federations} federations, {members} members, {land_mu} mu of land shares, "
         "{trades} trades, {enterprises} leading enterprises with {contracts} contracts, {weak_villages} weak villages "
         "with {projects} projects and {funding_total} yuan of funding, {users} users.",
-        **vars(summary),
+        **asdict(summary),
     )
 
 
@@ -52,7 +53,7 @@ def check(context: Context, credit_code: str | None, day: dt.datetime | None) ->
         if credit_code:
             cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
             if cooperative is None:
-                raise NotFound(what="Cooperative", key=credit_code)
+                raise NotFound(what=Term("Cooperative"), key=credit_code)
             results = {cooperative.id: membership.check_cooperative(session, cooperative, on=on)}
         else:
             results = membership.check_all(session, on=on)

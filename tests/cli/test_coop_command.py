@@ -1,0 +1,80 @@
+"""The installed `coop` command, run as a user runs it: a real process on a real SQLite file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import coopcore
+
+COOP = str(Path(sys.executable).with_name("coop"))
+
+
+def coop(*args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([COOP, "--lang", lang, *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'demo.sqlite3'}"
+    loaded = coop("--db", url, "demo")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "演示数据已载入" in loaded.stdout
+    return url
+
+
+def test_version_is_printed() -> None:
+    result = subprocess.run([COOP, "--version"], capture_output=True, text=True, check=True)
+    assert coopcore.__version__ in result.stdout
+
+
+def test_init_creates_the_schema_and_is_safe_to_repeat(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    first = coop("--db", url, "init", lang="en")
+    assert first.returncode == 0, first.stderr
+    assert "Database ready" in first.stdout
+    assert coop("--db", url, "init").returncode == 0
+
+
+def test_check_prints_the_findings_of_the_demo_cooperatives_in_chinese(demo_db: str) -> None:
+    result = coop("--db", demo_db, "check", "--on", "2024-12-31")
+    assert result.returncode in (0, 1), result.stderr
+    assert "已检查 " in result.stdout
+    assert "[提示]" in result.stdout  # the demo carries deliberate warnings
+    assert "Traceback" not in result.stderr
+
+
+def test_check_speaks_english_when_asked(demo_db: str) -> None:
+    result = coop("--db", demo_db, "check", "--on", "2024-12-31", lang="en")
+    assert "Checked " in result.stdout
+    assert "[WARNING]" in result.stdout
+
+
+def test_an_unknown_cooperative_is_a_clear_error_without_traceback(demo_db: str) -> None:
+    result = coop("--db", demo_db, "check", "--coop", "93370000XXXXXXXXX0")
+    assert result.returncode == 2
+    assert "未找到合作社" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_loading_the_demo_twice_is_refused_and_changes_nothing(demo_db: str) -> None:
+    result = coop("--db", demo_db, "demo", lang="en")
+    assert result.returncode == 2
+    assert "already loaded" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    result = coop("--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "init", lang="en")
+    assert result.returncode == 1
+    assert "Cannot use the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_date_is_refused_by_the_command_line(demo_db: str) -> None:
+    result = coop("--db", demo_db, "check", "--on", "2024-13-40", lang="en")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,249 @@
+"""The demo data set: the district of docs/domain.md §16, valid identifiers, exact trades, determinism, refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from coopcore.models import (
+    Bylaws,
+    Contract,
+    Cooperative,
+    Enterprise,
+    FiscalYear,
+    FiscalYearState,
+    FundingLine,
+    ImprovementPlan,
+    LandParcel,
+    LandShare,
+    Member,
+    MemberAccountEntry,
+    MemberKind,
+    PriceRule,
+    Project,
+    Role,
+    Township,
+    Trade,
+    User,
+    Village,
+    VillageCollective,
+)
+from coopcore.services.demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo, summarize
+from coopcore.services.demo.dataset import DemoSet
+from coopcore.services.users import authenticate
+from coopcore.validation import credit_code, resident_id
+
+CHENLIANG = "晨靓果业专业合作社"
+
+
+@pytest.fixture(scope="module")
+def demo(engine: Engine) -> Iterator[tuple[Session, DemoSummary]]:
+    """The demo loaded once per backend, in a transaction rolled back after the module."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+            yield session, load_demo(session)
+        outer.rollback()
+
+
+@pytest.fixture(scope="module")
+def generated() -> DemoSet:
+    """The demo rows as generated, without a database."""
+    return build_demo()
+
+
+def demo_cooperatives(session: Session) -> list[Cooperative]:
+    return list(session.scalars(select(Cooperative).where(Cooperative.is_demo.is_(True)).order_by(Cooperative.id)))
+
+
+def test_the_district_has_two_demo_townships_of_villages_with_collectives_and_branches(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    session, _ = demo
+    townships = session.scalars(select(Township).where(Township.is_demo.is_(True))).all()
+    assert len(townships) == 2
+    villages = [village for township in townships for village in township.villages]
+    assert len(villages) == 30
+    assert all(v.collective is not None and v.collective.credit_code for v in villages)
+    assert all(v.party_branch is not None and v.party_branch.name == f"{v.name}党支部" for v in villages)
+
+
+def test_twenty_one_cooperatives_are_led_by_party_branches_and_federations_join_three_or_more(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    session, _ = demo
+    cooperatives = demo_cooperatives(session)
+    led = [c for c in cooperatives if c.is_party_branch_led and not c.is_federation]
+    federations = [c for c in cooperatives if c.is_federation]
+    assert len(led) == 21
+    assert 2 <= len(federations) <= 3
+    codes = {c.id: c.credit_code for c in cooperatives}
+    for federation in federations:
+        assert "联合社" in federation.name
+        assert len(federation.members) >= 3  # [L-56]
+        for member in federation.members:
+            assert member.kind is MemberKind.COOPERATIVE
+            assert member.member_cooperative_id is not None
+            assert member.id_number == codes[member.member_cooperative_id]
+    for cooperative in led:
+        collective = cooperative.members[0]
+        assert collective.kind is MemberKind.VILLAGE_COLLECTIVE
+        assert collective.village_collective_id is not None
+        assert sum(1 for m in cooperative.members if m.is_founder) >= 5  # [L-12]
+
+
+def test_chenliang_has_over_a_hundred_households_five_hundred_mu_and_the_jiumeishan_brand(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    session, _ = demo
+    chenliang = session.scalars(select(Cooperative).where(Cooperative.name == CHENLIANG)).one()
+    assert chenliang.brand == "九妹山"
+    households = [m for m in chenliang.members if m.kind is MemberKind.FARMER and m.left_on is None]
+    assert len(households) >= 100
+    land_mu = session.scalar(
+        select(func.sum(LandShare.area_mu))
+        .join(LandParcel, LandShare.parcel_id == LandParcel.id)
+        .where(LandParcel.cooperative_id == chenliang.id)
+    )
+    assert land_mu is not None
+    assert land_mu >= Decimal("500")
+
+
+def test_twelve_leading_enterprises_each_have_contracts_using_every_price_rule(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    session, _ = demo
+    enterprises = session.scalars(select(Enterprise).where(Enterprise.is_demo.is_(True))).all()
+    assert len(enterprises) == 12
+    assert all(enterprise.contracts for enterprise in enterprises)
+    contracts = [contract for enterprise in enterprises for contract in enterprise.contracts]
+    assert {c.price_rule for c in contracts} == set(PriceRule)
+    assert all(any(g.is_rejected for g in c.grades) for c in contracts)
+    # Exactly one 定金 above 20% of the contract amount, for the [MF-586] check to flag.
+    over = [c for c in contracts if c.fixed_price and c.deposit * 5 > c.quantity * c.fixed_price]
+    assert len(over) == 1
+    assert any(delivery.trades for c in contracts for delivery in c.deliveries)
+
+
+def test_fifteen_weak_villages_have_a_plan_each_with_twenty_seven_projects_funded_over_fifteen_million(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    session, _ = demo
+    demo_villages = select(Village.id).join(Township).where(Township.is_demo.is_(True))
+    plans = session.scalars(select(ImprovementPlan).where(ImprovementPlan.village_id.in_(demo_villages))).all()
+    assert len({plan.village_id for plan in plans}) == len(plans) == 15
+    assert all(plan.baseline_income < Decimal("100000") <= plan.target_income for plan in plans)
+    plan_ids = [plan.id for plan in plans]
+    assert session.scalar(select(func.count()).select_from(Project).where(Project.plan_id.in_(plan_ids))) == 27
+    funding = session.scalar(select(func.sum(FundingLine.allocated)).where(FundingLine.plan_id.in_(plan_ids)))
+    assert funding is not None
+    assert funding >= Decimal("15000000.00")
+
+
+def test_every_demo_cooperative_has_open_fiscal_years_2022_to_2024(demo: tuple[Session, DemoSummary]) -> None:
+    session, _ = demo
+    years: dict[int, list[int]] = defaultdict(list)
+    for year in session.scalars(select(FiscalYear).order_by(FiscalYear.year)):
+        assert year.state is FiscalYearState.OPEN
+        years[year.cooperative_id].append(year.year)
+    assert all(years[c.id] == [2022, 2023, 2024] for c in demo_cooperatives(session))
+
+
+def test_every_resident_id_and_credit_code_validates(demo: tuple[Session, DemoSummary]) -> None:
+    session, _ = demo
+    for kind, number in session.execute(select(Member.kind, Member.id_number)):
+        if kind.is_person:
+            assert resident_id.is_valid(number, today=dt.date(2025, 1, 1)), number
+        else:
+            assert credit_code.is_valid(number), number
+    codes = [
+        *session.scalars(select(VillageCollective.credit_code)),
+        *session.scalars(select(Cooperative.credit_code)),
+        *session.scalars(select(Enterprise.credit_code)),
+    ]
+    assert codes
+    assert all(code is not None and credit_code.is_valid(code) for code in codes)
+
+
+def test_every_trade_amount_is_quantity_times_price_rounded_half_up(demo: tuple[Session, DemoSummary]) -> None:
+    session, summary = demo
+    rows = session.execute(select(Trade.quantity, Trade.unit_price, Trade.amount)).all()
+    assert len(rows) == summary.trades
+    for quantity, price, amount in rows:
+        assert amount == (quantity * price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_the_summary_counts_what_is_in_the_database(demo: tuple[Session, DemoSummary]) -> None:
+    session, summary = demo
+    assert summary.townships == 2
+    assert summary.cooperatives == 21
+    assert summary.enterprises == 12
+    assert summary.weak_villages == 15
+    assert summary.projects == 27
+    assert summary.funding_total >= Decimal("15000000.00")
+    assert 15_000 <= summary.trades <= 30_000
+    assert summary.members == session.scalar(select(func.count()).select_from(Member))
+    assert summary.contracts == session.scalar(select(func.count()).select_from(Contract))
+    assert summary.land_mu == session.scalar(select(func.sum(LandShare.area_mu)))
+    assert summary.users == 5
+
+
+def test_demo_users_log_in_with_their_scopes(demo: tuple[Session, DemoSummary]) -> None:
+    session, _ = demo
+    accountant = authenticate(session, "accountant", DEMO_PASSWORD)
+    assert accountant is not None
+    assert accountant.role is Role.ACCOUNTANT
+    assert len(accountant.cooperatives) == 3
+    supervisor = session.scalars(select(User).where(User.username == "supervisor")).one()
+    assert [c.name for c in supervisor.cooperatives] == [CHENLIANG]
+    officials = session.scalars(select(User).where(User.role == Role.TOWNSHIP_OFFICIAL)).all()
+    assert sorted(u.username for u in officials) == ["official1", "official2"]
+
+
+def test_loading_the_demo_twice_is_refused(demo: tuple[Session, DemoSummary]) -> None:
+    session, _ = demo
+    with pytest.raises(DemoAlreadyLoaded, match="already loaded"):
+        load_demo(session)
+
+
+def test_the_same_seed_generates_identical_rows_and_another_seed_others(generated: DemoSet) -> None:
+    assert build_demo().digest() == generated.digest()
+    assert build_demo(seed=7).digest() != generated.digest()
+    assert summarize(generated).cooperatives == 21
+
+
+def test_only_the_documented_cooperatives_break_the_yantai_rules(generated: DemoSet) -> None:
+    cooperatives = generated.rows_of(Cooperative)
+    capital: dict[int, Decimal] = defaultdict(Decimal)
+    for entry in generated.rows_of(MemberAccountEntry):
+        if entry["kind"].is_contribution:
+            capital[entry["member_id"].index] += entry["amount"]
+    rosters: dict[int, list[tuple[int, dict[str, object]]]] = defaultdict(list)
+    for index, member in enumerate(generated.rows_of(Member)):
+        rosters[member["cooperative_id"].index].append((index, member))
+    over_cap, odd_rate = [], []
+    rates = {row["cooperative_id"].index: row["provident_fund_rate"] for row in generated.rows_of(Bylaws)}
+    for index, cooperative in enumerate(cooperatives):
+        if cooperative["is_federation"]:
+            continue
+        roster = rosters[index]
+        for day in (dt.date(2022, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 12, 31)):
+            on = [m for _, m in roster if m["joined_on"] <= day and (m["left_on"] is None or m["left_on"] >= day)]
+            farmers = sum(1 for m in on if m["kind"] is MemberKind.FARMER)
+            organisations = sum(1 for m in on if MemberKind(m["kind"]).is_organisation)
+            assert 5 * farmers >= 4 * len(on)  # [L-20]: farmers at least 80%
+            assert organisations <= 1 if len(on) <= 20 else 20 * organisations <= len(on)
+        total = sum((capital[i] for i, _ in roster), Decimal(0))
+        people = [capital[i] for i, m in roster if m["kind"] is not MemberKind.VILLAGE_COLLECTIVE]
+        if 5 * max(people) > total:  # §8.2: no individual above 20% of the capital
+            over_cap.append(cooperative["name"])
+        if not Decimal("0.05") <= rates[index] <= Decimal("0.10"):
+            odd_rate.append(cooperative["name"])
+    assert over_cap == ["后庄苹果专业合作社"]
+    assert odd_rate == ["大柳行樱桃专业合作社"]
