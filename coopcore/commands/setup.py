@@ -12,7 +12,7 @@ from sqlalchemy import select
 from coopcore.commands.base import EXIT_FINDINGS, Context, pass_context
 from coopcore.db import migrate
 from coopcore.errors import NotFound, Term
-from coopcore.i18n import render
+from coopcore.i18n import format_money, render
 from coopcore.models import Cooperative
 from coopcore.rules.findings import Severity
 from coopcore.services import demo, membership
@@ -37,8 +37,8 @@ def load_demo(context: Context) -> None:
         "Demo data loaded (illustrative, not real): {townships} townships, {villages} villages, "
         "{cooperatives} cooperatives and {federations} federations, {members} members, {land_mu} mu of land shares, "
         "{trades} trades, {enterprises} leading enterprises with {contracts} contracts, {weak_villages} weak villages "
-        "with {projects} projects and {funding_total} yuan of funding, {users} users.",
-        **asdict(summary),
+        "with {projects} projects and {funding_total} of funding, {users} users.",
+        **{**asdict(summary), "funding_total": format_money(summary.funding_total, context.lang)},
     )
 
 
