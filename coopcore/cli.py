@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from coopcore import __version__
-from coopcore.commands import distribution, setup
+from coopcore.commands import distribution, land, members, setup
 from coopcore.commands.base import Context, CoopGroup
 from coopcore.db.engine import default_url
 from coopcore.i18n import LANGS, Lang, default_lang
@@ -21,7 +21,14 @@ def main(ctx: click.Context, url: str | None, lang: Lang | None) -> None:
     ctx.obj = Context(url=url or default_url(), lang=lang or default_lang())
 
 
-for command in (setup.init, setup.load_demo, setup.check, distribution.distribution_group):
+for command in (
+    setup.init,
+    setup.load_demo,
+    setup.check,
+    distribution.distribution_group,
+    members.members_group,
+    land.land_group,
+):
     main.add_command(command)
 
 if __name__ == "__main__":

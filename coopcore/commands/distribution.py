@@ -53,7 +53,8 @@ def _year_options(function: F) -> F:
     )
 
 
-def _cooperative(session: Session, credit_code: str) -> Cooperative:
+def cooperative_by_code(session: Session, credit_code: str) -> Cooperative:
+    """Find a cooperative by its credit code, or refuse."""
     cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
     if cooperative is None:
         raise NotFound(what=Term("Cooperative"), key=credit_code)
@@ -61,7 +62,7 @@ def _cooperative(session: Session, credit_code: str) -> Cooperative:
 
 
 def _distribution(session: Session, credit_code: str, year: int) -> Distribution:
-    distribution = workflow.current_distribution(session, _cooperative(session, credit_code), year)
+    distribution = workflow.current_distribution(session, cooperative_by_code(session, credit_code), year)
     if distribution is None:
         raise NotFound(what=Term("Distribution"), key=f"{credit_code} {year}")
     return distribution
@@ -74,7 +75,7 @@ def _distribution(session: Session, credit_code: str, year: int) -> Distribution
 def plan(context: Context, credit_code: str, year: int, as_json: bool) -> None:
     """Compute the year's distribution from the books and keep it as a draft."""
     with context.transaction() as session:
-        distribution = workflow.plan_distribution(session, _cooperative(session, credit_code), year)
+        distribution = workflow.plan_distribution(session, cooperative_by_code(session, credit_code), year)
         _print(context, session, distribution, as_json)
 
 
@@ -204,7 +205,7 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
             select(Member.code, Member.kind).where(Member.cooperative_id == distribution.cooperative_id)
         ).all()
     )
-    console = Console()
+    console = Console(width=160)
     title = render("{cooperative} {year} distribution ({state})", lang, cooperative=distribution.cooperative.name,
                    year=distribution.year, state=Term(distribution.state))  # fmt: skip
     summary = Table(title=title, show_header=False)
@@ -243,7 +244,7 @@ def _checks(distribution: Distribution, kinds: dict[str, MemberKind]) -> list[tu
             and patronage == distribution.patronage_pool
             and residual == distribution.residual_pool,
             "Members' shares add up to {total}, the distributable surplus is {distributable}.",
-            {"total": patronage + residual, "distributable": distribution.distributable},
+            {"total": format_money(patronage + residual), "distributable": format_money(distribution.distributable)},
         ),
         (
             5 * farmers >= 4 * len(lines),

@@ -23,6 +23,7 @@ from coopcore.models import (
     VillageIncomeCategory,
     VillageIncomeSource,
 )
+from coopcore.money import ZERO, allocate
 from coopcore.services import year_end
 
 MEMO = {
@@ -38,25 +39,42 @@ def write_entries(session: Session, distribution: Distribution) -> None:
     """Write each member's quantifications and returns on 31 December, and link the dividends' income."""
     _, last = year_end.year_bounds(distribution.year)
     held = year_end.balances(session, distribution.cooperative_id, last)
-    on_roster = {line.member_id for line in distribution.lines}
+    members = {
+        m.id: m for m in session.scalars(select(Member).where(Member.cooperative_id == distribution.cooperative_id))
+    }
+    subsidy, donation = _requantify(distribution, members, last)
     for line in distribution.lines:
         before = held.get(line.member_id, year_end.Balances())
         amounts = {
             AccountEntryKind.PROVIDENT_SHARE: line.provident_share_added,
             # Quantified property is re-quantified each year end: the entry moves the balance to the new share.
-            AccountEntryKind.SUBSIDY_SHARE: line.subsidy_share - before.subsidy_share,
-            AccountEntryKind.DONATION_SHARE: line.donation_share - before.donation_share,
+            AccountEntryKind.SUBSIDY_SHARE: subsidy.get(line.member_code, ZERO) - before.subsidy_share,
+            AccountEntryKind.DONATION_SHARE: donation.get(line.member_code, ZERO) - before.donation_share,
             AccountEntryKind.PATRONAGE_RETURN: line.patronage_return,
             AccountEntryKind.RESIDUAL_DISTRIBUTION: line.residual_distribution,
         }
         for kind, amount in amounts.items():
             _add(session, distribution, line.member_id, kind, amount, last)
-    # [SD-22] a leaver's subsidy (and, by D11, donation) share falls to the members remaining at year end.
-    for member_id, balance in held.items():
+    on_roster = {line.member_id for line in distribution.lines}
+    for member_id, balance in held.items():  # members who left in earlier years and still hold a share
         if member_id not in on_roster:
             _add(session, distribution, member_id, AccountEntryKind.SUBSIDY_SHARE, -balance.subsidy_share, last)
             _add(session, distribution, member_id, AccountEntryKind.DONATION_SHARE, -balance.donation_share, last)
-    _link_income(session, distribution, last)
+    _link_income(session, distribution, members, last)
+
+
+def _requantify(
+    distribution: Distribution, members: dict[int, Member], last: dt.date
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The quantified shares members hold after the year end.
+
+    Leavers at this year end take part in the year's distribution with their share, but [SD-22] re-quantifies
+    it equally to the members who remain; donation property is treated alike (docs/domain.md D11).
+    """
+    remaining = {line.member_code: 1 for line in distribution.lines if members[line.member_id].left_on != last}
+    if not remaining:
+        return {}, {}
+    return allocate(distribution.subsidy_property, remaining), allocate(distribution.donation_property, remaining)
 
 
 def record_payments(
@@ -127,12 +145,8 @@ def _add(
         )
 
 
-def _link_income(session: Session, distribution: Distribution, day: dt.date) -> None:
+def _link_income(session: Session, distribution: Distribution, members: dict[int, Member], day: dt.date) -> None:
     """Dividends paid to a village collective are its investment income (§8.3); to a cooperative, its 511."""
-    members = {
-        m.id: m
-        for m in session.scalars(select(Member).where(Member.id.in_([ln.member_id for ln in distribution.lines])))
-    }
     for line in distribution.lines:
         member = members[line.member_id]
         if not line.total:

@@ -29,8 +29,12 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 
-# Entries that make up a member's 出资: contributions of every kind and surplus converted into capital.
-CAPITAL_KINDS = (*(kind for kind in AccountEntryKind if kind.is_contribution), AccountEntryKind.CAPITAL_CONVERSION)
+# Entries that make up a member's 出资: contributions, surplus converted into capital, and refunds on exit.
+CAPITAL_KINDS = (
+    *(kind for kind in AccountEntryKind if kind.is_contribution),
+    AccountEntryKind.CAPITAL_CONVERSION,
+    AccountEntryKind.REFUND,  # written negative when a leaver is paid out
+)
 
 
 class NoBylaws(RuleViolation):

@@ -1,0 +1,123 @@
+"""`coop members …`: print a member account, record an exit application, pay a leaver out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coopcore.commands.base import Context, pass_context
+from coopcore.commands.distribution import DATE, F, cooperative_by_code
+from coopcore.errors import NotFound, Term
+from coopcore.i18n import Lang, format_money, render
+from coopcore.models import Member
+from coopcore.services import exits
+from coopcore.services.member_account import Amounts, member_account
+
+COLUMNS = ("poverty_contribution", "other_contribution", "provident_share", "subsidy_share", "donation_share",
+           "patronage_return", "residual_distribution")  # fmt: skip
+
+
+@click.group("members")
+def members_group() -> None:
+    """Members: accounts (成员账户) and exits (退社)."""
+
+
+def _member(session: Session, credit_code: str, code: str) -> Member:
+    cooperative = cooperative_by_code(session, credit_code)
+    member = session.scalar(select(Member).where(Member.cooperative_id == cooperative.id, Member.code == code))
+    if member is None:
+        raise NotFound(what=Term("Member"), key=code)
+    return member
+
+
+MEMBER_OPTIONS = [
+    click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative."),
+    click.option("--member", "code", required=True, help="Member code."),
+]
+
+
+def _with_member(function: F) -> F:
+    for option in reversed(MEMBER_OPTIONS):
+        function = option(function)
+    return function
+
+
+@members_group.command()
+@_with_member
+@click.option("--year", type=int, required=True)
+@pass_context
+def account(context: Context, credit_code: str, code: str, year: int) -> None:
+    """Print a member's account for a year in the columns of the official form."""
+    lang = context.lang
+    with context.transaction() as session:
+        statement = member_account(session, _member(session, credit_code, code), year)
+        title = render("Member account of {member} ({code}), {year}", lang, member=statement.member.name,
+                       code=statement.member.code, year=year)  # fmt: skip
+        table = Table(title=title)
+        for header in ("No.", "Date", "Memo", *COLUMNS, "Product", "Quantity", "Transaction amount"):
+            table.add_column(
+                render(header, lang), justify="left" if header in ("No.", "Date", "Memo", "Product") else "right"
+            )
+        table.add_row("", "", render("Opening balance", lang), *_money(statement.opening, lang), "", "", "")
+        for row in statement.rows:
+            trade = (
+                (row.product or "", f"{row.quantity.normalize():f}", format_money(row.trade_amount, lang))
+                if row.product
+                else ("", "", "")
+            )
+            table.add_row(
+                str(row.number), row.day.isoformat(), row.memo, *_money(row.amounts, lang, blank_zero=True), *trade
+            )
+        for product in statement.products:
+            table.add_row("", "", render("Year total", lang), *([""] * len(COLUMNS)), product,
+                          f"{statement.quantity_by_product[product].normalize():f}",
+                          format_money(statement.amount_by_product[product], lang))  # fmt: skip
+        table.add_row("", "", render("Closing balance", lang), *_money(statement.closing, lang), "", "", "")
+        Console(width=220).print(table)
+
+
+def _money(amounts: Amounts, lang: Lang, *, blank_zero: bool = False) -> list[str]:
+    values: list[Decimal] = [getattr(amounts, name) for name in COLUMNS]
+    return ["" if blank_zero and not value else format_money(value, lang) for value in values]
+
+
+@members_group.command("exit")
+@_with_member
+@click.option("--on", "applied_on", type=DATE, required=True, help="Day of the written application.")
+@pass_context
+def apply_exit(context: Context, credit_code: str, code: str, applied_on: dt.datetime) -> None:
+    """Record a member's exit application and show the settlement it will bring (Art. 25, 28)."""
+    with context.transaction() as session:
+        member = _member(session, credit_code, code)
+        effective = exits.apply_exit(session, member, applied_on.date())
+        _print_settlement(context, exits.compute_settlement(session, member))
+        context.say("Membership of {code} ends on {day}.", code=code, day=effective.isoformat())
+
+
+@members_group.command()
+@_with_member
+@click.option("--on", "paid_on", type=DATE, required=True, help="Day the refund is paid.")
+@pass_context
+def settle(context: Context, credit_code: str, code: str, paid_on: dt.datetime) -> None:
+    """Pay a leaver's contribution and provident share back once their last year is posted."""
+    with context.transaction() as session:
+        _print_settlement(context, exits.pay_out(session, _member(session, credit_code, code), paid_on.date()))
+
+
+def _print_settlement(context: Context, result: exits.ExitSettlement) -> None:
+    settlement = result.settlement
+    context.say(
+        "{kind}: contribution {contribution} + provident share {provident} − share of losses {loss} = refund {refund}.",
+        kind=Term("Final settlement" if result.is_final else "Estimated settlement"),
+        contribution=format_money(settlement.contribution, context.lang),
+        provident=format_money(settlement.provident_share, context.lang),
+        loss=format_money(settlement.loss_share, context.lang),
+        refund=format_money(settlement.refund, context.lang),
+    )
+    context.say("Subsidy and donation shares are not refunded; they pass to the remaining members (SD-22).")

@@ -1,0 +1,121 @@
+"""Guaranteed rent on land shares (保底收益): computed per member and booked once as an operating cost."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coopcore.models import (
+    Cooperative,
+    IncomeCategory,
+    IncomeExpense,
+    LandShare,
+    Member,
+    MemberKind,
+    VillageCollective,
+    VillageIncome,
+    VillageIncomeCategory,
+    VillageIncomeSource,
+)
+from coopcore.money import round_half_up
+from coopcore.services.year_end import year_bounds
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """A member's guaranteed rent for the year, from the mu-days their shares were active."""
+
+    member_id: int
+    member_code: str
+    area_mu: Decimal
+    amount: Decimal
+
+
+def land_guarantees(session: Session, cooperative: Cooperative, year: int) -> list[Guarantee]:
+    """Each member's HALF_UP(Σ area_mu × rent per mu × days active / days in the year), in code order."""
+    first, last = year_bounds(year)
+    days_in_year = (last - first).days + 1
+    rows = session.execute(
+        select(LandShare, Member.code)
+        .join(Member, Member.id == LandShare.member_id)
+        .where(Member.cooperative_id == cooperative.id, LandShare.guarantee_per_mu.is_not(None))
+        .where(LandShare.start_on <= last, LandShare.end_on >= first)
+    ).all()
+    exact: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
+    area: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for share, code in rows:
+        assert share.guarantee_per_mu is not None
+        days = (min(share.end_on, last) - max(share.start_on, first)).days + 1
+        # One rounding per member (docs/domain.md §0.2 (a)): the exact rent of every share, summed, then half-up.
+        exact[share.member_id, code] += Fraction(share.area_mu) * Fraction(share.guarantee_per_mu) * days / days_in_year
+        area[share.member_id, code] += share.area_mu
+    return [
+        Guarantee(member_id, code, area[member_id, code], round_half_up(Decimal(value.numerator) / value.denominator))
+        for (member_id, code), value in sorted(exact.items(), key=lambda item: item[0][1])
+    ]
+
+
+def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) -> list[Guarantee]:
+    """Record the year's guarantees as operating expenses, once: booking again changes nothing (view A, §7.3)."""
+    guarantees = land_guarantees(session, cooperative, year)
+    _, last = year_bounds(year)
+    booked = {
+        record.source: record
+        for record in session.scalars(
+            select(IncomeExpense).where(
+                IncomeExpense.cooperative_id == cooperative.id, IncomeExpense.source.like(f"land_guarantee:{year}:%")
+            )
+        )
+    }
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.cooperative_id == cooperative.id))}
+    for guarantee in guarantees:
+        source = f"land_guarantee:{year}:{guarantee.member_id}"
+        record = booked.get(source)
+        if record is None:
+            session.add(
+                IncomeExpense(
+                    cooperative_id=cooperative.id,
+                    recorded_on=last,
+                    category=IncomeCategory.OPERATING_EXPENSE,
+                    amount=guarantee.amount,
+                    memo=f"{year}年土地入股保底收益 {guarantee.member_code}",
+                    source=source,
+                )
+            )
+        elif record.amount != guarantee.amount:
+            record.amount = guarantee.amount  # shares changed since the last booking; the year is still open
+        member = members[guarantee.member_id]
+        if member.kind is MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
+            _link_rent(session, member, year, guarantee, source)
+    session.flush()
+    return guarantees
+
+
+def _link_rent(session: Session, member: Member, year: int, guarantee: Guarantee, source: str) -> None:
+    """Guaranteed rent paid to the village collective is its rent income (§9.1, 经营性收入), linked once."""
+    collective = session.get(VillageCollective, member.village_collective_id)
+    assert collective is not None
+    income = session.scalar(
+        select(VillageIncome).where(
+            VillageIncome.source == VillageIncomeSource.LAND_RENT, VillageIncome.source_ref == source
+        )
+    )
+    if income is None:
+        session.add(
+            VillageIncome(
+                village_id=collective.village_id,
+                year=year,
+                category=VillageIncomeCategory.RENT,
+                amount=guarantee.amount,
+                source=VillageIncomeSource.LAND_RENT,
+                source_ref=source,
+                memo=f"{member.cooperative.name}{year}年土地保底收益",
+            )
+        )
+    else:
+        income.amount = guarantee.amount
