@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
 import coopcore
-
-COOP = str(Path(sys.executable).with_name("coop"))
-
-
-def coop(*args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([COOP, "--lang", lang, *args], capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'demo.sqlite3'}"
-    loaded = coop("--db", url, "demo")
-    assert loaded.returncode == 0, loaded.stderr
-    assert "演示数据已载入" in loaded.stdout
-    return url
+from tests.cli.conftest import COOP, coop
 
 
 def test_version_is_printed() -> None:

@@ -1,0 +1,318 @@
+"""What an import writes to the books: account entries, trades, income and expense, special funds, land shares.
+
+A dated sheet is the complete record of its kind for each year it has rows in: stored rows of those
+years that the sheet no longer lists are removed (account entries, which are append-only, are reversed).
+Years the sheet does not mention stay as they are, and a sheet left out of the workbook changes nothing.
+Rows with a natural key (ticket number, parcel code and start date) are updated in place; the others are
+matched on their whole content, so a changed row counts as one removed and one created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from coopcore.models import AccountEntryKind, TradeKind
+from coopcore.money import round_half_up
+from coopcore.services.workbook.plan import Changes, Plan, closed, given, match, refuse_closed_removal, usable
+from coopcore.services.workbook.reader import Book, Row
+from coopcore.services.workbook.report import Problems
+from coopcore.services.workbook.schema import (
+    CONTRIBUTIONS,
+    INCOME_EXPENSE,
+    LAND_SHARES,
+    PROVIDENT_SHARES,
+    SPECIAL_FUNDS,
+    TRANSACTIONS,
+    Sheet,
+)
+from coopcore.services.workbook.stored import Record, Stored
+
+TRADE_FIELDS = ("member_code", "counterparty", "kind", "traded_on", "product", "grade", "quantity", "unit", "unit_price", "amount")
+REVERSAL_MEMO = "冲销：{memo}"  # the wording of distribution reversals (coopcore.services.distribution_posting)
+PROTECTED_SOURCE = "distribution"  # rows a posted distribution wrote are undone by reversing the distribution
+LINKED_TRADE = "Ticket {value} is no longer in the workbook, but an enterprise delivery is traced to it, so it was kept."
+TEMPLATES = (LINKED_TRADE,)
+
+
+def plan_books(book: Book, stored: Stored, plan: Plan, problems: Problems) -> None:
+    """Plan every book-keeping sheet the workbook has, and note the years its dated rows fall in."""
+    if book.has(CONTRIBUTIONS):
+        _plan_entries(book, CONTRIBUTIONS, stored, plan, problems)
+    if book.has(PROVIDENT_SHARES):
+        _plan_entries(book, PROVIDENT_SHARES, stored, plan, problems)
+    if book.has(TRANSACTIONS):
+        _plan_trades(book, stored, plan, problems)
+    if book.has(INCOME_EXPENSE):
+        keys = ["date", "category", "amount", "memo"] + (["voucher_no"] if book.has(INCOME_EXPENSE, "voucher_no") else [])
+        _plan_records(book, INCOME_EXPENSE, keys, stored.income, plan.income, stored, plan, problems)
+    if book.has(SPECIAL_FUNDS):
+        keys = ["date", "source", "amount", "memo"]
+        keys += [key for key in ("is_poverty_asset", "disposed_on") if book.has(SPECIAL_FUNDS, key)]
+        _plan_records(book, SPECIAL_FUNDS, keys, stored.funds, plan.funds, stored, plan, problems)
+    if book.has(LAND_SHARES):
+        _plan_land(book, stored, plan)
+
+
+def _entry_key(code: str, kind: str, day: dt.date, amount: Decimal, area: Decimal | None, memo: str | None) -> tuple[Any, ...]:
+    return (code, str(kind), day, amount, area, memo or "")
+
+
+def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems: Problems) -> None:
+    provident = sheet is PROVIDENT_SHARES
+    kinds = {AccountEntryKind.PROVIDENT_SHARE.value} if provident else {k.value for k in AccountEntryKind if k.is_contribution}
+    rows = usable(book.rows(sheet), "member_code", "date", "amount", *(() if provident else ("method",)))
+    memo_key = "memo" if provident else "note"
+
+    def row_key(row: Row) -> tuple[Any, ...]:
+        kind = AccountEntryKind.PROVIDENT_SHARE.value if provident else row.get("method")
+        area = None if provident else row.get("area_mu")
+        return _entry_key(row.get("member_code"), kind, row.get("date"), row.get("amount"), area, row.get(memo_key))
+
+    records = [r for r in stored.entries if str(r["kind"]) in kinds]
+    keyed = [(row_key(row), row) for row in rows]
+    new, unchanged, left = match(keyed, [(_entry_key(r["member_code"], r["kind"], r["entry_on"], r["amount"], r["area_mu"], r["memo"]), r) for r in records])
+    counts = plan.counts[sheet.key]
+    counts.unchanged += unchanged
+    years = {row.get("date").year for row in rows}
+    plan.data_years |= years
+    occurrences: dict[tuple[Any, ...], int] = {}
+    for row in new:
+        if closed(problems, stored, sheet, row, row.get("date")):
+            continue
+        key = row_key(row)
+        occurrences[key] = occurrences.get(key, 0) + 1
+        # The natural key of an imported entry: its content, and which repeat of that content it is.
+        digest = hashlib.sha1(repr((key, occurrences[key])).encode()).hexdigest()[:24]
+        plan.entries.inserts.append(
+            {
+                "member_code": key[0],
+                "kind": key[1],
+                "entry_on": key[2],
+                "amount": key[3],
+                "area_mu": key[4],
+                "memo": key[5],
+                "source": f"import:{sheet.key}:{digest}",
+                "reverses_id": None,
+            }
+        )
+        counts.created += 1
+    for record in left:
+        day = record["entry_on"]
+        if day.year not in years or str(record["source"]).startswith(PROTECTED_SOURCE):
+            continue
+        if refuse_closed_removal(problems, stored, sheet, f"{record['member_code']} {record['amount']}", day):
+            continue
+        # Account entries are append-only ([KJ 第五十七条] ledger): a removed row becomes a reversing entry.
+        plan.entries.inserts.append(
+            {
+                "member_id": record["member_id"],
+                "kind": str(record["kind"]),
+                "entry_on": day,
+                "amount": -record["amount"],
+                "area_mu": record["area_mu"],
+                "memo": REVERSAL_MEMO.format(memo=record["memo"])[:200],
+                "source": f"import:{sheet.key}:reversal",
+                "reverses_id": record["id"],
+            }
+        )
+        counts.removed += 1
+
+
+def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> None:
+    sheet = TRANSACTIONS
+    rows = usable(book.rows(sheet), "date", "product", "quantity", "unit", "unit_price")
+    rows = [row for row in rows if row.get("member_code") is not None or row.get("counterparty")]
+    by_ticket = {record["ticket_no"]: record for record in stored.trades if record["ticket_no"] is not None}
+    has_kind = book.has(sheet, "kind")
+    counts = plan.counts[sheet.key]
+    years: set[int] = set()
+    unticketed: list[tuple[tuple[Any, ...], Row]] = []
+    matched: set[int] = set()
+    for row in rows:
+        ticket = row.get("ticket_no")
+        old = by_ticket.get(ticket) if ticket is not None else None
+        new = _trade_fields(row, old, has_kind)
+        years.add(new["traded_on"].year)
+        if new["product"] not in stored.products:
+            plan.new_products.setdefault(new["product"], new["unit"])
+        if ticket is None:
+            unticketed.append((tuple(new[key] for key in TRADE_FIELDS), row))
+        elif old is None:
+            if not closed(problems, stored, sheet, row, new["traded_on"]):
+                plan.trades.inserts.append(new)
+            counts.created += 1
+        else:
+            matched.add(old["id"])
+            if any(_plain(old[key]) != new[key] for key in TRADE_FIELDS):
+                if not closed(problems, stored, sheet, row, new["traded_on"], old["traded_on"]):
+                    plan.trades.updates.append({"id": old["id"], **new})
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+    plan.data_years |= years
+    loose = [(tuple(_plain(r[key]) for key in TRADE_FIELDS), r) for r in stored.trades if r["ticket_no"] is None]
+    new_rows, unchanged, left = match(unticketed, loose)
+    counts.unchanged += unchanged
+    for row in new_rows:
+        if not closed(problems, stored, sheet, row, row.get("date")):
+            plan.trades.inserts.append(_trade_fields(row, None, has_kind))
+        counts.created += 1
+    for record in [r for r in stored.trades if r["ticket_no"] is not None and r["id"] not in matched] + left:
+        if record["traded_on"].year not in years:
+            continue
+        label = record["ticket_no"] or f"{record['member_code'] or record['counterparty']} {record['product']}"
+        if record["id"] in stored.linked_trades:
+            problems.warning(LINKED_TRADE, sheet=sheet, value=label)
+        elif not refuse_closed_removal(problems, stored, sheet, label, record["traded_on"]):
+            plan.trades.deletes.append(record["id"])
+            counts.removed += 1
+
+
+def _plain(value: Any) -> Any:
+    # Stored enums compare equal to their strings but hash differently: keys use the plain string.
+    return str(value) if isinstance(value, TradeKind) else value
+
+
+def _trade_fields(row: Row, old: Record | None, has_kind: bool) -> Record:
+    quantity, price = row.get("quantity"), row.get("unit_price")
+    kind = row.get("kind") if has_kind else (str(old["kind"]) if old else None)
+    return {
+        "member_code": row.get("member_code"),
+        "counterparty": row.get("counterparty") or "",
+        "kind": kind or TradeKind.INTAKE.value,
+        "traded_on": row.get("date"),
+        "product": row.get("product"),
+        "grade": row.get("grade") or "",
+        "quantity": quantity,
+        "unit": row.get("unit"),
+        "unit_price": price,
+        # docs/domain.md §0.2 (a): the amount is quantity × price, rounded half-up to the fen once.
+        "amount": round_half_up(quantity * price) if row.get("amount") is None else row.get("amount"),
+        "ticket_no": row.get("ticket_no"),
+    }
+
+
+RECORD_COLUMNS = {
+    INCOME_EXPENSE.key: {"date": "recorded_on", "category": "category", "amount": "amount", "memo": "memo", "voucher_no": "voucher_no"},
+    SPECIAL_FUNDS.key: {
+        "date": "received_on",
+        "source": "source",
+        "amount": "amount",
+        "memo": "memo",
+        "is_poverty_asset": "is_poverty_asset",
+        "disposed_on": "disposed_on",
+    },
+}
+DEFAULTS: dict[str, Any] = {"memo": "", "is_poverty_asset": False}
+
+
+def _plan_records(
+    book: Book,
+    sheet: Sheet,
+    keys: list[str],
+    records: list[Record],
+    changes: Changes,
+    stored: Stored,
+    plan: Plan,
+    problems: Problems,
+) -> None:
+    columns = RECORD_COLUMNS[sheet.key]
+    rows = usable(book.rows(sheet), *(key for key in keys if key in ("date", "amount", "category", "source")))
+
+    def row_value(row: Row, key: str) -> Any:
+        value = row.get(key)
+        return DEFAULTS.get(key) if value is None else value
+
+    def record_value(record: Record, key: str) -> Any:
+        value = record[columns[key]]
+        return str(value) if key in ("category", "source") else (DEFAULTS.get(key) if value is None else value)
+
+    years = {row.get("date").year for row in rows}
+    plan.data_years |= years
+    new, unchanged, left = match(
+        [(tuple(row_value(row, key) for key in keys), row) for row in rows],
+        [(tuple(record_value(record, key) for key in keys), record) for record in records],
+    )
+    counts = plan.counts[sheet.key]
+    counts.unchanged += unchanged
+    for row in new:
+        if not closed(problems, stored, sheet, row, row.get("date")):
+            values = {columns[key]: row_value(row, key) for key in columns if book.has(sheet, key) or key == "date"}
+            if sheet is INCOME_EXPENSE:
+                values["source"] = "import"
+            changes.inserts.append(values)
+        counts.created += 1
+    date_column = columns["date"]
+    for record in left:
+        day = record[date_column]
+        protected = sheet is INCOME_EXPENSE and str(record["source"]).startswith(PROTECTED_SOURCE)
+        if day.year not in years or protected:
+            continue
+        if not refuse_closed_removal(problems, stored, sheet, f"{record['amount']} {record['memo']}", day):
+            changes.deletes.append(record["id"])
+            counts.removed += 1
+
+
+SHARE_FIELDS = ("member_code", "area_mu", "end_on", "guarantee_per_mu", "shares_per_mu", "share_value")
+PARCEL_FIELDS = ("member_code", "certificate_no", "location", "area_mu", "contract_end_on")
+
+
+def _plan_land(book: Book, stored: Stored, plan: Plan) -> None:
+    sheet = LAND_SHARES
+    rows = usable(book.rows(sheet), "member_code", "parcel_code", "area_mu", "start_on", "end_on")
+    shares = {(r["parcel_code"], r["start_on"]): r for r in stored.shares}
+    counts = plan.counts[sheet.key]
+    parcels_done: dict[str, bool] = {}  # parcel code → whether the parcel itself changes
+    seen: set[tuple[str, dt.date]] = set()
+    for row in rows:
+        code = row.get("parcel_code")
+        if code not in parcels_done:
+            parcels_done[code] = _plan_parcel(book, row, stored.parcels.get(code), plan)
+        key = (code, row.get("start_on"))
+        seen.add(key)
+        old = shares.get(key)
+        new = {field: _share_value(book, row, old, field) for field in SHARE_FIELDS}
+        if old is None:
+            plan.shares.inserts.append({"parcel_code": code, "start_on": key[1], **new})
+            counts.created += 1
+        elif any(old[field] != value for field, value in new.items()):
+            plan.shares.updates.append({"id": old["id"], **new})
+            counts.updated += 1
+        elif parcels_done[code]:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    for key, record in shares.items():
+        if key[0] in parcels_done and key not in seen:
+            plan.shares.deletes.append(record["id"])
+            counts.removed += 1
+
+
+def _share_value(book: Book, row: Row, old: Record | None, field: str) -> Any:
+    if field in ("member_code", "area_mu", "end_on"):
+        return row.get(field)
+    return given(book, LAND_SHARES, row, field, old, None)
+
+
+def _plan_parcel(book: Book, row: Row, old: Record | None, plan: Plan) -> bool:
+    area = row.get("parcel_area_mu") if book.has(LAND_SHARES, "parcel_area_mu") else None
+    if area is None:
+        area = old["area_mu"] if old and not book.has(LAND_SHARES, "parcel_area_mu") else row.get("area_mu")
+    new = {
+        "member_code": row.get("member_code"),
+        "certificate_no": given(book, LAND_SHARES, row, "certificate_no", old, None),
+        "location": given(book, LAND_SHARES, row, "location", old, ""),
+        "area_mu": area,
+        "contract_end_on": given(book, LAND_SHARES, row, "contract_end_on", old, None),
+    }
+    if old is None:
+        plan.parcels.inserts.append({"code": row.get("parcel_code"), **new})
+        return True
+    if any(old[field] != value for field, value in new.items()):
+        plan.parcels.updates.append({"id": old["id"], **new})
+        return True
+    return False
+

@@ -1,0 +1,242 @@
+"""Read a workbook with python-calamine into typed rows per sheet, collecting every cell problem on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from coopcore.services.workbook.cells import CellError, converter, is_blank
+from coopcore.services.workbook.report import Labels, Problems
+from coopcore.services.workbook.schema import INSTRUCTIONS, SHEETS, Column, Sheet
+
+# Called with (stage, sheet key, rows done, rows in all) so that a caller can draw a progress bar.
+Progress = Callable[[str, str, int, int], None]
+
+HEADER_SEARCH_ROWS = 20  # a title such as 某某合作社成员花名册 may sit above the header
+PROGRESS_EVERY = 5000
+_WIDE = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "＊": "*", "　": " "})
+
+CANNOT_OPEN = "The file cannot be read as an .xlsx workbook: {reason}"
+MISSING_SHEET = "The workbook has no {sheet} sheet; it is required."
+DUPLICATE_SHEET = "The workbook has two {sheet} sheets ({names}); keep one."
+UNKNOWN_SHEET = "The sheet {value} is not part of the format and was ignored."
+NO_HEADER = "No header row was found in the first 20 rows; the columns are: {columns}."
+MISSING_COLUMN = "The required column {column_name} is missing from the {sheet_name} sheet."
+DUPLICATE_COLUMN = "The column {column_name} appears twice; keep one."
+EXTRA_COLUMN = "The column {value} is not part of the {sheet_name} sheet and was ignored."
+REQUIRED = "This cell is required."
+TEMPLATES = (
+    CANNOT_OPEN,
+    MISSING_SHEET,
+    DUPLICATE_SHEET,
+    UNKNOWN_SHEET,
+    NO_HEADER,
+    MISSING_COLUMN,
+    DUPLICATE_COLUMN,
+    EXTRA_COLUMN,
+    REQUIRED,
+)
+
+
+@dataclass(slots=True)
+class Row:
+    """One data row: its Excel row number and its values by column key.
+
+    A blank cell gives None; a cell that could not be read is left out (and reported), so that later
+    checks can tell "not given" from "given but wrong".
+    """
+
+    number: int
+    values: dict[str, Any]
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+
+@dataclass
+class SheetData:
+    """The rows of one sheet and which columns it has."""
+
+    sheet: Sheet
+    name: str  # as spelled in the workbook
+    columns: frozenset[str] = frozenset()
+    rows: list[Row] = field(default_factory=list)
+
+    def has(self, key: str) -> bool:
+        """True if the sheet has the column (a missing column leaves stored values as they are)."""
+        return key in self.columns
+
+
+@dataclass
+class Book:
+    """The sheets found in the workbook, by sheet key."""
+
+    sheets: dict[str, SheetData] = field(default_factory=dict)
+
+    def rows(self, sheet: Sheet) -> list[Row]:
+        data = self.sheets.get(sheet.key)
+        return data.rows if data else []
+
+    def has(self, sheet: Sheet, column: str | None = None) -> bool:
+        data = self.sheets.get(sheet.key)
+        return data is not None and (column is None or data.has(column))
+
+
+def normal(text: str) -> str:
+    """Normalise a sheet name or header: full-width brackets to ASCII, no spaces or *, lower case."""
+    return text.translate(_WIDE).replace("*", "").replace(" ", "").strip().lower()
+
+
+def _names(text: str) -> list[str]:
+    # "成员编号 [member_code]" names a column twice; either part may be what the lookup knows.
+    whole = normal(text)
+    if "[" in whole and whole.endswith("]"):
+        first, _, alias = whole[:-1].partition("[")
+        return [whole, first, alias]
+    return [whole]
+
+
+_SHEET_NAMES = {name: sheet for sheet in SHEETS for name in (normal(sheet.zh), sheet.key)}
+_COLUMN_NAMES = {
+    sheet.key: {name: column for column in sheet.columns for name in (normal(column.zh), column.key)}
+    for sheet in SHEETS
+}
+
+
+def read_workbook(path: Path, problems: Problems, *, today: dt.date, progress: Progress | None = None) -> Book:
+    """Read every sheet of the format from an .xlsx file; problems are collected, never raised."""
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for every kind of unreadable file
+        problems.error(CANNOT_OPEN, reason=str(error) or type(error).__name__)
+        return Book()
+    book = Book()
+    found: dict[str, list[str]] = {}
+    for name in workbook.sheet_names:
+        sheet = next((_SHEET_NAMES[n] for n in _names(name) if n in _SHEET_NAMES), None)
+        if sheet is not None:
+            found.setdefault(sheet.key, []).append(name)
+        elif normal(name) not in INSTRUCTIONS:
+            problems.warning(UNKNOWN_SHEET, value=name)
+    for sheet in SHEETS:
+        names = found.get(sheet.key, [])
+        if len(names) > 1:
+            problems.error(DUPLICATE_SHEET, sheet=sheet, names=", ".join(names))
+        elif not names and sheet.required:
+            problems.error(MISSING_SHEET, sheet=sheet)
+        elif names:
+            calamine_sheet = workbook.get_sheet_by_name(names[0])
+            rows = calamine_sheet.iter_rows()
+            data = _read_sheet(sheet, names[0], rows, calamine_sheet.height, problems, today, progress)
+            book.sheets[sheet.key] = data
+    workbook.close()
+    return book
+
+
+def _read_sheet(
+    sheet: Sheet,
+    name: str,
+    rows: Iterable[list[Any]],
+    height: int,
+    problems: Problems,
+    today: dt.date,
+    progress: Progress | None,
+) -> SheetData:
+    data = SheetData(sheet, name)
+    iterator = iter(rows)
+    head: list[list[Any]] = []
+    for raw in iterator:  # calamine's rows start at the sheet's first row: index + 1 is the Excel row
+        head.append(raw)
+        if len(head) == HEADER_SEARCH_ROWS:
+            break
+    header_index, mapped = _find_header(sheet, head, problems)
+    if header_index is None:
+        problems.error(NO_HEADER, sheet=sheet, columns=Labels(tuple(c for c in sheet.columns if c.required)))
+        return data
+    data.columns = frozenset(column.key for _, column in mapped)
+    for column in sheet.columns:
+        if column.required and column.key not in data.columns:
+            problems.error(MISSING_COLUMN, sheet=sheet, column=column, column_name=column, sheet_name=sheet)
+    converters = [(position, column, converter(column, today=today)) for position, column in mapped]
+    required = [column for column in sheet.columns if column.required and column.key in data.columns]
+    rows_after_header = (raw for raw in head[header_index + 1 :])
+    number = header_index + 1
+    for raw in _chain(rows_after_header, iterator):
+        number += 1
+        row = _read_row(sheet, number, raw, converters, required, problems)
+        if row is not None:
+            data.rows.append(row)
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress("read", sheet.key, number, height)
+    if progress is not None:
+        progress("read", sheet.key, height, height)
+    return data
+
+
+def _chain(first: Iterable[list[Any]], rest: Iterable[list[Any]]) -> Iterable[list[Any]]:
+    yield from first
+    yield from rest
+
+
+def _find_header(
+    sheet: Sheet, head: list[list[Any]], problems: Problems
+) -> tuple[int | None, list[tuple[int, Column]]]:
+    known = _COLUMN_NAMES[sheet.key]
+    best_index, best_count = None, 0
+    for index, raw in enumerate(head):
+        count = sum(1 for cell in raw if isinstance(cell, str) and any(n in known for n in _names(cell)))
+        if count > best_count:
+            best_index, best_count = index, count
+    if best_index is None:
+        return None, []
+    mapped: list[tuple[int, Column]] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(head[best_index]):
+        if is_blank(cell):
+            continue
+        text = str(cell)
+        column = next((known[n] for n in _names(text) if n in known), None)
+        if column is None:
+            problems.warning(EXTRA_COLUMN, sheet=sheet, row=best_index + 1, value=text, sheet_name=sheet)
+        elif column.key in seen:
+            problems.error(DUPLICATE_COLUMN, sheet=sheet, row=best_index + 1, column=column, column_name=column)
+        else:
+            seen.add(column.key)
+            mapped.append((position, column))
+    return best_index, mapped
+
+
+def _read_row(
+    sheet: Sheet,
+    number: int,
+    raw: list[Any],
+    converters: list[tuple[int, Column, Any]],
+    required: list[Column],
+    problems: Problems,
+) -> Row | None:
+    values: dict[str, Any] = {}
+    blank = True
+    width = len(raw)
+    for position, column, convert in converters:
+        cell = raw[position] if position < width else None
+        if cell is None or cell == "" or (type(cell) is str and not cell.strip()):
+            values[column.key] = None
+            continue
+        blank = False
+        try:
+            values[column.key] = convert(cell)
+        except CellError as error:
+            problems.error(error.template, sheet=sheet, row=number, column=column, **error.fields)
+    if blank:
+        return None  # empty lines between or after the data are not rows
+    for column in required:
+        if column.key in values and values[column.key] is None:
+            if column.required_unless and values.get(column.required_unless) is not None:
+                continue
+            problems.error(REQUIRED, sheet=sheet, row=number, column=column)
+    return Row(number, values)

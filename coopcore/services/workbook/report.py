@@ -1,0 +1,154 @@
+"""What an import reports: every problem with its sheet, row, column and value, and what it created or updated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+from coopcore.i18n import Lang, render
+from coopcore.rules.findings import Severity
+from coopcore.services.workbook.schema import SHEETS, Column, Sheet
+
+
+@runtime_checkable
+class Labelled(Protocol):
+    def label(self, lang: Lang) -> str: ...
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Several labelled things shown as one field, such as the allowed values of a column."""
+
+    items: tuple[Labelled, ...]
+
+    def label(self, lang: Lang) -> str:
+        return ("、" if lang == "zh" else ", ").join(item.label(lang) for item in self.items)
+
+
+def show(value: object, lang: Lang = "zh") -> str:
+    """Return a cell value or message field as people read it: floats by their shortest repr, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, Labelled):
+        return value.label(lang)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of the workbook; the English template is also the translation key (workbook.po)."""
+
+    severity: Severity
+    template: str
+    fields: Mapping[str, object]
+    sheet: Sheet | None = None
+    row: int | None = None  # the row number Excel shows
+    column: Column | None = None
+    value: object = None
+
+    @property
+    def blocking(self) -> bool:
+        """True if the workbook cannot be imported until this is fixed."""
+        return self.severity is Severity.ERROR
+
+    def message(self, lang: Lang) -> str:
+        """Return what is wrong and how to fix it, in the given language."""
+        return render(self.template, lang, **{key: show(value, lang) for key, value in self.fields.items()})
+
+    def sheet_label(self, lang: Lang) -> str:
+        return self.sheet.label(lang) if self.sheet else ""
+
+    def column_label(self, lang: Lang) -> str:
+        return self.column.label(lang) if self.column else ""
+
+    def value_text(self) -> str:
+        return show(self.value)
+
+
+@dataclass
+class Problems:
+    """Collects problems in the order they are found; checks go on after an error to report them all."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, template: str, **where_and_fields: Any) -> None:
+        self._add(Severity.ERROR, template, where_and_fields)
+
+    def warning(self, template: str, **where_and_fields: Any) -> None:
+        self._add(Severity.WARNING, template, where_and_fields)
+
+    def _add(self, severity: Severity, template: str, given: dict[str, Any]) -> None:
+        where = {key: given.pop(key) for key in ("sheet", "row", "column") if key in given}
+        # The offending value is shown in its own column and is usually part of the message too.
+        value = given.get("value")
+        self.items.append(Problem(severity, template, given, value=value, **where))
+
+    @property
+    def blocking(self) -> bool:
+        return any(problem.blocking for problem in self.items)
+
+
+@dataclass
+class SheetCounts:
+    """What an import did (or, in a dry run, would do) with one sheet's rows."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0  # rows of the database the sheet no longer lists (account entries: reversed)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import: counts per sheet and every problem; nothing is written if one is blocking."""
+
+    problems: list[Problem]
+    counts: dict[str, SheetCounts]
+    lang: Lang = "zh"
+    dry_run: bool = False
+    written: bool = False
+    credit_code: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return any(problem.blocking for problem in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.blocking]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if not problem.blocking]
+
+    @property
+    def created(self) -> int:
+        return sum(counts.created for counts in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(counts.updated for counts in self.counts.values())
+
+    def sheet_counts(self) -> list[tuple[Sheet, SheetCounts]]:
+        """Return the counts in the order of the sheets of the format."""
+        return [(sheet, self.counts[sheet.key]) for sheet in SHEETS if sheet.key in self.counts]
+
+    def messages(self, lang: Lang | None = None) -> list[str]:
+        """Return every problem as one line: sheet, row, column, message."""
+        lang = lang or self.lang
+        lines = []
+        for problem in self.problems:
+            place = " ".join(
+                part for part in (problem.sheet_label(lang), str(problem.row or ""), problem.column_label(lang)) if part
+            )
+            lines.append(f"{place}: {problem.message(lang)}" if place else problem.message(lang))
+        return lines

@@ -1,0 +1,330 @@
+"""The workbook format: sheets and columns with Chinese names, English aliases, types, choices and notes.
+
+Issue #3 lists the columns accountants fill. The columns marked EXTRA below are optional additions that
+carry the rest of what coopcore stores (founders, additional votes, non-member business, bylaws details …),
+so that an export re-imports into an identical database. A column left out of a sheet leaves that field
+of existing records as it is; a blank cell in a present column clears it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from coopcore.i18n import Lang
+from coopcore.models import (
+    AccountEntryKind,
+    FundSource,
+    IncomeCategory,
+    LandGuaranteeTreatment,
+    MemberKind,
+    PatronageMeasure,
+    ProvidentBasis,
+    TradeKind,
+)
+from coopcore.validation import credit_code
+
+
+class CellType(StrEnum):
+    TEXT = "text"
+    IDENTIFIER = "identifier"  # text only: an ID typed as a number has already lost digits in Excel
+    MONEY = "money"
+    QUANTITY = "quantity"
+    AREA = "area"
+    RATE = "rate"
+    DATE = "date"  # a recorded fact: not in the future
+    END_DATE = "end_date"  # the end of a term: may lie in the future
+    YEAR = "year"
+    COUNT = "count"
+    FLAG = "flag"
+    CHOICE = "choice"
+
+
+# Decimal places each numeric type allows: the scale of its database column (coopcore.db.types).
+SCALES = {CellType.MONEY: 2, CellType.QUANTITY: 4, CellType.AREA: 4, CellType.RATE: 6}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of an enumerated column: the stored value and its Chinese label."""
+
+    value: str
+    zh: str
+
+    def label(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: Chinese header, English alias (the key), type, and the note shown in the template."""
+
+    key: str
+    zh: str
+    type: CellType
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    max_length: int = 0
+    example: object = None
+    required_unless: str = ""  # another column whose value makes this one optional
+
+    def label(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.key
+
+    def header(self, lang: Lang) -> str:
+        return self.label(lang) + ("*" if self.required else "")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its Chinese name, English alias (the key) and columns."""
+
+    key: str
+    zh: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_key", {column.key: column for column in self.columns})
+
+    def label(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.key
+
+    def column(self, key: str) -> Column:
+        return self.by_key[key]
+
+
+def _choices(pairs: Iterable[tuple[object, str]]) -> tuple[Choice, ...]:
+    return tuple(Choice(str(value), zh) for value, zh in pairs)
+
+
+YES_NO = _choices((("yes", "是"), ("no", "否")))
+PROVIDENT_BASES = _choices(
+    ((ProvidentBasis.TRANSACTIONS, "交易额"), (ProvidentBasis.CONTRIBUTIONS, "出资额"), (ProvidentBasis.HALF, "各半"))
+)
+PATRONAGE_MEASURES = _choices(
+    ((PatronageMeasure.AMOUNT, "交易额"), (PatronageMeasure.QUANTITY, "交易量"), (PatronageMeasure.MU, "入股面积"))
+)
+GUARANTEE_TREATMENTS = _choices(((LandGuaranteeTreatment.COST, "计入成本"), (LandGuaranteeTreatment.CAPITAL, "资本化")))
+MEMBER_KINDS = _choices(
+    (
+        (MemberKind.FARMER, "农民"),
+        (MemberKind.VILLAGE_COLLECTIVE, "村集体经济组织"),
+        (MemberKind.ENTERPRISE, "企业"),
+        (MemberKind.INSTITUTION, "事业单位"),
+        (MemberKind.SOCIAL_ORG, "社会组织"),
+        (MemberKind.NON_FARMER, "非农个人"),
+        (MemberKind.COOPERATIVE, "合作社"),  # members of a federation (联合社, [L-56])
+    )
+)
+CONTRIBUTION_METHODS = _choices(
+    (
+        (AccountEntryKind.CONTRIBUTION_CASH, "货币"),
+        (AccountEntryKind.CONTRIBUTION_LAND, "土地经营权"),
+        (AccountEntryKind.CONTRIBUTION_IN_KIND, "实物"),
+        (AccountEntryKind.CONTRIBUTION_POVERTY_ASSET, "扶贫项目资产"),
+    )
+)
+TRADE_KINDS = _choices(((TradeKind.INTAKE, "交售"), (TradeKind.SALE, "代销"), (TradeKind.INPUT_PURCHASE, "农资购买")))
+CATEGORIES = _choices(
+    (
+        (IncomeCategory.OPERATING_INCOME, "经营收入"),
+        (IncomeCategory.OTHER_INCOME, "其他收入"),
+        (IncomeCategory.INVESTMENT_INCOME, "投资收益"),
+        (IncomeCategory.OPERATING_EXPENSE, "经营支出"),
+        (IncomeCategory.TAXES, "税金及附加"),
+        (IncomeCategory.ADMIN_EXPENSE, "管理费用"),
+        (IncomeCategory.FINANCE_EXPENSE, "财务费用"),
+        (IncomeCategory.OTHER_EXPENSE, "其他支出"),
+        (IncomeCategory.INCOME_TAX, "所得税费用"),
+    )
+)
+FUND_SOURCES = _choices(((FundSource.FISCAL_SUBSIDY, "国家财政直接补助"), (FundSource.DONATION, "他人捐赠")))
+
+_EXAMPLE_BODY = "93370602MA3C00001"
+EXAMPLE_CREDIT_CODE = _EXAMPLE_BODY + credit_code.calc_check_digit(_EXAMPLE_BODY)
+EXAMPLE_FOUNDED = dt.date(2020, 3, 18)
+T, ID, M, Q, A, R = CellType.TEXT, CellType.IDENTIFIER, CellType.MONEY, CellType.QUANTITY, CellType.AREA, CellType.RATE
+D, END = CellType.DATE, CellType.END_DATE
+
+
+def _member_code() -> Column:
+    return Column("member_code", "成员编号", T, True, max_length=20, example="M001")
+
+
+COOPERATIVE = Sheet(
+    "cooperative",
+    "合作社",
+    (
+        Column("name", "名称", T, True, max_length=100, example="王家夼红富士苹果专业合作社"),
+        Column("uscc", "统一社会信用代码", ID, True, max_length=18, example=EXAMPLE_CREDIT_CODE),
+        Column("township", "所在乡镇", T, True, max_length=60, example="凤鸣街道"),
+        Column("village", "所在村", T, True, max_length=60, example="王家夼村"),
+        Column("party_branch", "领办党支部", T, max_length=100, example="王家夼村党支部"),
+        Column("founded_on", "成立日期", D, example=EXAMPLE_FOUNDED),
+        Column("provident_fund_rate", "公积金提取比例", R, True, example=Decimal("0.10")),
+        Column("patronage_ratio", "盈余返还比例", R, True, example=Decimal("0.70")),
+        Column(
+            "provident_basis",
+            "公积金量化依据",
+            CellType.CHOICE,
+            choices=PROVIDENT_BASES,
+            example=ProvidentBasis.TRANSACTIONS.value,
+        ),
+        # EXTRA columns: the rest of the cooperative and of its bylaws.
+        Column("business_type", "主营业务", T, max_length=60, example="苹果种植、收购、销售"),
+        Column("brand", "品牌", T, max_length=60, example=""),
+        Column("is_federation", "是否联合社", CellType.FLAG, choices=YES_NO, example="no"),
+        Column("patronage_measure", "盈余返还依据", CellType.CHOICE, choices=PATRONAGE_MEASURES, example="amount"),
+        Column("land_guarantee", "土地保底收益处理", CellType.CHOICE, choices=GUARANTEE_TREATMENTS, example="cost"),
+        Column("bylaws_effective_on", "章程生效日期", D, example=EXAMPLE_FOUNDED),
+        Column("resolution", "章程通过决议", T, max_length=200, example="2020年设立大会通过"),
+    ),
+    required=True,
+)
+
+MEMBERS = Sheet(
+    "members",
+    "成员",
+    (
+        Column("member_code", "成员编号", T, True, max_length=20, example="M001"),
+        Column("name", "姓名或名称", T, True, max_length=100, example="张三"),
+        Column("kind", "成员类型", CellType.CHOICE, True, choices=MEMBER_KINDS, example=MemberKind.FARMER.value),
+        Column("id_number", "证件号码", ID, True, max_length=18, example="11010519491231002X"),
+        Column("joined_on", "入社日期", D, True, example=EXAMPLE_FOUNDED),
+        Column("left_on", "退社日期", D, example=None),
+        Column("phone", "联系电话", T, max_length=20, example="13800000000"),
+        # EXTRA columns.
+        Column("is_founder", "设立成员", CellType.FLAG, choices=YES_NO, example="yes"),
+        Column("additional_votes", "附加表决权", CellType.COUNT, example=0),
+        Column("household_head", "户主", T, max_length=40, example="张三"),
+        Column("household_size", "家庭人口", CellType.COUNT, example=4),
+        Column("address", "住址", T, max_length=200, example="凤鸣街道王家夼村12号"),
+        Column("exit_applied_on", "退社申请日期", D, example=None),
+    ),
+    required=True,
+)
+
+CONTRIBUTIONS = Sheet(
+    "contributions",
+    "出资",
+    (
+        _member_code(),
+        Column("date", "日期", D, True, example=EXAMPLE_FOUNDED),
+        Column(
+            "method",
+            "出资方式",
+            CellType.CHOICE,
+            True,
+            choices=CONTRIBUTION_METHODS,
+            example=AccountEntryKind.CONTRIBUTION_CASH.value,
+        ),
+        Column("amount", "金额", M, True, example=Decimal("5000.00")),
+        Column("area_mu", "面积(亩)", A, example=None),
+        Column("note", "备注", T, max_length=200, example="货币出资"),
+    ),
+)
+
+PROVIDENT_SHARES = Sheet(
+    "provident_shares",
+    "公积金份额",
+    (
+        _member_code(),
+        Column("date", "日期", D, True, example=dt.date(2023, 12, 31)),
+        Column("amount", "金额", M, True, example=Decimal("120.50")),
+        Column("memo", "摘要", T, max_length=200, example="2023年公积金量化"),
+    ),
+)
+
+TRANSACTIONS = Sheet(
+    "transactions",
+    "交易",
+    (
+        Column("member_code", "成员编号", T, True, max_length=20, example="M001", required_unless="counterparty"),
+        Column("date", "日期", D, True, example=dt.date(2024, 10, 8)),
+        Column("product", "产品", T, True, max_length=40, example="苹果"),
+        Column("quantity", "数量", Q, True, example=Decimal("1250.5")),
+        Column("unit", "单位", T, True, max_length=10, example="kg"),
+        Column("unit_price", "单价", M, True, example=Decimal("4.20")),
+        Column("amount", "金额", M, example=Decimal("5252.10")),
+        Column("grade", "等级", T, max_length=20, example="一级"),
+        Column("ticket_no", "单据号", T, max_length=40, example="RK2024-00001"),
+        # EXTRA columns.
+        Column("kind", "交易类型", CellType.CHOICE, choices=TRADE_KINDS, example=TradeKind.INTAKE.value),
+        Column("counterparty", "非成员交易方", T, max_length=100, example=""),
+    ),
+)
+
+INCOME_EXPENSE = Sheet(
+    "income_expense",
+    "收支",
+    (
+        Column("date", "日期", D, True, example=dt.date(2024, 10, 31)),
+        Column(
+            "category", "科目", CellType.CHOICE, True, choices=CATEGORIES, example=IncomeCategory.OPERATING_INCOME.value
+        ),
+        Column("amount", "金额", M, True, example=Decimal("86000.00")),
+        Column("memo", "摘要", T, max_length=200, example="苹果销售收入"),
+        Column("voucher_no", "凭证号", T, max_length=40, example="记2024-001"),  # EXTRA
+    ),
+)
+
+SPECIAL_FUNDS = Sheet(
+    "special_funds",
+    "专项基金",
+    (
+        Column("date", "日期", D, True, example=dt.date(2024, 5, 10)),
+        Column("source", "来源", CellType.CHOICE, True, choices=FUND_SOURCES, example=FundSource.FISCAL_SUBSIDY.value),
+        Column("amount", "金额", M, True, example=Decimal("100000.00")),
+        Column("memo", "摘要", T, max_length=200, example="冷库建设财政补助"),
+        Column("is_poverty_asset", "扶贫项目资产", CellType.FLAG, choices=YES_NO, example="no"),  # EXTRA
+        Column("disposed_on", "处置日期", D, example=None),  # EXTRA
+    ),
+)
+
+FISCAL_YEARS = Sheet(
+    "fiscal_years",
+    "年度结转",
+    (
+        Column("year", "年度", CellType.YEAR, True, example=2024),
+        Column("opening_undistributed", "年初未分配盈余", M, True, example=Decimal("0.00")),
+    ),
+)
+
+LAND_SHARES = Sheet(
+    "land_shares",
+    "土地入股",
+    (
+        _member_code(),
+        Column("parcel_code", "地块编号", T, True, max_length=30, example="P0001"),
+        Column("certificate_no", "承包经营权证号", T, max_length=40, example="370602001001J"),
+        Column("area_mu", "面积(亩)", A, True, example=Decimal("3.5")),
+        Column("start_on", "起始日期", D, True, example=EXAMPLE_FOUNDED),
+        Column("end_on", "到期日期", END, True, example=dt.date(2028, 12, 31)),
+        Column("guarantee_per_mu", "保底收益(元/亩)", M, example=Decimal("700.00")),
+        # EXTRA columns.
+        Column("location", "坐落", T, max_length=100, example="王家夼村北岭"),
+        Column("parcel_area_mu", "地块面积(亩)", A, example=None),
+        Column("contract_end_on", "承包期限届满日期", END, example=dt.date(2028, 12, 31)),
+        Column("shares_per_mu", "每亩股数", Q, example=None),
+        Column("share_value", "折股金额", M, example=None),
+    ),
+)
+
+SHEETS = (
+    COOPERATIVE,
+    MEMBERS,
+    CONTRIBUTIONS,
+    PROVIDENT_SHARES,
+    TRANSACTIONS,
+    INCOME_EXPENSE,
+    SPECIAL_FUNDS,
+    FISCAL_YEARS,
+    LAND_SHARES,
+)
+# The template's instructions sheet: read past silently on import.
+INSTRUCTIONS = ("说明", "instructions")

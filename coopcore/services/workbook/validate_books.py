@@ -1,0 +1,251 @@
+"""Checks across the rows of the book-keeping sheets: references, signs, amounts, terms of land shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from coopcore.models import AccountEntryKind, IncomeCategory
+from coopcore.money import round_half_up
+from coopcore.services.workbook.reader import Book, Row
+from coopcore.services.workbook.report import Problems
+from coopcore.services.workbook.schema import (
+    CONTRIBUTIONS,
+    FISCAL_YEARS,
+    INCOME_EXPENSE,
+    LAND_SHARES,
+    PROVIDENT_SHARES,
+    SPECIAL_FUNDS,
+    TRANSACTIONS,
+    Sheet,
+)
+from coopcore.services.workbook.stored import Stored
+from coopcore.services.workbook.validate import check_reference, check_unique
+from coopcore.validation.area import MAX_AREA_MU
+
+Dates = dict[str, tuple[dt.date | None, dt.date | None]]
+
+MUST_BE_POSITIVE = "{value} must be more than 0."
+MUST_NOT_BE_ZERO = "{value} must not be 0."
+MUST_NOT_BE_NEGATIVE = "{value} must not be negative."
+ONLY_INVESTMENT_NEGATIVE = "{value} is negative; only investment income (投资收益) may be a loss, other accounts carry their sign in the account."
+AREA_REQUIRED = "A contribution of land-management rights needs its area in mu (Art. 13)."
+AREA_ONLY_FOR_LAND = (
+    "An area is only recorded for a contribution of land-management rights; remove it or change the method."
+)
+AREA_TOO_LARGE = "{value} mu is more than {maximum} mu; check the unit."
+WRONG_AMOUNT = "The amount {value} is not quantity × unit price = {expected} (rounded half-up to the fen)."
+MEMBER_OR_PARTY = "Give either a member code or a non-member party, not both."
+BEFORE_JOINING = "Dated {value}, before member {member} joined on {joined_on}: check the date or the member."
+AFTER_LEAVING = "Dated {value}, after member {member} left on {left_on}: business with a former member is non-member business (Art. 41)."
+END_NOT_AFTER_START = "The end date {value} must be after the start date {start_on}."
+END_BEYOND_CONTRACT = "The share ends on {value}, after the land contract ends on {contract_end_on}: a transfer may not exceed the remaining contract term (Land Contract Law Art. 38)."
+DISPOSED_BEFORE_RECEIVED = "Disposed of on {value}, before it was received on {received_on}."
+PARCEL_MISMATCH = "Parcel {parcel} has a different {column_name} in row {first} ({other}); a parcel's rows must agree."
+PARCEL_OF_OTHER_MEMBER = "Parcel {value} belongs to member {owner} in the database; a parcel keeps its household."
+SHARE_LARGER_THAN_PARCEL = "The share of {value} mu is larger than the parcel's {parcel_area} mu."
+DUPLICATE_SHARE = (
+    "Parcel {value} has two shares starting on the same day (also row {first}); a share is identified by its "
+    "parcel and start date."
+)
+TEMPLATES = (
+    MUST_BE_POSITIVE,
+    MUST_NOT_BE_ZERO,
+    MUST_NOT_BE_NEGATIVE,
+    ONLY_INVESTMENT_NEGATIVE,
+    AREA_REQUIRED,
+    AREA_ONLY_FOR_LAND,
+    AREA_TOO_LARGE,
+    WRONG_AMOUNT,
+    MEMBER_OR_PARTY,
+    BEFORE_JOINING,
+    AFTER_LEAVING,
+    END_NOT_AFTER_START,
+    END_BEYOND_CONTRACT,
+    DISPOSED_BEFORE_RECEIVED,
+    PARCEL_MISMATCH,
+    PARCEL_OF_OTHER_MEMBER,
+    SHARE_LARGER_THAN_PARCEL,
+    DUPLICATE_SHARE,
+)
+PARCEL_COLUMNS = ("member_code", "certificate_no", "location", "parcel_area_mu", "contract_end_on")
+LAND = AccountEntryKind.CONTRIBUTION_LAND.value
+
+
+def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) -> None:
+    """Run the row checks of every book-keeping sheet the workbook has."""
+    for row in book.rows(CONTRIBUTIONS):
+        if check_reference(CONTRIBUTIONS, row, members, problems):
+            _check_membership_dates(CONTRIBUTIONS, row, members, problems, warn_after=False)
+        _sign(CONTRIBUTIONS, row, "amount", problems, positive=True)
+        method, area = row.get("method"), row.get("area_mu")
+        unreadable_area = book.has(CONTRIBUTIONS, "area_mu") and "area_mu" not in row.values  # already reported
+        if method == LAND and area is None and not unreadable_area:
+            problems.error(AREA_REQUIRED, sheet=CONTRIBUTIONS, row=row.number, column=CONTRIBUTIONS.column("area_mu"))
+        elif method is not None and method != LAND and area is not None:
+            column = CONTRIBUTIONS.column("area_mu")
+            problems.error(AREA_ONLY_FOR_LAND, sheet=CONTRIBUTIONS, row=row.number, column=column, value=area)
+        _area(CONTRIBUTIONS, row, "area_mu", problems)
+    for row in book.rows(PROVIDENT_SHARES):
+        check_reference(PROVIDENT_SHARES, row, members, problems)
+        if row.get("amount") == 0:
+            problems.error(
+                MUST_NOT_BE_ZERO,
+                sheet=PROVIDENT_SHARES,
+                row=row.number,
+                column=_amount(PROVIDENT_SHARES),
+                value=row.get("amount"),
+            )
+    _check_transactions(book, members, problems)
+    for row in book.rows(INCOME_EXPENSE):
+        amount = row.get("amount")
+        if amount is not None and amount < 0 and row.get("category") != IncomeCategory.INVESTMENT_INCOME:
+            problems.error(
+                ONLY_INVESTMENT_NEGATIVE,
+                sheet=INCOME_EXPENSE,
+                row=row.number,
+                column=_amount(INCOME_EXPENSE),
+                value=amount,
+            )
+    for row in book.rows(SPECIAL_FUNDS):
+        _sign(SPECIAL_FUNDS, row, "amount", problems, positive=True)
+        received_on, disposed_on = row.get("date"), row.get("disposed_on")
+        if received_on and disposed_on and disposed_on < received_on:
+            column = SPECIAL_FUNDS.column("disposed_on")
+            problems.error(
+                DISPOSED_BEFORE_RECEIVED,
+                sheet=SPECIAL_FUNDS,
+                row=row.number,
+                column=column,
+                value=disposed_on,
+                received_on=received_on,
+            )
+    check_unique(FISCAL_YEARS, book.rows(FISCAL_YEARS), "year", problems)
+    _check_land(book, stored, members, problems)
+
+
+def _amount(sheet: Sheet) -> Any:
+    return sheet.column("amount")
+
+
+def _sign(sheet: Sheet, row: Row, key: str, problems: Problems, *, positive: bool) -> None:
+    value: Decimal | None = row.get(key)
+    if value is None:
+        return
+    if positive and value <= 0:
+        problems.error(MUST_BE_POSITIVE, sheet=sheet, row=row.number, column=sheet.column(key), value=value)
+    elif not positive and value < 0:
+        problems.error(MUST_NOT_BE_NEGATIVE, sheet=sheet, row=row.number, column=sheet.column(key), value=value)
+
+
+def _area(sheet: Sheet, row: Row, key: str, problems: Problems) -> None:
+    area: Decimal | None = row.get(key)
+    if area is not None and area > MAX_AREA_MU:
+        problems.error(
+            AREA_TOO_LARGE, sheet=sheet, row=row.number, column=sheet.column(key), value=area, maximum=MAX_AREA_MU
+        )
+    elif area is not None:
+        _sign(sheet, row, key, problems, positive=True)
+
+
+def _check_membership_dates(sheet: Sheet, row: Row, members: Dates, problems: Problems, *, warn_after: bool) -> None:
+    day, code = row.get("date"), row.get("member_code")
+    joined_on, left_on = members[code]
+    where: dict[str, Any] = {
+        "sheet": sheet,
+        "row": row.number,
+        "column": sheet.column("date"),
+        "value": day,
+        "member": code,
+    }
+    if day and joined_on and day < joined_on:
+        problems.warning(BEFORE_JOINING, **where, joined_on=joined_on)
+    elif warn_after and day and left_on and day > left_on:
+        problems.warning(AFTER_LEAVING, **where, left_on=left_on)
+
+
+def _check_transactions(book: Book, members: Dates, problems: Problems) -> None:
+    sheet = TRANSACTIONS
+    rows = book.rows(sheet)
+    check_unique(sheet, rows, "ticket_no", problems)
+    for row in rows:
+        code, party = row.get("member_code"), row.get("counterparty")
+        if code is not None and party:
+            problems.error(
+                MEMBER_OR_PARTY, sheet=sheet, row=row.number, column=sheet.column("counterparty"), value=party
+            )
+        if code is not None and check_reference(sheet, row, members, problems):
+            _check_membership_dates(sheet, row, members, problems, warn_after=True)
+        _sign(sheet, row, "quantity", problems, positive=True)
+        _sign(sheet, row, "unit_price", problems, positive=True)
+        quantity, price, amount = row.get("quantity"), row.get("unit_price"), row.get("amount")
+        if quantity is not None and price is not None and amount is not None:
+            # docs/domain.md §0.2 (a): price × quantity is rounded once, half-up, to the fen.
+            expected = round_half_up(quantity * price)
+            if amount != expected:
+                problems.error(
+                    WRONG_AMOUNT, sheet=sheet, row=row.number, column=_amount(sheet), value=amount, expected=expected
+                )
+
+
+def _check_land(book: Book, stored: Stored, members: Dates, problems: Problems) -> None:
+    sheet = LAND_SHARES
+    rows = book.rows(sheet)
+    first: dict[str, Row] = {}
+    keys: dict[tuple[str, dt.date], int] = {}
+    for row in rows:
+        where: dict[str, Any] = {"sheet": sheet, "row": row.number}
+        check_reference(sheet, row, members, problems)
+        _area(sheet, row, "area_mu", problems)
+        _area(sheet, row, "parcel_area_mu", problems)
+        _sign(sheet, row, "guarantee_per_mu", problems, positive=False)
+        _sign(sheet, row, "shares_per_mu", problems, positive=True)
+        _sign(sheet, row, "share_value", problems, positive=False)
+        code, start_on, end_on = row.get("parcel_code"), row.get("start_on"), row.get("end_on")
+        if start_on and end_on and end_on <= start_on:
+            problems.error(END_NOT_AFTER_START, **where, column=sheet.column("end_on"), value=end_on, start_on=start_on)
+        if code is None:
+            continue
+        if (code, start_on) in keys:
+            problems.error(
+                DUPLICATE_SHARE, **where, column=sheet.column("start_on"), value=code, first=keys[(code, start_on)]
+            )
+        keys[(code, start_on)] = row.number
+        parcel = stored.parcels.get(code, {})
+        owner = parcel.get("member_code")
+        if owner is not None and row.get("member_code") not in (None, owner):
+            problems.error(PARCEL_OF_OTHER_MEMBER, **where, column=sheet.column("parcel_code"), value=code, owner=owner)
+        if code in first:
+            _same_parcel(first[code], row, problems)
+        else:
+            first[code] = row
+        # [TD-38(三)]: 流转期限不得超过承包期的剩余期限; known from the row or the stored parcel.
+        contract_end = row.get("contract_end_on") if "contract_end_on" in book.sheets[sheet.key].columns else None
+        contract_end = contract_end or parcel.get("contract_end_on")
+        if end_on and contract_end and end_on > contract_end:
+            problems.error(
+                END_BEYOND_CONTRACT, **where, column=sheet.column("end_on"), value=end_on, contract_end_on=contract_end
+            )
+        area, parcel_area = row.get("area_mu"), row.get("parcel_area_mu") or parcel.get("area_mu")
+        if area and parcel_area and area > parcel_area:
+            problems.error(
+                SHARE_LARGER_THAN_PARCEL, **where, column=sheet.column("area_mu"), value=area, parcel_area=parcel_area
+            )
+
+
+def _same_parcel(first: Row, row: Row, problems: Problems) -> None:
+    for key in PARCEL_COLUMNS:
+        if key in row.values and key in first.values and row.get(key) != first.get(key):
+            column = LAND_SHARES.column(key)
+            problems.error(
+                PARCEL_MISMATCH,
+                sheet=LAND_SHARES,
+                row=row.number,
+                column=column,
+                value=row.get(key),
+                parcel=row.get("parcel_code"),
+                column_name=column,
+                first=first.number,
+                other=first.get(key),
+            )
