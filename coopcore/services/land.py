@@ -10,8 +10,11 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coopcore.errors import PeriodClosed
 from coopcore.models import (
     Cooperative,
+    FiscalYear,
+    FiscalYearState,
     IncomeCategory,
     IncomeExpense,
     LandShare,
@@ -62,6 +65,15 @@ def land_guarantees(session: Session, cooperative: Cooperative, year: int) -> li
 
 def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) -> list[Guarantee]:
     """Record the year's guarantees as operating expenses, once: booking again changes nothing (view A, §7.3)."""
+    closed = session.scalar(
+        select(FiscalYear.id).where(
+            FiscalYear.cooperative_id == cooperative.id,
+            FiscalYear.year == year,
+            FiscalYear.state == FiscalYearState.CLOSED,
+        )
+    )
+    if closed is not None:
+        raise PeriodClosed(cooperative=cooperative.name, year=year)
     guarantees = land_guarantees(session, cooperative, year)
     _, last = year_bounds(year)
     booked = {

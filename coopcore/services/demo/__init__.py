@@ -52,7 +52,7 @@ from coopcore.models import (
     WeakVillageThreshold,
 )
 from coopcore.services.demo.business import add_products, add_trades
-from coopcore.services.demo.context import DemoContext
+from coopcore.services.demo.context import YEARS, DemoContext
 from coopcore.services.demo.cooperatives import add_cooperatives
 from coopcore.services.demo.dataset import DemoSet
 from coopcore.services.demo.enterprises import add_enterprises
@@ -61,6 +61,7 @@ from coopcore.services.demo.finance import add_finance
 from coopcore.services.demo.places import add_places, add_threshold
 from coopcore.services.demo.villages import add_weak_villages
 from coopcore.services.demo.writer import write_demo
+from coopcore.services.land import book_land_guarantees
 from coopcore.services.users import create_user
 
 DEMO_PASSWORD = "coopdemo2024"  # documented demo credential, never for real use
@@ -113,6 +114,7 @@ def load_demo(session: Session, *, seed: int = 2023) -> DemoSummary:
         raise DemoAlreadyLoaded()
     data = build_demo(seed)
     ids = write_demo(session, data, _existing(session, data))
+    _book_land_guarantees(session, data, ids)
     users = _add_users(session, data, ids)
     return summarize(data, users=users)
 
@@ -151,6 +153,14 @@ def _existing(session: Session, data: DemoSet) -> dict[str, dict[int, int]]:
     if threshold is not None:
         known[WeakVillageThreshold.__tablename__] = {0: threshold}
     return known
+
+
+def _book_land_guarantees(session: Session, data: DemoSet, ids: dict[str, list[int]]) -> None:
+    """Book each year's guaranteed land rent through the land service, as an accountant would (§7.3 view A)."""
+    cooperative_ids = ids[Cooperative.__tablename__]
+    for cooperative in session.scalars(select(Cooperative).where(Cooperative.id.in_(cooperative_ids))):
+        for year in YEARS:
+            book_land_guarantees(session, cooperative, year)
 
 
 def _add_users(session: Session, data: DemoSet, ids: dict[str, list[int]]) -> int:

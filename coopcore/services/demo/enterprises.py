@@ -14,9 +14,11 @@ from coopcore.models import (
     EnterpriseLevel,
     PriceRule,
 )
-from coopcore.money import to_money
+from coopcore.money import ZERO, to_money
+from coopcore.rules.contracts import GradeTerms, PriceTerms, settle
 from coopcore.services.demo.business import crop_price, season
 from coopcore.services.demo.context import CoopPlan, DemoContext
+from coopcore.services.demo.dataset import Ref
 
 L = EnterpriseLevel
 ENTERPRISES = (
@@ -132,6 +134,10 @@ def _add_contract(
         quantity=quantity - half,
     )
 
+    terms = PriceTerms(rule.value, fixed, protective, premium)
+    grades = {grade: GradeTerms(grade, coefficient) for grade, coefficient in COEFFICIENTS.items()}
+    grades[REJECTED] = GradeTerms(REJECTED, None, is_rejected=True)
+    deliveries: list[tuple[dt.date, Ref, Decimal]] = []
     count = rng.randint(4, 8)
     per_delivery = quantity * rng.randint(85, 105) / 100 / count
     for number in range(1, count + 1):
@@ -146,9 +152,9 @@ def _add_contract(
         else:
             accepted = delivered
         market = to_money(reference * rng.randint(80, 115) / 100)
-        due = to_money(
-            accepted * _price(rule, market, fixed, protective, premium) * COEFFICIENTS.get(grade, Decimal(0))
-        )
+        due = settle(
+            terms, grades, grade=grade, quantity=delivered, accepted_quantity=accepted, market_price=market
+        ).amount
         paid, paid_on = _payment(ctx, day, due, term_days)
         delivery = data.add(
             Delivery,
@@ -162,6 +168,7 @@ def _add_contract(
             paid_on=paid_on,
             ticket_no=f"{code}-{number:02d}",
         )
+        deliveries.append((day, delivery, due))
         if grade != REJECTED:
             # A few of the members' intake tickets of that grade in the three weeks before supplied the lot.
             window = [
@@ -172,21 +179,20 @@ def _add_contract(
             for trade in rng.sample(window, min(len(window), rng.randint(2, 5))):
                 ctx.linked.add(trade)
                 data.link(Delivery.trades, delivery, trade)
+    _set_off_advance(ctx, data.row(contract)["advance"], deliveries)
 
 
-def _price(
-    rule: PriceRule, market: Decimal, fixed: Decimal | None, protective: Decimal | None, premium: Decimal | None
-) -> Decimal:
-    # docs/domain.md §10.1: the four price clauses.
-    if rule is R.FIXED and fixed is not None:
-        return fixed
-    if rule is R.PROTECTIVE and protective is not None:
-        return max(protective, market)
-    if rule is R.MARKET_PLUS and premium is not None:
-        return market + premium
-    if rule is R.HIGHER_OF and protective is not None and premium is not None:
-        return max(protective, market + premium)
-    raise ValueError(f"contract terms do not fit the price rule {rule}")
+def _set_off_advance(ctx: DemoContext, advance: Decimal, deliveries: list[tuple[dt.date, Ref, Decimal]]) -> None:
+    """The enterprise deducts its advance (预付款) from what it pays for the first deliveries, in date order."""
+    left = advance
+    for _, ref, due in sorted(deliveries, key=lambda item: item[0]):
+        applied = min(left, due)
+        left -= applied
+        row = ctx.data.row(ref)
+        if applied and row["paid_amount"]:
+            row["paid_amount"] = max(ZERO, row["paid_amount"] - applied)
+            if not row["paid_amount"]:
+                row["paid_on"] = None
 
 
 def _payment(ctx: DemoContext, day: dt.date, due: Decimal, term_days: int) -> tuple[Decimal, dt.date | None]:
