@@ -22,7 +22,7 @@ ARTICLE = "docs/domain.md §9.3"
 IDLE_MONTHS = 6  # DEFAULT: money received and not touched for more than half a year is a risk
 
 INCOME_FELL = "Operating income fell from {previous:,} in {previous_year} to {current:,} in {year}."
-MILESTONE_OVERDUE = "Project {project} is behind: milestone {milestone} was due on {due_on}."
+MILESTONE_OVERDUE = "Project {project} is behind: milestone {milestone} was due on {due_on} ({count} overdue in all)."
 FUNDS_IDLE = "{amount:,} of {source} received on {received_on} is unspent after more than {months} months."
 OVERSPENT = "{source} of {project}: {spent:,} spent, more than the {allocated:,} allocated."
 TARGET_YEAR_PASSED = "The plan's target year {target_year} has passed and the target of {target:,} is not reached."
@@ -83,11 +83,7 @@ def threshold_for(
 ) -> Threshold:
     """Return the line in force in a year for a township: the latest effective year wins, the township's own line
     wins a tie with the general one, and without any line in force the default applies."""
-    candidates = [
-        rule
-        for rule in rules
-        if rule.effective_year <= year and rule.township_id in (None, township_id)
-    ]
+    candidates = [rule for rule in rules if rule.effective_year <= year and rule.township_id in (None, township_id)]
     if not candidates:
         return default
     return max(candidates, key=lambda rule: (rule.effective_year, rule.township_id is not None)).threshold
@@ -189,30 +185,58 @@ def risk_flags(facts: PlanFacts, *, as_of: dt.date, idle_months: int = IDLE_MONT
     flags: list[Finding] = []
     if facts.current is not None and facts.previous is not None and facts.current < facts.previous:
         flags.append(
-            _flag(RiskKind.INCOME_FELL, INCOME_FELL, previous=facts.previous, previous_year=facts.year - 1,
-                  current=facts.current, year=facts.year)  # fmt: skip
+            _flag(
+                RiskKind.INCOME_FELL,
+                INCOME_FELL,
+                previous=facts.previous,
+                previous_year=facts.year - 1,
+                current=facts.current,
+                year=facts.year,
+            )
         )
-    for milestone in facts.milestones:
+    overdue: dict[str, list[MilestoneFacts]] = {}
+    for milestone in sorted(facts.milestones, key=lambda m: m.due_on):
         late = milestone.due_on < as_of and (milestone.done_on is None or milestone.done_on > as_of)
         if late and not milestone.project_completed:
-            flags.append(
-                _flag(RiskKind.MILESTONE_OVERDUE, MILESTONE_OVERDUE, project=milestone.project,
-                      milestone=milestone.title, due_on=milestone.due_on.isoformat())  # fmt: skip
+            overdue.setdefault(milestone.project, []).append(milestone)
+    for project, late_ones in overdue.items():  # one flag per project, naming its first overdue milestone
+        flags.append(
+            _flag(
+                RiskKind.MILESTONE_OVERDUE,
+                MILESTONE_OVERDUE,
+                project=project,
+                count=len(late_ones),
+                milestone=late_ones[0].title,
+                due_on=late_ones[0].due_on.isoformat(),
             )
+        )
     for line in facts.funding:
         idle_since = line.received_on
-        if line.received > 0 and line.spent == 0 and idle_since is not None:
-            if as_of > add_months(idle_since, idle_months):
-                flags.append(
-                    _flag(RiskKind.FUNDS_IDLE, FUNDS_IDLE, amount=line.received, source=line.source,
-                          received_on=idle_since.isoformat(), months=idle_months)  # fmt: skip
+        untouched = line.received > 0 and line.spent == 0 and idle_since is not None
+        if untouched and idle_since is not None and as_of > add_months(idle_since, idle_months):
+            flags.append(
+                _flag(
+                    RiskKind.FUNDS_IDLE,
+                    FUNDS_IDLE,
+                    amount=line.received,
+                    source=line.source,
+                    received_on=idle_since.isoformat(),
+                    months=idle_months,
                 )
+            )
         if line.spent > line.allocated:
             flags.append(
-                _flag(RiskKind.OVERSPENT, OVERSPENT, source=line.source, project=line.project, spent=line.spent,
-                      allocated=line.allocated)  # fmt: skip
+                _flag(
+                    RiskKind.OVERSPENT,
+                    OVERSPENT,
+                    source=line.source,
+                    project=line.project,
+                    spent=line.spent,
+                    allocated=line.allocated,
+                )
             )
-    passed = facts.target_year is not None and facts.year > facts.target_year
+    # A year without reported income says nothing about the target: it shows as "not reported" instead.
+    passed = facts.target_year is not None and facts.year > facts.target_year and facts.current is not None
     if passed and facts.target is not None and not facts.achieved:
         flags.append(
             _flag(RiskKind.TARGET_YEAR_PASSED, TARGET_YEAR_PASSED, target_year=facts.target_year, target=facts.target)

@@ -15,6 +15,8 @@ from coopcore.models import (
     Bylaws,
     Contract,
     Cooperative,
+    Distribution,
+    DistributionState,
     Enterprise,
     FiscalYear,
     FiscalYearState,
@@ -33,6 +35,8 @@ from coopcore.models import (
     User,
     Village,
     VillageCollective,
+    VillageIncome,
+    VillageIncomeSource,
 )
 from coopcore.services.demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo, summarize
 from coopcore.services.demo.dataset import DemoSet
@@ -146,13 +150,22 @@ def test_fifteen_weak_villages_have_a_plan_each_with_twenty_seven_projects_funde
     assert funding >= Decimal("15000000.00")
 
 
-def test_every_demo_cooperative_has_open_fiscal_years_2022_to_2024(demo: tuple[Session, DemoSummary]) -> None:
+def test_2022_and_2023_are_posted_and_closed_and_2024_is_open(demo: tuple[Session, DemoSummary]) -> None:
     session, _ = demo
-    years: dict[int, list[int]] = defaultdict(list)
+    years: dict[int, list[tuple[int, FiscalYearState]]] = defaultdict(list)
     for year in session.scalars(select(FiscalYear).order_by(FiscalYear.year)):
-        assert year.state is FiscalYearState.OPEN
-        years[year.cooperative_id].append(year.year)
-    assert all(years[c.id] == [2022, 2023, 2024] for c in demo_cooperatives(session))
+        years[year.cooperative_id].append((year.year, year.state))
+    closed, open_ = FiscalYearState.CLOSED, FiscalYearState.OPEN
+    assert all(years[c.id] == [(2022, closed), (2023, closed), (2024, open_)] for c in demo_cooperatives(session))
+    paid = session.scalars(select(Distribution.state).where(Distribution.year.in_([2022, 2023]))).all()
+    assert len(paid) == 2 * len(demo_cooperatives(session))
+    assert set(paid) == {DistributionState.PAID}
+    dividends = session.scalars(
+        select(VillageIncome).where(VillageIncome.source == VillageIncomeSource.COOPERATIVE_DIVIDEND)
+    ).all()
+    assert dividends and {income.year for income in dividends} == {2022, 2023}
+    typed_in = session.scalars(select(VillageIncome.memo).where(VillageIncome.source == VillageIncomeSource.MANUAL))
+    assert not any("分红" in memo for memo in typed_in)  # a typed-in dividend would count twice once posted
 
 
 def test_every_resident_id_and_credit_code_validates(demo: tuple[Session, DemoSummary]) -> None:

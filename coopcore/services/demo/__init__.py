@@ -58,6 +58,7 @@ from coopcore.services.demo.dataset import DemoSet
 from coopcore.services.demo.enterprises import add_enterprises
 from coopcore.services.demo.federations import add_federations
 from coopcore.services.demo.finance import add_finance
+from coopcore.services.demo.history import post_past_years
 from coopcore.services.demo.places import add_places, add_threshold
 from coopcore.services.demo.villages import add_weak_villages
 from coopcore.services.demo.writer import write_demo
@@ -116,6 +117,7 @@ def load_demo(session: Session, *, seed: int = 2023) -> DemoSummary:
     ids = write_demo(session, data, _existing(session, data))
     _book_land_guarantees(session, data, ids)
     users = _add_users(session, data, ids)
+    post_past_years(session, ids[Cooperative.__tablename__])
     return summarize(data, users=users)
 
 

@@ -20,6 +20,7 @@ from coopcore.services.demo.dataset import Ref
 from coopcore.services.demo.enterprises import CONTRACTS
 from coopcore.services.demo.projects import ProjectPlan, add_projects, plan_projects, project_budgets
 
+LAST_YEAR = YEARS[-1]
 S = PlanStatus
 # Village index, status, target income (yuan), target year, number of projects, causes (§9.2 tags).
 WEAK_VILLAGES = (
@@ -99,12 +100,13 @@ def _add_income_rows(ctx: DemoContext, weak: WeakVillage, year: int, total: Deci
         rent = to_money(total * rng.randint(20, 40) / 100)
     else:
         dividend, rent = Decimal("0.00"), to_money(total * rng.randint(40, 60) / 100)
+    # The cooperative's dividend is not typed in: posting its distribution links it (2022 and 2023 are
+    # posted by the demo; 2024 is left for the user to run), so it can never be counted twice.
+    operating = total - rent - (dividend if year < LAST_YEAR else Decimal("0.00"))
     rows = [
-        (category.OPERATING, total - dividend - rent, "集体经营收入（农机服务、果品代购）"),
+        (category.OPERATING, operating, "集体经营收入（农机服务、果品代购）"),
         (category.RENT, rent, "土地及闲置资产发包、租赁收入"),
     ]
-    if weak.cooperative is not None:
-        rows.append((category.INVESTMENT, dividend, f"合作社分红（{weak.cooperative.name}）"))
     if rng.random() < 0.6:
         rows.append((category.SUBSIDY, ctx.fen(10_000, 50_000), "上级转移支付补助（不计入经营性收入）"))
     if rng.random() < 0.3:

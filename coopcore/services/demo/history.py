@@ -1,0 +1,47 @@
+"""The demo's past years: 2022 and 2023 distributed, approved, posted and paid, as the books would show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coopcore.models import Cooperative
+from coopcore.services import distribution, year_end
+
+POSTED_YEARS = (2022, 2023)
+
+
+def post_past_years(session: Session, cooperative_ids: list[int]) -> None:
+    """Run each past year end: plan, publish, approve (85% present, all in favour), post, pay in cash."""
+    for year in POSTED_YEARS:
+        # Federations first: posting writes their investment income into member cooperatives' open years.
+        ids = session.execute(
+            select(Cooperative.id)
+            .where(Cooperative.id.in_(cooperative_ids))
+            .order_by(Cooperative.is_federation.desc(), Cooperative.id)
+        ).scalars()
+        for cooperative_id in list(ids):
+            _close_year(session, session.get_one(Cooperative, cooperative_id), year)
+            # Keep the session small: the audit trail inspects every object it holds at each flush.
+            session.expunge_all()
+
+
+def _close_year(session: Session, cooperative: Cooperative, year: int) -> None:
+    plan = distribution.plan_distribution(session, cooperative, year)
+    distribution.publish_distribution(session, plan, published_on=dt.date(year + 1, 2, 20))
+    roster = year_end.roster(session, cooperative.id, dt.date(year, 12, 31))
+    present = max(math.ceil(len(roster) * 2 / 3), math.ceil(len(roster) * 0.85))
+    additional = sum(member.additional_votes for member in roster)
+    distribution.approve_distribution(
+        session,
+        plan,
+        assembly_on=dt.date(year + 1, 3, 10),
+        members_present=present,
+        votes_for=present + additional,
+        resolution=f"{year}年度盈余分配方案（演示数据）",
+    )
+    distribution.post_distribution(session, plan)
+    distribution.pay_distribution(session, plan, paid_on=dt.date(year + 1, 4, 15))

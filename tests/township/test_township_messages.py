@@ -1,0 +1,42 @@
+"""Every message and label of the township features has a Chinese translation with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from coopcore.commands import contracts as contract_commands
+from coopcore.i18n import translate
+from coopcore.rules import weak_village
+from coopcore.services import village_import, village_workbook, villages
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TEMPLATES = (
+    *weak_village.TEMPLATES,
+    *village_import.TEMPLATES,
+    *village_workbook.TEMPLATES,
+    contract_commands.DEPOSIT_OVER,
+    contract_commands.SHORTFALL,
+    villages.PlanStepRefused.__doc__ or "",
+    villages.TargetNotReached.__doc__ or "",
+    *villages.FUNDING_LABELS.values(),
+    *villages.STATUS_LABELS.values(),
+    *villages.PLAN_LABELS.values(),
+    *villages.RISK_LABELS.values(),
+    villages.PLAN_LEVEL,
+    *contract_commands.PRICE_RULE_LABELS.values(),
+    *contract_commands.LEVEL_LABELS.values(),
+)
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_message_has_a_chinese_translation_with_the_same_placeholders(template: str) -> None:
+    chinese = translate(template, "zh")
+    assert chinese != template and CJK.search(chinese), template
+    assert placeholders(chinese) == placeholders(template)
