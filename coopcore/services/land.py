@@ -21,11 +21,10 @@ from coopcore.models import (
     Member,
     MemberKind,
     VillageCollective,
-    VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 from coopcore.money import round_half_up
+from coopcore.services.village_income import link_land_rent
 from coopcore.services.year_end import year_bounds
 
 
@@ -109,25 +108,15 @@ def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) 
 
 
 def _link_rent(session: Session, member: Member, year: int, guarantee: Guarantee, source: str) -> None:
-    """Guaranteed rent paid to the village collective is its rent income (§9.1, 经营性收入), linked once."""
+    """Guaranteed rent paid to the village collective is its income (§8.3, §9.1), linked once per booking."""
     collective = session.get(VillageCollective, member.village_collective_id)
     assert collective is not None
-    income = session.scalar(
-        select(VillageIncome).where(
-            VillageIncome.source == VillageIncomeSource.LAND_RENT, VillageIncome.source_ref == source
-        )
+    link_land_rent(
+        session,
+        village_id=collective.village_id,
+        year=year,
+        amount=guarantee.amount,
+        source_ref=source,
+        memo=f"{member.cooperative.name}{year}年土地保底收益",
+        category=VillageIncomeCategory.RENT,
     )
-    if income is None:
-        session.add(
-            VillageIncome(
-                village_id=collective.village_id,
-                year=year,
-                category=VillageIncomeCategory.RENT,
-                amount=guarantee.amount,
-                source=VillageIncomeSource.LAND_RENT,
-                source_ref=source,
-                memo=f"{member.cooperative.name}{year}年土地保底收益",
-            )
-        )
-    else:
-        income.amount = guarantee.amount
