@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import click
 
 from coopcore import __version__
-from coopcore.commands import distribution, land, members, setup
+from coopcore.commands import contracts, distribution, land, members, setup, villages, workbook
 from coopcore.commands.base import Context, CoopGroup
 from coopcore.db.engine import default_url
 from coopcore.i18n import LANGS, Lang, default_lang
@@ -28,8 +30,29 @@ for command in (
     distribution.distribution_group,
     members.members_group,
     land.land_group,
+    villages.villages_group,
+    contracts.contracts_group,
+    *(workbook.template, workbook.import_command, workbook.export),
 ):
     main.add_command(command)
+
+
+# The web admin and the reports live outside the library (they use Flask, pandas, matplotlib); they plug their
+# commands in through this entry-point group, declared in pyproject.toml.
+def _unavailable(name: str, error: ImportError) -> click.Command:
+    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    def command() -> None:
+        """Not available: its optional dependencies are not installed."""
+        raise click.ClickException(f"`coop {name}` needs more packages ({error}); install coopcore[dev].")
+
+    return command
+
+
+for entry_point in entry_points(group="coopcore.commands"):
+    try:
+        main.add_command(entry_point.load(), entry_point.name)
+    except ImportError as error:
+        main.add_command(_unavailable(entry_point.name, error))
 
 if __name__ == "__main__":
     main()

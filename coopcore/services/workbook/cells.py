@@ -13,7 +13,6 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from coopcore.money import decimal_places
 from coopcore.services.workbook.report import Labels
 from coopcore.services.workbook.schema import SCALES, CellType, Column
 
@@ -23,6 +22,7 @@ FIRST_DAY = dt.date(1990, 1, 1)  # fiscal years start in 1990 (the fiscal_year t
 LAST_DAY = dt.date(2200, 12, 31)
 # Largest magnitude each scale can store: NUMERIC(14, 2), NUMERIC(14, 4), NUMERIC(9, 6).
 LIMITS = {2: Decimal("1e12"), 4: Decimal("1e10"), 6: Decimal("1e3")}
+QUANTA = {places: Decimal(1).scaleb(-places) for places in LIMITS}
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _YES = frozenset({"是", "yes", "y", "true", "1", "√"})
 _NO = frozenset({"否", "no", "n", "false", "0"})
@@ -89,11 +89,12 @@ def to_decimal(value: object, places: int) -> Decimal:
         raise CellError(NOT_A_NUMBER, value=value)
     if not number.is_finite():
         raise CellError(NOT_A_NUMBER, value=value)
-    if decimal_places(number) > places:
-        raise CellError(TOO_MANY_PLACES, value=value, places=places)
     if abs(number) >= LIMITS[places]:
         raise CellError(TOO_LARGE, value=value)
-    return number.quantize(Decimal(1).scaleb(-places))
+    exact = number.quantize(QUANTA[places])
+    if exact != number:  # quantize would have rounded: more decimal places than the column stores
+        raise CellError(TOO_MANY_PLACES, value=value, places=places)
+    return exact
 
 
 def to_date(value: object, last: dt.date) -> dt.date:
@@ -119,7 +120,9 @@ def to_date(value: object, last: dt.date) -> dt.date:
 
 def to_text(value: object, max_length: int) -> str:
     """Return a cell as stripped text; whole numbers lose their ".0" (a member code typed as 7 is "7")."""
-    if isinstance(value, float):
+    if type(value) is str:
+        text = value.strip()
+    elif isinstance(value, float):
         text = str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
     elif isinstance(value, dt.date):
         text = value.isoformat()

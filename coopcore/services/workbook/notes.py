@@ -105,6 +105,10 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("special_funds", "disposed_on"): ("可选。", "Optional."),
     ("fiscal_years", "year"): ("会计年度（公历年度）。", "Fiscal (calendar) year."),
     ("fiscal_years", "opening_undistributed"): ("元；负数表示待弥补亏损。", "Yuan; negative = uncovered loss."),
+    ("fiscal_years", "closed"): (
+        "是/否，默认否；结账后该年度数据不能再修改，只能通过冲回该年度的盈余分配重新打开。",
+        "yes/no, default no; a closed year's records cannot change, only reversing its distribution reopens it.",
+    ),
     ("land_shares", "member_code"): ("与“成员”表的成员编号一致。", "As in the members sheet."),
     ("land_shares", "parcel_code"): ("本社内唯一；重新导入时按地块编号更新。", "Unique; re-imports update by it."),
     ("land_shares", "certificate_no"): ("可选。", "Optional."),

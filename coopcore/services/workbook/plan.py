@@ -13,25 +13,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from coopcore.models import LandGuaranteeTreatment, MemberKind, PatronageMeasure, ProvidentBasis
+from coopcore.models import FiscalYearState, LandGuaranteeTreatment, PatronageMeasure, ProvidentBasis
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems, SheetCounts
 from coopcore.services.workbook.schema import COOPERATIVE, FISCAL_YEARS, MEMBERS, Sheet
 from coopcore.services.workbook.stored import Record, Stored
-from coopcore.validation import credit_code, resident_id
+from coopcore.validation import credit_code
 
 CLOSED_YEAR = "This row is dated in {year}, a closed fiscal year: its records can no longer change."
 CLOSED_REMOVAL = (
     "{value} ({day}) is no longer in the workbook, but {year} is a closed fiscal year and its records cannot "
     "change: put the row back."
 )
-UNKNOWN_MEMBER_COOPERATIVE = (
-    "No cooperative with credit code {value} is in the database yet, so this member is not linked to it: "
-    "import that cooperative first."
+REOPEN = (
+    "Fiscal year {year} is closed and cannot be reopened by an import: reverse its distribution instead, "
+    "or write 是 here."
 )
-TEMPLATES = (CLOSED_YEAR, CLOSED_REMOVAL, UNKNOWN_MEMBER_COOPERATIVE)
-NEW_COLLECTIVE = -1  # a member village collective to create in the cooperative's village (resolved on writing)
-MEMBER_TEXT = ("household_head", "address", "phone")
+BRANCH_TAKEN = (
+    "No party branch is called {value}, and {village} already has the branch {existing}: write that name, "
+    "or the exact name of the leading branch."
+)
+TEMPLATES = (CLOSED_YEAR, CLOSED_REMOVAL, BRANCH_TAKEN, REOPEN)
 K = TypeVar("K", bound=Hashable)
 
 
@@ -63,6 +65,7 @@ class Plan:
     shares: Changes = field(default_factory=Changes)
     counts: dict[str, SheetCounts] = field(default_factory=lambda: defaultdict(SheetCounts))
     data_years: set[int] = field(default_factory=set)  # years of the dated records of the workbook
+    roster_complete: bool = True  # False if a member row was too broken to place on the roster
 
 
 def usable(rows: Iterable[Row], *keys: str) -> list[Row]:
@@ -99,7 +102,10 @@ def closed(problems: Problems, stored: Stored, sheet: Sheet, row: Row | None, *d
     """Refuse a change dated in a closed fiscal year; True if refused."""
     years = sorted({day.year for day in days if day is not None} & stored.closed_years)
     if years and row is not None:
-        problems.error(CLOSED_YEAR, sheet=sheet, row=row.number, column=sheet.columns[0], year=years[0])
+        column = sheet.by_key.get("date") or sheet.columns[0]
+        problems.error(
+            CLOSED_YEAR, sheet=sheet, row=row.number, column=column, value=row.get(column.key), year=years[0]
+        )
     return bool(years)
 
 
@@ -139,6 +145,12 @@ def plan_cooperative(book: Book, row: Row, stored: Stored, plan: Plan, problems:
         "is_federation": given(book, COOPERATIVE, row, "is_federation", old, False),
     }
     plan.cooperative = new
+    branch = new["party_branch"]
+    if branch and branch not in stored.branches and stored.village_branch not in (None, branch):
+        # A village has one party branch (party_branch.village_id is unique): a new name cannot be added to it.
+        column = COOPERATIVE.column("party_branch")
+        where = {"sheet": COOPERATIVE, "row": row.number, "column": column}
+        problems.error(BRANCH_TAKEN, **where, value=branch, village=new["village"], existing=stored.village_branch)
     effective_on = row.get("bylaws_effective_on") or new["founded_on"] or _first_day(book, plan)
     previous = stored.bylaws.get(effective_on)
     kept = (
@@ -189,84 +201,12 @@ def _first_day(book: Book, plan: Plan) -> dt.date:
     return dt.date(min(years), 1, 1) if years else dt.date(dt.date.today().year, 1, 1)
 
 
-def plan_members(book: Book, stored: Stored, plan: Plan, problems: Problems) -> None:
-    """Decide inserts and updates of members by code; founders are inferred where not stated ([L-12])."""
-    rows = usable(book.rows(MEMBERS), "member_code", "name", "kind", "id_number", "joined_on")
-    founding = plan.cooperative.get("founded_on") or min(
-        [row.get("joined_on") for row in rows] + [m["joined_on"] for m in stored.members.values()], default=None
-    )
-    plan.roster = {code: dict(record) for code, record in stored.members.items()}
-    counts = plan.counts[MEMBERS.key]
-    for row in rows:
-        code = row.get("member_code")
-        old = stored.members.get(code)
-        new = _member_fields(book, row, old, founding, stored, plan, problems)
-        if old is None:
-            plan.members.inserts.append({"code": code, **new})
-            counts.created += 1
-        elif any(old.get(key) != value for key, value in new.items()):
-            plan.members.updates.append({"id": old["id"], **new})
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-        plan.roster[code] = {**(old or {"code": code}), **new}
+def plan_fiscal_years(book: Book, stored: Stored, plan: Plan, problems: Problems, *, now: dt.datetime) -> None:
+    """Upsert the 年度结转 rows and create the fiscal years of every year the dated records fall in.
 
-
-def _member_fields(
-    book: Book,
-    row: Row,
-    old: Record | None,
-    founding: dt.date | None,
-    stored: Stored,
-    plan: Plan,
-    problems: Problems,
-) -> Record:
-    kind = MemberKind(row.get("kind"))
-    number = row.get("id_number")
-    number = resident_id.compact(number) if kind.is_person else credit_code.compact(number)
-    founder = row.get("is_founder") if book.has(MEMBERS, "is_founder") else None
-    if founder is None:
-        # [L-12] founders are the members at founding: those who joined by the founding date.
-        founder = old["is_founder"] if old else bool(founding and row.get("joined_on") <= founding)
-    fields: Record = {
-        "name": row.get("name"),
-        "kind": kind.value,
-        "id_number": number,
-        "joined_on": row.get("joined_on"),
-        "left_on": given(book, MEMBERS, row, "left_on", old, None),
-        "is_founder": founder,
-        "additional_votes": given(book, MEMBERS, row, "additional_votes", old, 0),
-        "household_size": given(book, MEMBERS, row, "household_size", old, None),
-        "exit_applied_on": given(book, MEMBERS, row, "exit_applied_on", old, None),
-        "member_cooperative_id": None,
-        "village_collective_id": None,
-    }
-    for key in MEMBER_TEXT:
-        fields[key] = given(book, MEMBERS, row, key, old, None)
-    if kind is MemberKind.COOPERATIVE:
-        fields["member_cooperative_id"] = stored.cooperatives.get(number) or (old or {}).get("member_cooperative_id")
-        if fields["member_cooperative_id"] is None:
-            column = MEMBERS.column("id_number")
-            problems.warning(UNKNOWN_MEMBER_COOPERATIVE, sheet=MEMBERS, row=row.number, column=column, value=number)
-    elif kind is MemberKind.VILLAGE_COLLECTIVE:
-        fields["village_collective_id"] = _collective(number, row.get("name"), old, stored, plan)
-    return fields
-
-
-def _collective(number: str, name: str, old: Record | None, stored: Stored, plan: Plan) -> int | None:
-    found = stored.collectives.get(number) or (old or {}).get("village_collective_id")
-    if found is not None:
-        return found
-    # The collective that joins a party-branch-led cooperative is usually its own village's (docs/domain.md §8):
-    # record it there when that village has none yet.
-    if not stored.village_has_collective and plan.new_collective in (None, (number, name)):
-        plan.new_collective = (number, name)
-        return NEW_COLLECTIVE
-    return None
-
-
-def plan_fiscal_years(book: Book, stored: Stored, plan: Plan, problems: Problems) -> None:
-    """Upsert the 年度结转 rows and create the fiscal years of every year the dated records fall in."""
+    A year may be closed by the import (the books of earlier years brought in at once), after its rows are
+    written; a closed year is never reopened here: that is reversing its distribution.
+    """
     rows = {row.get("year"): row for row in usable(book.rows(FISCAL_YEARS), "year", "opening_undistributed")}
     # The sheet's first year is where the books kept here begin: earlier records (say, founders'
     # contributions before it) are history and get no fiscal year of their own.
@@ -277,12 +217,24 @@ def plan_fiscal_years(book: Book, stored: Stored, plan: Plan, problems: Problems
         row = rows.get(year)
         old = stored.fiscal_years.get(year)
         opening: Decimal | None = row.get("opening_undistributed") if row else None
+        closing: bool | None = row.get("closed") if row else None
         if old is None:
-            plan.fiscal_years.inserts.append({"year": year, "opening_undistributed": opening or Decimal("0.00")})
+            state = FiscalYearState.CLOSED if closing else FiscalYearState.OPEN
+            values = {"opening_undistributed": opening or Decimal("0.00"), "state": state.value}
+            plan.fiscal_years.inserts.append({"year": year, **values, "closed_at": now if closing else None})
             counts.created += 1
-        elif opening is not None and opening != old["opening_undistributed"]:
-            if not closed(problems, stored, FISCAL_YEARS, row, dt.date(year, 1, 1)):
-                plan.fiscal_years.updates.append({"id": old["id"], "opening_undistributed": opening})
+            continue
+        was_closed = year in stored.closed_years
+        if row is not None and closing is False and was_closed:
+            problems.error(REOPEN, sheet=FISCAL_YEARS, row=row.number, column=FISCAL_YEARS.column("closed"), year=year)
+        changes: Record = {}
+        changed = opening is not None and opening != old["opening_undistributed"]
+        if changed and not closed(problems, stored, FISCAL_YEARS, row, dt.date(year, 1, 1)):
+            changes["opening_undistributed"] = opening
+        if closing and not was_closed:
+            changes |= {"state": FiscalYearState.CLOSED.value, "closed_at": now}
+        if changes:
+            plan.fiscal_years.updates.append({"id": old["id"], **changes})
             counts.updated += 1
         else:
             counts.unchanged += 1

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from coopcore.models import AccountEntryKind, TradeKind
-from coopcore.money import round_half_up
-from coopcore.services.workbook.plan import Changes, Plan, closed, given, match, refuse_closed_removal, usable
+from coopcore.money import FEN
+from coopcore.services.workbook.plan import Changes, Plan, closed, match, refuse_closed_removal, usable
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems
 from coopcore.services.workbook.schema import (
     CONTRIBUTIONS,
     INCOME_EXPENSE,
-    LAND_SHARES,
     PROVIDENT_SHARES,
     SPECIAL_FUNDS,
     TRANSACTIONS,
@@ -30,10 +29,23 @@ from coopcore.services.workbook.schema import (
 )
 from coopcore.services.workbook.stored import Record, Stored
 
-TRADE_FIELDS = ("member_code", "counterparty", "kind", "traded_on", "product", "grade", "quantity", "unit", "unit_price", "amount")
+TRADE_FIELDS = (
+    "member_code",
+    "counterparty",
+    "kind",
+    "traded_on",
+    "product",
+    "grade",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+)
 REVERSAL_MEMO = "冲销：{memo}"  # the wording of distribution reversals (coopcore.services.distribution_posting)
 PROTECTED_SOURCE = "distribution"  # rows a posted distribution wrote are undone by reversing the distribution
-LINKED_TRADE = "Ticket {value} is no longer in the workbook, but an enterprise delivery is traced to it, so it was kept."
+LINKED_TRADE = (
+    "Ticket {value} is no longer in the workbook, but an enterprise delivery is traced to it, so it was kept."
+)
 TEMPLATES = (LINKED_TRADE,)
 
 
@@ -46,23 +58,29 @@ def plan_books(book: Book, stored: Stored, plan: Plan, problems: Problems) -> No
     if book.has(TRANSACTIONS):
         _plan_trades(book, stored, plan, problems)
     if book.has(INCOME_EXPENSE):
-        keys = ["date", "category", "amount", "memo"] + (["voucher_no"] if book.has(INCOME_EXPENSE, "voucher_no") else [])
+        keys = ["date", "category", "amount", "memo"] + (
+            ["voucher_no"] if book.has(INCOME_EXPENSE, "voucher_no") else []
+        )
         _plan_records(book, INCOME_EXPENSE, keys, stored.income, plan.income, stored, plan, problems)
     if book.has(SPECIAL_FUNDS):
         keys = ["date", "source", "amount", "memo"]
         keys += [key for key in ("is_poverty_asset", "disposed_on") if book.has(SPECIAL_FUNDS, key)]
         _plan_records(book, SPECIAL_FUNDS, keys, stored.funds, plan.funds, stored, plan, problems)
-    if book.has(LAND_SHARES):
-        _plan_land(book, stored, plan)
 
 
-def _entry_key(code: str, kind: str, day: dt.date, amount: Decimal, area: Decimal | None, memo: str | None) -> tuple[Any, ...]:
+def _entry_key(
+    code: str, kind: str, day: dt.date, amount: Decimal, area: Decimal | None, memo: str | None
+) -> tuple[Any, ...]:
     return (code, str(kind), day, amount, area, memo or "")
 
 
 def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems: Problems) -> None:
     provident = sheet is PROVIDENT_SHARES
-    kinds = {AccountEntryKind.PROVIDENT_SHARE.value} if provident else {k.value for k in AccountEntryKind if k.is_contribution}
+    kinds = (
+        {AccountEntryKind.PROVIDENT_SHARE.value}
+        if provident
+        else {k.value for k in AccountEntryKind if k.is_contribution}
+    )
     rows = usable(book.rows(sheet), "member_code", "date", "amount", *(() if provident else ("method",)))
     memo_key = "memo" if provident else "note"
 
@@ -73,7 +91,13 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
 
     records = [r for r in stored.entries if str(r["kind"]) in kinds]
     keyed = [(row_key(row), row) for row in rows]
-    new, unchanged, left = match(keyed, [(_entry_key(r["member_code"], r["kind"], r["entry_on"], r["amount"], r["area_mu"], r["memo"]), r) for r in records])
+    new, unchanged, left = match(
+        keyed,
+        [
+            (_entry_key(r["member_code"], r["kind"], r["entry_on"], r["amount"], r["area_mu"], r["memo"]), r)
+            for r in records
+        ],
+    )
     counts = plan.counts[sheet.key]
     counts.unchanged += unchanged
     years = {row.get("date").year for row in rows}
@@ -190,13 +214,21 @@ def _trade_fields(row: Row, old: Record | None, has_kind: bool) -> Record:
         "unit": row.get("unit"),
         "unit_price": price,
         # docs/domain.md §0.2 (a): the amount is quantity × price, rounded half-up to the fen once.
-        "amount": round_half_up(quantity * price) if row.get("amount") is None else row.get("amount"),
+        "amount": (quantity * price).quantize(FEN, rounding=ROUND_HALF_UP)
+        if row.get("amount") is None
+        else row.get("amount"),
         "ticket_no": row.get("ticket_no"),
     }
 
 
 RECORD_COLUMNS = {
-    INCOME_EXPENSE.key: {"date": "recorded_on", "category": "category", "amount": "amount", "memo": "memo", "voucher_no": "voucher_no"},
+    INCOME_EXPENSE.key: {
+        "date": "recorded_on",
+        "category": "category",
+        "amount": "amount",
+        "memo": "memo",
+        "voucher_no": "voucher_no",
+    },
     SPECIAL_FUNDS.key: {
         "date": "received_on",
         "source": "source",
@@ -254,65 +286,3 @@ def _plan_records(
         if not refuse_closed_removal(problems, stored, sheet, f"{record['amount']} {record['memo']}", day):
             changes.deletes.append(record["id"])
             counts.removed += 1
-
-
-SHARE_FIELDS = ("member_code", "area_mu", "end_on", "guarantee_per_mu", "shares_per_mu", "share_value")
-PARCEL_FIELDS = ("member_code", "certificate_no", "location", "area_mu", "contract_end_on")
-
-
-def _plan_land(book: Book, stored: Stored, plan: Plan) -> None:
-    sheet = LAND_SHARES
-    rows = usable(book.rows(sheet), "member_code", "parcel_code", "area_mu", "start_on", "end_on")
-    shares = {(r["parcel_code"], r["start_on"]): r for r in stored.shares}
-    counts = plan.counts[sheet.key]
-    parcels_done: dict[str, bool] = {}  # parcel code → whether the parcel itself changes
-    seen: set[tuple[str, dt.date]] = set()
-    for row in rows:
-        code = row.get("parcel_code")
-        if code not in parcels_done:
-            parcels_done[code] = _plan_parcel(book, row, stored.parcels.get(code), plan)
-        key = (code, row.get("start_on"))
-        seen.add(key)
-        old = shares.get(key)
-        new = {field: _share_value(book, row, old, field) for field in SHARE_FIELDS}
-        if old is None:
-            plan.shares.inserts.append({"parcel_code": code, "start_on": key[1], **new})
-            counts.created += 1
-        elif any(old[field] != value for field, value in new.items()):
-            plan.shares.updates.append({"id": old["id"], **new})
-            counts.updated += 1
-        elif parcels_done[code]:
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-    for key, record in shares.items():
-        if key[0] in parcels_done and key not in seen:
-            plan.shares.deletes.append(record["id"])
-            counts.removed += 1
-
-
-def _share_value(book: Book, row: Row, old: Record | None, field: str) -> Any:
-    if field in ("member_code", "area_mu", "end_on"):
-        return row.get(field)
-    return given(book, LAND_SHARES, row, field, old, None)
-
-
-def _plan_parcel(book: Book, row: Row, old: Record | None, plan: Plan) -> bool:
-    area = row.get("parcel_area_mu") if book.has(LAND_SHARES, "parcel_area_mu") else None
-    if area is None:
-        area = old["area_mu"] if old and not book.has(LAND_SHARES, "parcel_area_mu") else row.get("area_mu")
-    new = {
-        "member_code": row.get("member_code"),
-        "certificate_no": given(book, LAND_SHARES, row, "certificate_no", old, None),
-        "location": given(book, LAND_SHARES, row, "location", old, ""),
-        "area_mu": area,
-        "contract_end_on": given(book, LAND_SHARES, row, "contract_end_on", old, None),
-    }
-    if old is None:
-        plan.parcels.inserts.append({"code": row.get("parcel_code"), **new})
-        return True
-    if any(old[field] != value for field, value in new.items()):
-        plan.parcels.updates.append({"id": old["id"], **new})
-        return True
-    return False
-

@@ -28,6 +28,17 @@ class Labels:
         return ("、" if lang == "zh" else ", ").join(item.label(lang) for item in self.items)
 
 
+@dataclass(frozen=True)
+class Words:
+    """A word or phrase used inside a message, in both languages."""
+
+    en: str
+    zh: str
+
+    def label(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
 def show(value: object, lang: Lang = "zh") -> str:
     """Return a cell value or message field as people read it: floats by their shortest repr, dates ISO."""
     if value is None:
@@ -35,7 +46,7 @@ def show(value: object, lang: Lang = "zh") -> str:
     if isinstance(value, Labelled):
         return value.label(lang)
     if isinstance(value, float):
-        return repr(value)
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.date):
@@ -62,7 +73,12 @@ class Problem:
 
     def message(self, lang: Lang) -> str:
         """Return what is wrong and how to fix it, in the given language."""
-        return render(self.template, lang, **{key: show(value, lang) for key, value in self.fields.items()})
+        # Labels and floats become text; Decimals stay numbers for format specs such as {contribution:,}.
+        fields = {
+            key: show(value, lang) if isinstance(value, Labelled | float) else value
+            for key, value in self.fields.items()
+        }
+        return render(self.template, lang, **fields)
 
     def sheet_label(self, lang: Lang) -> str:
         return self.sheet.label(lang) if self.sheet else ""

@@ -292,6 +292,7 @@ FISCAL_YEARS = Sheet(
     (
         Column("year", "年度", CellType.YEAR, True, example=2024),
         Column("opening_undistributed", "年初未分配盈余", M, True, example=Decimal("0.00")),
+        Column("closed", "已结账", CellType.FLAG, choices=YES_NO, example="no"),  # EXTRA
     ),
 )
 

@@ -30,7 +30,7 @@ from coopcore.models import (
 from coopcore.models.enterprise import delivery_trade
 
 Record = dict[str, Any]
-ENTRY_KINDS = tuple(kind for kind in AccountEntryKind if kind.is_contribution) + (AccountEntryKind.PROVIDENT_SHARE,)
+ENTRY_KINDS = (*(kind for kind in AccountEntryKind if kind.is_contribution), AccountEntryKind.PROVIDENT_SHARE)
 MEMBER_FIELDS = (
     Member.id,
     Member.code,
@@ -84,27 +84,35 @@ class Stored:
     collectives: dict[str, int] = field(default_factory=dict)  # village collectives by credit code
     village_id: int | None = None  # the village the workbook names, if it exists
     village_has_collective: bool = False
+    village_branch: str | None = None  # the name of that village's party branch, if it has one
+    branches: set[str] = field(default_factory=set)  # names of every party branch
 
 
 def load_stored(session: Session, credit_code: str | None, place: tuple[str, str] | None, sheets: set[str]) -> Stored:
     """Load what the import compares against: only the tables of the sheets the workbook has."""
     stored = Stored()
-    stored.cooperatives = dict(session.execute(select(Cooperative.credit_code, Cooperative.id)).tuples())
+    stored.cooperatives = dict(session.execute(select(Cooperative.credit_code, Cooperative.id)).all())
     stored.collectives = {
         code: collective_id
         for code, collective_id in session.execute(select(VillageCollective.credit_code, VillageCollective.id))
         if code
     }
-    stored.products = dict(session.execute(select(Product.name, Product.id)).tuples())
+    stored.products = dict(session.execute(select(Product.name, Product.id)).all())
+    stored.branches = set(session.scalars(select(PartyBranch.name)))
     if place is not None:
         found = session.execute(
-            select(Village.id, VillageCollective.id)
+            select(Village.id, VillageCollective.id, PartyBranch.name)
             .join(Township, Township.id == Village.township_id)
             .outerjoin(VillageCollective, VillageCollective.village_id == Village.id)
+            .outerjoin(PartyBranch, PartyBranch.village_id == Village.id)
             .where(Township.name == place[0], Village.name == place[1])
         ).first()
         if found is not None:
-            stored.village_id, stored.village_has_collective = found[0], found[1] is not None
+            stored.village_id, stored.village_has_collective, stored.village_branch = (
+                found[0],
+                found[1] is not None,
+                found[2],
+            )
     cooperative = None
     if credit_code:
         cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
@@ -120,7 +128,7 @@ def load_stored(session: Session, credit_code: str | None, place: tuple[str, str
     members = session.execute(select(*MEMBER_FIELDS).where(Member.cooperative_id == coop_id)).mappings()
     stored.members = {row["code"]: dict(row) for row in members}
     if sheets & {"contributions", "provident_shares", "members"}:
-        stored.entries = _live_entries(session, coop_id)
+        stored.entries = live_entries(session, coop_id)
     if "transactions" in sheets:
         _load_trades(session, stored, coop_id)
     if "income_expense" in sheets:
@@ -138,7 +146,7 @@ def _columns(record: Any) -> Record:
     return {column.key: getattr(record, column.key) for column in record.__table__.columns}
 
 
-def _live_entries(session: Session, coop_id: int) -> list[Record]:
+def live_entries(session: Session, coop_id: int) -> list[Record]:
     reversal = aliased(MemberAccountEntry)
     query = (
         select(
@@ -182,7 +190,7 @@ def _load_land(session: Session, stored: Stored, coop_id: int) -> None:
         select(LandParcel, Member.code)
         .join(Member, Member.id == LandParcel.member_id)
         .where(LandParcel.cooperative_id == coop_id)
-    ).tuples()
+    )
     by_id: dict[int, str] = {}
     for parcel, member_code in parcels:
         stored.parcels[parcel.code] = _columns(parcel) | {"member_code": member_code}
@@ -191,7 +199,7 @@ def _load_land(session: Session, stored: Stored, coop_id: int) -> None:
         select(LandShare, Member.code)
         .join(Member, Member.id == LandShare.member_id)
         .join(LandParcel, and_(LandParcel.id == LandShare.parcel_id, LandParcel.cooperative_id == coop_id))
-    ).tuples()
+    )
     stored.shares = [
         _columns(share) | {"member_code": member_code, "parcel_code": by_id[share.parcel_id]}
         for share, member_code in shares

@@ -10,7 +10,7 @@ from typing import Any
 from coopcore.errors import InvalidValue
 from coopcore.models import MemberKind
 from coopcore.services.workbook.reader import Book, Row
-from coopcore.services.workbook.report import Problems
+from coopcore.services.workbook.report import Problems, Words
 from coopcore.services.workbook.schema import COOPERATIVE, MEMBERS, Sheet
 from coopcore.services.workbook.stored import Stored
 from coopcore.validation import credit_code, phone, resident_id
@@ -21,19 +21,30 @@ NOT_A_FARMER_COOPERATIVE = (
     "Credit code {value} does not start with 93, the prefix of farmer cooperatives; check that it is the "
     "cooperative's own code."
 )
-PATRONAGE_RATIO = "The patronage ratio {value} is below 0.60: at least 60% of distributable surplus is returned by patronage (Art. 44)."
+PATRONAGE_RATIO = (
+    "The patronage ratio {value} is below 0.60: at least 60% of distributable surplus is returned by patronage "
+    "(Art. 44)."
+)
 RATIO_ABOVE_ONE = "{value} is above 1; write a ratio such as 0.70 for 70%."
 PROVIDENT_RATE = "The provident fund rate {value} must be from 0 to 0.5."
 ID_LENGTH = "{value} has {actual} characters; a {what} has 18."
 ID_CHECKSUM = "{value} has a wrong check character (expected {expected}): compare it with the original document."
-ID_INVALID = "{value} is not a valid {what}: {reason}."
+RESIDENT_ID_INVALID = (
+    "{value} is not a valid resident ID number: 18 digits (the last may be X) with a real, past birth date are "
+    "expected."
+)
+CREDIT_CODE_INVALID = (
+    "{value} is not a valid unified social credit code: 18 digits or capital letters (no I, O, Z, S or V) with "
+    "the region code in positions 3 to 8 are expected."
+)
 DUPLICATE = "{value} appears more than once in this sheet (also row {first}); each must be unique."
 LEFT_BEFORE_JOINED = "The leaving date {value} is before the joining date {joined_on}."
 APPLIED_AFTER_LEFT = "The exit application date {value} is after the leaving date {left_on}."
 JOINED_BEFORE_FOUNDED = "Joined on {value}, before the cooperative was founded on {founded_on}."
 BAD_PHONE = "{value} is not an 11-digit mobile number; check it (kept as written)."
 UNKNOWN_MEMBER = "Member {value} is not in the members sheet or the database: add the member or correct the code."
-RESIDENT_ID, CREDIT_CODE = "resident ID number", "unified social credit code"
+RESIDENT_ID = Words("resident ID number", "居民身份证号码")
+CREDIT_CODE = Words("unified social credit code", "统一社会信用代码")
 TEMPLATES = (
     ONE_COOPERATIVE,
     NOT_A_FARMER_COOPERATIVE,
@@ -42,15 +53,14 @@ TEMPLATES = (
     PROVIDENT_RATE,
     ID_LENGTH,
     ID_CHECKSUM,
-    ID_INVALID,
+    RESIDENT_ID_INVALID,
+    CREDIT_CODE_INVALID,
     DUPLICATE,
     LEFT_BEFORE_JOINED,
     APPLIED_AFTER_LEFT,
     JOINED_BEFORE_FOUNDED,
     BAD_PHONE,
     UNKNOWN_MEMBER,
-    RESIDENT_ID,
-    CREDIT_CODE,
 )
 
 
@@ -65,10 +75,11 @@ def cooperative_row(book: Book, problems: Problems) -> Row | None:
 def check_cooperative(row: Row, problems: Problems) -> None:
     """Check the credit code and the charter ratios of the cooperative row."""
     code = row.get("uscc")
-    if code is not None and check_identifier(COOPERATIVE, row, "uscc", code, person=False, problems=problems):
-        if not credit_code.compact(code).startswith("93"):
-            column = COOPERATIVE.column("uscc")
-            problems.warning(NOT_A_FARMER_COOPERATIVE, sheet=COOPERATIVE, row=row.number, column=column, value=code)
+    valid = code is not None and check_identifier(COOPERATIVE, row, "uscc", code, person=False, problems=problems)
+    # GB 32100: farmer cooperatives register with department 9 (market regulation) and type 3.
+    if valid and not credit_code.compact(code).startswith("93"):
+        column = COOPERATIVE.column("uscc")
+        problems.warning(NOT_A_FARMER_COOPERATIVE, sheet=COOPERATIVE, row=row.number, column=column, value=code)
     where = {"sheet": COOPERATIVE, "row": row.number}
     ratio: Decimal | None = row.get("patronage_ratio")
     if ratio is not None and ratio > 1:
@@ -95,8 +106,8 @@ def check_identifier(sheet: Sheet, row: Row, key: str, value: str, *, person: bo
         problems.error(ID_LENGTH, **where, actual=error.fields["actual"], what=what)
     except InvalidChecksum as error:
         problems.error(ID_CHECKSUM, **where, expected=error.fields["expected"])
-    except InvalidValue as error:
-        problems.error(ID_INVALID, **where, what=what, reason=error.fields.get("reason", ""))
+    except InvalidValue:
+        problems.error(RESIDENT_ID_INVALID if person else CREDIT_CODE_INVALID, **where)
     else:
         return True
     return False

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from coopcore.models import AccountEntryKind, IncomeCategory
-from coopcore.money import round_half_up
+from coopcore.money import FEN
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems
 from coopcore.services.workbook.schema import (
@@ -29,7 +29,10 @@ Dates = dict[str, tuple[dt.date | None, dt.date | None]]
 MUST_BE_POSITIVE = "{value} must be more than 0."
 MUST_NOT_BE_ZERO = "{value} must not be 0."
 MUST_NOT_BE_NEGATIVE = "{value} must not be negative."
-ONLY_INVESTMENT_NEGATIVE = "{value} is negative; only investment income (投资收益) may be a loss, other accounts carry their sign in the account."
+ONLY_INVESTMENT_NEGATIVE = (
+    "{value} is negative; only investment income (投资收益) may be a loss, other accounts carry their sign in the "
+    "account."
+)
 AREA_REQUIRED = "A contribution of land-management rights needs its area in mu (Art. 13)."
 AREA_ONLY_FOR_LAND = (
     "An area is only recorded for a contribution of land-management rights; remove it or change the method."
@@ -38,9 +41,15 @@ AREA_TOO_LARGE = "{value} mu is more than {maximum} mu; check the unit."
 WRONG_AMOUNT = "The amount {value} is not quantity × unit price = {expected} (rounded half-up to the fen)."
 MEMBER_OR_PARTY = "Give either a member code or a non-member party, not both."
 BEFORE_JOINING = "Dated {value}, before member {member} joined on {joined_on}: check the date or the member."
-AFTER_LEAVING = "Dated {value}, after member {member} left on {left_on}: business with a former member is non-member business (Art. 41)."
+AFTER_LEAVING = (
+    "Dated {value}, after member {member} left on {left_on}: business with a former member is non-member "
+    "business (Art. 41)."
+)
 END_NOT_AFTER_START = "The end date {value} must be after the start date {start_on}."
-END_BEYOND_CONTRACT = "The share ends on {value}, after the land contract ends on {contract_end_on}: a transfer may not exceed the remaining contract term (Land Contract Law Art. 38)."
+END_BEYOND_CONTRACT = (
+    "The share ends on {value}, after the land contract ends on {contract_end_on}: a transfer may not exceed the "
+    "remaining contract term (Land Contract Law Art. 38)."
+)
 DISPOSED_BEFORE_RECEIVED = "Disposed of on {value}, before it was received on {received_on}."
 PARCEL_MISMATCH = "Parcel {parcel} has a different {column_name} in row {first} ({other}); a parcel's rows must agree."
 PARCEL_OF_OTHER_MEMBER = "Parcel {value} belongs to member {owner} in the database; a parcel keeps its household."
@@ -80,7 +89,7 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
             _check_membership_dates(CONTRIBUTIONS, row, members, problems, warn_after=False)
         _sign(CONTRIBUTIONS, row, "amount", problems, positive=True)
         method, area = row.get("method"), row.get("area_mu")
-        unreadable_area = book.has(CONTRIBUTIONS, "area_mu") and "area_mu" not in row.values  # already reported
+        unreadable_area = book.has(CONTRIBUTIONS, "area_mu") and "area_mu" not in row  # already reported
         if method == LAND and area is None and not unreadable_area:
             problems.error(AREA_REQUIRED, sheet=CONTRIBUTIONS, row=row.number, column=CONTRIBUTIONS.column("area_mu"))
         elif method is not None and method != LAND and area is not None:
@@ -182,7 +191,7 @@ def _check_transactions(book: Book, members: Dates, problems: Problems) -> None:
         quantity, price, amount = row.get("quantity"), row.get("unit_price"), row.get("amount")
         if quantity is not None and price is not None and amount is not None:
             # docs/domain.md §0.2 (a): price × quantity is rounded once, half-up, to the fen.
-            expected = round_half_up(quantity * price)
+            expected = (quantity * price).quantize(FEN, rounding=ROUND_HALF_UP)
             if amount != expected:
                 problems.error(
                     WRONG_AMOUNT, sheet=sheet, row=row.number, column=_amount(sheet), value=amount, expected=expected
@@ -227,7 +236,7 @@ def _check_land(book: Book, stored: Stored, members: Dates, problems: Problems) 
             problems.error(
                 END_BEYOND_CONTRACT, **where, column=sheet.column("end_on"), value=end_on, contract_end_on=contract_end
             )
-        area, parcel_area = row.get("area_mu"), row.get("parcel_area_mu") or parcel.get("area_mu")
+        area, parcel_area = row.get("area_mu"), row.get("parcel_area_mu")
         if area and parcel_area and area > parcel_area:
             problems.error(
                 SHARE_LARGER_THAN_PARCEL, **where, column=sheet.column("area_mu"), value=area, parcel_area=parcel_area
@@ -236,7 +245,7 @@ def _check_land(book: Book, stored: Stored, members: Dates, problems: Problems) 
 
 def _same_parcel(first: Row, row: Row, problems: Problems) -> None:
     for key in PARCEL_COLUMNS:
-        if key in row.values and key in first.values and row.get(key) != first.get(key):
+        if key in row and key in first and row.get(key) != first.get(key):
             column = LAND_SHARES.column(key)
             problems.error(
                 PARCEL_MISMATCH,
