@@ -232,7 +232,7 @@ def _checks(distribution: Distribution, kinds: dict[str, MemberKind]) -> list[tu
     patronage = sum((line.patronage_return for line in lines), Decimal("0"))
     residual = sum((line.residual_distribution for line in lines), Decimal("0"))
     share = patronage / distribution.distributable * 100 if distribution.distributable else Decimal("100")
-    farmers = sum(1 for line in lines if kinds.get(line.member_code) is MemberKind.FARMER)
+    farmers = sum(1 for line in lines if kinds.get(line.member_code) == MemberKind.FARMER)
     return [
         (
             distribution.patronage_pool >= distribution.distributable * STATUTORY_PATRONAGE_FLOOR,

@@ -64,7 +64,7 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
     """Compute the year's distribution from the books and store it as a draft (re-planning replaces a draft)."""
     _open_fiscal_year(session, cooperative, year)  # a closed year is never re-planned
     distribution = current_distribution(session, cooperative, year)
-    if distribution is not None and distribution.state is not DistributionState.DRAFT:
+    if distribution is not None and distribution.state != DistributionState.DRAFT:
         raise WrongState(year=year, state=Term(distribution.state), action=Term("re-plan"), required=Term("draft"))
     _, last = year_end.year_bounds(year)
     bylaws = year_end.bylaws_in_force(session, cooperative, last)
@@ -72,15 +72,15 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
     balances = year_end.balances(session, cooperative.id, last)
     trades = year_end.trade_totals(session, cooperative.id, year)
     mu_days = (
-        year_end.land_mu_days(session, cooperative.id, year) if bylaws.patronage_measure is PatronageMeasure.MU else {}
+        year_end.land_mu_days(session, cooperative.id, year) if bylaws.patronage_measure == PatronageMeasure.MU else {}
     )
     held = year_end.property_held(session, cooperative.id, last)
 
     def patronage(member_id: int) -> Decimal:
         amount, quantity = trades.get(member_id, (ZERO, ZERO))
-        if bylaws.patronage_measure is PatronageMeasure.QUANTITY:
+        if bylaws.patronage_measure == PatronageMeasure.QUANTITY:
             return quantity
-        return mu_days.get(member_id, ZERO) if bylaws.patronage_measure is PatronageMeasure.MU else amount
+        return mu_days.get(member_id, ZERO) if bylaws.patronage_measure == PatronageMeasure.MU else amount
 
     positions = [
         waterfall.Position(
@@ -96,7 +96,7 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
         year=year,
         surplus=year_end.year_surplus(session, cooperative.id, year),
         opening_undistributed=year_end.opening_undistributed(session, cooperative.id, year),
-        policy=waterfall.Policy(bylaws.provident_fund_rate, bylaws.patronage_ratio, bylaws.provident_basis.value),
+        policy=waterfall.Policy(bylaws.provident_fund_rate, bylaws.patronage_ratio, str(bylaws.provident_basis)),
         members=positions,
         subsidy_property=held[FundSource.FISCAL_SUBSIDY],
         donation_property=held[FundSource.DONATION],

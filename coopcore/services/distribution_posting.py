@@ -93,7 +93,7 @@ def record_payments(
     for line in lines:
         line.paid_on = paid_on
         line.payment_method = payment
-        if payment is PaymentMethod.CAPITAL and line.total:
+        if payment == PaymentMethod.CAPITAL and line.total:
             session.add(
                 MemberAccountEntry(
                     member_id=line.member_id,
@@ -159,7 +159,7 @@ def _link_income(session: Session, distribution: Distribution, members: dict[int
         member = members[line.member_id]
         if not line.total:
             continue
-        if member.kind is MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
+        if member.kind == MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
             collective = session.get(VillageCollective, member.village_collective_id)
             assert collective is not None
             session.add(
@@ -173,7 +173,7 @@ def _link_income(session: Session, distribution: Distribution, members: dict[int
                     memo=f"{distribution.cooperative.name}{distribution.year}年分红",
                 )
             )
-        elif member.kind is MemberKind.COOPERATIVE and member.member_cooperative_id is not None:
+        elif member.kind == MemberKind.COOPERATIVE and member.member_cooperative_id is not None:
             # [KJ 第二十一条; 511]: a member cooperative books its federation's distribution as investment income.
             session.add(
                 IncomeExpense(

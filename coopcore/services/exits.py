@@ -46,14 +46,14 @@ class ExitSettlement:
 
 def apply_exit(session: Session, member: Member, applied_on: dt.date) -> dt.date:
     """Record a written exit application and return the year end at which membership ends."""
-    if member.cooperative.status is CooperativeStatus.DISSOLVED:
+    if member.cooperative.status == CooperativeStatus.DISSOLVED:
         raise ExitsSuspended(cooperative=member.cooperative.name)
     if member.left_on is not None and member.left_on < applied_on:
         raise AlreadyLeft(code=member.code, left_on=member.left_on.isoformat())
     if applied_on < member.joined_on:
         raise InvalidValue("the application date {day} is before the member joined", day=applied_on.isoformat())
     member.exit_applied_on = applied_on
-    member.left_on = exit_effective_on(member.kind.value, applied_on)
+    member.left_on = exit_effective_on(str(member.kind), applied_on)
     session.flush()
     return member.left_on
 

@@ -101,7 +101,7 @@ def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) 
         elif record.amount != guarantee.amount:
             record.amount = guarantee.amount  # shares changed since the last booking; the year is still open
         member = members[guarantee.member_id]
-        if member.kind is MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
+        if member.kind == MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
             _link_rent(session, member, year, guarantee, source)
     session.flush()
     return guarantees
