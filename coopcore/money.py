@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from fractions import Fraction
-from math import floor
 
 from coopcore.errors import InvalidValue
 
@@ -67,25 +65,28 @@ def allocate(pool: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, D
         raise InvalidValue("pool must not be negative: {value}", value=pool)
     if decimal_places(amount) > 2:
         raise InvalidValue("pool {value} is not a whole number of fen", value=pool)
-    exact_weights: dict[str, Fraction] = {}
+    numbers: dict[str, Decimal] = {}
     for key, weight in weights.items():
-        weight_number = to_decimal(weight)
-        if weight_number < 0:
+        number = to_decimal(weight)
+        if number < 0:
             raise InvalidValue("weight of {key} must not be negative: {value}", key=key, value=weight)
-        exact_weights[key] = Fraction(weight_number)
+        numbers[key] = number
+    # Scale every weight to an integer: the shares and their remainders are then exact integer arithmetic
+    # over one common denominator, which ranks exactly as the fractions would, and runs far faster.
+    scale = max((decimal_places(number) for number in numbers.values()), default=0)
+    scaled = {key: int(number.scaleb(scale)) for key, number in numbers.items()}
     total_fen = int(amount.scaleb(2))
-    total_weight = sum(exact_weights.values(), Fraction(0))
-    if total_weight == 0:
+    total_weight = sum(scaled.values())
+    if total_weight == 0 or total_fen == 0:
         if total_fen:
             raise InvalidValue("a pool of {value} cannot be split over a total weight of zero", value=pool)
         return {key: ZERO for key in weights}
 
     base: dict[str, int] = {}
-    remainders: list[tuple[Fraction, Fraction, str]] = []
-    for key, exact_weight in exact_weights.items():
-        exact = total_fen * exact_weight / total_weight
-        base[key] = floor(exact)
-        remainders.append((exact - base[key], exact_weight, key))
+    remainders: list[tuple[int, int, str]] = []
+    for key, weight in scaled.items():
+        base[key], remainder = divmod(total_fen * weight, total_weight)
+        remainders.append((remainder, weight, key))
     left_over = total_fen - sum(base.values())
     # Largest fractional part first, then the larger weight, then the smaller key: deterministic for ties.
     remainders.sort(key=lambda item: (-item[0], -item[1], item[2]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation, Term
@@ -17,8 +17,8 @@ from coopcore.models import (
     FiscalYear,
     FiscalYearState,
     FundSource,
-    Member,
     PatronageMeasure,
+    ProvidentBasis,
 )
 from coopcore.money import ZERO
 from coopcore.rules import distribution as waterfall
@@ -103,15 +103,18 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
     )
     result = waterfall.distribute(case)
     if distribution is not None:
-        distribution.lines.clear()
-        session.flush()  # old lines go before the new ones arrive (one line per member)
+        session.execute(delete(DistributionLine).where(DistributionLine.distribution_id == distribution.id))
     else:
         distribution = Distribution(
             cooperative_id=cooperative.id, year=year, revision=_next_revision(session, cooperative, year)
         )
         session.add(distribution)
-    _store(distribution, case, result, bylaws.patronage_measure, members)
+    _store(distribution, case, result, bylaws.patronage_measure)
     session.flush()
+    # One line per member, written in one statement (a cooperative may have thousands of members).
+    ids = {member.code: member.id for member in members}
+    session.execute(insert(DistributionLine), _lines(distribution, case, result, ids))
+    session.expire(distribution, ["lines"])
     return distribution
 
 
@@ -223,11 +226,7 @@ def reverse_distribution(session: Session, distribution: Distribution) -> Distri
 
 
 def _store(
-    distribution: Distribution,
-    case: waterfall.Case,
-    result: waterfall.Result,
-    measure: PatronageMeasure,
-    members: list[Member],
+    distribution: Distribution, case: waterfall.Case, result: waterfall.Result, measure: PatronageMeasure
 ) -> None:
     for name in ("surplus", "loss_covered", "carried_loss", "retained_from_prior_years", "provident_fund",
                  "distributable", "patronage_pool", "residual_pool"):  # fmt: skip
@@ -237,25 +236,30 @@ def _store(
     distribution.donation_property = case.donation_property
     distribution.provident_fund_rate = case.policy.provident_fund_rate
     distribution.patronage_ratio = case.policy.patronage_ratio
-    distribution.provident_basis = case.policy.provident_basis  # type: ignore[assignment]
-    distribution.patronage_measure = measure
-    by_code = {member.code: member for member in members}
+    distribution.provident_basis = ProvidentBasis(case.policy.provident_basis)
+    distribution.patronage_measure = PatronageMeasure(measure)
+
+
+def _lines(
+    distribution: Distribution, case: waterfall.Case, result: waterfall.Result, ids: dict[str, int]
+) -> list[dict[str, object]]:
     positions = {position.code: position for position in case.members}
-    distribution.lines = [
-        DistributionLine(
-            member=by_code[share.code],
-            member_code=share.code,
-            contribution=positions[share.code].contribution,
-            provident_share_opening=positions[share.code].provident_share,
-            patronage=positions[share.code].patronage,
-            transaction_amount=positions[share.code].transaction_amount or ZERO,
-            provident_share_added=share.provident_share_added,
-            subsidy_share=share.subsidy_share,
-            donation_share=share.donation_share,
-            residual_weight=share.residual_weight,
-            patronage_return=share.patronage_return,
-            residual_distribution=share.residual_distribution,
-        )
+    return [
+        {
+            "distribution_id": distribution.id,
+            "member_id": ids[share.code],
+            "member_code": share.code,
+            "contribution": positions[share.code].contribution,
+            "provident_share_opening": positions[share.code].provident_share,
+            "patronage": positions[share.code].patronage,
+            "transaction_amount": positions[share.code].transaction_amount or ZERO,
+            "provident_share_added": share.provident_share_added,
+            "subsidy_share": share.subsidy_share,
+            "donation_share": share.donation_share,
+            "residual_weight": share.residual_weight,
+            "patronage_return": share.patronage_return,
+            "residual_distribution": share.residual_distribution,
+        }
         for share in result.members
     ]
 

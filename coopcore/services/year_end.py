@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -97,16 +98,23 @@ def opening_undistributed(session: Session, cooperative_id: int, year: int) -> D
     return recorded if recorded is not None else ZERO
 
 
-def roster(session: Session, cooperative_id: int, day: dt.date) -> list[Member]:
+class RosterEntry(NamedTuple):
+    """A member on the roster, with just what the year end needs."""
+
+    id: int
+    code: str
+    additional_votes: int
+
+
+def roster(session: Session, cooperative_id: int, day: dt.date) -> list[RosterEntry]:
     """Members on the roster on a day; a member leaving at year end is still on it on 31 December ([L-25])."""
-    return list(
-        session.scalars(
-            select(Member)
-            .where(Member.cooperative_id == cooperative_id, Member.joined_on <= day)
-            .where(or_(Member.left_on.is_(None), Member.left_on >= day))
-            .order_by(Member.code)
-        )
+    rows = session.execute(
+        select(Member.id, Member.code, Member.additional_votes)
+        .where(Member.cooperative_id == cooperative_id, Member.joined_on <= day)
+        .where(or_(Member.left_on.is_(None), Member.left_on >= day))
+        .order_by(Member.code)
     )
+    return [RosterEntry(*row) for row in rows]
 
 
 def balances(session: Session, cooperative_id: int, day: dt.date) -> dict[int, Balances]:

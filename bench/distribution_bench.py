@@ -1,0 +1,387 @@
+"""Benchmark of `plan_distribution` against the bare SQL aggregate of the year's trades per member.
+
+    .venv/bin/python bench/distribution_bench.py [--backend sqlite|postgresql|all] [--members 20000]
+                                                  [--trades 1000000] [--profile]
+
+For each backend the script builds one cooperative in a scratch database (a SQLite file in a temporary
+directory, or a new PostgreSQL database dropped at the end), migrated with `coopcore.db.migrate.upgrade`:
+the members (mostly farmers), one contribution entry each, monthly income and expense records, the year's
+trades, and a quarter as many trades in the year before. A new process (so that its peak resident memory
+is the measurement's own) then takes the best of 3 runs after one warm-up of
+
+* aggregate: `SELECT member_id, SUM(amount) FROM trade WHERE cooperative_id = ? AND traded_on BETWEEN ? AND ?
+  GROUP BY member_id` through the driver (`connection.exec_driver_sql`), every row fetched;
+* plan: `plan_distribution(session, cooperative, year)` in a transaction rolled back afterwards, so each run
+  plans a new draft;
+
+then the tracemalloc peak of one plan of each year, to compare the two years' trade counts. The table shows
+the best times, their ratio, both peaks and the process's peak RSS over the timed runs. Goal: plan ≤ 1.5 ×
+aggregate, memory flat in the number of trades. --profile adds a cProfile of one plan on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import pstats
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from coopcore.db.engine import make_engine
+from coopcore.db.migrate import upgrade
+from coopcore.models import (
+    AccountEntryKind,
+    Bylaws,
+    Cooperative,
+    FiscalYear,
+    IncomeCategory,
+    IncomeExpense,
+    Member,
+    MemberAccountEntry,
+    MemberKind,
+    Product,
+    Township,
+    Trade,
+    TradeKind,
+    Village,
+)
+from coopcore.services.distribution import plan_distribution
+
+POSTGRES_URL = "postgresql+psycopg://postgres@/test?host=/var/run/postgresql"
+YEAR = 2025
+FOUNDED = dt.date(2020, 3, 1)
+CHUNK = 50_000
+REPEAT = 3
+PRODUCTS = ("苹果", "樱桃", "葡萄", "复合肥")
+AGGREGATE = (
+    "SELECT member_id, SUM(amount) FROM trade"
+    " WHERE cooperative_id = {0} AND traded_on BETWEEN {0} AND {0} GROUP BY member_id"
+)
+TRADE_COLUMNS = ("cooperative_id", "member_id", "counterparty", "kind", "traded_on", "product_id", "grade",
+                 "quantity", "unit", "unit_price", "amount", "ticket_no")  # fmt: skip
+
+
+@contextmanager
+def scratch_database(backend: str, server_url: str) -> Iterator[str]:
+    """Yield the URL of a new, empty database of the backend; it is deleted afterwards."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="coop-bench-") as directory:
+            yield f"sqlite:///{Path(directory) / 'distribution.sqlite3'}"
+        return
+    url = make_url(server_url)
+    name = f"coop_bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def build(url: str, members: int, trades: int, small_trades: int, seed: int = YEAR) -> None:
+    """Migrate the database and fill it with one cooperative, its members, books and trades."""
+    engine = make_engine(url)
+    upgrade(engine)
+    rng = random.Random(seed)
+    with Session(engine) as session, session.begin():
+        cooperative = Cooperative(
+            name="基准果品专业合作社",
+            credit_code="93370602MA3C00000X",
+            village=Village(township=Township(name="基准镇"), name="基准村"),
+            founded_on=FOUNDED,
+        )
+        bylaws = Bylaws(
+            cooperative=cooperative,
+            effective_on=FOUNDED,
+            provident_fund_rate=Decimal("0.10"),
+            patronage_ratio=Decimal("0.60"),
+        )
+        years = [FiscalYear(cooperative=cooperative, year=year) for year in (YEAR - 1, YEAR)]
+        products = [Product(name=name) for name in PRODUCTS]
+        session.add_all([cooperative, bylaws, *years, *products])
+        session.flush()
+        session.execute(insert(Member), [member_row(rng, cooperative.id, number) for number in range(1, members + 1)])
+        member_ids = list(session.scalars(select(Member.id).order_by(Member.code)))
+        session.execute(insert(MemberAccountEntry), [contribution_row(rng, member_id) for member_id in member_ids])
+        session.execute(insert(IncomeExpense), list(books_rows(cooperative.id)))
+        product_ids = [product.id for product in products]
+        for year, count in ((YEAR - 1, small_trades), (YEAR, trades)):
+            rows = trade_rows(rng, cooperative.id, member_ids, product_ids, year, count)
+            if engine.dialect.name == "postgresql":
+                copy_trades(session, rows)
+            else:
+                for chunk in chunks(rows, CHUNK):
+                    session.execute(insert(Trade), chunk)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")  # what autovacuum would do shortly after such a load
+    engine.dispose()
+
+
+def member_row(rng: random.Random, cooperative_id: int, number: int) -> dict[str, Any]:
+    """Return a member: mostly farmer households, a few organisations."""
+    kind = MemberKind.FARMER if number % 50 else rng.choice([MemberKind.ENTERPRISE, MemberKind.VILLAGE_COLLECTIVE])
+    return {
+        "cooperative_id": cooperative_id,
+        "code": f"M{number:06d}",
+        "name": f"成员{number}",
+        "kind": kind,
+        "id_number": f"3706021960{number:08d}",
+        "household_size": rng.randint(1, 6) if kind is MemberKind.FARMER else None,
+        "joined_on": FOUNDED,
+    }
+
+
+def contribution_row(rng: random.Random, member_id: int) -> dict[str, Any]:
+    """Return one cash contribution of 500 to 10,000 yuan."""
+    return {
+        "member_id": member_id,
+        "entry_on": FOUNDED,
+        "kind": AccountEntryKind.CONTRIBUTION_CASH,
+        "amount": Decimal(rng.randrange(5, 101) * 100),
+        "source": "bench",
+    }
+
+
+def books_rows(cooperative_id: int) -> Iterator[dict[str, Any]]:
+    """Yield monthly income and expenses of both years, leaving a surplus of 2.4 million yuan a year."""
+    for year in (YEAR - 1, YEAR):
+        for month in range(1, 13):
+            for category, amount in (
+                (IncomeCategory.OPERATING_INCOME, Decimal("1500000.00")),
+                (IncomeCategory.OPERATING_EXPENSE, Decimal("1200000.00")),
+                (IncomeCategory.ADMIN_EXPENSE, Decimal("100000.00")),
+            ):
+                yield {
+                    "cooperative_id": cooperative_id,
+                    "recorded_on": dt.date(year, month, 28),
+                    "category": category,
+                    "amount": amount,
+                }
+
+
+def trade_rows(
+    rng: random.Random, cooperative_id: int, member_ids: list[int], product_ids: list[int], year: int, count: int
+) -> Iterator[dict[str, Any]]:
+    """Yield a year's tickets: 1% non-member business, amount = quantity × unit price exactly."""
+    first = dt.date(year, 1, 1)
+    days = (dt.date(year, 12, 31) - first).days + 1
+    kinds = [TradeKind.INTAKE] * 8 + [TradeKind.SALE, TradeKind.INPUT_PURCHASE]
+    for number in range(count):
+        member_id = None if rng.random() < 0.01 else rng.choice(member_ids)
+        quantity = Decimal(rng.randrange(20, 4000)) / 2  # whole or half kilograms
+        unit_price = Decimal(rng.randrange(10, 1500)).scaleb(-1)  # to the jiao: the product has at most 2 places
+        yield {
+            "cooperative_id": cooperative_id,
+            "member_id": member_id,
+            "counterparty": "" if member_id else "果品收购商",
+            "kind": rng.choice(kinds),
+            "traded_on": first + dt.timedelta(days=rng.randrange(days)),
+            "product_id": rng.choice(product_ids),
+            "grade": "一级",
+            "quantity": quantity,
+            "unit": "kg",
+            "unit_price": unit_price,
+            "amount": quantity * unit_price,
+            "ticket_no": f"{year}-{number:07d}",
+        }
+
+
+def chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Yield lists of at most size rows, so that memory stays flat while building."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def copy_trades(session: Session, rows: Iterator[dict[str, Any]]) -> None:
+    """Load trades with PostgreSQL's COPY, the fast path a bulk import would take."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY trade ({', '.join(TRADE_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            # Enums go in as their stored string value.
+            copy.write_row([str(row[column]) if column == "kind" else row[column] for column in TRADE_COLUMNS])
+
+
+def aggregate_rows(engine: Engine, cooperative_id: int, year: int) -> list[Any]:
+    """Return the bare per-member sums of the year's trades, through the driver."""
+    placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    # pysqlite's date adapter is deprecated; SQLAlchemy stores dates as ISO text there anyway.
+    bounds = (first.isoformat(), last.isoformat()) if engine.dialect.name == "sqlite" else (first, last)
+    with engine.connect() as connection:
+        return list(connection.exec_driver_sql(AGGREGATE.format(placeholder), (cooperative_id, *bounds)).all())
+
+
+def run_aggregate(engine: Engine, cooperative_id: int, year: int) -> float:
+    """Time the bare aggregate, every row fetched."""
+    start = time.perf_counter()
+    rows = aggregate_rows(engine, cooperative_id, year)
+    elapsed = time.perf_counter() - start
+    assert rows
+    return elapsed
+
+
+def check_totals(engine: Engine, cooperative_id: int, year: int) -> None:
+    """Refuse to report figures unless the plan's transaction amounts add up to the bare aggregate's."""
+    rows = aggregate_rows(engine, cooperative_id, year)
+    # SQLite stores fen as integers (coopcore.db.types.ExactDecimal); PostgreSQL returns NUMERIC.
+    scale = 2 if engine.dialect.name == "sqlite" else 0
+    bare = sum((Decimal(total).scaleb(-scale) for member_id, total in rows if member_id is not None), Decimal(0))
+    with Session(engine) as session, session.begin():
+        distribution = plan_distribution(session, session.get_one(Cooperative, cooperative_id), year)
+        planned = sum((line.transaction_amount for line in distribution.lines), Decimal(0))
+        session.rollback()
+    assert planned == bare, f"plan has {planned} of business, the bare aggregate {bare}"
+
+
+def run_plan(engine: Engine, cooperative_id: int, year: int, profiler: cProfile.Profile | None = None) -> float:
+    """Time one plan_distribution in a transaction that is rolled back (the draft is never kept)."""
+    with Session(engine) as session, session.begin():
+        cooperative = session.get_one(Cooperative, cooperative_id)
+        if profiler:
+            profiler.enable()
+        start = time.perf_counter()
+        distribution = plan_distribution(session, cooperative, year)
+        elapsed = time.perf_counter() - start
+        if profiler:
+            profiler.disable()
+        assert distribution.lines
+        session.rollback()
+    return elapsed
+
+
+def best_of(runs: int, timed: Callable[[], float]) -> float:
+    """Return the shortest of `runs` timings, after one warm-up run."""
+    timed()
+    return min(timed() for _ in range(runs))
+
+
+def traced_peak(engine: Engine, cooperative_id: int, year: int) -> int:
+    """Return the peak of Python memory allocated during one plan, in bytes (tracemalloc)."""
+    run_plan(engine, cooperative_id, year)  # warm caches outside the trace
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    run_plan(engine, cooperative_id, year)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def profile_plan(engine: Engine, cooperative_id: int, year: int) -> None:
+    """Print where one plan spends its time (cProfile, by cumulative time) to stderr."""
+    profiler = cProfile.Profile()
+    run_plan(engine, cooperative_id, year, profiler)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+
+
+def measure(url: str, profile: bool) -> dict[str, Any]:
+    """Measure aggregate, plan and memory on a built database; the figures of one backend."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        cooperative_id = session.scalars(select(Cooperative.id)).one()
+        members = session.scalar(select(func.count()).select_from(Member)) or 0
+        counts = {
+            year: session.scalar(
+                select(func.count()).where(Trade.traded_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+            )
+            or 0
+            for year in (YEAR - 1, YEAR)
+        }
+    check_totals(engine, cooperative_id, YEAR)
+    aggregate = best_of(REPEAT, lambda: run_aggregate(engine, cooperative_id, YEAR))
+    plan = best_of(REPEAT, lambda: run_plan(engine, cooperative_id, YEAR))
+    max_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux; before tracemalloc adds its own
+    peaks = {year: traced_peak(engine, cooperative_id, year) for year in (YEAR - 1, YEAR)}
+    if profile:
+        profile_plan(engine, cooperative_id, YEAR)
+    engine.dispose()
+    return {
+        "backend": engine.dialect.name,
+        "members": members,
+        "trades": counts[YEAR],
+        "small_trades": counts[YEAR - 1],
+        "aggregate_s": aggregate,
+        "plan_s": plan,
+        "peak_small_mib": peaks[YEAR - 1] / 2**20,
+        "peak_mib": peaks[YEAR] / 2**20,
+        "max_rss_mib": max_rss_kib / 1024,
+    }
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    """Print the figures of every backend as a small table."""
+    header = (
+        "backend",
+        "members",
+        "trades",
+        "aggregate s",
+        "plan s",
+        "ratio",
+        "plan peak (small/full year)",
+        "max RSS",
+    )
+    print(" | ".join(header))
+    for r in results:
+        print(
+            f"{r['backend']} | {r['members']:,} | {r['trades']:,} | {r['aggregate_s']:.3f} | {r['plan_s']:.3f} | "
+            f"{r['plan_s'] / r['aggregate_s']:.2f} | {r['peak_small_mib']:.1f} MiB ({r['small_trades']:,}) / "
+            f"{r['peak_mib']:.1f} MiB ({r['trades']:,}) | {r['max_rss_mib']:.0f} MiB"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build, measure and print the figures of each backend asked for."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "all"), default="all")
+    parser.add_argument("--members", type=int, default=20_000)
+    parser.add_argument("--trades", type=int, default=1_000_000, help="trades of the planned year")
+    parser.add_argument("--small-trades", type=int, help="trades of the year before (default: a quarter)")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server where the scratch database is made")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one plan to stderr")
+    parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.profile)))
+        return 0
+    small_trades = args.trades // 4 if args.small_trades is None else args.small_trades
+    results = []
+    for backend in ("sqlite", "postgresql") if args.backend == "all" else (args.backend,):
+        with scratch_database(backend, args.postgres_url) as url:
+            start = time.perf_counter()
+            build(url, args.members, args.trades, small_trades)
+            print(f"{backend}: built in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+            child = [sys.executable, __file__, "--measure", url, *(["--profile"] if args.profile else [])]
+            output = subprocess.run(child, check=True, stdout=subprocess.PIPE, text=True).stdout
+            results.append(json.loads(output.splitlines()[-1]))
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
