@@ -1,0 +1,236 @@
+"""Member dividend slips (分红明细单): one per household, three (or two, or one) to an A4 page, cut apart.
+
+Each slip shows the member, the patronage return with its basis, the residual distribution with its basis,
+the total in figures and in Chinese capitals (大写), the payment, and a box for the signature or thumbprint.
+A slip of an unapproved plan carries a red 草案 stamp of its own, since it is cut from the page.
+
+    python -m reports.slips --db URL --coop CREDIT_CODE --year 2024 [--per-page 1|2|3] [--out DIR] [--lang zh|en]
+    coop report slips --coop CREDIT_CODE --year 2024
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, Table, TableStyle
+from sqlalchemy.orm import Session
+
+from coopcore.i18n import Lang
+from coopcore.i18n.capitals import amount_in_capitals
+from coopcore.models import Cooperative, Distribution, PatronageMeasure
+from reports import base, pdf, queries, text
+from reports.cli import Progress, cooperative_command, standalone
+
+MARGIN_X, MARGIN_Y = 16 * mm, 10 * mm
+
+
+def build_dividend_slips(
+    session: Session,
+    cooperative: Cooperative,
+    year: int,
+    out_dir: Path,
+    lang: Lang = "zh",
+    *,
+    per_page: int = 3,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write one slip per member of the year's distribution, per_page to an A4 page; return the PDF's path."""
+    if per_page not in (1, 2, 3):
+        raise ValueError("per_page must be 1, 2 or 3")
+    distribution = queries.distribution_of(session, cooperative, year)
+    total = queries.plan_sums(session, distribution.id).members
+    path = base.output_path(out_dir, year, cooperative.credit_code, "dividend slips", "pdf", lang)
+    canvas = Canvas(str(path), pagesize=A4, invariant=True, initialFontName=pdf.font())
+    canvas.setTitle(text.tr("{year} dividend slips", lang, year=year))
+    canvas.setAuthor(base.issuer(cooperative, lang))
+    width, height = A4
+    slot = (height - 2 * MARGIN_Y) / per_page
+    done = 0
+    for done, line in enumerate(queries.plan_lines(session, distribution.id), start=1):
+        position = (done - 1) % per_page
+        if position == 0 and done > 1:
+            canvas.showPage()
+        top = height - MARGIN_Y - position * slot
+        _slip(canvas, cooperative, distribution, line, lang, top, slot, width - 2 * MARGIN_X)
+        if position < per_page - 1:
+            _cut_line(canvas, top - slot, width, lang)
+        if progress is not None:
+            progress(done, total)
+    if done == 0:
+        canvas.setFont(pdf.font(), 11)
+        canvas.drawString(MARGIN_X, height / 2, text.tr("The distribution has no members.", lang))
+    canvas.showPage()
+    canvas.save()
+    return [path]
+
+
+def _slip(
+    canvas: Canvas,
+    cooperative: Cooperative,
+    distribution: Distribution,
+    line: queries.PlanLine,
+    lang: Lang,
+    top: float,
+    slot: float,
+    width: float,
+) -> None:
+    x = MARGIN_X
+    head = Paragraph(
+        pdf.escape(cooperative.name)
+        + "<br/>"
+        + pdf.escape(text.tr("{year} dividend slip (surplus distribution detail)", lang, year=distribution.year)),
+        pdf.style(12.5, align=TA_CENTER, leading=17, cjk=True),
+    )
+    _, head_height = head.wrapOn(canvas, width - 60 * mm, 60)
+    y = top - 4 * mm - head_height
+    head.drawOn(canvas, x + 30 * mm, y)
+    if not base.is_final(distribution):
+        _stamp(canvas, x + width - 27 * mm, top - 5 * mm, base.state_label(distribution, lang), lang)
+    who = [
+        (text.tr("Member code", lang), line.code),
+        (text.tr("Member name", lang), line.name),
+        (text.tr("Head of household", lang), line.household_head or ""),
+        (text.tr("Slip No.", lang), f"{distribution.year}-{line.code}"),
+    ]
+    colon = "：" if lang == "zh" else ": "
+    canvas.setFont(pdf.font(), 9.5)
+    y -= 6 * mm
+    left = x
+    for share, (label, value) in zip((0.18, 0.44, 0.2, 0.18), who, strict=True):
+        content, size = pdf.shrink(label + colon + value, width * share - 4, 9.5, smallest=7)
+        canvas.setFont(pdf.font(), size)
+        canvas.drawString(left, y, content)
+        left += width * share
+    table = _amounts(distribution, line, lang, width)
+    _, table_height = table.wrapOn(canvas, width, slot)
+    y -= 2.5 * mm + table_height
+    table.drawOn(canvas, x, y)
+    _signature_row(canvas, lang, x, y - 3 * mm, width)
+
+
+def _amounts(distribution: Distribution, line: queries.PlanLine, lang: Lang, width: float) -> Table:
+    small = 8.5
+    if distribution.patronage_measure is PatronageMeasure.AMOUNT:
+        basis = text.tr("transactions {amount} yuan", lang, amount=text.amount(line.patronage, lang))
+    else:
+        measure = text.tr(text.MEASURE_LABELS[distribution.patronage_measure], lang)
+        basis = f"{measure} {text.quantity(line.patronage, lang)}"
+    residual_basis = text.tr(
+        "contribution {contribution} + provident fund share {provident} + quantified shares {shares} = {weight}",
+        lang,
+        contribution=text.amount(line.contribution, lang),
+        provident=text.amount(line.provident_share, lang),
+        shares=text.amount(line.subsidy_share + line.donation_share, lang),
+        weight=text.amount(line.residual_weight, lang),
+    )
+    rows = [
+        [text.tr("Item", lang), text.tr("Basis", lang), text.tr("Amount (yuan)", lang)],
+        [text.tr("Patronage return", lang), pdf.para(basis, small), text.amount(line.patronage_return, lang)],
+        [
+            text.tr("Residual distribution", lang),
+            pdf.para(residual_basis, small),
+            text.amount(line.residual_distribution, lang),
+        ],
+        [text.tr("Total in figures", lang), "", "¥" + text.amount(line.total, lang)],
+        [text.tr("Total in words", lang), amount_in_capitals(line.total), ""],
+        [text.tr("Payment", lang), pdf.para(_payment(line, lang), small), ""],
+    ]
+    table = Table(rows, colWidths=[width * 0.2, width * 0.56, width * 0.24])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), pdf.font(), 9.5),
+                ("FONT", (2, 3), (2, 3), pdf.font(), 11.5),
+                ("FONT", (1, 4), (1, 4), pdf.font(), 11.5),
+                ("GRID", (0, 0), (-1, -1), 0.5, pdf.GRID),
+                ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), pdf.SHADE),
+                ("BACKGROUND", (0, 3), (-1, 4), pdf.TOTAL_SHADE),
+                ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("SPAN", (1, 4), (2, 4)),
+                ("SPAN", (1, 5), (2, 5)),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _payment(line: queries.PlanLine, lang: Lang) -> str:
+    if line.paid_on is not None and line.payment_method is not None:
+        return text.tr(
+            "{method} on {day}",
+            lang,
+            method=text.tr(text.PAYMENT_LABELS[line.payment_method], lang),
+            day=text.day(line.paid_on, lang),
+        )
+    return text.tr("Not paid yet:  □ cash   □ converted into contribution (needs the assembly's resolution)", lang)
+
+
+def _signature_row(canvas: Canvas, lang: Lang, x: float, top: float, width: float) -> None:
+    """The member's signature and thumbprint box, then the clerk, the date and the cooperative's seal."""
+    box_width, box_height = width * 0.42, 19 * mm
+    canvas.setLineWidth(0.8)
+    canvas.rect(x, top - box_height, box_width, box_height)
+    canvas.setFont(pdf.font(), 8.5)
+    canvas.drawString(x + 2 * mm, top - 4 * mm, text.tr("Member's signature (thumbprint)", lang))
+    colon = "：" if lang == "zh" else ": "
+    right = x + box_width + 6 * mm
+    canvas.setFont(pdf.font(), 9.5)
+    canvas.drawString(right, top - 6 * mm, text.tr("Paid by", lang) + colon + "_" * 12)
+    canvas.drawString(right, top - 14 * mm, text.tr("Date", lang) + colon + text.BLANK_DAY[lang])
+    canvas.drawRightString(x + width, top - 6 * mm, text.tr("Cooperative (seal)", lang))
+
+
+def _stamp(canvas: Canvas, x: float, top: float, label: str, lang: Lang) -> None:
+    """A red framed word (草案) at the slip's corner, the way an office stamps a draft."""
+    canvas.saveState()
+    canvas.setStrokeColor(pdf.RED)
+    canvas.setFillColor(pdf.RED)
+    canvas.setLineWidth(1.4)
+    size = 15 if lang == "zh" else 11
+    label_width = max(canvas.stringWidth(label, pdf.font(), size) + 6 * mm, 22 * mm)
+    canvas.rect(x + 25 * mm - label_width, top - 9 * mm, label_width, 9 * mm)
+    canvas.setFont(pdf.font(), size)
+    canvas.drawCentredString(x + 25 * mm - label_width / 2, top - 6.6 * mm, label)
+    canvas.restoreState()
+
+
+def _cut_line(canvas: Canvas, y: float, width: float, lang: Lang) -> None:
+    canvas.saveState()
+    canvas.setDash(4, 3)
+    canvas.setStrokeColor(colors.HexColor("#999999"))
+    canvas.line(8 * mm, y, width - 8 * mm, y)
+    canvas.setFont(pdf.font(), 7)
+    canvas.setFillColor(colors.HexColor("#999999"))
+    canvas.drawString(9 * mm, y + 1.5 * mm, text.tr("cut here", lang))
+    canvas.restoreState()
+
+
+PER_PAGE = click.option(
+    "--per-page",
+    type=click.Choice(["1", "2", "3"]),
+    default="3",
+    show_default=True,
+    callback=lambda _ctx, _param, value: int(value),
+    help="Slips on each A4 page.",
+)
+command = cooperative_command(
+    "slips",
+    build_dividend_slips,
+    "Member dividend slips (分红明细单), with the total in Chinese capitals and a signature box.",
+    options=(PER_PAGE,),
+    progress="Dividend slips",
+)
+
+if __name__ == "__main__":
+    standalone(command, "reports.slips")
