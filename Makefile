@@ -7,18 +7,36 @@ DEMO_DB := $(CURDIR)/demo.sqlite3
 # poppler-utils to turn generated PDFs into text and pictures in the report tests.
 DEBIAN_PACKAGES := fonts-wqy-microhei chromium poppler-utils
 
-.PHONY: demo test setup system-packages lint clean
+ADMIN_HOST ?= 127.0.0.1
+ADMIN_PORT ?= 5000
+
+.PHONY: demo demo-admin test setup system-packages lint clean
 
 demo: setup system-packages
 	rm -f $(DEMO_DB)
 	$(BIN)/coop --db sqlite:///$(DEMO_DB) init
 	$(BIN)/coop --db sqlite:///$(DEMO_DB) demo
 	-$(BIN)/coop --db sqlite:///$(DEMO_DB) check --on 2024-12-31
+	$(BIN)/coop --db sqlite:///$(DEMO_DB) distribution plan --coop 93370671MA3H6XFL2R --year 2024 >/dev/null
+	$(BIN)/coop --db sqlite:///$(DEMO_DB) report all --year 2024 --out $(CURDIR)/reports-out
 	@echo
 	@echo "The demo database is $(DEMO_DB). To work with it:"
 	@echo "  export COOP_DATABASE_URL=sqlite:///$(DEMO_DB)"
 	@echo "  $(BIN)/coop check --on 2024-12-31        # membership rules of the law"
 	@echo "  $(BIN)/coop --help                       # every command"
+	@# Further demo steps go above this line: the web admin comes last because it runs until Ctrl-C.
+	@$(MAKE) --no-print-directory demo-admin
+
+# The web admin on the demo database (again, without reloading it: `make demo-admin`).
+demo-admin: setup
+	@echo
+	@echo "The web admin: http://localhost:$(ADMIN_PORT)/   (stop it with Ctrl-C)"
+	@echo "Demo accounts, all with the password coopdemo2024 (demo only):"
+	@echo "  admin        administrator: everything, users, audit log"
+	@echo "  official1    township official of 凤鸣街道 (official2: 泉山街道): weak villages, oversight"
+	@echo "  accountant   accountant of 晨靓, 杏花 and 姜家疃: books, workbook import, distribution"
+	@echo "  supervisor   supervisor (监事) of 晨靓: reads only"
+	$(BIN)/coop --db sqlite:///$(DEMO_DB) admin --host $(ADMIN_HOST) --port $(ADMIN_PORT)
 
 test: setup system-packages lint
 	$(BIN)/pytest

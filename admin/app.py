@@ -1,0 +1,134 @@
+"""The application factory: `create_app(config)` builds one admin app; nothing is global."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from flask_admin import Admin  # type: ignore[import-untyped]
+from flask_admin.theme import Bootstrap4Theme  # type: ignore[import-untyped]
+from flask_babel import Babel  # type: ignore[import-untyped]
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user  # type: ignore[import-untyped]
+from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
+
+import coopcore.models  # noqa: F401  (maps every table, sets up the audit trail and the closed-year guard)
+from admin.auth import init_auth
+from admin.database import init_database
+from admin.i18n import _, jinja_globals, select_locale
+from admin.labels import enum_label
+from admin.registry import register_views
+from admin.views.home import HomeView
+from coopcore.db.audit import act_as
+from coopcore.db.engine import URL_VARIABLE, default_url
+
+log = logging.getLogger(__name__)
+SECRET_VARIABLE = "COOP_SECRET_KEY"
+SECRET_FILE = "secret_key"
+
+DEFAULTS: dict[str, Any] = {
+    "SESSION_COOKIE_NAME": "coop_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Behind HTTPS set COOP_SECURE_COOKIES=1; the demo serves plain HTTP on localhost.
+    "SESSION_COOKIE_SECURE": os.environ.get("COOP_SECURE_COOKIES") == "1",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,  # a workbook of 200,000 tickets is about 10 MB
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address
+    "DEBUG": False,
+}
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # Flask-Admin's templates use inline handlers, so scripts are not restricted; framing, plugins,
+    # base URLs and form targets are.
+    "Content-Security-Policy": "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+}
+
+
+def instance_secret(app: Flask) -> str:
+    """A secret key generated once and kept (mode 600) in the instance folder: for the demo and development."""
+    path = Path(app.instance_path) / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        log.warning("No %s set: generated a secret key in %s", SECRET_VARIABLE, path)
+    return path.read_text(encoding="ascii").strip()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the admin on config["COOP_DATABASE_URL"] (else $COOP_DATABASE_URL, else ./coopcore.sqlite3).
+
+    The secret key is config["SECRET_KEY"], else $COOP_SECRET_KEY, else one kept in the instance folder.
+    Debug mode is never on unless the config asks for it (development only; `coop admin` never does).
+    """
+    settings = dict(config or {})
+    app = Flask(__name__, instance_path=settings.pop("COOP_INSTANCE_PATH", None))
+    app.config.update(DEFAULTS)
+    app.config.update(settings)
+    app.debug = bool(app.config["DEBUG"])
+    url = app.config.get("COOP_DATABASE_URL") or os.environ.get(URL_VARIABLE) or default_url()
+    app.config["COOP_DATABASE_URL"] = url
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or os.environ.get(SECRET_VARIABLE) or instance_secret(app)
+
+    db = init_database(app, url)
+    Babel(app, locale_selector=select_locale)
+    CSRFProtect(app)
+    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
+    init_auth(app, db, limiter)
+    app.jinja_env.globals.update(jinja_globals(), enum_label=enum_label)
+
+    admin = Admin(
+        app,
+        name="Cooperative administration",
+        url="/admin",
+        index_view=HomeView(),
+        theme=Bootstrap4Theme(base_template="coop/base.html", swatch="default", fluid=True),
+    )
+    register_views(admin, db.session)
+
+    @app.before_request
+    def attribute_changes() -> None:
+        # Continuum records the acting user with every audited change made in this request.
+        if request.endpoint and not request.endpoint.endswith("static") and current_user.is_authenticated:
+            act_as(db.session(), current_user.id)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if current_user and current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")  # no member data in shared caches
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> Any:
+        return render_template(
+            "coop/error.html",
+            code=400,
+            message=_("The form has expired or was not sent from this site. Go back and try again."),
+        ), 400
+
+    @app.errorhandler(403)
+    def forbidden(error: Exception) -> Any:
+        return render_template("coop/error.html", code=403, message=_("You may not open this page.")), 403
+
+    @app.errorhandler(404)
+    def not_found(error: Exception) -> Any:
+        return render_template("coop/error.html", code=404, message=_("There is no such page or record.")), 404
+
+    return app

@@ -1,0 +1,124 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""Signing in and out, and the language switch: argon2 passwords, rate-limited attempts, safe redirects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+from flask_limiter import Limiter
+from flask_login import LoginManager, UserMixin, login_user, logout_user  # type: ignore[import-untyped]
+from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from wtforms import PasswordField, StringField  # type: ignore[import-untyped]
+from wtforms.validators import InputRequired, Length  # type: ignore[import-untyped]
+
+from admin.database import Database
+from admin.i18n import SESSION_KEY, _, lazy
+from coopcore.models import Role, User
+from coopcore.services.users import authenticate
+
+
+@dataclass(frozen=True)
+class SignedInUser(UserMixin):
+    """The user of a request, as Flask-Login keeps it (the ORM row stays in the database session)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    township_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> SignedInUser:
+        return cls(user.id, user.username, str(user), user.role, user.township_id)
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(lazy("User name"), [InputRequired(), Length(max=40)])
+    password = PasswordField(lazy("Password"), [InputRequired(), Length(max=200)])
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path of this site (never another host, scheme or `//host`), else None."""
+    if not target:
+        return None
+    target = target.strip()
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return target
+
+
+def _keep_language_only() -> None:
+    # A new session on sign-in and sign-out (no fixation); the reader's language survives it.
+    lang = session.get(SESSION_KEY)
+    session.clear()
+    if lang:
+        session[SESSION_KEY] = lang
+
+
+def init_auth(app: Flask, db: Database, limiter: Limiter) -> None:
+    """Register sign-in, sign-out and the language switch on the app."""
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.session_protection = "strong"
+    manager.login_message = None
+
+    @manager.user_loader
+    def load_user(user_id: str) -> SignedInUser | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return SignedInUser.of(user) if user is not None and user.is_active else None
+
+    blueprint = Blueprint("auth", __name__)
+
+    def login() -> Any:
+        form = LoginForm()
+        error = None
+        if form.validate_on_submit():
+            user = authenticate(db.session(), form.username.data or "", form.password.data or "")
+            if user is not None:
+                db.session.commit()  # authenticate() may have upgraded an outdated hash
+                _keep_language_only()
+                login_user(SignedInUser.of(user))
+                return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
+            error = _("Wrong user name or password.")
+        return render_template("coop/login.html", form=form, error=error), 200 if error is None else 401
+
+    # Only failed attempts count against the limit: a success redirects (302).
+    limited = limiter.limit(
+        app.config["COOP_LOGIN_LIMIT"], methods=["POST"], deduct_when=lambda response: response.status_code != 302
+    )(login)
+    blueprint.add_url_rule("/login", "login", limited, methods=["GET", "POST"])
+
+    @blueprint.route("/logout", methods=["POST"])
+    def logout() -> Any:
+        logout_user()
+        _keep_language_only()
+        return redirect(url_for("auth.login"))
+
+    @blueprint.route("/lang", methods=["POST"])
+    def switch_language() -> Any:
+        lang = request.form.get("lang")
+        if lang not in ("zh", "en"):
+            abort(400)
+        session[SESSION_KEY] = lang
+        return redirect(safe_next(request.form.get("next")) or url_for("admin.index"))
+
+    @blueprint.route("/")
+    def root() -> Any:
+        return redirect(url_for("admin.index"))
+
+    app.register_blueprint(blueprint)
+
+    @app.errorhandler(429)
+    def too_many_attempts(error: Exception) -> Any:
+        form = LoginForm()
+        message = _("Too many failed sign-in attempts. Wait a minute and try again.")
+        return render_template("coop/login.html", form=form, error=message), 429

@@ -1,0 +1,61 @@
+"""How values look in lists and details: enums by label, dates localized, money, quantities and rates by scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import inspect
+
+from admin import i18n
+from admin.i18n import _
+from admin.labels import enum_label
+from coopcore.db.types import ExactDecimal
+
+
+def _format_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return enum_label(value)
+    if isinstance(value, dt.datetime):
+        return i18n.moment(value)
+    if isinstance(value, dt.date):
+        return i18n.day(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def _type_formatter(view: Any, value: Any, name: str) -> Any:
+    return _format_value(value)
+
+
+# Flask-Admin looks formatters up by isinstance, in order.
+TYPE_FORMATTERS: dict[type, Callable[..., Any]] = {
+    type(None): lambda view, value, name: "",
+    enum.Enum: _type_formatter,
+    bool: _type_formatter,
+    dt.datetime: _type_formatter,
+    dt.date: _type_formatter,
+    list: lambda view, values, name: "、".join(str(_format_value(v)) for v in values),
+}
+
+
+def _decimal_formatter(scale: int) -> Callable[..., str]:
+    shown = {2: i18n.money, 4: i18n.quantity, 6: i18n.percent}[scale]
+
+    def formatter(view: Any, context: Any, model: Any, name: str) -> str:
+        return shown(getattr(model, name))
+
+    return formatter
+
+
+def decimal_formatters(model: type[Any]) -> dict[str, Callable[..., str]]:
+    """Money as ¥1,234.56, quantities without trailing zeros, rates as percentages, by the column's scale."""
+    formatters = {}
+    for attribute in inspect(model).column_attrs:
+        column_type = attribute.columns[0].type
+        if isinstance(column_type, ExactDecimal):
+            formatters[attribute.key] = _decimal_formatter(column_type.scale)
+    return formatters

@@ -1,0 +1,172 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""Form plumbing: the CSRF-protected base form, fields for exact decimals and enums, coopcore's validators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from flask_admin.contrib.sqla.form import AdminModelConverter  # type: ignore[import-untyped]
+from flask_admin.model.form import converts  # type: ignore[import-untyped]
+from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from wtforms import Field, Form, SelectField, ValidationError, fields  # type: ignore[import-untyped]
+
+from admin.i18n import _, error_text
+from admin.labels import enum_label
+from coopcore.errors import InvalidValue
+from coopcore.models import MemberKind
+from coopcore.money import decimal_places
+from coopcore.validation import area, credit_code, phone, resident_id
+
+Validator = Callable[[Form, Field], None]
+
+try:  # WTForms 3.3 declares options as SelectChoice and deprecates tuples
+    from wtforms.fields.choices import SelectChoice  # type: ignore[import-untyped]
+
+    def option(value: str, label: str) -> Any:
+        """One option of a select."""
+        return SelectChoice(value, label)
+
+except ImportError:  # pragma: no cover - WTForms < 3.3
+
+    def option(value: str, label: str) -> Any:
+        return (value, label)
+
+
+class CoopForm(FlaskForm):
+    """Every form of the admin. CSRF comes from Flask-WTF's CSRFProtect, so never SecureForm as well.
+
+    Flask-Admin's own BaseForm remembers the edited object as `_obj`, and its Unique validator relies on it:
+    without it, saving any record with a unique column (a credit code) fails with "already exists".
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._obj = kwargs.get("obj", args[1] if len(args) > 1 else None)
+        super().__init__(*args, **kwargs)
+
+
+class EnumSelectField(SelectField):
+    """A select of an enum's values, labelled in the reader's language; its data is the enum member."""
+
+    def __init__(
+        self,
+        enum_class: type[enum.Enum],
+        *,
+        members: Sequence[enum.Enum] | None = None,
+        allow_blank: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        offered = list(members or enum_class)
+
+        def choices() -> list[Any]:
+            blank = [option("", "—")] if allow_blank else []
+            return blank + [option(str(member.value), enum_label(member)) for member in offered]
+
+        def coerce(value: Any) -> enum.Enum | None:
+            if value is None or value == "":
+                return None
+            return value if isinstance(value, enum_class) else enum_class(value)
+
+        kwargs.pop("coerce", None)
+        super().__init__(choices=choices, coerce=coerce, **kwargs)
+        self.offered, self.allow_blank = offered, allow_blank
+
+    def pre_validate(self, form: Form) -> None:
+        # Only the offered values pass (a POST of another value of the enum is refused too).
+        if self.data is None:
+            if not self.allow_blank:
+                raise ValidationError(_("Choose a value."))
+        elif self.data not in self.offered:
+            raise ValidationError(_("Not a valid choice."))
+
+
+def max_places(places: int) -> Validator:
+    """Refuse numbers with more decimal places than the column keeps (money: 2, quantities: 4)."""
+
+    def check(form: Form, field: Field) -> None:
+        if isinstance(field.data, Decimal) and decimal_places(field.data) > places:
+            raise ValidationError(_("At most {places} decimal places.", places=places))
+
+    return check
+
+
+def at_least(minimum: Decimal | int, *, inclusive: bool = True) -> Validator:
+    """Refuse numbers below (or, if not inclusive, at) a minimum."""
+
+    def check(form: Form, field: Field) -> None:
+        if field.data is None:
+            return
+        if field.data < minimum or (not inclusive and field.data == minimum):
+            template = "Must be at least {minimum}." if inclusive else "Must be more than {minimum}."
+            raise ValidationError(_(template, minimum=minimum))
+
+    return check
+
+
+def between(low: Decimal, high: Decimal) -> Validator:
+    """Refuse numbers outside [low, high]."""
+
+    def check(form: Form, field: Field) -> None:
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(_("Must be between {low} and {high}.", low=low, high=high))
+
+    return check
+
+
+def _coopcore(check: Callable[[str], str]) -> Validator:
+    def validate(form: Form, field: Field) -> None:
+        if not field.data:
+            return
+        try:
+            field.data = check(str(field.data))
+        except InvalidValue as error:
+            raise ValidationError(error_text(error)) from None
+
+    return validate
+
+
+credit_code_valid = _coopcore(credit_code.validate)
+phone_valid = _coopcore(phone.validate)
+
+
+def member_id_valid(form: Form, field: Field) -> None:
+    """A resident ID for persons, a credit code for organisations (docs/domain.md §12), check digit included."""
+    kind = getattr(form, "kind", None)
+    is_person = kind is None or kind.data is None or MemberKind(kind.data).is_person
+    _coopcore(resident_id.validate if is_person else credit_code.validate)(form, field)
+
+
+def area_valid(form: Form, field: Field) -> None:
+    """A positive area in mu with at most four decimal places."""
+    if field.data is None:
+        return
+    try:
+        area.validate_mu(field.data)
+    except InvalidValue as error:
+        raise ValidationError(error_text(error)) from None
+
+
+def not_in_future(form: Form, field: Field) -> None:
+    """Recorded facts cannot be dated after today."""
+    if isinstance(field.data, dt.date) and field.data > dt.date.today():
+        raise ValidationError(_("The date is in the future."))
+
+
+class CoopModelConverter(AdminModelConverter):
+    """Flask-Admin's converter, taught coopcore's exact decimals and labelled enums."""
+
+    @converts("coopcore.db.types.ExactDecimal")
+    def convert_exact_decimal(self, column: Any, field_args: dict[str, Any], **extra: Any) -> fields.DecimalField:
+        scale = column.type.scale
+        field_args["validators"].append(max_places(scale))
+        field_args["render_kw"] = {"step": str(Decimal(1).scaleb(-scale)), **field_args.get("render_kw", {})}
+        field_args.pop("places", None)
+        return fields.DecimalField(places=None, **field_args)
+
+    @converts("sqlalchemy.sql.sqltypes.Enum")
+    def convert_enum(self, column: Any, field_args: dict[str, Any], **extra: Any) -> EnumSelectField:
+        field_args.pop("filters", None)  # Flask-Admin's blank-to-None filter; coerce already does it
+        return EnumSelectField(column.type.enum_class, allow_blank=bool(column.nullable), **field_args)

@@ -1,0 +1,74 @@
+"""Every screen of the admin, its menu place and its URL (names and categories are English msgids)."""
+
+from __future__ import annotations
+
+from flask_admin import Admin  # type: ignore[import-untyped]
+
+from admin.database import RequestSession
+from admin.views import (
+    audit,
+    cooperatives,
+    distribution,
+    home,
+    ledger,
+    member_account,
+    members,
+    oversight,
+    reference,
+    reports,
+)
+from admin.views import workbook as workbook_page
+
+COOPERATIVES = "Cooperatives"
+BOOKS = "Books"
+TOWNSHIP = "Township"
+SYSTEM = "System"
+
+MODEL_VIEWS = (
+    # (view class, name, endpoint, category)
+    (cooperatives.CooperativeView, "Cooperatives", "cooperative", COOPERATIVES),
+    (cooperatives.BylawsView, "Bylaws", "bylaws", COOPERATIVES),
+    (cooperatives.FiscalYearView, "Fiscal years", "fiscal_year", COOPERATIVES),
+    (members.MemberView, "Members", "member", COOPERATIVES),
+    (members.ContributionView, "Contributions", "contribution", COOPERATIVES),
+    (members.AccountEntryView, "Account entries", "account_entry", COOPERATIVES),
+    (members.LandParcelView, "Land parcels", "land_parcel", COOPERATIVES),
+    (members.LandShareView, "Land shares", "land_share", COOPERATIVES),
+    (ledger.TradeView, "Transactions", "trade", BOOKS),
+    (ledger.IncomeExpenseView, "Income and expense", "income_expense", BOOKS),
+    (ledger.SpecialFundView, "Special funds", "special_fund", BOOKS),
+    (cooperatives.DistributionView, "Distributions", "distribution_list", BOOKS),
+    (cooperatives.ContractView, "Contracts", "contract", BOOKS),
+    (cooperatives.DeliveryView, "Deliveries", "delivery", BOOKS),
+    (reference.EnterpriseView, "Leading enterprises", "enterprise", BOOKS),
+    (reference.ProductView, "Products", "product", BOOKS),
+    (oversight.PlanView, "Improvement plans", "plan", TOWNSHIP),
+    (oversight.ProjectView, "Projects", "project", TOWNSHIP),
+    (oversight.MilestoneView, "Milestones", "milestone", TOWNSHIP),
+    (oversight.FundingLineView, "Funding lines", "funding_line", TOWNSHIP),
+    (oversight.ProgressEntryView, "Progress entries", "progress_entry", TOWNSHIP),
+    (oversight.VillageIncomeView, "Village income", "village_income", TOWNSHIP),
+    (oversight.VillageView, "Villages", "village", TOWNSHIP),
+    (oversight.VillageCollectiveView, "Village collectives", "village_collective", TOWNSHIP),
+    (oversight.PartyBranchView, "Party branches", "party_branch", TOWNSHIP),
+    (oversight.TownshipView, "Townships", "township", TOWNSHIP),
+    (oversight.ThresholdView, "Weak-village lines", "threshold", TOWNSHIP),
+    (reference.UserView, "Users", "user", SYSTEM),
+)
+
+
+def register_views(admin: Admin, session: RequestSession) -> None:
+    """Add every view to the admin (fresh instances: views hold per-app state)."""
+    admin.add_view(home.VillagesDashboard(name="Weak villages", endpoint="villages", url="/admin/villages"))
+    admin.add_view(
+        distribution.DistributionPage(name="Distribution", endpoint="distribution", url="/admin/distribution")
+    )
+    admin.add_view(workbook_page.WorkbookPage(name="Workbook import", endpoint="workbook", url="/admin/workbook"))
+    for view, name, endpoint, category in MODEL_VIEWS:
+        admin.add_view(view(session, name, endpoint=endpoint, category=category))
+    admin.add_view(reports.ReportsPage(name="Reports", endpoint="reports", url="/admin/reports"))
+    admin.add_view(audit.AuditPage(name="Audit log", endpoint="audit", url="/admin/audit", category=SYSTEM))
+    # Reached from the member list, not from the menu.
+    admin.add_view(
+        member_account.MemberAccountPage(name="Member account", endpoint="member_account", url="/admin/member-account")
+    )

@@ -1,0 +1,201 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""The audit log over SQLAlchemy-Continuum's versions: who changed which record when, old → new, filterable.
+
+One UNION ALL over the version tables (each limited to the records the user may read) gives a page of
+changes; the versions on the page and the versions they replaced are then read per table, two queries each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from flask import abort, request, url_for
+from flask_admin import expose  # type: ignore[import-untyped]
+from sqlalchemy import ColumnElement, false, func, literal, select, true, tuple_, union_all
+from sqlalchemy_continuum import versioning_manager
+
+from admin.access import Scope, current_scope
+from admin.database import current_session
+from admin.i18n import _, day, lazy, moment, money
+from admin.labels import FIELD_LABELS, enum_label
+from admin.views.base import CoopPage
+from coopcore.models import Contract, ImprovementPlan, Member, Project, User
+
+PAGE_SIZE = 50
+OPERATIONS = {0: lazy("created"), 1: lazy("changed"), 2: lazy("deleted")}
+HIDDEN = {"transaction_id", "end_transaction_id", "operation_type", "id"}
+
+
+def versioned() -> dict[str, tuple[type[Any], type[Any]]]:
+    """Versioned tables by name: (model, version class)."""
+    return {model.__tablename__: (model, version) for model, version in versioning_manager.version_class_map.items()}
+
+
+def _reach(version: Any, table: str, scope: Scope) -> ColumnElement[bool]:
+    """The versions of records the user may read: by the cooperative or village each version names."""
+    if scope.is_admin:
+        return true()
+    columns = version.__table__.c
+    if table == "cooperative":
+        return scope.cooperatives(version.id)
+    if "cooperative_id" in columns:
+        return scope.cooperatives(version.cooperative_id)
+    members = select(Member.id).where(scope.cooperatives(Member.cooperative_id))
+    contracts = select(Contract.id).where(scope.cooperatives(Contract.cooperative_id))
+    if "member_id" in columns:
+        return cast(ColumnElement[bool], version.member_id.in_(members))
+    if "contract_id" in columns:
+        return cast(ColumnElement[bool], version.contract_id.in_(contracts))
+    if table == "village":
+        return scope.villages(version.id)
+    if "village_id" in columns:
+        return scope.villages(version.village_id)
+    plans = select(ImprovementPlan.id).where(scope.villages(ImprovementPlan.village_id))
+    if "plan_id" in columns:
+        return cast(ColumnElement[bool], version.plan_id.in_(plans))
+    if "project_id" in columns:
+        projects = select(Project.id).where(Project.plan_id.in_(plans))
+        return cast(ColumnElement[bool], version.project_id.in_(projects))
+    return false()  # users, products, enterprises, townships, thresholds: administrators only
+
+
+def show(value: Any, name: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, enum.Enum):
+        return enum_label(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return moment(value)
+    if isinstance(value, dt.date):
+        return day(value)
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
+        return money(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One version: when, by whom, which record, and its changed fields (label, old, new)."""
+
+    at: dt.datetime | None
+    user: str
+    table: str
+    record_id: int
+    operation: Any
+    fields: list[tuple[str, str, str]]
+
+
+class AuditPage(CoopPage):
+    """Everyone sees the changes to the records they may read; administrators see all."""
+
+    @expose("/")
+    def index(self) -> Any:
+        scope = current_scope()
+        session = current_session()
+        tables = versioned()
+        transaction = versioning_manager.transaction_cls
+        chosen = request.args.get("table") or None
+        if chosen is not None and chosen not in tables:
+            abort(404)
+        parts = [
+            select(
+                literal(name).label("table_name"),
+                version.id.label("record_id"),
+                version.transaction_id.label("transaction_id"),
+                version.operation_type.label("operation_type"),
+            ).where(_reach(version, name, scope))
+            for name, (_model, version) in sorted(tables.items())
+            if chosen in (None, name)
+        ]
+        changes = union_all(*parts).subquery()
+        query = (
+            select(changes, transaction.issued_at, User.username)
+            .join(transaction, transaction.id == changes.c.transaction_id)
+            .outerjoin(User, User.id == transaction.user_id)
+        )
+        user_id = request.args.get("user", type=int)
+        if user_id is not None:
+            query = query.where(transaction.user_id == user_id)
+        record_id = request.args.get("record", type=int)
+        if record_id is not None:
+            query = query.where(changes.c.record_id == record_id)
+        since, until = request.args.get("since"), request.args.get("until")
+        try:
+            if since:
+                query = query.where(transaction.issued_at >= dt.datetime.fromisoformat(since))
+            if until:
+                query = query.where(transaction.issued_at < dt.datetime.fromisoformat(until) + dt.timedelta(days=1))
+        except ValueError:
+            abort(400)
+        page = max(request.args.get("page", 0, type=int), 0)
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.execute(
+            query.order_by(changes.c.transaction_id.desc(), changes.c.table_name, changes.c.record_id)
+            .limit(PAGE_SIZE)
+            .offset(page * PAGE_SIZE)
+        ).all()
+        users = session.execute(select(User.id, User.username).order_by(User.username)).all() if scope.is_admin else []
+        return self.render(
+            "coop/audit.html",
+            changes=self._details(rows, tables),
+            total=total,
+            page=page,
+            pages=(total + PAGE_SIZE - 1) // PAGE_SIZE,
+            tables=sorted(tables),
+            users=users,
+            args=request.args,
+            page_url=lambda number: url_for(".index", **{**request.args.to_dict(), "page": number}),
+        )
+
+    def _details(self, rows: Sequence[Any], tables: dict[str, tuple[type[Any], type[Any]]]) -> list[Change]:
+        session = current_session()
+        wanted: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for row in rows:
+            wanted[row.table_name].append((row.record_id, row.transaction_id))
+        current: dict[tuple[str, int, int], Any] = {}
+        previous: dict[tuple[str, int, int], Any] = {}
+        for table, keys in wanted.items():
+            version = tables[table][1]
+            for found in session.scalars(select(version).where(tuple_(version.id, version.transaction_id).in_(keys))):
+                current[(table, found.id, found.transaction_id)] = found
+            # The "validity" strategy closes a version with the transaction that replaced it.
+            for found in session.scalars(
+                select(version).where(tuple_(version.id, version.end_transaction_id).in_(keys))
+            ):
+                previous[(table, found.id, found.end_transaction_id)] = found
+        changes = []
+        for row in rows:
+            key = (row.table_name, row.record_id, row.transaction_id)
+            new, old = current.get(key), previous.get(key)
+            # Rows loaded in bulk (the demo, imports) have no first version: their old values were never recorded.
+            unknown = str(lazy("not recorded")) if row.operation_type == 1 and old is None else None
+            fields = []
+            if new is not None:
+                for column in new.__table__.c:
+                    if column.name in HIDDEN:
+                        continue
+                    before = getattr(old, column.key) if old is not None else None
+                    after = getattr(new, column.key)
+                    if row.operation_type == 1 and old is not None and before == after:
+                        continue
+                    label = lazy(FIELD_LABELS.get(column.key, column.key))
+                    fields.append((str(label), unknown or show(before, column.key), show(after, column.key)))
+            changes.append(
+                Change(
+                    row.issued_at,
+                    row.username or "—",
+                    row.table_name,
+                    row.record_id,
+                    OPERATIONS.get(row.operation_type, row.operation_type),
+                    fields,
+                )
+            )
+        return changes

@@ -1,0 +1,285 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""The one place where every model view enforces access and turns coopcore's refusals into messages.
+
+Each request to a model view passes `_handle_view` (sign-in, the role's right to read the view and to do the
+requested thing: create, edit, delete, details, export, action), then `get_query` / `get_count_query` /
+`get_one` (only records within the user's reach; another cooperative's id is a 404), then `on_model_change`
+/ `on_model_delete` (the record, as it would be saved, must be within the user's writable reach).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask_admin import BaseView  # type: ignore[import-untyped]
+from flask_admin.contrib.sqla import ModelView  # type: ignore[import-untyped]
+from flask_admin.helpers import get_redirect_target  # type: ignore[import-untyped]
+from flask_login import current_user  # type: ignore[import-untyped]
+from sqlalchemy import ColumnElement, inspect, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import True_
+from werkzeug.exceptions import HTTPException
+from wtforms import Form  # type: ignore[import-untyped]
+
+from admin import i18n
+from admin.access import Area, Scope, current_scope
+from admin.database import RequestSession, database
+from admin.formatters import TYPE_FORMATTERS, decimal_formatters
+from admin.forms import CoopForm, CoopModelConverter
+from admin.i18n import _, lazy
+from admin.labels import FIELD_LABELS
+from admin.views.choices import RELATION_ARGS
+from coopcore.errors import CoopError
+
+# The endpoints of Flask-Admin's model views that change data, and the right each one needs.
+WRITE_ENDPOINTS = {"create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete"}
+OTHER_ENDPOINTS = {"details_view": "can_view_details", "export": "can_export"}
+
+
+def login_redirect() -> Any:
+    """Send an anonymous visitor to the sign-in page, remembering where they were going."""
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+class CoopModelView(ModelView):
+    """A model view whose rights come from the area its records belong to and the user's reach."""
+
+    area: ClassVar[Area] = Area.BOOKS
+    # What the view offers at most; append-only records turn these off whoever looks.
+    allow_create: ClassVar[bool] = True
+    allow_edit: ClassVar[bool] = True
+    allow_delete: ClassVar[bool] = True
+    # Records nobody below an administrator may add or remove (e.g. cooperatives themselves).
+    admin_creates: ClassVar[bool] = False
+    admin_deletes: ClassVar[bool] = False
+
+    form_base_class = CoopForm
+    model_form_converter = CoopModelConverter
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    column_display_pk = False
+    can_view_details = True
+    can_export = True
+    can_set_page_size = True
+    page_size = 20
+    page_size_options = (20, 50, 100)
+    export_max_rows = 100_000
+    # Labels of columns beyond FIELD_LABELS (English msgids, translated when shown).
+    extra_labels: ClassVar[dict[str, str]] = {}
+    column_labels: ClassVar[dict[str, Any]] = {}
+    column_formatters: ClassVar[dict[str, Any]] = {}
+    form_args: ClassVar[dict[str, Any]] = {}
+    model_class: ClassVar[type[Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Complete a concrete view's declarations: labels, money/quantity/rate formatters, scoped selects."""
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("model_class")
+        if model is None:
+            return
+        cls.column_labels = {key: lazy(text) for key, text in {**FIELD_LABELS, **cls.extra_labels}.items()}
+        cls.column_formatters = {**decimal_formatters(model), **cls.column_formatters}
+        # Relationship selects offer only records within the user's reach (admin.views.choices).
+        relations = {key: dict(args) for key, args in RELATION_ARGS.items() if key in (cls.form_columns or ())}
+        for key, args in cls.form_args.items():
+            relations[key] = {**relations.get(key, {}), **args}
+        cls.form_args = relations
+
+    def __init__(self, session: RequestSession, name: str, *, endpoint: str, category: str | None = None) -> None:
+        super().__init__(self.model_class, session, name=name, endpoint=endpoint, category=category)
+
+    # ----- who may do what --------------------------------------------------------------------------------------
+    def _role_may(self, write: bool, admin_only: bool = False) -> bool:
+        if not has_request_context():
+            return True  # at set-up time Flask-Admin asks what the view can do at most
+        if not current_user.is_authenticated:
+            return False
+        scope = current_scope()
+        if admin_only and not scope.is_admin:
+            return False
+        return scope.writes(self.area) if write else scope.reads(self.area)
+
+    @property
+    def can_create(self) -> bool:
+        return self.allow_create and self._role_may(write=True, admin_only=self.admin_creates)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.allow_edit and self._role_may(write=True)
+
+    @property
+    def can_delete(self) -> bool:
+        return self.allow_delete and self._role_may(write=True, admin_only=self.admin_deletes)
+
+    def is_accessible(self) -> bool:
+        return bool(current_user.is_authenticated) and self._role_may(write=False)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_redirect()
+        if not self.is_accessible():
+            abort(403)
+        right = WRITE_ENDPOINTS.get(name) or OTHER_ENDPOINTS.get(name)
+        if right is not None and not getattr(self, right):
+            abort(403)
+        if name == "action_view" and not self.is_action_allowed(request.form.get("action", "")):
+            abort(403)
+        if name in ("ajax_update", "ajax_lookup"):
+            abort(403)  # no inline editing or lookups: every write goes through a checked form
+        return None
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "delete":
+            return self.can_delete
+        return name in self._actions_data and self.allow_edit and self._role_may(write=True)
+
+    # ----- which records ----------------------------------------------------------------------------------------
+    def scope_clause(self, scope: Scope) -> ColumnElement[bool]:
+        """The records of the model within the user's reach (subclasses say how to reach their owner)."""
+        return true()
+
+    def owner_writable(self, scope: Scope, model: Any) -> bool:
+        """True if the user may change this record as it stands (checked before every save and delete)."""
+        return scope.writes(self.area)
+
+    # Loader options that keep list pages at a constant number of queries (no N+1 through labels).
+    list_options: ClassVar[tuple[Any, ...]] = ()
+
+    def get_query(self) -> Any:
+        return _within_reach(super().get_query().options(*self.list_options), self.scope_clause(current_scope()))
+
+    def get_count_query(self) -> Any:
+        return _within_reach(super().get_count_query(), self.scope_clause(current_scope()))
+
+    # Big tables fetch a page as ids first, then the rows with their related records: SQLite otherwise joins
+    # every row of the table before it sorts and cuts the page (1.7 s instead of 0.09 s on 1,000,000 trades).
+    ids_first: ClassVar[bool] = False
+
+    def get_list(
+        self,
+        page: int | None,
+        sort_column: Any,
+        sort_desc: bool,
+        search: str | None,
+        filters: Any,
+        execute: bool = True,
+        page_size: int | None = None,
+    ) -> tuple[int | None, Any]:
+        count, query = super().get_list(
+            page, sort_column, sort_desc, search, filters, execute=False, page_size=page_size
+        )
+        if not execute:
+            return count, query
+        if not self.ids_first:
+            return count, query.all()
+        key = inspect(self.model).primary_key[0]
+        ids = [row[0] for row in query.with_entities(key)]  # same filters, order and page; no joined columns
+        if not ids:
+            return count, []
+        rows = {row.id: row for row in self.get_query().filter(key.in_(ids))}
+        return count, [rows[i] for i in ids if i in rows]
+
+    def get_one(self, id: Any) -> Any:
+        key = inspect(self.model).primary_key[0]
+        try:
+            record = self.get_query().filter(key == int(id)).one_or_none()
+        except (TypeError, ValueError):
+            record = None
+        if record is None:
+            abort(404)  # someone else's record looks exactly like a missing one
+        return record
+
+    def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
+        self.check_writable(model)
+        self.apply_rules(form, model, is_created)
+
+    def on_model_delete(self, model: Any) -> None:
+        self.check_writable(model)
+
+    def check_writable(self, model: Any) -> None:
+        with database().session.no_autoflush:
+            if not self.owner_writable(current_scope(), model):
+                abort(403)
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        """Subclasses check cross-field rules here and raise a CoopError to refuse."""
+
+    # ----- refusals become messages -----------------------------------------------------------------------------
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, HTTPException):
+            raise exc
+        if isinstance(exc, CoopError):
+            flash(i18n.error_text(exc), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            flash(_("The database refused the change: {reason}", reason=constraint_of(exc)), "error")
+            return True
+        return bool(super().handle_view_exception(exc))
+
+    def handle_action(self, return_view: str | None = None) -> Any:
+        # Every selected id must be within reach: a guessed id is a 404, as it is for a single record.
+        ids = set(request.form.getlist("rowid"))
+        key = inspect(self.model).primary_key[0]
+        try:
+            wanted = {int(i) for i in ids}
+        except ValueError:
+            abort(404)
+        if wanted and self.get_query().filter(key.in_(wanted)).count() != len(wanted):
+            abort(404)
+        # Actions do not pass through handle_view_exception: refusals are caught here.
+        try:
+            return super().handle_action(return_view)
+        except CoopError as error:
+            database().session.rollback()
+            flash(i18n.error_text(error), "error")
+            return redirect(get_redirect_target() or self.get_url(".index_view"))
+
+    def _get_filter_groups(self) -> Any:
+        # Flask-Admin computes filter options once at start-up; options that depend on the data (products)
+        # or on the user are computed again for each page.
+        groups = super()._get_filter_groups()
+        if groups:
+            for items in groups.values():
+                for item in items:
+                    fresh = self._filters[item["index"]].get_options(self)
+                    if fresh is not None:
+                        item["options"] = [(key, str(label)) for key, label in fresh]
+        return groups
+
+
+def _within_reach(query: Any, clause: ColumnElement[bool]) -> Any:
+    """Filter a query by the user's reach (nothing to add for an administrator)."""
+    return query if isinstance(clause, True_) else query.filter(clause)
+
+
+def constraint_of(error: IntegrityError) -> str:
+    """The name of the constraint a database refused a change for, or its first message line."""
+    text = str(error.orig).splitlines()[0]
+    for word in text.replace('"', " ").replace(":", " ").split():
+        if word.startswith(("ck_", "uq_", "fk_")):
+            return word
+    return text
+
+
+class CoopPage(BaseView):
+    """A page of the admin that is not a model list (home, member account, distribution, upload, ...)."""
+
+    area: ClassVar[Area] = Area.BOOKS
+
+    def is_accessible(self) -> bool:
+        return bool(current_user.is_authenticated) and current_scope().reads(self.area)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_redirect()
+        if not self.is_accessible():
+            abort(403)
+        return None
+
+    def require_write(self) -> Scope:
+        """The user's scope, or 403 if their role may not change records of this page's area."""
+        scope = current_scope()
+        if not scope.writes(self.area):
+            abort(403)
+        return scope

@@ -1,0 +1,245 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""The distribution page of a cooperative and year: plan → review → publish → approve → post → pay, by buttons.
+
+Each button posts a small form (CSRF-protected), calls the coopcore service in the request's transaction,
+commits, and shows the result, or rolls back and shows the reason the service gave, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose  # type: ignore[import-untyped]
+from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectField, StringField  # type: ignore[import-untyped]
+from wtforms.validators import InputRequired, NumberRange, Optional  # type: ignore[import-untyped]
+
+from admin.access import current_scope
+from admin.database import current_session, database
+from admin.forms import option
+from admin.glance import latest_year
+from admin.i18n import _, error_text, lazy, money
+from admin.labels import enum_label
+from admin.views.base import CoopPage
+from coopcore.errors import CoopError, NotFound, Term
+from coopcore.models import Cooperative, Distribution, FiscalYear, Member, MemberKind, PaymentMethod
+from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
+from coopcore.services import distribution as workflow
+
+
+class PublishForm(FlaskForm):
+    published_on = DateField(lazy("Published on"), [InputRequired()], default=dt.date.today)
+    assembly_on = DateField(lazy("Planned assembly on"), [Optional()])
+
+
+class ApproveForm(FlaskForm):
+    assembly_on = DateField(lazy("Assembly on"), [InputRequired()])
+    members_present = IntegerField(lazy("Members present"), [InputRequired(), NumberRange(min=0)])
+    votes_for = IntegerField(lazy("Votes for"), [InputRequired(), NumberRange(min=0)])
+    resolution = StringField(lazy("Resolution"), [Optional()])
+
+
+class PayForm(FlaskForm):
+    paid_on = DateField(lazy("Paid on"), [InputRequired()], default=dt.date.today)
+    method = SelectField(
+        lazy("Payment method"),
+        choices=lambda: [option(m.value, enum_label(m)) for m in PaymentMethod],
+        default=PaymentMethod.CASH.value,
+    )
+    resolution = StringField(lazy("Resolution"), [Optional()])
+
+
+def scoped_cooperative(cooperative_id: int | None) -> Cooperative:
+    """The cooperative, if within the user's reach; 404 otherwise."""
+    cooperative = database().session.get(Cooperative, cooperative_id) if cooperative_id else None
+    if cooperative is None or not current_scope().has_cooperative(cooperative.id):
+        abort(404)
+    return cooperative
+
+
+def statutory_checks(distribution: Distribution, kinds: dict[str, MemberKind]) -> list[tuple[bool, str]]:
+    """The checks a reviewer looks at before publishing: the 60% floor, totals that reconcile, 80% farmers."""
+    lines = distribution.lines
+    patronage = sum((line.patronage_return for line in lines), Decimal("0.00"))
+    residual = sum((line.residual_distribution for line in lines), Decimal("0.00"))
+    share = patronage / distribution.distributable * 100 if distribution.distributable else Decimal(100)
+    farmers = sum(1 for line in lines if kinds.get(line.member_code) is MemberKind.FARMER)
+    return [
+        (
+            distribution.patronage_pool >= distribution.distributable * STATUTORY_PATRONAGE_FLOOR,
+            _(
+                "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%.",
+                share=f"{share:.2f}",
+            ),
+        ),
+        (
+            patronage + residual == distribution.distributable
+            and patronage == distribution.patronage_pool
+            and residual == distribution.residual_pool,
+            _(
+                "Members' shares add up to {total}, the distributable surplus is {distributable}.",
+                total=money(patronage + residual),
+                distributable=money(distribution.distributable),
+            ),
+        ),
+        (
+            5 * farmers >= 4 * len(lines),
+            _(
+                "{farmers} of {members} members are farmers; Art. 20 requires at least 80%.",
+                farmers=farmers,
+                members=len(lines),
+            ),
+        ),
+    ]
+
+
+class DistributionPage(CoopPage):
+    """Everyone who reads the cooperative sees the page; accountants and administrators press the buttons."""
+
+    @expose("/")
+    def index(self) -> Any:
+        session = current_session()
+        scope = current_scope()
+        cooperatives = session.scalars(
+            select(Cooperative).where(scope.cooperatives(Cooperative.id)).order_by(Cooperative.name)
+        ).all()
+        chosen = request.args.get("cooperative", type=int) or (cooperatives[0].id if cooperatives else None)
+        cooperative = scoped_cooperative(chosen)
+        year = request.args.get("year", type=int) or latest_year(session, cooperative.id)
+        distribution = workflow.current_distribution(session, cooperative, year)
+        members = session.execute(
+            select(Member.code, Member.name, Member.kind, Member.id).where(Member.cooperative_id == cooperative.id)
+        ).all()
+        years = session.scalars(
+            select(FiscalYear.year).where(FiscalYear.cooperative_id == cooperative.id).order_by(FiscalYear.year)
+        ).all()
+        return self.render(
+            "coop/distribution.html",
+            cooperatives=cooperatives,
+            cooperative=cooperative,
+            year=year,
+            years=years,
+            distribution=distribution,
+            names={m.code: m.name for m in members},
+            member_ids={m.code: m.id for m in members},
+            checks=statutory_checks(distribution, {m.code: m.kind for m in members}) if distribution else [],
+            may_write=scope.writes(self.area),
+            publish_form=PublishForm(),
+            approve_form=ApproveForm(),
+            pay_form=PayForm(),
+        )
+
+    def _run(self, step: Callable[[Any, Cooperative, int], str]) -> Any:
+        """Run one step for the cooperative and year of the form: commit and say what happened, or say why not."""
+        self.require_write()
+        session = current_session()
+        cooperative = scoped_cooperative(request.form.get("cooperative", type=int))
+        year = request.form.get("year", type=int)
+        if year is None:
+            abort(400)
+        try:
+            message = step(session, cooperative, year)
+            session.commit()
+            flash(message, "success")
+        except CoopError as error:
+            session.rollback()
+            flash(error_text(error), "error")
+        return redirect(url_for(".index", cooperative=cooperative.id, year=year))
+
+    @staticmethod
+    def _current(session: Any, cooperative: Cooperative, year: int) -> Distribution:
+        distribution = workflow.current_distribution(session, cooperative, year)
+        if distribution is None:
+            raise NotFound(what=Term("Distribution"), key=f"{cooperative.name} {year}")
+        return distribution
+
+    @staticmethod
+    def _form_errors(form: FlaskForm) -> CoopError:
+        problems = "; ".join(f"{field.label.text}: {', '.join(field.errors)}" for field in form if field.errors)
+        return CoopError("The form has problems: {problems}", problems=problems)
+
+    @expose("/plan", methods=["POST"])
+    def plan(self) -> Any:
+        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+            distribution = workflow.plan_distribution(session, cooperative, year)
+            return _(
+                "The {year} plan is computed: {total} to {members} members.",
+                year=year,
+                total=money(distribution.distributable),
+                members=len(distribution.lines),
+            )
+
+        return self._run(step)
+
+    @expose("/publish", methods=["POST"])
+    def publish(self) -> Any:
+        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+            form = PublishForm()
+            if not form.validate():
+                raise self._form_errors(form)
+            workflow.publish_distribution(
+                session,
+                self._current(session, cooperative, year),
+                published_on=form.published_on.data,
+                assembly_on=form.assembly_on.data,
+            )
+            return _("The {year} plan is published.", year=year)
+
+        return self._run(step)
+
+    @expose("/approve", methods=["POST"])
+    def approve(self) -> Any:
+        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+            form = ApproveForm()
+            if not form.validate():
+                raise self._form_errors(form)
+            workflow.approve_distribution(
+                session,
+                self._current(session, cooperative, year),
+                assembly_on=form.assembly_on.data,
+                members_present=form.members_present.data,
+                votes_for=form.votes_for.data,
+                resolution=form.resolution.data or "",
+            )
+            return _("The {year} plan is approved by the member assembly.", year=year)
+
+        return self._run(step)
+
+    @expose("/post", methods=["POST"])
+    def post(self) -> Any:
+        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+            workflow.post_distribution(session, self._current(session, cooperative, year))
+            return _("The {year} distribution is posted; the year is closed.", year=year)
+
+        return self._run(step)
+
+    @expose("/pay", methods=["POST"])
+    def pay(self) -> Any:
+        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+            form = PayForm()
+            if not form.validate():
+                raise self._form_errors(form)
+            paid = workflow.pay_distribution(
+                session,
+                self._current(session, cooperative, year),
+                paid_on=form.paid_on.data,
+                method=form.method.data,
+                resolution=form.resolution.data or "",
+            )
+            total = sum((line.total for line in paid), Decimal("0.00"))
+            return _("Recorded {count} payments, {total} in all.", count=len(paid), total=money(total))
+
+        return self._run(step)
+
+    @expose("/reverse", methods=["POST"])
+    def reverse(self) -> Any:
+        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+            workflow.reverse_distribution(session, self._current(session, cooperative, year))
+            return _("The {year} distribution is reversed and the year reopened.", year=year)
+
+        return self._run(step)

@@ -1,0 +1,238 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""Members (search by name, pinyin initials or ID number), their account entries, land parcels and shares."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flask import url_for
+from markupsafe import Markup
+from sqlalchemy import Unicode, cast, false, or_, select
+from sqlalchemy.orm import joinedload
+from wtforms import Form  # type: ignore[import-untyped]
+
+from admin import filters
+from admin.access import current_scope
+from admin.database import database
+from admin.forms import EnumSelectField, area_valid, at_least, member_id_valid, not_in_future, phone_valid
+from admin.i18n import _, lazy
+from admin.labels import enum_label
+from admin.pinyin import initials, is_initials_query
+from admin.views.choices import CooperativeIdField
+from admin.views.cooperatives import cooperative_name
+from admin.views.scoped import CooperativeRecords, MemberRecords, ParcelRecords
+from coopcore.errors import InvalidValue
+from coopcore.models import AccountEntryKind, LandParcel, LandShare, Member, MemberAccountEntry, MemberKind
+
+CONTRIBUTION_KINDS = tuple(kind for kind in AccountEntryKind if kind.is_contribution)
+
+
+def masked_id(view: Any, context: Any, model: Member, name: str) -> str:
+    """Lists show an ID number's region and check digit only; details and forms show it whole."""
+    number = model.id_number or ""
+    return number if len(number) < 10 else f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+
+
+def account_link(view: Any, context: Any, model: Member, name: str) -> Markup:
+    url = url_for("member_account.index", id=model.id)
+    return Markup('<a href="{}">{}</a>').format(url, _("Member account"))
+
+
+class MemberView(CooperativeRecords):
+    model_class = Member
+    column_list = (
+        "code",
+        "name",
+        "cooperative",
+        "kind",
+        "id_number",
+        "phone",
+        "joined_on",
+        "left_on",
+        "is_founder",
+        "account",
+    )
+    column_details_exclude_list = ("entries",)
+    column_export_exclude_list = ("account",)
+    column_formatters: ClassVar[dict[str, Any]] = {"id_number": masked_id, "account": account_link}
+    column_formatters_detail: ClassVar[dict[str, Any]] = {"account": account_link}
+    column_searchable_list = ("code", "name", "id_number")
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("cooperative_id", False), ("code", False)]
+    column_filters: ClassVar[list[Any]] = [
+        filters.cooperative_filter(Member.cooperative_id),
+        filters.enum_filter(Member.kind, "Kind", MemberKind),
+        filters.date_between(Member.joined_on, "Joined on"),
+    ]
+    form_columns = (
+        "cooperative",
+        "code",
+        "name",
+        "kind",
+        "id_number",
+        "household_head",
+        "household_size",
+        "phone",
+        "address",
+        "joined_on",
+        "is_founder",
+        "additional_votes",
+    )
+    form_args: ClassVar[dict[str, Any]] = {
+        "id_number": {"validators": [member_id_valid]},
+        "phone": {"validators": [phone_valid]},
+        "joined_on": {"validators": [not_in_future]},
+        "additional_votes": {"validators": [at_least(0)]},
+    }
+    list_options = (joinedload(Member.cooperative),)
+
+    def search_placeholder(self) -> str:
+        return _("Code, name, pinyin initials (zjg) or ID number")
+
+    def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
+        # Name, code and ID number by substring, and pinyin initials (zjg finds 张建国) computed here: the
+        # database has no pinyin column, and a cooperative's roster is small enough to scan.
+        for term in search.split():
+            conditions = [
+                cast(column, Unicode).ilike(f"%{term}%") for column in (Member.code, Member.name, Member.id_number)
+            ]
+            if is_initials_query(term):
+                conditions.append(self._initials_match(term.lower()))
+            query = query.filter(or_(*conditions))
+            if count_query is not None:
+                count_query = count_query.filter(or_(*conditions))
+        return query, count_query, joins, count_joins
+
+    def _initials_match(self, term: str) -> Any:
+        rows = database().session.execute(
+            select(Member.id, Member.name).where(current_scope().cooperatives(Member.cooperative_id))
+        )
+        ids = [row.id for row in rows if term in initials(row.name)]
+        return Member.id.in_(ids) if ids else false()
+
+
+class ContributionView(MemberRecords):
+    """Contributions (出资) are account entries: added, never changed; a correction is a reversing entry."""
+
+    model_class = MemberAccountEntry
+    allow_edit = allow_delete = False
+    column_list = ("member", "entry_on", "kind", "amount", "area_mu", "memo", "source")
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("entry_on", True), ("id", True)]
+    column_searchable_list = ("memo",)
+    column_filters: ClassVar[list[Any]] = [
+        filters.MemberFilter(MemberAccountEntry.member_id),
+        filters.ChoiceFilter(
+            MemberAccountEntry.kind,
+            "Kind",
+            lambda: [(kind.value, enum_label(kind)) for kind in CONTRIBUTION_KINDS],
+            coerce=AccountEntryKind,
+        ),
+        filters.date_between(MemberAccountEntry.entry_on),
+    ]
+    form_columns = ("member", "entry_on", "kind", "amount", "area_mu", "memo")
+    form_overrides: ClassVar[dict[str, Any]] = {"kind": EnumSelectField}
+    form_args: ClassVar[dict[str, Any]] = {
+        "kind": {"enum_class": AccountEntryKind, "members": CONTRIBUTION_KINDS},
+        "amount": {"validators": [at_least(0, inclusive=False)]},
+        "area_mu": {"validators": [area_valid]},
+        "entry_on": {"validators": [not_in_future]},
+    }
+    list_options = (joinedload(MemberAccountEntry.member),)
+    ids_first = True
+
+    def scope_clause(self, scope: Any) -> Any:
+        return super().scope_clause(scope) & MemberAccountEntry.kind.in_(CONTRIBUTION_KINDS)
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        if model.kind not in CONTRIBUTION_KINDS:
+            raise InvalidValue("Only contributions can be entered here.")
+        if model.kind is AccountEntryKind.CONTRIBUTION_LAND and model.area_mu is None:
+            raise InvalidValue("A contribution of land rights needs its area in mu.")
+        model.source = "admin"
+
+
+class AccountEntryView(MemberRecords):
+    """Every entry of the member accounts, read-only (append-only history)."""
+
+    model_class = MemberAccountEntry
+    allow_create = allow_edit = allow_delete = False
+    column_list = ("member", "entry_on", "kind", "amount", "area_mu", "memo", "source", "reverses_id")
+    extra_labels: ClassVar[dict[str, str]] = {"reverses_id": "Reverses entry"}
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("entry_on", True), ("id", True)]
+    column_searchable_list = ("memo", "source")
+    column_filters: ClassVar[list[Any]] = [
+        filters.MemberFilter(MemberAccountEntry.member_id),
+        filters.enum_filter(MemberAccountEntry.kind, "Kind", AccountEntryKind),
+        filters.date_between(MemberAccountEntry.entry_on),
+    ]
+    list_options = (joinedload(MemberAccountEntry.member),)
+    ids_first = True
+
+
+class LandParcelView(CooperativeRecords):
+    model_class = LandParcel
+    column_list = ("code", "cooperative_id", "member", "location", "area_mu", "certificate_no", "contract_end_on")
+    column_searchable_list = ("code", "location", "certificate_no")
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("cooperative_id", False), ("code", False)]
+    column_filters: ClassVar[list[Any]] = [
+        filters.cooperative_filter(LandParcel.cooperative_id),
+        filters.MemberFilter(LandParcel.member_id),
+    ]
+    form_columns = ("cooperative_id", "member", "code", "certificate_no", "location", "area_mu", "contract_end_on")
+    form_args: ClassVar[dict[str, Any]] = {"area_mu": {"validators": [area_valid]}}
+    list_options = (joinedload(LandParcel.member),)
+
+    form_extra_fields: ClassVar[dict[str, Any]] = {"cooperative_id": CooperativeIdField(lazy("Cooperative"))}
+    column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name}
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        if model.member is not None and model.member.cooperative_id != model.cooperative_id:
+            raise InvalidValue("The member {member} is not a member of this cooperative.", member=str(model.member))
+
+
+class LandShareView(ParcelRecords):
+    model_class = LandShare
+    column_list = (
+        "parcel",
+        "member",
+        "area_mu",
+        "start_on",
+        "end_on",
+        "guarantee_per_mu",
+        "shares_per_mu",
+        "share_value",
+    )
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("start_on", True)]
+    column_filters: ClassVar[list[Any]] = [
+        filters.MemberFilter(LandShare.member_id),
+        filters.date_between(LandShare.start_on, "Starts on"),
+    ]
+    form_columns = (
+        "parcel",
+        "member",
+        "area_mu",
+        "start_on",
+        "end_on",
+        "guarantee_per_mu",
+        "shares_per_mu",
+        "share_value",
+    )
+    form_args: ClassVar[dict[str, Any]] = {
+        "area_mu": {"validators": [area_valid]},
+        "guarantee_per_mu": {"validators": [at_least(0)]},
+        "shares_per_mu": {"validators": [at_least(0, inclusive=False)]},
+    }
+    list_options = (joinedload(LandShare.parcel), joinedload(LandShare.member))
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        parcel, member = model.parcel, model.member
+        if parcel.cooperative_id != member.cooperative_id:
+            raise InvalidValue("The member {member} is not a member of this cooperative.", member=str(member))
+        if model.end_on <= model.start_on:
+            raise InvalidValue("The share ends before it starts.")
+        if model.area_mu > parcel.area_mu:
+            raise InvalidValue("The share is larger than its parcel ({area} mu).", area=parcel.area_mu)
+        if parcel.contract_end_on is not None and model.end_on > parcel.contract_end_on:
+            # [TD-38(三)]: a share cannot outlast the household's land contract.
+            raise InvalidValue(
+                "The share outlasts the land contract, which ends on {day}.", day=parcel.contract_end_on.isoformat()
+            )

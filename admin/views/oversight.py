@@ -1,0 +1,259 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""Township oversight: places, weak-village lines, improvement plans and their projects, funds and progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from flask import flash
+from flask_admin.actions import action  # type: ignore[import-untyped]
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import joinedload
+from wtforms import Form  # type: ignore[import-untyped]
+
+from admin import filters
+from admin.access import Area, Scope
+from admin.database import current_session
+from admin.forms import at_least, credit_code_valid
+from admin.i18n import _, lazy
+from admin.lookups import plan_label
+from admin.views.base import CoopModelView
+from admin.views.scoped import PlanRecords, ProjectRecords, VillageRecords
+from coopcore.errors import InvalidValue, RuleViolation
+from coopcore.models import (
+    FundingLine,
+    FundingSource,
+    ImprovementPlan,
+    Milestone,
+    PartyBranch,
+    PlanStatus,
+    ProgressEntry,
+    Project,
+    ProjectKind,
+    ProjectStatus,
+    Township,
+    Village,
+    VillageCollective,
+    VillageIncome,
+    VillageIncomeCategory,
+    VillageIncomeSource,
+    WeakVillageThreshold,
+)
+from coopcore.services.villages import advance_plan
+
+
+def plan_name(view: Any, context: Any, model: Any, name: str) -> str:
+    return plan_label(model.plan) if model.plan is not None else ""
+
+
+class TownshipView(CoopModelView):
+    model_class = Township
+    area = Area.PLACES
+    column_list = ("name", "district", "region_code")
+    column_default_sort = "name"
+
+    def scope_clause(self, scope: Scope) -> ColumnElement[bool]:
+        return true() if scope.is_admin else Township.id == scope.township_id
+
+
+class VillageView(CoopModelView):
+    model_class = Village
+    area = Area.PLACES
+    column_list = ("name", "township", "region_code", "collective", "party_branch")
+    column_searchable_list = ("name",)
+    column_default_sort = "name"
+    form_columns = ("township", "name", "region_code")
+    list_options = (joinedload(Village.township), joinedload(Village.collective), joinedload(Village.party_branch))
+
+    def scope_clause(self, scope: Scope) -> ColumnElement[bool]:
+        return scope.villages(Village.id)
+
+
+class VillageCollectiveView(VillageRecords):
+    model_class = VillageCollective
+    area = Area.PLACES
+    column_list = ("name", "village", "credit_code")
+    column_searchable_list = ("name", "credit_code")
+    form_columns = ("village", "name", "credit_code")
+    form_args: ClassVar[dict[str, Any]] = {"credit_code": {"validators": [credit_code_valid]}}
+    list_options = (joinedload(VillageCollective.village),)
+
+
+class PartyBranchView(VillageRecords):
+    model_class = PartyBranch
+    area = Area.PLACES
+    column_list = ("name", "village", "secretary")
+    column_searchable_list = ("name", "secretary")
+    form_columns = ("village", "name", "secretary")
+    list_options = (joinedload(PartyBranch.village),)
+
+
+class ThresholdView(CoopModelView):
+    model_class = WeakVillageThreshold
+    area = Area.PLACES
+    column_list = ("effective_year", "township", "weak_below", "shell_at")
+    extra_labels: ClassVar[dict[str, str]] = {
+        "effective_year": "From year",
+        "weak_below": "Weak below",
+        "shell_at": "Empty shell at or below",
+    }
+    form_columns = ("effective_year", "township", "weak_below", "shell_at")
+    form_args: ClassVar[dict[str, Any]] = {"township": {"allow_blank": True, "blank_text": lazy("Every township")}}
+    list_options = (joinedload(WeakVillageThreshold.township),)
+
+    def scope_clause(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.is_admin:
+            return true()
+        return or_(WeakVillageThreshold.township_id.is_(None), WeakVillageThreshold.township_id == scope.township_id)
+
+
+class PlanView(VillageRecords):
+    """提升方案: edited by officials; its status moves only through the actions below (the service's rules)."""
+
+    model_class = ImprovementPlan
+    column_list = (
+        "village",
+        "filed_on",
+        "baseline_year",
+        "baseline_income",
+        "target_income",
+        "target_year",
+        "status",
+        "cadres",
+    )
+    column_details_exclude_list = ("projects", "funding_lines", "progress_entries")
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("village_id", False), ("baseline_year", True)]
+    column_filters: ClassVar[list[Any]] = [filters.enum_filter(ImprovementPlan.status, "Status", PlanStatus)]
+    form_columns = (
+        "village",
+        "filed_on",
+        "baseline_year",
+        "baseline_income",
+        "target_income",
+        "target_year",
+        "causes",
+        "measures",
+        "cadres",
+        "cooperatives",
+        "enterprises",
+    )
+    form_args: ClassVar[dict[str, Any]] = {"baseline_income": {"validators": [at_least(0)]}}
+    list_options = (joinedload(ImprovementPlan.village),)
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        if model.target_income <= model.baseline_income:
+            raise InvalidValue("The target income must be above the baseline income.")
+        if model.target_year < model.baseline_year:
+            raise InvalidValue("The target year cannot be before the baseline year.")
+
+    def _advance(self, ids: list[str], status: PlanStatus) -> None:
+        session = current_session()
+        plans = self.get_query().filter(ImprovementPlan.id.in_([int(i) for i in ids])).all()
+        for plan in plans:
+            self.check_writable(plan)
+            # Achieving is judged on the latest year the village reported income for.
+            latest = session.scalar(
+                select(func.max(VillageIncome.year)).where(VillageIncome.village_id == plan.village_id)
+            )
+            advance_plan(session, plan, status, year=latest or dt.date.today().year)
+        session.commit()
+        flash(_("{count} plans moved on.", count=len(plans)), "success")
+
+    @action("start", lazy("Start work"), lazy("Start work on the selected plans?"))
+    def action_start(self, ids: list[str]) -> None:
+        self._advance(ids, PlanStatus.IN_PROGRESS)
+
+    @action("achieve", lazy("Mark as achieved"), lazy("Mark the selected plans as achieved?"))
+    def action_achieve(self, ids: list[str]) -> None:
+        self._advance(ids, PlanStatus.ACHIEVED)
+
+    @action("monitor", lazy("Move to monitoring"), lazy("Move the selected plans to monitoring?"))
+    def action_monitor(self, ids: list[str]) -> None:
+        self._advance(ids, PlanStatus.MONITORED)
+
+
+class ProjectView(PlanRecords):
+    model_class = Project
+    column_list = ("name", "plan", "kind", "budget", "start_on", "due_on", "completed_on", "status")
+    column_formatters: ClassVar[dict[str, Any]] = {"plan": plan_name}
+    column_details_exclude_list = ("milestones",)
+    column_searchable_list = ("name",)
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("due_on", False)]
+    column_filters: ClassVar[list[Any]] = [
+        filters.enum_filter(Project.kind, "Kind", ProjectKind),
+        filters.enum_filter(Project.status, "Status", ProjectStatus),
+    ]
+    form_columns = ("plan", "name", "kind", "budget", "start_on", "due_on", "completed_on", "status")
+    form_args: ClassVar[dict[str, Any]] = {"budget": {"validators": [at_least(0)]}}
+    list_options = (joinedload(Project.plan).joinedload(ImprovementPlan.village),)
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        if model.due_on < model.start_on:
+            raise InvalidValue("The project is due before it starts.")
+
+
+class MilestoneView(ProjectRecords):
+    model_class = Milestone
+    column_list = ("title", "project", "due_on", "done_on")
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("due_on", False)]
+    form_columns = ("project", "title", "due_on", "done_on")
+    list_options = (joinedload(Milestone.project),)
+
+
+class FundingLineView(PlanRecords):
+    model_class = FundingLine
+    column_list = ("plan", "project", "source", "allocated", "received", "spent", "received_on", "forms_poverty_asset")
+    column_formatters: ClassVar[dict[str, Any]] = {"plan": plan_name}
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("plan_id", False), ("id", False)]
+    column_filters: ClassVar[list[Any]] = [filters.enum_filter(FundingLine.source, "Source", FundingSource)]
+    form_columns = ("plan", "project", "source", "allocated", "received", "spent", "received_on", "forms_poverty_asset")
+    form_args: ClassVar[dict[str, Any]] = {
+        "project": {"allow_blank": True, "blank_text": lazy("The plan as a whole")},
+        **{name: {"validators": [at_least(0)]} for name in ("allocated", "received", "spent")},
+    }
+    list_options = (joinedload(FundingLine.plan).joinedload(ImprovementPlan.village), joinedload(FundingLine.project))
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        if model.project is not None and model.project.plan_id != model.plan.id:
+            raise InvalidValue("The project {project} belongs to another plan.", project=model.project.name)
+
+
+class ProgressEntryView(PlanRecords):
+    model_class = ProgressEntry
+    column_list = ("plan", "entry_on", "note", "income_to_date")
+    column_formatters: ClassVar[dict[str, Any]] = {"plan": plan_name}
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("entry_on", True)]
+    column_searchable_list = ("note",)
+    column_filters: ClassVar[list[Any]] = [filters.date_between(ProgressEntry.entry_on)]
+    form_columns = ("plan", "entry_on", "note", "income_to_date")
+    list_options = (joinedload(ProgressEntry.plan).joinedload(ImprovementPlan.village),)
+
+
+class VillageIncomeView(VillageRecords):
+    """Income entered by hand; dividends and land rent linked by services are shown but not changed here."""
+
+    model_class = VillageIncome
+    column_list = ("village", "year", "category", "amount", "source", "memo")
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("year", True), ("village_id", False)]
+    column_filters: ClassVar[list[Any]] = [
+        filters.year_filter(VillageIncome.year),
+        filters.enum_filter(VillageIncome.category, "Category", VillageIncomeCategory),
+        filters.enum_filter(VillageIncome.source, "Source", VillageIncomeSource),
+    ]
+    form_columns = ("village", "year", "category", "amount", "memo")
+    list_options = (joinedload(VillageIncome.village),)
+
+    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+        self._refuse_linked(model)
+        if model.amount < 0 and model.category is not VillageIncomeCategory.INVESTMENT:
+            raise InvalidValue("Only investment income may be negative (a loss).")
+
+    def on_model_delete(self, model: Any) -> None:
+        super().on_model_delete(model)
+        self._refuse_linked(model)
+
+    @staticmethod
+    def _refuse_linked(model: VillageIncome) -> None:
+        if model.source not in (None, VillageIncomeSource.MANUAL):
+            raise RuleViolation("Linked income is kept by the service that linked it; it cannot be changed here.")

@@ -1,0 +1,191 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""Workbook upload: a dry run lists every problem (sheet, row, column); only a clean workbook can be applied.
+
+The uploaded file waits in the instance folder under a random name remembered in the uploader's session, so
+"apply" imports exactly what was checked, and only by who checked it. The import service checks it again.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, request, send_file, session, url_for
+from flask_admin import expose  # type: ignore[import-untyped]
+from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from flask_wtf.file import FileAllowed, FileField, FileRequired  # type: ignore[import-untyped]
+from sqlalchemy import select
+
+from admin.access import current_scope
+from admin.database import database
+from admin.i18n import _, current_lang, error_text, lazy
+from admin.views.base import CoopPage
+from admin.views.distribution import scoped_cooperative
+from coopcore.errors import CoopError
+from coopcore.i18n import Lang
+from coopcore.models import Cooperative
+from coopcore.services import imports
+from coopcore.services.workbook.report import ImportReport
+
+UPLOAD_KEY = "coop_upload"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(FlaskForm):
+    workbook = FileField(lazy("Workbook (.xlsx)"), [FileRequired(), FileAllowed(["xlsx"], lazy("Only .xlsx files."))])
+
+
+class ApplyForm(FlaskForm):
+    pass
+
+
+def upload_dir() -> Path:
+    folder = Path(current_app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _pending() -> tuple[Path, str | None] | None:
+    """The checked workbook waiting to be applied, and the credit code it was checked for."""
+    pending = session.get(UPLOAD_KEY)
+    if not isinstance(pending, dict):
+        return None
+    token = pending.get("token")
+    if not isinstance(token, str) or not token.isalnum():
+        return None
+    path = upload_dir() / f"{token}.xlsx"
+    return (path, pending.get("credit_code")) if path.exists() else None
+
+
+class WorkbookPage(CoopPage):
+    """Accountants and administrators upload; everyone who reads a cooperative may download its workbook."""
+
+    @expose("/")
+    def index(self) -> Any:
+        return self._page(UploadForm(), None)
+
+    def _page(self, form: UploadForm, report: ImportReport | None, applied: bool = False) -> Any:
+        scope = current_scope()
+        cooperatives = (
+            database()
+            .session.scalars(select(Cooperative).where(scope.cooperatives(Cooperative.id)).order_by(Cooperative.name))
+            .all()
+        )
+        return self.render(
+            "coop/workbook.html",
+            form=form,
+            apply_form=ApplyForm(),
+            report=report,
+            applied=applied,
+            lang=current_lang(),
+            may_write=scope.writes(self.area),
+            cooperatives=cooperatives,
+        )
+
+    def _check_reach(self, credit_code: str | None) -> None:
+        """An accountant imports only into their own cooperatives; only an administrator adds a new one."""
+        if credit_code is None:
+            return
+        cooperative_id = database().session.scalar(select(Cooperative.id).where(Cooperative.credit_code == credit_code))
+        scope = current_scope()
+        if cooperative_id is None and not scope.is_admin:
+            abort(403)
+        if cooperative_id is not None and not scope.has_cooperative(cooperative_id):
+            abort(403)
+
+    @expose("/check", methods=["POST"])
+    def check(self) -> Any:
+        self.require_write()
+        form = UploadForm()
+        if not form.validate_on_submit():
+            return self._page(form, None), 400
+        old = _pending()
+        if old is not None:
+            old[0].unlink(missing_ok=True)
+        token = secrets.token_hex(16)
+        path = upload_dir() / f"{token}.xlsx"
+        form.workbook.data.save(path)
+        db = database().session
+        try:
+            report = imports.import_workbook(db(), path, dry_run=True, lang=current_lang())
+        except CoopError as error:
+            path.unlink(missing_ok=True)
+            flash(error_text(error), "error")
+            return redirect(url_for(".index"))
+        finally:
+            db.rollback()  # a dry run writes nothing; make sure of it
+        try:
+            self._check_reach(report.credit_code)
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
+        if report.blocking:
+            path.unlink(missing_ok=True)
+            session.pop(UPLOAD_KEY, None)
+        else:
+            session[UPLOAD_KEY] = {"token": token, "credit_code": report.credit_code}
+        return self._page(UploadForm(), report)
+
+    @expose("/apply", methods=["POST"])
+    def apply(self) -> Any:
+        self.require_write()
+        if not ApplyForm().validate_on_submit():
+            abort(400)
+        pending = _pending()
+        if pending is None:
+            flash(_("Upload and check the workbook first."), "error")
+            return redirect(url_for(".index"))
+        path, credit_code = pending
+        self._check_reach(credit_code)
+        db = database().session
+        try:
+            report = imports.import_workbook(db(), path, lang=current_lang())
+            if report.credit_code != credit_code:
+                abort(400)  # not the workbook that was checked
+            if report.written:
+                db.commit()
+                flash(
+                    _(
+                        "Imported {credit_code}: {created} created, {updated} updated.",
+                        credit_code=report.credit_code,
+                        created=report.created,
+                        updated=report.updated,
+                    ),
+                    "success",
+                )
+            else:
+                db.rollback()
+        except CoopError as error:
+            db.rollback()
+            flash(error_text(error), "error")
+            return redirect(url_for(".index"))
+        finally:
+            path.unlink(missing_ok=True)
+            session.pop(UPLOAD_KEY, None)
+        return self._page(UploadForm(), report, applied=report.written)
+
+    @expose("/template.xlsx")
+    def template(self) -> Any:
+        lang: Lang = "en" if request.args.get("lang") == "en" else "zh"
+        with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
+            path = Path(handle.name)
+        imports.write_template(path, lang)
+        name = "合作社导入模板.xlsx" if lang == "zh" else "cooperative-template.xlsx"
+        return _send_and_delete(path, name)
+
+    @expose("/export")
+    def export(self) -> Any:
+        cooperative = scoped_cooperative(request.args.get("cooperative", type=int))
+        with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
+            path = Path(handle.name)
+        imports.export_workbook(database().session(), cooperative.credit_code, path, lang=current_lang())
+        return _send_and_delete(path, f"{cooperative.name}.xlsx")
+
+
+def _send_and_delete(path: Path, name: str) -> Any:
+    data = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)

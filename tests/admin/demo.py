@@ -1,0 +1,119 @@
+"""The demo database the admin tests run on: loaded once per test run, copied for every test that writes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from coopcore.db import migrate
+from coopcore.db.engine import make_engine
+from coopcore.services.demo import DEMO_PASSWORD, load_demo
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def build_demo_file(path: Path) -> Path:
+    """Create a SQLite file with the schema and the demo data set (about 4 s)."""
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with Session(engine) as session, session.begin():
+        load_demo(session)
+    engine.dispose()
+    return path
+
+
+def shared_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's one demo database, shared by the admin and the browser tests (built by whichever asks first)."""
+    path = tmp_path_factory.getbasetemp() / "coop-demo.sqlite3"
+    if not path.exists():
+        building = path.with_suffix(".building")
+        build_demo_file(building)
+        building.rename(path)
+    return path
+
+
+def copy_of(demo: Path, folder: Path) -> str:
+    """A private copy of the demo database, as a URL."""
+    copy = folder / "demo-copy.sqlite3"
+    shutil.copyfile(demo, copy)
+    return f"sqlite:///{copy}"
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = CSRF.search(html) or re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+# Session cookies of the demo users, signed with the tests' secret key: every test app accepts them (the user ids
+# are the same in every copy of the demo), so argon2 runs once per user and run, not once per test.
+_SIGNED_IN: dict[tuple[str, str], str] = {}
+COOKIE = "coop_session"
+
+
+def sign_in(client: FlaskClient, username: str, password: str = DEMO_PASSWORD, *, fresh: bool = False) -> None:
+    """Sign in through the real form (with its CSRF token) and check that it worked; reuse a demo user's cookie."""
+    key = (str(client.application.config["SECRET_KEY"]), username)
+    if not fresh and password == DEMO_PASSWORD and key in _SIGNED_IN:
+        client.set_cookie(COOKIE, _SIGNED_IN[key])
+        return
+    page = client.get("/login")
+    response = client.post(
+        "/login", data={"csrf_token": csrf_token(page.text), "username": username, "password": password}
+    )
+    assert response.status_code == 302, response.text
+    cookie = client.get_cookie(COOKIE)
+    if password == DEMO_PASSWORD and cookie is not None:
+        _SIGNED_IN[key] = cookie.value
+
+
+def accountant_workbooks(demo: Path, folder: Path, credit_code: str) -> tuple[Path, Path]:
+    """A cooperative's exported workbook with two new 2024 tickets (clean), and a broken copy of it.
+
+    The broken one has a resident ID with a wrong check digit, a ticket of quantity 0 and a ticket dated
+    on a day that does not exist: three problems, each at its sheet, row and column.
+    """
+    import datetime as dt
+
+    import openpyxl
+
+    from coopcore.services import imports
+
+    engine = make_engine(f"sqlite:///{demo}")
+    with Session(engine) as session:
+        imports.export_workbook(session, credit_code, folder / "export.xlsx", lang="zh")
+    engine.dispose()
+    book = openpyxl.load_workbook(folder / "export.xlsx")
+    trades = book["交易"]
+    header = [cell.value for cell in trades[1]]
+    template = list(next(trades.iter_rows(min_row=2, max_row=2, values_only=True)))
+    for number, quantity in ((1, 1200.5), (2, 860)):
+        row = list(template)
+        row[header.index("成员编号*")] = "M002"
+        row[header.index("日期*")] = dt.datetime(2024, 11, 28 + number)
+        row[header.index("产品*")] = "苹果"
+        row[header.index("数量*")] = quantity
+        row[header.index("单位*")] = "kg"
+        row[header.index("单价*")] = 4.2
+        row[header.index("金额")] = None
+        row[header.index("单据号")] = f"WEB-2024-{number:04d}"
+        row[header.index("交易类型")] = "交售"
+        trades.append(row)
+    clean = folder / "晨靓-2024-补录.xlsx"
+    book.save(clean)
+    members = book["成员"]
+    member_header = [cell.value for cell in members[1]]
+    id_cell = members.cell(row=2, column=member_header.index("证件号码*") + 1)
+    id_cell.value = str(id_cell.value)[:-1] + ("0" if str(id_cell.value)[-1] != "0" else "1")
+    last = trades.max_row
+    trades.cell(row=last - 1, column=header.index("数量*") + 1).value = 0
+    trades.cell(row=last, column=header.index("日期*") + 1).value = "2024-02-30"
+    broken = folder / "晨靓-2024-补录（有错）.xlsx"
+    book.save(broken)
+    return broken, clean

@@ -1,0 +1,81 @@
+"""A list page runs the same number of SQL statements whatever its length: no query per row (no N+1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from admin.database import database
+from admin.registry import MODEL_VIEWS
+from tests.admin.demo import sign_in
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements the app sends while the block runs."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = database().engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def statements_for(client: FlaskClient, app: Flask, path: str) -> list[str]:
+    with counted(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return statements
+
+
+@pytest.fixture(scope="module")
+def signed_in(demo_file: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
+    from tests.admin.conftest import make_app
+    from tests.admin.demo import copy_of
+
+    folder = tmp_path_factory.mktemp("queries")
+    app = make_app(copy_of(demo_file, folder), folder)
+    clients = {}
+    for role in ("admin", "accountant", "official1"):
+        clients[role] = app.test_client()
+        sign_in(clients[role], role)
+    yield app, clients
+
+
+@pytest.mark.parametrize("endpoint", [endpoint for _, _, endpoint, _ in MODEL_VIEWS])
+def test_a_list_page_of_100_rows_runs_as_many_queries_as_one_of_20(
+    signed_in: tuple[Flask, dict[str, FlaskClient]], endpoint: str
+) -> None:
+    app, clients = signed_in
+    client = clients["admin"]
+    client.get(f"/admin/{endpoint}/")  # warm up: templates, the user
+    short = statements_for(client, app, f"/admin/{endpoint}/?page_size=20")
+    long = statements_for(client, app, f"/admin/{endpoint}/?page_size=100")
+    assert len(long) == len(short), "\n".join(long)
+    assert len(short) <= 7, "\n".join(short)  # BEGIN, user, count, (ids,) rows, filter options
+
+
+@pytest.mark.parametrize("role", ["accountant", "official1"])
+def test_the_filtered_transactions_list_is_a_constant_handful_of_queries_for_every_role(
+    signed_in: tuple[Flask, dict[str, FlaskClient]], role: str
+) -> None:
+    app, clients = signed_in
+    client = clients[role]
+    client.get("/admin/trade/")
+    plain = statements_for(client, app, "/admin/trade/?page_size=20")
+    filtered = statements_for(client, app, "/admin/trade/?page_size=100&flt0_0=2024-01-01+to+2024-12-31&flt1_1=1")
+    late = statements_for(client, app, "/admin/trade/?page=40")
+    # BEGIN, user, reach, count, ids, rows, two option lists
+    assert len(plain) == len(filtered) == len(late) <= 9
