@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
+from coopcore.commands.workbook import print_report_tables
 from coopcore.db import migrate
 from coopcore.i18n import LANGS, Lang, format_money, render
 from coopcore.models import FundingSource
@@ -84,29 +85,7 @@ def import_command(context: Context, path: Path, dry_run: bool) -> None:
 
 
 def _print_import(context: Context, report: VillageImportReport) -> None:
-    lang, out = context.lang, console()
-    if report.problems:
-        table = Table(title=render("Problems", lang))
-        for header in ("Severity", "Sheet", "Row", "Column", "Value", "Message"):
-            table.add_column(render(header, lang), overflow="fold")
-        for problem in report.problems:
-            severity = render("ERROR" if problem.blocking else "WARNING", lang)
-            cells = (
-                problem.sheet_label(lang),
-                str(problem.row or ""),
-                problem.column_label(lang),
-                problem.value_text(),
-            )
-            table.add_row(severity, *cells, problem.message(lang), style="red" if problem.blocking else None)
-        out.print(table)
-    if report.counts:
-        table = Table(title=render("Rows", lang))
-        for header in ("Sheet", "Created", "Updated", "Unchanged", "Removed"):
-            table.add_column(render(header, lang), justify="left" if header == "Sheet" else "right")
-        for sheet, counts in report.sheet_counts():
-            numbers = (counts.created, counts.updated, counts.unchanged, counts.removed)
-            table.add_row(sheet.label(lang), *(str(n) for n in numbers))
-        out.print(table)
+    print_report_tables(console(), context.lang, report)
     errors, warnings = len(report.errors), len(report.warnings)
     if report.blocking:
         context.say("Nothing was written: fix the {errors} errors and import again.", errors=errors)

@@ -14,6 +14,7 @@ from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
 from coopcore.db import migrate
 from coopcore.i18n import LANGS, Lang, render
 from coopcore.services import imports
+from coopcore.services.village_import import VillageImportReport
 from coopcore.services.workbook.report import ImportReport
 from coopcore.services.workbook.schema import SHEETS
 
@@ -95,9 +96,8 @@ class ProgressDisplay:
         self.bar.update(self.tasks[key], completed=done, total=total)
 
 
-def _print_report(context: Context, report: ImportReport) -> None:
-    lang = context.lang
-    out = Console(width=None if sys.stdout.isatty() else 200)
+def print_report_tables(out: Console, lang: Lang, report: ImportReport | VillageImportReport) -> None:
+    """Print an import's problems (sheet, row, column, value, message) and its row counts per sheet."""
     if report.problems:
         table = Table(title=render("Problems", lang), show_lines=False)
         for header in ("Severity", "Sheet", "Row", "Column", "Value", "Message"):
@@ -116,6 +116,11 @@ def _print_report(context: Context, report: ImportReport) -> None:
             numbers = (counts.created, counts.updated, counts.unchanged, counts.removed)
             table.add_row(sheet.label(lang), *(str(n) for n in numbers))
         out.print(table)
+
+
+def _print_report(context: Context, report: ImportReport) -> None:
+    lang = context.lang
+    print_report_tables(Console(width=None if sys.stdout.isatty() else 200), lang, report)
     errors, warnings = len(report.errors), len(report.warnings)
     if report.blocking:
         context.say("Nothing was written: fix the {errors} errors and import again.", errors=errors)
