@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from coopcore.errors import InvalidValue
 
@@ -47,10 +48,30 @@ def ceil_to_fen(value: Decimal) -> Decimal:
     return to_decimal(value).quantize(FEN, rounding=ROUND_CEILING)
 
 
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def decimal_places(value: Decimal) -> int:
     """Return how many decimal places value carries once trailing zeros are dropped."""
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+@cache
+def quantum(places: int) -> Decimal:
+    """10**-places as a Decimal (0.01 for 2), the argument of quantize()."""
+    return Decimal(1).scaleb(-places)
+
+
+def has_places(value: Decimal, places: int) -> bool:
+    """Whether value is a whole number of 10**-places: 1.50 and 1.5 have 2 places, 1.505 has not."""
+    try:
+        # Several times faster than counting with normalize(); bulk writes check every amount this way.
+        return value == value.quantize(quantum(places))
+    except InvalidOperation:  # more digits than the decimal context holds: count them instead
+        return decimal_places(value) <= places
 
 
 def allocate(pool: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, Decimal]:
@@ -63,7 +84,7 @@ def allocate(pool: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, D
     amount = to_decimal(pool)
     if amount < 0:
         raise InvalidValue("pool must not be negative: {value}", value=pool)
-    if decimal_places(amount) > 2:
+    if not has_places(amount, 2):
         raise InvalidValue("pool {value} is not a whole number of fen", value=pool)
     numbers: dict[str, Decimal] = {}
     for key, weight in weights.items():
@@ -71,16 +92,17 @@ def allocate(pool: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, D
         if number < 0:
             raise InvalidValue("weight of {key} must not be negative: {value}", key=key, value=weight)
         numbers[key] = number
+    total_fen = int(amount.scaleb(2))
+    if total_fen == 0:  # nothing to split (often the subsidy and donation pools): skip the arithmetic
+        return {key: ZERO for key in weights}
     # Scale every weight to an integer: the shares and their remainders are then exact integer arithmetic
     # over one common denominator, which ranks exactly as the fractions would, and runs far faster.
-    scale = max((decimal_places(number) for number in numbers.values()), default=0)
+    # The exponent counts trailing zeros too (1.50 scales by 100): scaling every weight alike changes nothing.
+    scale = max((-_exponent(number) for number in numbers.values()), default=0)
     scaled = {key: int(number.scaleb(scale)) for key, number in numbers.items()}
-    total_fen = int(amount.scaleb(2))
     total_weight = sum(scaled.values())
-    if total_weight == 0 or total_fen == 0:
-        if total_fen:
-            raise InvalidValue("a pool of {value} cannot be split over a total weight of zero", value=pool)
-        return {key: ZERO for key in weights}
+    if total_weight == 0:
+        raise InvalidValue("a pool of {value} cannot be split over a total weight of zero", value=pool)
 
     base: dict[str, int] = {}
     remainders: list[tuple[int, int, str]] = []

@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, ColumnElement, Dialect, Enum, Numeric, column
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from coopcore.errors import InvalidValue
-from coopcore.money import decimal_places, to_decimal
+from coopcore.money import has_places, quantum, to_decimal
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
@@ -42,7 +42,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         number = to_decimal(value)
-        if decimal_places(number) > self.scale:
+        if not has_places(number, self.scale):
             raise InvalidValue("{value} has more than {scale} decimal places", value=value, scale=self.scale)
         if dialect.name == "sqlite":
             return int(number.scaleb(self.scale))
@@ -51,11 +51,10 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        quantum = Decimal(1).scaleb(-self.scale)
         if dialect.name == "sqlite":
             # SUM/MAX of the scaled integers come back as int; AVG would be a float and is never used.
-            return (Decimal(int(value)).scaleb(-self.scale)).quantize(quantum)
-        return Decimal(value).quantize(quantum)
+            return (Decimal(int(value)).scaleb(-self.scale)).quantize(quantum(self.scale))
+        return Decimal(value).quantize(quantum(self.scale))
 
     def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine[Any]:
         # Literals compared with an exact column are bound through the same scaling.

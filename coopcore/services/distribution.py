@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coopcore.db.bulk import insert_rows
 from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation, Term
 from coopcore.models import (
     Cooperative,
@@ -70,7 +71,9 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
     bylaws = year_end.bylaws_in_force(session, cooperative, last)
     members = year_end.roster(session, cooperative.id, last)
     balances = year_end.balances(session, cooperative.id, last)
-    trades = year_end.trade_totals(session, cooperative.id, year)
+    trades = year_end.trade_totals(
+        session, cooperative.id, year, quantity=bylaws.patronage_measure == PatronageMeasure.QUANTITY
+    )
     mu_days = (
         year_end.land_mu_days(session, cooperative.id, year) if bylaws.patronage_measure == PatronageMeasure.MU else {}
     )
@@ -113,7 +116,7 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
     session.flush()
     # One line per member, written in one statement (a cooperative may have thousands of members).
     ids = {member.code: member.id for member in members}
-    session.execute(insert(DistributionLine), _lines(distribution, case, result, ids))
+    insert_rows(session, DistributionLine, _lines(distribution, case, result, ids))
     session.expire(distribution, ["lines"])
     return distribution
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coopcore.db.bulk import insert_rows
 from coopcore.models import (
     AccountEntryKind,
     Distribution,
@@ -149,8 +150,7 @@ def _insert(session: Session, rows: list[dict[str, object]]) -> None:
     A bulk INSERT skips the ORM's flush events (and with them the closed-year guard); the callers have
     checked that the year is open, which is what the guard would check.
     """
-    if rows:
-        session.execute(insert(MemberAccountEntry), rows)
+    insert_rows(session, MemberAccountEntry, rows)
 
 
 def _link_income(session: Session, distribution: Distribution, members: dict[int, Member], day: dt.date) -> None:
