@@ -17,7 +17,7 @@ from admin.database import database
 from admin.forms import EnumSelectField, area_valid, at_least, member_id_valid, not_in_future, phone_valid
 from admin.i18n import _, lazy
 from admin.labels import enum_label
-from admin.pinyin import initials, is_initials_query
+from admin.pinyin import is_initials_query, matches
 from admin.views.choices import CooperativeIdField
 from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords, MemberRecords, ParcelRecords
@@ -106,7 +106,7 @@ class MemberView(CooperativeRecords):
         rows = database().session.execute(
             select(Member.id, Member.name).where(current_scope().cooperatives(Member.cooperative_id))
         )
-        ids = [row.id for row in rows if term in initials(row.name)]
+        ids = [row.id for row in rows if matches(term, row.name)]
         return Member.id.in_(ids) if ids else false()
 
 

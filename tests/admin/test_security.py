@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from admin.app import SECRET_FILE, create_app
 from coopcore.db.engine import make_engine
-from coopcore.models import Cooperative, User
+from coopcore.models import Cooperative, Trade, User
 from tests.admin.conftest import make_app
 from tests.admin.demo import csrf_token, sign_in
 
@@ -280,3 +280,23 @@ def test_the_delete_button_of_a_list_row_carries_a_token_and_works(client: Flask
     assert set(fields) == {"id", "url", "csrf_token"}
     assert client.post("/admin/progress_entry/delete/", data=fields).status_code == 302
     assert client.get(f"/admin/progress_entry/details/?id={fields['id']}").status_code == 404  # gone
+
+
+def test_each_list_row_links_to_its_own_record_and_shows_its_values(client: FlaskClient, demo_url: str) -> None:
+    sign_in(client, "accountant")
+    page = client.get("/admin/trade/?page_size=20").text
+    rows = re.findall(r"<tr>\s*<td>\s*<input[^>]*value=\"(\d+)\"(.*?)</tr>", page, re.S)
+    assert len(rows) == 20
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        for record, html in rows:
+            trade = session.get_one(Trade, int(record))
+            links = re.findall(r'href="/admin/trade/(details|edit)/\?([^"]*)"', html)
+            assert {kind for kind, _ in links} == {"details", "edit"}
+            assert all(f"id={record}" in query.split("&amp;") for _, query in links)
+            assert f'<input id="id" name="id" type="hidden" value="{record}">' in html
+            assert f'<td class="col-ticket_no">{trade.ticket_no or ""}</td>' in html
+    engine.dispose()
+    edit = re.search(r'href="(/admin/trade/edit/\?[^"]*)"', page)
+    assert edit is not None
+    assert client.get(edit.group(1).replace("&amp;", "&")).status_code == 200
