@@ -16,7 +16,7 @@ from wtforms import Field, Form, SelectField, ValidationError, fields  # type: i
 
 from admin.i18n import _, error_text
 from admin.labels import enum_label
-from coopcore.errors import InvalidValue
+from coopcore.errors import CoopError, InvalidValue
 from coopcore.models import MemberKind
 from coopcore.money import decimal_places
 from coopcore.validation import area, credit_code, phone, resident_id
@@ -153,6 +153,12 @@ def not_in_future(form: Form, field: Field) -> None:
     """Recorded facts cannot be dated after today."""
     if isinstance(field.data, dt.date) and field.data > dt.date.today():
         raise ValidationError(_("The date is in the future."))
+
+
+def form_problems(form: Form) -> CoopError:
+    """Every field's problems of a page's small form, as one error to show like the services' refusals."""
+    problems = "; ".join(f"{field.label.text}: {', '.join(field.errors)}" for field in form if field.errors)
+    return CoopError("The form has problems: {problems}", problems=problems)
 
 
 class CoopModelConverter(AdminModelConverter):

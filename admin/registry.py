@@ -9,6 +9,7 @@ from admin.views import (
     audit,
     cooperatives,
     distribution,
+    exits,
     home,
     ledger,
     member_account,
@@ -72,3 +73,5 @@ def register_views(admin: Admin, session: RequestSession) -> None:
     admin.add_view(
         member_account.MemberAccountPage(name="Member account", endpoint="member_account", url="/admin/member-account")
     )
+    # Reached from the member account page.
+    admin.add_view(exits.MemberExitPage(name="Member exit", endpoint="member_exit", url="/admin/member-exit"))

@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional  # type: ign
 
 from admin.access import current_scope
 from admin.database import current_session, database
-from admin.forms import option
+from admin.forms import form_problems, option
 from admin.glance import latest_year
 from admin.i18n import _, error_text, lazy, money
 from admin.labels import enum_label
@@ -158,11 +158,6 @@ class DistributionPage(CoopPage):
             raise NotFound(what=Term("Distribution"), key=f"{cooperative.name} {year}")
         return distribution
 
-    @staticmethod
-    def _form_errors(form: FlaskForm) -> CoopError:
-        problems = "; ".join(f"{field.label.text}: {', '.join(field.errors)}" for field in form if field.errors)
-        return CoopError("The form has problems: {problems}", problems=problems)
-
     @expose("/plan", methods=["POST"])
     def plan(self) -> Any:
         def step(session: Any, cooperative: Cooperative, year: int) -> str:
@@ -181,7 +176,7 @@ class DistributionPage(CoopPage):
         def step(session: Any, cooperative: Cooperative, year: int) -> str:
             form = PublishForm()
             if not form.validate():
-                raise self._form_errors(form)
+                raise form_problems(form)
             workflow.publish_distribution(
                 session,
                 self._current(session, cooperative, year),
@@ -197,7 +192,7 @@ class DistributionPage(CoopPage):
         def step(session: Any, cooperative: Cooperative, year: int) -> str:
             form = ApproveForm()
             if not form.validate():
-                raise self._form_errors(form)
+                raise form_problems(form)
             workflow.approve_distribution(
                 session,
                 self._current(session, cooperative, year),
@@ -223,7 +218,7 @@ class DistributionPage(CoopPage):
         def step(session: Any, cooperative: Cooperative, year: int) -> str:
             form = PayForm()
             if not form.validate():
-                raise self._form_errors(form)
+                raise form_problems(form)
             paid = workflow.pay_distribution(
                 session,
                 self._current(session, cooperative, year),

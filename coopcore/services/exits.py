@@ -48,7 +48,8 @@ def apply_exit(session: Session, member: Member, applied_on: dt.date) -> dt.date
     """Record a written exit application and return the year end at which membership ends."""
     if member.cooperative.status == CooperativeStatus.DISSOLVED:
         raise ExitsSuspended(cooperative=member.cooperative.name)
-    if member.left_on is not None and member.left_on < applied_on:
+    # Once paid back the exit is settled: a new application (even an earlier date) would move a closed exit.
+    if member.left_on is not None and (member.left_on < applied_on or paid_out_on(session, member) is not None):
         raise AlreadyLeft(code=member.code, left_on=member.left_on.isoformat())
     if applied_on < member.joined_on:
         raise InvalidValue("the application date {day} is before the member joined", day=applied_on.isoformat())
@@ -82,13 +83,24 @@ def compute_settlement(session: Session, member: Member) -> ExitSettlement:
     return ExitSettlement(member.code, member.left_on, settle_exit(member.code, equity, loss), posted is not None)
 
 
+def _source(member: Member) -> str:
+    return f"exit:{member.id}"
+
+
+def paid_out_on(session: Session, member: Member) -> dt.date | None:
+    """Return the day a leaver was paid back, or None if they have not been."""
+    return session.scalar(
+        select(MemberAccountEntry.entry_on).where(MemberAccountEntry.source == _source(member)).limit(1)
+    )
+
+
 def pay_out(session: Session, member: Member, paid_on: dt.date) -> ExitSettlement:
     """Pay a leaver back ([L-28]): the account's contribution and provident share are brought to zero."""
     result = compute_settlement(session, member)
     if not result.is_final:
         raise NotYetSettleable(code=member.code, year=result.effective_on.year)
-    source = f"exit:{member.id}"
-    if session.scalar(select(MemberAccountEntry.id).where(MemberAccountEntry.source == source).limit(1)):
+    source = _source(member)
+    if paid_out_on(session, member) is not None:
         raise AlreadyLeft(code=member.code, left_on=result.effective_on.isoformat())
     settlement = result.settlement
     memo = f"退社结算：退还{settlement.refund}，分担亏损{settlement.loss_share}"

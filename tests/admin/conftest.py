@@ -1,4 +1,5 @@
-"""Fixtures of the admin tests: the demo database (once per run), a private copy and an app per test."""
+"""Fixtures of the admin tests: the demo database (once per run), a private copy and an app per test; Example 1
+on each backend for the walks that must hold on every database."""
 
 from __future__ import annotations
 
@@ -9,9 +10,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from admin.app import create_app
+from coopcore.db import migrate
+from coopcore.models import Role
+from coopcore.services.demo import DEMO_PASSWORD
+from coopcore.services.users import create_user
 from tests.admin.demo import copy_of, shared_demo_file
+from tests.backends import BACKENDS, scratch_engine
+from tests.distribution.builders import make_example_1
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +74,20 @@ def shared_app(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Fla
 def reader(shared_app: Flask) -> FlaskClient:
     """A client with fresh cookies on the module's shared app: for tests that only read."""
     return shared_app.test_client()
+
+
+@pytest.fixture(params=BACKENDS)
+def example_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, Engine]]:
+    """The admin on a fresh database of each backend: Example 1, its accountant "clerk", an administrator "chief"."""
+    with scratch_engine(request.param, tmp_path) as engine:
+        migrate.upgrade(engine)
+        with Session(engine) as session, session.begin():
+            cooperative = make_example_1(session)
+            create_user(session, "clerk", DEMO_PASSWORD, Role.ACCOUNTANT, cooperatives=[cooperative])
+            create_user(session, "chief", DEMO_PASSWORD, Role.ADMIN)
+        url = engine.url.render_as_string(hide_password=False)
+        # Each backend's users get their own signing key: the sign-in cookies cached by tests.admin.demo
+        # must not carry one database's user ids into another's.
+        app = make_app(url, tmp_path, SECRET_KEY=f"test-secret-{request.param}")
+        yield app, engine
+        app.extensions["coop_database"].engine.dispose()  # PostgreSQL drops no database that is still in use

@@ -67,6 +67,7 @@ def label_msgids() -> set[str]:
         "Workbook import",
         "Audit log",
         "Member account",
+        "Member exit",
         "Cooperative administration",
     }
     reports = {label for _, _, _, label in COOPERATIVE_REPORTS.values()}

@@ -294,6 +294,8 @@ def _page_rights(role: str, url: str, tmp_path: Path) -> list[str]:
         ("GET", f"/admin/distribution/?cooperative={coop['other']}&year=2024", None, foreign),
         ("GET", f"/admin/member-account/?id={member['mine']}&year=2024", None, 200),
         ("GET", f"/admin/member-account/?id={member['other']}&year=2024", None, foreign),
+        ("GET", f"/admin/member-exit/?id={member['mine']}", None, 200),
+        ("GET", f"/admin/member-exit/?id={member['other']}", None, foreign),
         ("GET", "/admin/workbook/", None, 200),
         ("GET", "/admin/workbook/template.xlsx", None, 200),
         ("GET", f"/admin/workbook/export?cooperative={coop['mine']}", None, 200),
@@ -322,6 +324,11 @@ def _page_rights(role: str, url: str, tmp_path: Path) -> list[str]:
         for which in ("mine", "other"):
             want = (302 if which == "mine" or role == ADMIN else 404) if writes_books else 403
             cases.append(("POST", f"/admin/distribution/{step}", {"cooperative": coop[which], "year": 2024}, want))
+    # The exit buttons, posted without a date: a writer is told what is missing, nothing is written.
+    for step in ("apply", "pay-out"):
+        for which in ("mine", "other"):
+            want = (302 if which == "mine" or role == ADMIN else 404) if writes_books else 403
+            cases.append(("POST", f"/admin/member-exit/{step}", {"id": member[which]}, want))
     wrong = []
     for method, path, data, want in cases:
         response = client.get(path) if method == "GET" else client.post(path, data=data)
@@ -346,6 +353,7 @@ def test_a_visitor_who_has_not_signed_in_is_sent_to_the_sign_in_page_from_every_
         "/admin/audit/",
         "/admin/reports/",
         "/admin/member-account/?id=1",
+        "/admin/member-exit/?id=1",
         "/admin/trade/details/?id=1",
         "/admin/trade/export/csv/",
     ]

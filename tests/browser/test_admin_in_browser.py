@@ -142,3 +142,33 @@ def test_the_language_switch_works_and_persists(page: Page, server: str, artifac
     expect(page.locator(".navbar")).to_contain_text("退出")
     expect(page.locator("body")).to_contain_text("添加筛选器")
     shot(page, artifacts, "15-transactions-chinese")
+
+
+def test_an_accountant_records_an_exit_and_pays_a_leaver_back(
+    page: Page, server: str, artifacts: Path, demo_file: Path
+) -> None:
+    engine = make_engine(f"sqlite:///{demo_file}")
+    with Session(engine) as session:
+        coop = session.scalars(select(Cooperative.id).where(Cooperative.name == CHENLIANG)).one()
+        rows = session.execute(select(Member.code, Member.id).where(Member.cooperative_id == coop))
+        ids = {code: member for code, member in rows}
+    engine.dispose()
+    sign_in(page, server, "accountant")
+    page.goto(f"{server}/admin/member-account/?id={ids['M005']}")
+    page.click("#member-exit-link")
+    page.fill("#applied_on", "2025-06-30")
+    page.click("#exit-apply")
+    expect(page.locator(".alert-success")).to_contain_text("成员资格于 2025年12月31日 终止")
+    expect(page.locator("#settlement-kind")).to_contain_text("预计数")
+    expect(page.locator("#exit-settlement")).to_contain_text("应退还金额")
+    shot(page, artifacts, "16-member-exit-estimate")
+
+    page.goto(f"{server}/admin/member-exit/?id={ids['M035']}")  # left at the end of 2023, a posted year
+    expect(page.locator("#settlement-kind")).to_contain_text("确定数")
+    page.fill("#paid_on", "2025-01-15")
+    page.click("#exit-pay-out")
+    expect(page.locator(".alert-success")).to_contain_text("已向 M035")
+    expect(page.locator("#exit-paid")).to_contain_text("已于 2025年1月15日 退还")
+    shot(page, artifacts, "17-member-exit-paid")
+    page.click("#exit-paid a")
+    expect(page.locator("#member-account")).to_contain_text("退社结算")

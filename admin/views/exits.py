@@ -1,0 +1,96 @@
+# mypy: allow-subclassing-any, allow-untyped-decorators
+"""A member's exit (退社): record the written application, see the settlement, pay the leaver back.
+
+Each button posts a small form (CSRF-protected), calls coopcore.services.exits in the request's transaction,
+commits, and shows the result, or rolls back and shows the reason the service gave, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose  # type: ignore[import-untyped]
+from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from sqlalchemy.orm import Session
+from wtforms import DateField  # type: ignore[import-untyped]
+from wtforms.validators import InputRequired  # type: ignore[import-untyped]
+
+from admin.access import current_scope
+from admin.database import current_session
+from admin.forms import form_problems, not_in_future
+from admin.i18n import _, day, error_text, lazy, money
+from admin.views.base import CoopPage
+from admin.views.member_account import scoped_member
+from coopcore.errors import CoopError
+from coopcore.models import Member
+from coopcore.services import exits
+
+
+class ApplyForm(FlaskForm):
+    applied_on = DateField(lazy("Application received on"), [InputRequired(), not_in_future], default=dt.date.today)
+
+
+class PayOutForm(FlaskForm):
+    paid_on = DateField(lazy("Paid on"), [InputRequired(), not_in_future], default=dt.date.today)
+
+
+class MemberExitPage(CoopPage):
+    """Everyone who reads the member's cooperative sees the settlement; accountants and administrators act."""
+
+    def is_visible(self) -> bool:
+        return False  # reached from the member page, not from the menu
+
+    @expose("/")
+    def index(self) -> Any:
+        session = current_session()
+        member = scoped_member(request.args.get("id", type=int))
+        result = exits.compute_settlement(session, member) if member.left_on is not None else None
+        return self.render(
+            "coop/member_exit.html",
+            member=member,
+            result=result,
+            paid_on=exits.paid_out_on(session, member) if result else None,
+            may_write=current_scope().writes(self.area),
+            apply_form=ApplyForm(),
+            pay_form=PayOutForm(),
+        )
+
+    def _run(self, step: Callable[[Session, Member], str]) -> Any:
+        """Run one step for the member of the form: commit and say what happened, or roll back and say why not."""
+        self.require_write()
+        session = current_session()
+        member = scoped_member(request.form.get("id", type=int))
+        try:
+            message = step(session, member)
+            session.commit()
+            flash(message, "success")
+        except CoopError as error:
+            session.rollback()
+            flash(error_text(error), "error")
+        return redirect(url_for(".index", id=member.id))
+
+    @expose("/apply", methods=["POST"])
+    def apply(self) -> Any:
+        def step(session: Session, member: Member) -> str:
+            form = ApplyForm()
+            if not form.validate():
+                raise form_problems(form)
+            ends_on = exits.apply_exit(session, member, form.applied_on.data)
+            return _("The exit application of {member} is recorded; membership ends on {day}.",
+                     member=str(member), day=day(ends_on))  # fmt: skip
+
+        return self._run(step)
+
+    @expose("/pay-out", methods=["POST"])
+    def pay_out(self) -> Any:
+        def step(session: Session, member: Member) -> str:
+            form = PayOutForm()
+            if not form.validate():
+                raise form_problems(form)
+            result = exits.pay_out(session, member, form.paid_on.data)
+            return _("{member} is paid back {refund}.", member=str(member), refund=money(result.settlement.refund))
+
+        return self._run(step)
