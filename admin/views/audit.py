@@ -3,6 +3,11 @@
 
 One UNION ALL over the version tables (each limited to the records the user may read) gives a page of
 changes; the versions on the page and the versions they replaced are then read per table, two queries each.
+
+Continuum also versions the many-to-many tables (a user's cooperatives, a plan's cooperatives and enterprises,
+a delivery's intakes), one row per link added or removed, but a change of links alone leaves no version of
+the record that holds the list. Those rows are shown as a change of that record ("Cooperatives: +A −B"),
+merged with its own version when the same transaction has one, and read only by who may read that record.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any, cast
 
 from flask import abort, request, url_for
 from flask_admin import expose  # type: ignore[import-untyped]
-from sqlalchemy import ColumnElement, false, func, literal, select, true, tuple_, union_all
+from sqlalchemy import ColumnElement, Table, false, func, literal, null, select, true, tuple_, union_all
 from sqlalchemy_continuum import versioning_manager
 
 from admin.access import Scope, current_scope
@@ -25,11 +30,36 @@ from admin.database import current_session
 from admin.i18n import _, day, lazy, moment, money
 from admin.labels import FIELD_LABELS, enum_label
 from admin.views.base import CoopPage
-from coopcore.models import Contract, ImprovementPlan, Member, Project, User
+from coopcore.models import Contract, Cooperative, Enterprise, ImprovementPlan, Member, Project, Trade, User
 
 PAGE_SIZE = 50
 OPERATIONS = {0: lazy("created"), 1: lazy("changed"), 2: lazy("deleted")}
 HIDDEN = {"transaction_id", "end_transaction_id", "operation_type", "id"}
+ADDED, REMOVED = 0, 2  # Continuum's operation types on a link row
+
+
+@dataclass(frozen=True)
+class Link:
+    """A versioned many-to-many table, shown as a change of the record that holds the list."""
+
+    owner: str  # the holding record's table
+    owner_column: str
+    other_column: str
+    other_label: Any  # the column that names a linked record
+    label: Any
+
+
+LINKS = {
+    "user_cooperative": Link("user", "user_id", "cooperative_id", Cooperative.name, lazy("Cooperatives")),
+    "plan_cooperative": Link("improvement_plan", "plan_id", "cooperative_id", Cooperative.name, lazy("Cooperatives")),
+    "plan_enterprise": Link("improvement_plan", "plan_id", "enterprise_id", Enterprise.name, lazy("Enterprises")),
+    "delivery_trade": Link("delivery", "delivery_id", "trade_id", Trade.ticket_no, lazy("Transactions")),
+}
+
+
+def link_versions(name: str) -> Table:
+    """The version table Continuum keeps for a many-to-many table."""
+    return next(table for table in versioning_manager.association_version_tables if table.name == f"{name}_version")
 
 
 def versioned() -> dict[str, tuple[type[Any], type[Any]]]:
@@ -65,6 +95,14 @@ def _reach(version: Any, table: str, scope: Scope) -> ColumnElement[bool]:
     return false()  # users, products, enterprises, townships, thresholds: administrators only
 
 
+def _link_reach(link: Link, table: Table, owner: type[Any], scope: Scope) -> ColumnElement[bool]:
+    """The link rows of records the user may read: the holding record's own rule, applied to it as it is now."""
+    if scope.is_admin:
+        return true()
+    readable = select(owner.id).where(_reach(owner, link.owner, scope))
+    return table.c[link.owner_column].in_(readable)
+
+
 def show(value: Any, name: str) -> str:
     if value is None:
         return "—"
@@ -90,7 +128,7 @@ class Change:
     table: str
     record_id: int
     operation: Any
-    fields: list[tuple[str, str, str]]
+    fields: list[tuple[str, str | None, str]]  # no old value for a list's links: "+added −removed"
 
 
 class AuditPage(CoopPage):
@@ -115,7 +153,25 @@ class AuditPage(CoopPage):
             for name, (_model, version) in sorted(tables.items())
             if chosen in (None, name)
         ]
-        changes = union_all(*parts).subquery()
+        for name, link in LINKS.items():
+            if chosen in (None, link.owner):
+                table = link_versions(name)
+                parts.append(
+                    select(
+                        literal(link.owner),
+                        table.c[link.owner_column],
+                        table.c.transaction_id,
+                        null(),  # the record's own version, if any, says what happened to it
+                    ).where(_link_reach(link, table, tables[link.owner][0], scope))
+                )
+        union = union_all(*parts).subquery()
+        # One change per record and transaction: its own version and its link rows together.
+        keys = (union.c.table_name, union.c.record_id, union.c.transaction_id)
+        changes = (
+            select(*keys, func.coalesce(func.max(union.c.operation_type), 1).label("operation_type"))
+            .group_by(*keys)
+            .subquery()
+        )
         query = (
             select(changes, transaction.issued_at, User.username)
             .join(transaction, transaction.id == changes.c.transaction_id)
@@ -171,13 +227,14 @@ class AuditPage(CoopPage):
                 select(version).where(tuple_(version.id, version.end_transaction_id).in_(keys))
             ):
                 previous[(table, found.id, found.end_transaction_id)] = found
+        links = self._links(rows)
         changes = []
         for row in rows:
             key = (row.table_name, row.record_id, row.transaction_id)
             new, old = current.get(key), previous.get(key)
             # Rows loaded in bulk (the demo, imports) have no first version: their old values were never recorded.
             unknown = str(lazy("not recorded")) if row.operation_type == 1 and old is None else None
-            fields = []
+            fields: list[tuple[str, str | None, str]] = []
             if new is not None:
                 for column in new.__table__.c:
                     if column.name in HIDDEN:
@@ -188,6 +245,7 @@ class AuditPage(CoopPage):
                         continue
                     label = lazy(FIELD_LABELS.get(column.key, column.key))
                     fields.append((str(label), unknown or show(before, column.key), show(after, column.key)))
+            fields.extend(links.get(key, []))
             changes.append(
                 Change(
                     row.issued_at,
@@ -199,3 +257,29 @@ class AuditPage(CoopPage):
                 )
             )
         return changes
+
+    def _links(self, rows: Sequence[Any]) -> dict[tuple[str, int, int], list[tuple[str, str | None, str]]]:
+        """The links added and removed on the page's records, one "+added −removed" field per list."""
+        session = current_session()
+        found: dict[tuple[str, int, int], list[tuple[str, str | None, str]]] = defaultdict(list)
+        for name, link in LINKS.items():
+            keys = [(row.record_id, row.transaction_id) for row in rows if row.table_name == link.owner]
+            if not keys:
+                continue
+            table = link_versions(name)
+            owner, other = table.c[link.owner_column], table.c[link.other_column]
+            changed = session.execute(
+                select(owner, table.c.transaction_id, other, table.c.operation_type)
+                .where(tuple_(owner, table.c.transaction_id).in_(keys))
+                .order_by(owner, table.c.transaction_id, table.c.operation_type, other)
+            ).all()
+            model = link.other_label.class_
+            ids = sorted({row[2] for row in changed})
+            names = dict(session.execute(select(model.id, link.other_label).where(model.id.in_(ids))).all())
+            marks: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+            for record_id, transaction_id, other_id, operation in changed:
+                sign = {ADDED: "+", REMOVED: "−"}.get(operation, "")
+                marks[(link.owner, record_id, transaction_id)].append(f"{sign}{names.get(other_id) or f'#{other_id}'}")
+            for key, texts in marks.items():
+                found[key].append((str(link.label), None, " ".join(texts)))
+        return found

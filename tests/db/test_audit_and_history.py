@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy_continuum import version_class
+from sqlalchemy_continuum import version_class, versioning_manager
 
 from coopcore.db.audit import act_as
 from coopcore.errors import AppendOnly
@@ -20,9 +20,11 @@ from coopcore.models import (
     MemberKind,
     Role,
     Township,
+    User,
     Village,
 )
 from coopcore.services.users import authenticate, create_user
+from tests.workbook.builders import cooperative_code
 
 
 def make_member(session: Session) -> Member:
@@ -93,3 +95,31 @@ def test_a_member_account_entry_cannot_be_deleted(session: Session) -> None:
     with pytest.raises(AppendOnly):
         session.flush()
     session.rollback()
+
+
+def test_a_change_of_a_users_cooperatives_alone_is_kept_as_link_rows_and_not_as_a_user_version(
+    session: Session,
+) -> None:
+    admin = create_user(session, "auditor", "correct horse", Role.ADMIN)
+    first = make_member(session).cooperative
+    second = Cooperative(name="审计二社", credit_code=cooperative_code(78), village=first.village)
+    session.add(second)
+    clerk = create_user(session, "clerk", "long enough pw", Role.ACCOUNTANT, cooperatives=[first])
+    session.commit()
+    act_as(session, admin.id)
+    clerk.cooperatives = [second]
+    session.commit()
+
+    links = next(t for t in versioning_manager.association_version_tables if t.name == "user_cooperative_version")
+    last = session.scalar(select(func.max(links.c.transaction_id)).where(links.c.user_id == clerk.id))
+    changed = session.execute(
+        select(links.c.cooperative_id, links.c.operation_type)
+        .where(links.c.user_id == clerk.id, links.c.transaction_id == last)
+        .order_by(links.c.operation_type)
+    ).all()
+    assert [tuple(row) for row in changed] == [(second.id, 0), (first.id, 2)]  # added, removed
+    assert session.get(versioning_manager.transaction_cls, last).user_id == admin.id
+    # The user's own row did not change, so Continuum keeps no user version for it: the admin's audit log
+    # shows the link rows as the user's change (admin.views.audit.LINKS).
+    users = version_class(User)
+    assert session.scalar(select(func.count()).where(users.id == clerk.id, users.transaction_id == last)) == 0
