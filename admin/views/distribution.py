@@ -27,9 +27,10 @@ from admin.i18n import _, error_text, lazy, money
 from admin.labels import enum_label
 from admin.views.base import CoopPage
 from coopcore.errors import CoopError, NotFound, Term
-from coopcore.models import Cooperative, Distribution, FiscalYear, Member, MemberKind, PaymentMethod
-from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
+from coopcore.models import Cooperative, Distribution, FiscalYear, Member, PaymentMethod
+from coopcore.rules.plan_review import Review
 from coopcore.services import distribution as workflow
+from coopcore.services.plan_review import review_plan
 
 
 class PublishForm(FlaskForm):
@@ -62,40 +63,35 @@ def scoped_cooperative(cooperative_id: int | None) -> Cooperative:
     return cooperative
 
 
-def statutory_checks(distribution: Distribution, kinds: dict[str, MemberKind]) -> list[tuple[bool, str]]:
-    """The checks a reviewer looks at before publishing: the 60% floor, totals that reconcile, 80% farmers."""
-    lines = distribution.lines
-    patronage = sum((line.patronage_return for line in lines), Decimal("0.00"))
-    residual = sum((line.residual_distribution for line in lines), Decimal("0.00"))
-    share = patronage / distribution.distributable * 100 if distribution.distributable else Decimal(100)
-    farmers = sum(1 for line in lines if kinds.get(line.member_code) is MemberKind.FARMER)
-    return [
-        (
-            distribution.patronage_pool >= distribution.distributable * STATUTORY_PATRONAGE_FLOOR,
-            _(
-                "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%.",
-                share=f"{share:.2f}",
-            ),
-        ),
-        (
-            patronage + residual == distribution.distributable
-            and patronage == distribution.patronage_pool
-            and residual == distribution.residual_pool,
-            _(
-                "Members' shares add up to {total}, the distributable surplus is {distributable}.",
-                total=money(patronage + residual),
-                distributable=money(distribution.distributable),
-            ),
-        ),
-        (
-            5 * farmers >= 4 * len(lines),
-            _(
-                "{farmers} of {members} members are farmers; Art. 20 requires at least 80%.",
-                farmers=farmers,
-                members=len(lines),
-            ),
-        ),
-    ]
+def statutory_checks(review: Review, distribution: Distribution) -> list[tuple[bool, str]]:
+    """The checks a reviewer looks at before publishing (coopcore.rules.plan_review), each with its figures."""
+    sums = review.sums
+    checks: list[tuple[bool, str]] = []
+    if review.patronage_floor_met is not None:
+        text = _(
+            "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%.",
+            share=review.patronage_share,
+        )
+        checks.append((review.patronage_floor_met, text))
+    text = _(
+        "Members' shares add up to {total}, the distributable surplus is {distributable}.",
+        total=money(sums.patronage_return + sums.residual_distribution),
+        distributable=money(distribution.distributable),
+    )
+    checks.append((review.reconciles, text))
+    text = _(
+        "{farmers} of {members} members are farmers; Art. 20 requires at least 80%.",
+        farmers=sums.farmers,
+        members=sums.members,
+    )
+    checks.append((review.farmers_enough, text))
+    if review.notice_enough is not None:
+        text = _(
+            "The assembly is {days} days after the plan was published; Art. 40 requires at least 15.",
+            days=review.notice_days,
+        )
+        checks.append((review.notice_enough, text))
+    return checks
 
 
 class DistributionPage(CoopPage):
@@ -127,7 +123,7 @@ class DistributionPage(CoopPage):
             distribution=distribution,
             names={m.code: m.name for m in members},
             member_ids={m.code: m.id for m in members},
-            checks=statutory_checks(distribution, {m.code: m.kind for m in members}) if distribution else [],
+            checks=statutory_checks(review_plan(session, distribution), distribution) if distribution else [],
             may_write=scope.writes(self.area),
             publish_form=PublishForm(),
             approve_form=ApproveForm(),

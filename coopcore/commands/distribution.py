@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from coopcore.commands.base import Context, pass_context
 from coopcore.errors import InvalidValue, NotFound, Term
-from coopcore.i18n import format_money, render
-from coopcore.models import Cooperative, Distribution, Member, MemberKind
-from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR, distribute
+from coopcore.i18n import Lang, format_money, render
+from coopcore.models import Cooperative, Distribution, Member
+from coopcore.rules.distribution import distribute
+from coopcore.rules.plan_review import Review
 from coopcore.services import distribution as workflow
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
+from coopcore.services.plan_review import review_plan
 
 DATE = click.DateTime(["%Y-%m-%d"])
 F = TypeVar("F", bound=Callable[..., Any])
@@ -200,11 +202,6 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
             select(Member.code, Member.name).where(Member.cooperative_id == distribution.cooperative_id)
         ).all()
     )
-    kinds = dict(
-        session.execute(
-            select(Member.code, Member.kind).where(Member.cooperative_id == distribution.cooperative_id)
-        ).all()
-    )
     console = Console(width=160)
     title = render("{cooperative} {year} distribution ({state})", lang, cooperative=distribution.cooperative.name,
                    year=distribution.year, state=Term(distribution.state))  # fmt: skip
@@ -222,33 +219,24 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
                       *(format_money(v, lang) for v in (line.provident_share_added, line.patronage_return,
                                                         line.residual_distribution, line.total)))  # fmt: skip
     console.print(table)
-    for ok, template, fields in _checks(distribution, kinds):
-        mark = "✓" if ok else "✗"
-        click.echo(f"{mark} {render(template, lang, **fields)}")
+    for ok, message in check_messages(review_plan(session, distribution), distribution, lang):
+        click.echo(f"{'✓' if ok else '✗'} {message}")
 
 
-def _checks(distribution: Distribution, kinds: dict[str, MemberKind]) -> list[tuple[bool, str, dict[str, object]]]:
-    lines = distribution.lines
-    patronage = sum((line.patronage_return for line in lines), Decimal("0"))
-    residual = sum((line.residual_distribution for line in lines), Decimal("0"))
-    share = patronage / distribution.distributable * 100 if distribution.distributable else Decimal("100")
-    farmers = sum(1 for line in lines if kinds.get(line.member_code) == MemberKind.FARMER)
-    return [
-        (
-            distribution.patronage_pool >= distribution.distributable * STATUTORY_PATRONAGE_FLOOR,
-            "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%.",
-            {"share": f"{share:.2f}"},
-        ),
-        (
-            patronage + residual == distribution.distributable
-            and patronage == distribution.patronage_pool
-            and residual == distribution.residual_pool,
-            "Members' shares add up to {total}, the distributable surplus is {distributable}.",
-            {"total": format_money(patronage + residual), "distributable": format_money(distribution.distributable)},
-        ),
-        (
-            5 * farmers >= 4 * len(lines),
-            "{farmers} of {members} members are farmers; Art. 20 requires at least 80%.",
-            {"farmers": farmers, "members": len(lines)},
-        ),
-    ]
+def check_messages(review: Review, distribution: Distribution, lang: Lang) -> list[tuple[bool, str]]:
+    """The review's checks as lines to print: those that apply, each with the figures it judged."""
+    sums = review.sums
+    messages: list[tuple[bool, str]] = []
+    if review.patronage_floor_met is not None:
+        template = "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%."
+        messages.append((review.patronage_floor_met, render(template, lang, share=review.patronage_share)))
+    total = sums.patronage_return + sums.residual_distribution
+    template = "Members' shares add up to {total}, the distributable surplus is {distributable}."
+    fields = {"total": format_money(total, lang), "distributable": format_money(distribution.distributable, lang)}
+    messages.append((review.reconciles, render(template, lang, **fields)))
+    template = "{farmers} of {members} members are farmers; Art. 20 requires at least 80%."
+    messages.append((review.farmers_enough, render(template, lang, farmers=sums.farmers, members=sums.members)))
+    if review.notice_enough is not None:
+        template = "The assembly is {days} days after the plan was published; Art. 40 requires at least 15."
+        messages.append((review.notice_enough, render(template, lang, days=review.notice_days)))
+    return messages

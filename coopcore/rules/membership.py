@@ -145,6 +145,11 @@ def check_applicant_kind(kind: str) -> None:
         raise InvalidValue(UNKNOWN_KIND, value=kind)
 
 
+def enough_farmers(farmers: int, members: int) -> bool:
+    """[L-20]: farmers are at least 80% of all members (integers, so 16 of 20 passes exactly)."""
+    return 5 * farmers >= 4 * members
+
+
 def farmer_ratio_broken_on(spans: Iterable[MembershipSpan], on: dt.date) -> dt.date | None:
     """Return the day since which farmers have been below 80% without a break up to on, or None if they are not."""
     changes: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])  # day -> [change in farmers, in members]
@@ -160,7 +165,7 @@ def farmer_ratio_broken_on(spans: Iterable[MembershipSpan], on: dt.date) -> dt.d
     broken_on: dt.date | None = None
     for day in sorted(d for d in changes if d <= on):
         farmers, members = farmers + changes[day][0], members + changes[day][1]
-        if 5 * farmers >= 4 * members:
+        if enough_farmers(farmers, members):
             broken_on = None
         elif broken_on is None:
             broken_on = day
@@ -172,8 +177,7 @@ def _cooperative_findings(members: Sequence[MemberFacts], context: RosterContext
     n = len(members)
     farmers = sum(1 for m in members if m.kind == FARMER)
     organisations = sum(1 for m in members if m.kind in ORGANISATION_KINDS)
-    # [L-20]: farmers are at least 80% of all members; integers, so 16 of 20 passes exactly.
-    if 5 * farmers < 4 * n:
+    if not enough_farmers(farmers, n):
         fields: dict[str, object] = {"farmers": farmers, "members": n, "required": -(-4 * n // 5)}
         if context.ratio_broken_on is None:
             findings.append(Finding("farmer_ratio", ERROR, FARMER_RATIO, fields, "L-20"))

@@ -23,11 +23,10 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 from coopcore.rules import distribution as waterfall
+from coopcore.rules.plan_review import NOTICE_DAYS
 from coopcore.rules.voting import has_quorum, passes_ordinary
 from coopcore.services import distribution_posting, year_end
 
-# [L-40]: the plan is at the office at least 15 days before the member assembly.
-NOTICE_DAYS = 15
 LIVE_STATES = (DistributionState.DRAFT, DistributionState.PUBLISHED, DistributionState.APPROVED,
                DistributionState.POSTED, DistributionState.PAID)  # fmt: skip
 

@@ -67,6 +67,9 @@ def test_the_whole_year_end_runs_on_the_demo_data(demo_db: str) -> None:
     assert early.returncode == 2 and "15日" in early.stderr
     run("publish", "--on", "2025-03-01")
     run("approve", "--assembly", "2025-03-20", "--present", "110", "--votes-for", "100")
+    shown = run("show")
+    assert "✓ 成员大会在方案公示后第 19 天召开" in shown and "✓ 按交易量（额）返还占可分配盈余的" in shown
+    assert "✗" not in shown
     run("post")
     account = coop("--db", demo_db, "members", "account", "--coop", code, "--member", "M002", "--year", "2024")
     assert account.returncode == 0 and "2024年盈余返还" in account.stdout and "年末余额" in account.stdout
