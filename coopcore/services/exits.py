@@ -104,10 +104,11 @@ def pay_out(session: Session, member: Member, paid_on: dt.date) -> ExitSettlemen
         raise AlreadyLeft(code=member.code, left_on=result.effective_on.isoformat())
     settlement = result.settlement
     memo = f"退社结算：退还{settlement.refund}，分担亏损{settlement.loss_share}"
-    for kind, amount in ((AccountEntryKind.REFUND, settlement.contribution),
-                         (AccountEntryKind.PROVIDENT_SHARE, settlement.provident_share)):  # fmt: skip
-        if amount:
-            session.add(MemberAccountEntry(member_id=member.id, entry_on=paid_on, kind=kind, amount=-amount,
-                                           memo=memo, source=source))  # fmt: skip
+    entries = ((AccountEntryKind.REFUND, settlement.contribution),
+               (AccountEntryKind.PROVIDENT_SHARE, settlement.provident_share))  # fmt: skip
+    # A leaver with nothing to take back still gets the refund entry (of 0.00): it is the record of the settlement.
+    for kind, amount in [(kind, amount) for kind, amount in entries if amount] or entries[:1]:
+        session.add(MemberAccountEntry(member_id=member.id, entry_on=paid_on, kind=kind, amount=-amount,
+                                       memo=memo, source=source))  # fmt: skip
     session.flush()
     return result

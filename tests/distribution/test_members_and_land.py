@@ -16,6 +16,7 @@ from coopcore.models import (
     LandParcel,
     LandShare,
     Member,
+    MemberKind,
     PatronageMeasure,
     VillageIncome,
     VillageIncomeSource,
@@ -24,6 +25,7 @@ from coopcore.services import distribution as workflow
 from coopcore.services import exits, year_end
 from coopcore.services.land import book_land_guarantees, land_guarantees
 from coopcore.services.member_account import member_account
+from coopcore.validation import resident_id
 from tests.distribution.builders import make_example_1
 
 D = Decimal
@@ -71,6 +73,24 @@ def test_a_leaver_is_paid_contribution_and_provident_share_once_the_year_is_post
     assert (after.contribution, after.provident_share) == (0, 0)
     with pytest.raises(exits.AlreadyLeft):
         exits.pay_out(session, leaver, dt.date(2025, 4, 2))
+
+
+def test_a_leaver_with_nothing_to_take_back_is_settled_once_too(session: Session) -> None:
+    cooperative = make_example_1(session)
+    first17 = "37060219800101123"
+    id_number = first17 + resident_id.calc_check_digit(first17)
+    labourer = Member(cooperative=cooperative, code="M07", name="赵小工", kind=MemberKind.FARMER,
+                      joined_on=dt.date(2023, 1, 1), id_number=id_number)  # fmt: skip
+    session.add(labourer)
+    session.flush()
+    exits.apply_exit(session, labourer, dt.date(2024, 9, 1))
+    post_2024(session, cooperative)
+    assert exits.paid_out_on(session, labourer) is None
+    result = exits.pay_out(session, labourer, dt.date(2025, 4, 1))
+    assert result.settlement.refund == 0
+    assert exits.paid_out_on(session, labourer) == dt.date(2025, 4, 1)  # a 0.00 refund entry records it
+    with pytest.raises(exits.AlreadyLeft):
+        exits.pay_out(session, labourer, dt.date(2025, 4, 2))
 
 
 def test_an_organisation_that_applies_in_july_leaves_at_the_end_of_next_year(session: Session) -> None:
