@@ -19,12 +19,15 @@ from coopcore.models import (
     Cooperative,
     FiscalYear,
     IncomeExpense,
+    LandGuaranteeTreatment,
     LandParcel,
     LandShare,
     Member,
     MemberAccountEntry,
     PartyBranch,
+    PatronageMeasure,
     Product,
+    ProvidentBasis,
     SpecialFund,
     Township,
     Trade,
@@ -94,9 +97,10 @@ def _write_cooperative(session: Session, plan: Plan, stored: Stored) -> Cooperat
     bylaws.effective_on = terms["effective_on"]
     bylaws.provident_fund_rate = terms["provident_fund_rate"]
     bylaws.patronage_ratio = terms["patronage_ratio"]
-    bylaws.provident_basis = terms["provident_basis"]
-    bylaws.patronage_measure = terms["patronage_measure"]
-    bylaws.land_guarantee_treatment = terms["land_guarantee"]
+    # The plan holds the workbook's values as text; the model's attributes hold the enums themselves.
+    bylaws.provident_basis = ProvidentBasis(terms["provident_basis"])
+    bylaws.patronage_measure = PatronageMeasure(terms["patronage_measure"])
+    bylaws.land_guarantee_treatment = LandGuaranteeTreatment(terms["land_guarantee"])
     bylaws.resolution = terms["resolution"]
     session.add(bylaws)
     session.flush()
