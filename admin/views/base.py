@@ -120,6 +120,12 @@ class CoopModelView(ModelView):
     def get_list_row_actions(self) -> list[Any]:
         return row_actions(self)
 
+    def delete_form(self) -> Any:
+        # The list's delete buttons (admin.row_actions) write their own fields: only the delete view needs the form.
+        if request.endpoint == f"{self.endpoint}.index_view":
+            return None
+        return super().delete_form()
+
     @pass_context
     def list_cells(self, context: Context, row: Any, columns: list[tuple[str, Any]]) -> Markup:
         """A list row's cells, as Flask-Admin's template writes them (coop/list.html), in one call."""
