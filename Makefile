@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := $(CURDIR)/demo.sqlite3
 # Debian packages: a CJK font for charts, PDFs and screenshots; Chromium for the browser tests;
-# poppler-utils to turn generated PDFs into text and pictures in the report tests.
-DEBIAN_PACKAGES := fonts-wqy-microhei chromium poppler-utils
+# poppler-utils to turn generated PDFs into text and pictures in the report tests; qpdf to join long PDFs
+# written in parts (reports/parts.py).
+DEBIAN_PACKAGES := fonts-wqy-microhei chromium poppler-utils qpdf
 
 ADMIN_HOST ?= 127.0.0.1
 ADMIN_PORT ?= 5000

@@ -1,7 +1,8 @@
 """A4 pages for printing: running header and footer, a watermark on unapproved plans, tables page by page.
 
 Reports hand ReportDoc an iterator of flowables; it pulls a few at a time (filterFlowables), so a table of
-2,000 members is built and written one page at a time and never held whole in memory.
+2,000 members is built one page at a time and never held whole in memory, and it writes the pages in parts
+(reports/parts.py), so that reportlab never holds more than one part's finished pages either.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from reportlab.platypus import (
 )
 
 from coopcore.i18n import Lang
-from reports import text
+from reports import parts, text
 from reports.fonts import register_pdf_font
 
 Kind = Literal["text", "money", "quantity", "percent", "count", "date"]
@@ -111,10 +112,39 @@ class Letterhead:
     generated_on: dt.date = field(default_factory=dt.date.today)
 
 
-class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
-    """An A4 document with portrait and landscape page templates, filled from an iterator of flowables."""
+class ReportDoc:
+    """An A4 document with portrait and landscape pages, filled from an iterator of flowables, written in parts."""
 
     def __init__(self, path: Path, letterhead: Letterhead, *, first: str = PORTRAIT) -> None:
+        self.path = path
+        self.letterhead = letterhead
+        self.first = first
+
+    def build_from(self, story: Iterable[Flowable]) -> None:
+        """Lay out and write the document, pulling flowables from the story as pages fill."""
+        pending = iter(story)
+        first = next(pending, None)
+        flowable: Flowable | None = first if first is not None else Spacer(1, 1)  # an empty story: one page
+        template, pages = self.first, 0
+        with parts.parts(self.path) as new_part:
+            limit = parts.pages_per_part()
+            while flowable is not None:
+                part = _Part(new_part(), self.letterhead, first=template, pages_before=pages, limit=limit)
+                part.build_from(flowable, pending)
+                pages += part.page
+                template = part.pageTemplate.id  # the page after the part's last page break
+                del part  # let it go before the next part (parts.parts)
+                flowable = next(pending, None)
+
+
+class _Part(BaseDocTemplate):  # type: ignore[misc]
+    """Consecutive pages of a ReportDoc in a file of their own, ended at the first page break after `limit` pages.
+
+    A part ends only at a page break of the story, so no flowable is ever cut between parts: the next part starts
+    on a new page with the template that break chose, and numbers its pages on from this one's.
+    """
+
+    def __init__(self, path: Path, letterhead: Letterhead, *, first: str, pages_before: int, limit: int) -> None:
         super().__init__(
             str(path),
             pagesize=A4,
@@ -129,10 +159,13 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
             initialFontName=font(),  # no unembedded Helvetica left in the file
         )
         self.letterhead = letterhead
+        self.pages_before = pages_before
+        self.limit = limit
         templates = [self._template(PORTRAIT, A4), self._template(LANDSCAPE, landscape(A4))]
         self.addPageTemplates(templates if first == PORTRAIT else templates[::-1])
         self._pending: Iterator[Flowable] = iter(())
         self._work: list[Flowable] = []
+        self._full = False
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
         frame = Frame(
@@ -179,23 +212,27 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
             canvas.setFillColor(RED)
             canvas.drawCentredString(width / 2, bottom, head.status_line)
             canvas.setFillColor(colors.black)
-        canvas.drawRightString(width - MARGIN, bottom, text.tr("Page {page}", head.lang, page=doc.page))
+        canvas.drawRightString(
+            width - MARGIN, bottom, text.tr("Page {page}", head.lang, page=self.pages_before + doc.page)
+        )
         canvas.restoreState()
 
     def filterFlowables(self, flowables: list[Flowable]) -> None:  # noqa: N802 - reportlab's hook
         # Refill the work list from the report's iterator: a few flowables at a time, never the whole story.
         # reportlab also passes its own list of page-top leftovers here; only the story's list is refilled.
-        while flowables is self._work and len(flowables) < 4:
+        # Once the part has its pages, it takes no more after the next page break: that break ends the part.
+        while flowables is self._work and len(flowables) < 4 and not self._full:
             try:
-                flowables.append(next(self._pending))
+                flowable = next(self._pending)
             except StopIteration:
                 break
+            flowables.append(flowable)
+            self._full = isinstance(flowable, PageBreak) and self.page >= self.limit
 
-    def build_from(self, story: Iterable[Flowable]) -> None:
-        """Lay out and write the document, pulling flowables from the story as pages fill."""
-        self._pending = iter(story)
-        first = next(self._pending, None)
-        self._work = [first if first is not None else Spacer(1, 1)]
+    def build_from(self, first: Flowable, pending: Iterator[Flowable]) -> None:
+        """Lay out the first flowable and the story's next ones up to the page break that ends the part."""
+        self._pending = pending
+        self._work = [first]
         self.build(self._work)
 
 

@@ -31,7 +31,7 @@ from coopcore.money import ZERO
 from coopcore.services import distribution as workflow
 from coopcore.services.year_end import NoBylaws, bylaws_in_force, year_bounds
 
-PAGE_SIZE = 500
+PAGE_SIZE = 200  # rows held at a time: with the PDF parts, what bounds a report's memory (bench/README.md)
 
 
 @dataclass(frozen=True)

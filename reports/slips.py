@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
-from reports import base, pdf, queries, text
+from reports import base, parts, pdf, queries, text
 from reports.cli import Progress, cooperative_command, standalone
 
 MARGIN_X, MARGIN_Y = 16 * mm, 10 * mm
@@ -46,28 +46,41 @@ def build_dividend_slips(
     distribution = queries.distribution_of(session, cooperative, year)
     total = queries.plan_sums(session, distribution.id).members
     path = base.output_path(out_dir, year, cooperative.credit_code, "dividend slips", "pdf", lang)
-    canvas = Canvas(str(path), pagesize=A4, invariant=True, initialFontName=pdf.font())
-    canvas.setTitle(text.tr("{year} dividend slips", lang, year=year))
-    canvas.setAuthor(base.issuer(cooperative, lang))
+    title, author = text.tr("{year} dividend slips", lang, year=year), base.issuer(cooperative, lang)
     width, height = A4
     slot = (height - 2 * MARGIN_Y) / per_page
-    done = 0
-    for done, line in enumerate(queries.plan_lines(session, distribution.id), start=1):
-        position = (done - 1) % per_page
-        if position == 0 and done > 1:
-            canvas.showPage()
-        top = height - MARGIN_Y - position * slot
-        _slip(canvas, cooperative, distribution, line, lang, top, slot, width - 2 * MARGIN_X)
-        if position < per_page - 1:
-            _cut_line(canvas, top - slot, width, lang)
-        if progress is not None:
-            progress(done, total)
-    if done == 0:
-        canvas.setFont(pdf.font(), 11)
-        canvas.drawString(MARGIN_X, height / 2, text.tr("The distribution has no members.", lang))
-    canvas.showPage()
-    canvas.save()
+    with parts.parts(path) as new_part:
+        limit = parts.pages_per_part()
+        canvas = _canvas(new_part(), title, author)
+        done = 0
+        for done, line in enumerate(queries.plan_lines(session, distribution.id), start=1):
+            position = (done - 1) % per_page
+            if position == 0 and done > 1:
+                canvas.showPage()
+                if (done - 1) // per_page % limit == 0:  # the part has its pages: save it, start the next
+                    canvas.save()
+                    del canvas  # let it go before the next part (parts.parts)
+                    canvas = _canvas(new_part(), title, author)
+            top = height - MARGIN_Y - position * slot
+            _slip(canvas, cooperative, distribution, line, lang, top, slot, width - 2 * MARGIN_X)
+            if position < per_page - 1:
+                _cut_line(canvas, top - slot, width, lang)
+            if progress is not None:
+                progress(done, total)
+        if done == 0:
+            canvas.setFont(pdf.font(), 11)
+            canvas.drawString(MARGIN_X, height / 2, text.tr("The distribution has no members.", lang))
+        canvas.showPage()
+        canvas.save()
     return [path]
+
+
+def _canvas(path: Path, title: str, author: str) -> Canvas:
+    """A canvas for a part of the slips (reports/parts.py), with the document's title and author."""
+    canvas = Canvas(str(path), pagesize=A4, invariant=True, initialFontName=pdf.font())
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    return canvas
 
 
 def _slip(

@@ -16,7 +16,7 @@ from coopcore.db import migrate
 from tests.backends import scratch_engine
 
 REPORT_BACKENDS = ("sqlite", "postgresql")
-POPPLER = ("pdftotext", "pdftoppm", "pdffonts")
+POPPLER = ("pdftotext", "pdftoppm", "pdffonts", "pdfinfo")
 
 
 @pytest.fixture(scope="session", params=REPORT_BACKENDS)
@@ -34,6 +34,8 @@ def _poppler() -> None:
         pytest.fail(
             f"poppler-utils is needed to check the PDFs (missing {', '.join(missing)}): apt-get install poppler-utils"
         )
+    if shutil.which("qpdf") is None:  # without it long reports are written whole, and the parts go untested
+        pytest.fail("qpdf is needed to join long PDFs written in parts: apt-get install qpdf")
 
 
 def pdf_text(path: Path) -> str:
