@@ -16,10 +16,18 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import Context, pass_context
-from coopcore.commands.contracts import DEPOSIT_OVER, LEVEL_LABELS, PRICE_RULE_LABELS, SHORTFALL
 from coopcore.i18n import Lang
 from coopcore.rules.contracts import Metrics
-from coopcore.services.contracts import ContractReport, ContractRow, EnterpriseRow, contract_status
+from coopcore.services.contracts import (
+    DEPOSIT_OVER,
+    LEVEL_LABELS,
+    PRICE_RULE_LABELS,
+    SHORTFALL,
+    ContractReport,
+    ContractRow,
+    EnterpriseRow,
+    contract_status,
+)
 from reports import charts, pdf, text, xlsx
 from reports.base import output_path
 from reports.cli import LANG, OUT, YEAR, announce, read_only, standalone

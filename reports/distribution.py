@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
 from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
-from coopcore.services.distribution import NOTICE_DAYS
+from coopcore.rules.plan_review import LineSums, review
 from reports import base, charts, pdf, queries, text, xlsx
 from reports.cli import cooperative_command, standalone
 
@@ -58,43 +58,26 @@ def statement_lines(distribution: Distribution) -> list[tuple[str, int, Decimal]
 
 
 def statutory_checks(distribution: Distribution, sums: queries.PlanSums, lang: Lang) -> list[Check]:
-    """The checks of the law on the plan, exactly (integer comparisons, no float)."""
+    """The law's checks on the plan (coopcore.rules.plan_review), each with the figures it compared."""
     d = distribution
-    checks: list[Check] = []
-    if d.distributable > 0:
-        share = (d.patronage_pool * 100 / d.distributable).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        checks.append(
-            Check(
-                d.patronage_pool * 100 >= d.distributable * STATUTORY_PATRONAGE_FLOOR * 100,
-                text.tr("Returns by patronage at least 60% of distributable surplus (Art. 44)", lang),
-                text.tr(
-                    "{pool} of {distributable}: {share}",
-                    lang,
-                    pool=text.amount(d.patronage_pool, lang),
-                    distributable=text.amount(d.distributable, lang),
-                    share=text.percent(share, lang),
-                ),
-            )
+    line_sums = LineSums(sums.members, sums.farmers, sums.patronage_return, sums.residual_distribution,
+                         sums.provident_share_added, sums.subsidy_share, sums.donation_share)  # fmt: skip
+    result = review(d, line_sums, d.published_on, d.assembly_on)
+    floor = text.tr("Returns by patronage at least 60% of distributable surplus (Art. 44)", lang)
+    if result.patronage_share is not None:
+        detail = text.tr(
+            "{pool} of {distributable}: {share}",
+            lang,
+            pool=text.amount(d.patronage_pool, lang),
+            distributable=text.amount(d.distributable, lang),
+            share=text.percent(result.patronage_share, lang),
         )
     else:
-        checks.append(
-            Check(
-                None,
-                text.tr("Returns by patronage at least 60% of distributable surplus (Art. 44)", lang),
-                text.tr("No distributable surplus this year.", lang),
-            )
-        )
-    pairs = [
-        (sums.patronage_return, d.patronage_pool),
-        (sums.residual_distribution, d.residual_pool),
-        (d.patronage_pool + d.residual_pool, d.distributable),
-        (sums.provident_share_added, d.provident_fund),
-        (sums.subsidy_share, d.subsidy_property),
-        (sums.donation_share, d.donation_property),
-    ]
+        detail = text.tr("No distributable surplus this year.", lang)
+    checks = [Check(result.patronage_floor_met, floor, detail)]
     checks.append(
         Check(
-            all(part == whole for part, whole in pairs),
+            result.reconciles,
             text.tr("Members' amounts add up to the pools to the fen", lang),
             text.tr(
                 "returns {patronage} = {patronage_pool}; residual {residual} = {residual_pool}; provident fund "
@@ -109,34 +92,35 @@ def statutory_checks(distribution: Distribution, sums: queries.PlanSums, lang: L
             ),
         )
     )
-    members = max(sums.members, 1)
     checks.append(
         Check(
-            5 * sums.farmers >= 4 * sums.members,
+            result.farmers_enough,
             text.tr("Farmers at least 80% of members (Art. 20)", lang),
             text.tr(
                 "{farmers} of {members} members: {share}",
                 lang,
                 farmers=sums.farmers,
                 members=sums.members,
-                share=text.percent(Decimal(sums.farmers * 100) / members, lang),
+                share=text.percent(result.farmer_share or Decimal("0.00"), lang),
             ),
         )
     )
-    if d.published_on is not None and d.assembly_on is not None:
-        days = (d.assembly_on - d.published_on).days
-        notice: bool | None = days >= NOTICE_DAYS
+    if result.notice_days is not None:
         detail = text.tr(
             "published {published}, assembly {assembly}: {days} days",
             lang,
             published=text.day(d.published_on, lang),
             assembly=text.day(d.assembly_on, lang),
-            days=days,
+            days=result.notice_days,
         )
     else:
-        notice, detail = None, text.tr("Not yet published with an assembly date.", lang)
+        detail = text.tr("Not yet published with an assembly date.", lang)
     checks.append(
-        Check(notice, text.tr("Published at least 15 days before the member assembly (Art. 40)", lang), detail)
+        Check(
+            result.notice_enough,
+            text.tr("Published at least 15 days before the member assembly (Art. 40)", lang),
+            detail,
+        )
     )
     approved = base.is_final(d)
     checks.append(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
-from coopcore.services.distribution import NOTICE_DAYS
+from coopcore.rules.plan_review import NOTICE_DAYS
 from reports import base, pdf, queries, text
 from reports.cli import cooperative_command, standalone
 

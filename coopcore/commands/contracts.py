@@ -12,29 +12,16 @@ from rich.table import Table
 from coopcore.commands.base import Context, pass_context
 from coopcore.commands.villages import console
 from coopcore.i18n import Lang, format_money, render
-from coopcore.models import EnterpriseLevel
 from coopcore.rules.contracts import Metrics
 from coopcore.services import contracts as service
-from coopcore.services.contracts import ContractReport, ContractRow
-
-PRICE_RULE_LABELS = {
-    "fixed": "fixed price",
-    "protective": "protective price",
-    "market_plus": "market price plus premium",
-    "higher_of": "protective floor or market plus premium",
-}
-LEVEL_LABELS = {
-    EnterpriseLevel.NATIONAL: "national leading enterprise",
-    EnterpriseLevel.PROVINCIAL: "provincial leading enterprise",
-    EnterpriseLevel.MUNICIPAL: "municipal leading enterprise",
-    EnterpriseLevel.COUNTY: "county leading enterprise",
-    EnterpriseLevel.NONE: "not recognised",
-}
-DEPOSIT_OVER = (
-    "Deposit {deposit} is over 20% of the contract amount {amount} (cap {cap}): the excess {excess} has no deposit "
-    "effect (Civil Code Art. 586)."
+from coopcore.services.contracts import (
+    DEPOSIT_OVER,
+    LEVEL_LABELS,
+    PRICE_RULE_LABELS,
+    SHORTFALL,
+    ContractReport,
+    ContractRow,
 )
-SHORTFALL = "Delivered {short} {unit} short of the tolerance band; the agreed penalty is {penalty}."
 
 
 @click.group("contracts")

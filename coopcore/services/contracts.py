@@ -26,6 +26,25 @@ from coopcore.models.enterprise import delivery_trade
 from coopcore.rules import contracts as rules
 
 LEVEL_ORDER = list(EnterpriseLevel)  # national first
+# What the CLI and the reports call the contracts' terms and findings (English msgids, translated).
+PRICE_RULE_LABELS = {
+    "fixed": "fixed price",
+    "protective": "protective price",
+    "market_plus": "market price plus premium",
+    "higher_of": "protective floor or market plus premium",
+}
+LEVEL_LABELS = {
+    EnterpriseLevel.NATIONAL: "national leading enterprise",
+    EnterpriseLevel.PROVINCIAL: "provincial leading enterprise",
+    EnterpriseLevel.MUNICIPAL: "municipal leading enterprise",
+    EnterpriseLevel.COUNTY: "county leading enterprise",
+    EnterpriseLevel.NONE: "not recognised",
+}
+DEPOSIT_OVER = (
+    "Deposit {deposit} is over 20% of the contract amount {amount} (cap {cap}): the excess {excess} has no deposit "
+    "effect (Civil Code Art. 586)."
+)
+SHORTFALL = "Delivered {short} {unit} short of the tolerance band; the agreed penalty is {penalty}."
 
 
 @dataclass(frozen=True)
