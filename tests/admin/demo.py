@@ -117,3 +117,14 @@ def accountant_workbooks(demo: Path, folder: Path, credit_code: str) -> tuple[Pa
     broken = folder / "晨靓-2024-补录（有错）.xlsx"
     book.save(broken)
     return broken, clean
+
+
+def distribution_step(client: FlaskClient, cooperative: int, action: str, **fields: str) -> str:
+    """Press a button of the 2024 distribution page (plan, publish, approve, post, pay); return the page it leads to."""
+    page = client.get(f"/admin/distribution/?cooperative={cooperative}&year=2024")
+    response = client.post(
+        f"/admin/distribution/{action}",
+        data={"csrf_token": csrf_token(page.text), "cooperative": str(cooperative), "year": "2024", **fields},
+    )
+    assert response.status_code == 302
+    return client.get(response.headers["Location"]).text

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative, Distribution, DistributionState, Member, MemberAccountEntry, Trade
 from coopcore.services import imports
-from tests.admin.demo import csrf_token, sign_in
+from tests.admin.demo import csrf_token, distribution_step, sign_in
 
 CHENLIANG = "晨靓果业专业合作社"
 
@@ -30,16 +30,6 @@ def coop_and_member(url: str, name: str = CHENLIANG) -> tuple[int, int, str]:
     return result
 
 
-def step(client: FlaskClient, coop: int, action: str, **fields: str) -> str:
-    page = client.get(f"/admin/distribution/?cooperative={coop}&year=2024")
-    response = client.post(
-        f"/admin/distribution/{action}",
-        data={"csrf_token": csrf_token(page.text), "cooperative": str(coop), "year": "2024", **fields},
-    )
-    assert response.status_code == 302
-    return client.get(response.headers["Location"]).text
-
-
 def test_an_accountant_runs_the_distribution_with_the_buttons_and_sees_each_reason(
     client: FlaskClient, demo_url: str
 ) -> None:
@@ -48,20 +38,20 @@ def test_an_accountant_runs_the_distribution_with_the_buttons_and_sees_each_reas
     before = client.get(f"/admin/member-account/?id={member}&year=2024").text
     assert "盈余返还" in before and ">2024</a>" not in _distributions(before)
 
-    page = step(client, coop, "plan")
+    page = distribution_step(client, coop, "plan")
     assert "2024年度分配方案已计算" in page
     checks = re.search(r'<ul class="list-unstyled" id="statutory-checks">(.*?)</ul>', page, re.S)
     assert checks is not None
     assert checks.group(1).count("✓") == 3 and "✗" not in checks.group(1)
     assert "✓ 按交易量（额）返还占可分配盈余的" in checks.group(1)
-    page = step(client, coop, "publish", published_on="2025-03-01", assembly_on="2025-03-10")
+    page = distribution_step(client, coop, "publish", published_on="2025-03-01", assembly_on="2025-03-10")
     assert "不足15日" in page  # NoticeTooShort, in Chinese
-    page = step(client, coop, "publish", published_on="2025-03-01", assembly_on="2025-03-20")
+    page = distribution_step(client, coop, "publish", published_on="2025-03-01", assembly_on="2025-03-20")
     assert "已公示" in page
     assert "✓ 成员大会在方案公示后第 19 天召开" in page  # Art. 40, now that the dates are known
-    page = step(client, coop, "approve", assembly_on="2025-03-20", members_present="10", votes_for="10")
+    page = distribution_step(client, coop, "approve", assembly_on="2025-03-20", members_present="10", votes_for="10")
     assert "三分之二以上成员出席" in page  # NoQuorum
-    page = step(
+    page = distribution_step(
         client,
         coop,
         "approve",
@@ -71,13 +61,13 @@ def test_an_accountant_runs_the_distribution_with_the_buttons_and_sees_each_reas
         resolution="社员大会决议〔2025〕1号",
     )
     assert "已通过" in page
-    page = step(client, coop, "post")
+    page = distribution_step(client, coop, "post")
     assert "已记账" in page
 
     after = client.get(f"/admin/member-account/?id={member}&year=2024").text
     assert ">2024</a>" in _distributions(after) and "已记账" in _distributions(after)  # the line of the year
     assert _closing(after) != _closing(before)  # the returns are in the account
-    page = step(client, coop, "pay", paid_on="2025-04-01", method="cash")
+    page = distribution_step(client, coop, "pay", paid_on="2025-04-01", method="cash")
     assert "已支付" in page
 
     engine = make_engine(demo_url)
