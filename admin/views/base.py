@@ -74,6 +74,7 @@ class CoopModelView(ModelView):
     extra_labels: ClassVar[dict[str, str]] = {}
     column_labels: ClassVar[dict[str, Any]] = {}
     column_formatters: ClassVar[dict[str, Any]] = {}
+    numeric_columns: ClassVar[list[str]] = []  # exact decimals, right-aligned in lists
     form_args: ClassVar[dict[str, Any]] = {}
     model_class: ClassVar[type[Any]]
 
@@ -85,6 +86,7 @@ class CoopModelView(ModelView):
             return
         cls.column_labels = {key: lazy(text) for key, text in {**FIELD_LABELS, **cls.extra_labels}.items()}
         cls.column_formatters = {**decimal_formatters(model), **cls.column_formatters}
+        cls.numeric_columns = sorted(decimal_formatters(model))
         # Relationship selects offer only records within the user's reach (admin.views.choices).
         relations = {key: dict(args) for key, args in RELATION_ARGS.items() if key in (cls.form_columns or ())}
         for key, args in cls.form_args.items():

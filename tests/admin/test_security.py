@@ -285,6 +285,9 @@ def test_the_delete_button_of_a_list_row_carries_a_token_and_works(client: Flask
 def test_each_list_row_links_to_its_own_record_and_shows_its_values(client: FlaskClient, demo_url: str) -> None:
     sign_in(client, "accountant")
     page = client.get("/admin/trade/?page_size=20").text
+    style = re.search(r"<style>([^<]*)</style>", page)
+    assert style is not None and ".table .col-amount" in style.group(1) and "text-align: right" in style.group(1)
+    assert ".col-ticket_no" not in style.group(1)  # only exact decimals line up on the right
     rows = re.findall(r"<tr>\s*<td>\s*<input[^>]*value=\"(\d+)\"(.*?)</tr>", page, re.S)
     assert len(rows) == 20
     engine = make_engine(demo_url)
