@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
 from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
-from coopcore.rules.plan_review import LineSums, review
+from coopcore.rules.plan_review import review
 from reports import base, charts, pdf, queries, text, xlsx
 from reports.cli import cooperative_command, standalone
 
@@ -60,9 +60,8 @@ def statement_lines(distribution: Distribution) -> list[tuple[str, int, Decimal]
 def statutory_checks(distribution: Distribution, sums: queries.PlanSums, lang: Lang) -> list[Check]:
     """The law's checks on the plan (coopcore.rules.plan_review), each with the figures it compared."""
     d = distribution
-    line_sums = LineSums(sums.members, sums.farmers, sums.patronage_return, sums.residual_distribution,
-                         sums.provident_share_added, sums.subsidy_share, sums.donation_share)  # fmt: skip
-    result = review(d, line_sums, d.published_on, d.assembly_on)
+    lines = sums.lines
+    result = review(d, lines, d.published_on, d.assembly_on)
     floor = text.tr("Returns by patronage at least 60% of distributable surplus (Art. 44)", lang)
     if result.patronage_share is not None:
         detail = text.tr(
@@ -83,11 +82,11 @@ def statutory_checks(distribution: Distribution, sums: queries.PlanSums, lang: L
                 "returns {patronage} = {patronage_pool}; residual {residual} = {residual_pool}; provident fund "
                 "quantified {provident} = {provident_fund}",
                 lang,
-                patronage=text.amount(sums.patronage_return, lang),
+                patronage=text.amount(lines.patronage_return, lang),
                 patronage_pool=text.amount(d.patronage_pool, lang),
-                residual=text.amount(sums.residual_distribution, lang),
+                residual=text.amount(lines.residual_distribution, lang),
                 residual_pool=text.amount(d.residual_pool, lang),
-                provident=text.amount(sums.provident_share_added, lang),
+                provident=text.amount(lines.provident_share_added, lang),
                 provident_fund=text.amount(d.provident_fund, lang),
             ),
         )
@@ -99,8 +98,8 @@ def statutory_checks(distribution: Distribution, sums: queries.PlanSums, lang: L
             text.tr(
                 "{farmers} of {members} members: {share}",
                 lang,
-                farmers=sums.farmers,
-                members=sums.members,
+                farmers=lines.farmers,
+                members=lines.members,
                 share=text.percent(result.farmer_share or Decimal("0.00"), lang),
             ),
         )
@@ -175,7 +174,7 @@ def build_distribution_report(
 ) -> list[Path]:
     """Write the year's distribution report as PDF and XLSX into out_dir and return both paths."""
     distribution = queries.distribution_of(session, cooperative, year)
-    sums = queries.plan_sums(session, distribution.id)
+    sums = queries.plan_sums(session, distribution)
     checks = statutory_checks(distribution, sums, lang)
     pdf_path = base.output_path(out_dir, year, cooperative.credit_code, "distribution report", "pdf", lang)
     title = text.tr("{year} surplus distribution report", lang, year=year)
@@ -205,7 +204,7 @@ def _story(
             (text.tr("Unified social credit code", lang), cooperative.credit_code),
             (text.tr("Village", lang), village),
             (text.tr("Fiscal year", lang), text.tr("{year} (1 January to 31 December)", lang, year=year)),
-            (text.tr("Members on the roster at year end", lang), str(sums.members)),
+            (text.tr("Members on the roster at year end", lang), str(sums.lines.members)),
             (
                 text.tr("Plan revision, computed at", lang),
                 f"{distribution.revision} · {distribution.planned_at:%Y-%m-%d %H:%M}",

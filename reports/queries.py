@@ -28,7 +28,9 @@ from coopcore.models import (
     Trade,
 )
 from coopcore.money import ZERO
+from coopcore.rules.plan_review import LineSums
 from coopcore.services import distribution as workflow
+from coopcore.services.plan_review import line_sums
 from coopcore.services.year_end import NoBylaws, bylaws_in_force, year_bounds
 
 PAGE_SIZE = 200  # rows held at a time: with the PDF parts, what bounds a report's memory (bench/README.md)
@@ -82,15 +84,9 @@ class KindTotals:
 
 @dataclass(frozen=True)
 class PlanSums:
-    """Column sums of a distribution's lines, by SQL, to reconcile with the pools."""
+    """A distribution's lines summed in the database: the totals the review checks, by member kind, converted."""
 
-    members: int
-    farmers: int
-    patronage_return: Decimal
-    residual_distribution: Decimal
-    provident_share_added: Decimal
-    subsidy_share: Decimal
-    donation_share: Decimal
+    lines: LineSums
     converted: Decimal  # paid by conversion into contributions
     by_kind: tuple[KindTotals, ...]
 
@@ -162,38 +158,25 @@ def plan_lines(session: Session, distribution_id: int, *, page_size: int = PAGE_
         last_code = rows[-1][0]
 
 
-def plan_sums(session: Session, distribution_id: int) -> PlanSums:
-    """Sum the lines of a distribution by member kind, in the database."""
+def plan_sums(session: Session, distribution: Distribution) -> PlanSums:
+    """Sum the lines of a distribution, in all and by member kind, in the database."""
     line = DistributionLine
     rows = session.execute(
         select(Member.kind, func.count(), func.sum(line.patronage_return), func.sum(line.residual_distribution))
         .join(Member, Member.id == line.member_id)
-        .where(line.distribution_id == distribution_id)
+        .where(line.distribution_id == distribution.id)
         .group_by(Member.kind)
     ).all()
     by_kind = tuple(
         sorted((KindTotals(kind, count, p or ZERO, r or ZERO) for kind, count, p, r in rows), key=lambda k: -k.total)
     )
-    sums = session.execute(
-        select(
-            func.sum(line.provident_share_added),
-            func.sum(line.subsidy_share),
-            func.sum(line.donation_share),
-        ).where(line.distribution_id == distribution_id)
-    ).one()
     converted = session.execute(
         select(func.sum(line.patronage_return), func.sum(line.residual_distribution)).where(
-            line.distribution_id == distribution_id, line.payment_method == PaymentMethod.CAPITAL
+            line.distribution_id == distribution.id, line.payment_method == PaymentMethod.CAPITAL
         )
     ).one()
     return PlanSums(
-        members=sum(k.members for k in by_kind),
-        farmers=sum(k.members for k in by_kind if k.kind is MemberKind.FARMER),
-        patronage_return=sum((k.patronage_return for k in by_kind), ZERO),
-        residual_distribution=sum((k.residual_distribution for k in by_kind), ZERO),
-        provident_share_added=sums[0] or ZERO,
-        subsidy_share=sums[1] or ZERO,
-        donation_share=sums[2] or ZERO,
+        lines=line_sums(session, distribution),
         converted=(converted[0] or ZERO) + (converted[1] or ZERO),
         by_kind=by_kind,
     )
