@@ -28,7 +28,7 @@ from admin.labels import enum_label
 from admin.views.base import CoopPage
 from coopcore.errors import CoopError, NotFound, Term
 from coopcore.models import Cooperative, Distribution, FiscalYear, Member, PaymentMethod
-from coopcore.rules.plan_review import Review
+from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
 from coopcore.services.plan_review import review_plan
 
@@ -63,35 +63,12 @@ def scoped_cooperative(cooperative_id: int | None) -> Cooperative:
     return cooperative
 
 
-def statutory_checks(review: Review, distribution: Distribution) -> list[tuple[bool, str]]:
+def statutory_checks(distribution: Distribution) -> list[tuple[bool, str]]:
     """The checks a reviewer looks at before publishing (coopcore.rules.plan_review), each with its figures."""
-    sums = review.sums
-    checks: list[tuple[bool, str]] = []
-    if review.patronage_floor_met is not None:
-        text = _(
-            "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%.",
-            share=review.patronage_share,
-        )
-        checks.append((review.patronage_floor_met, text))
-    text = _(
-        "Members' shares add up to {total}, the distributable surplus is {distributable}.",
-        total=money(sums.patronage_return + sums.residual_distribution),
-        distributable=money(distribution.distributable),
-    )
-    checks.append((review.reconciles, text))
-    text = _(
-        "{farmers} of {members} members are farmers; Art. 20 requires at least 80%.",
-        farmers=sums.farmers,
-        members=sums.members,
-    )
-    checks.append((review.farmers_enough, text))
-    if review.notice_enough is not None:
-        text = _(
-            "The assembly is {days} days after the plan was published; Art. 40 requires at least 15.",
-            days=review.notice_days,
-        )
-        checks.append((review.notice_enough, text))
-    return checks
+    review = review_plan(current_session(), distribution)
+    return [
+        (ok, _(template, **fields)) for ok, template, fields in statements(review, distribution.distributable, money)
+    ]
 
 
 class DistributionPage(CoopPage):
@@ -123,7 +100,7 @@ class DistributionPage(CoopPage):
             distribution=distribution,
             names={m.code: m.name for m in members},
             member_ids={m.code: m.id for m in members},
-            checks=statutory_checks(review_plan(session, distribution), distribution) if distribution else [],
+            checks=statutory_checks(distribution) if distribution else [],
             may_write=scope.writes(self.area),
             publish_form=PublishForm(),
             approve_form=ApproveForm(),

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from coopcore.commands.base import Context, pass_context
 from coopcore.errors import InvalidValue, NotFound, Term
-from coopcore.i18n import Lang, format_money, render
+from coopcore.i18n import format_money, render
 from coopcore.models import Cooperative, Distribution, Member
 from coopcore.rules.distribution import distribute
-from coopcore.rules.plan_review import Review
+from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
 from coopcore.services.plan_review import review_plan
@@ -219,24 +219,6 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
                       *(format_money(v, lang) for v in (line.provident_share_added, line.patronage_return,
                                                         line.residual_distribution, line.total)))  # fmt: skip
     console.print(table)
-    for ok, message in check_messages(review_plan(session, distribution), distribution, lang):
-        click.echo(f"{'✓' if ok else '✗'} {message}")
-
-
-def check_messages(review: Review, distribution: Distribution, lang: Lang) -> list[tuple[bool, str]]:
-    """The review's checks as lines to print: those that apply, each with the figures it judged."""
-    sums = review.sums
-    messages: list[tuple[bool, str]] = []
-    if review.patronage_floor_met is not None:
-        template = "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%."
-        messages.append((review.patronage_floor_met, render(template, lang, share=review.patronage_share)))
-    total = sums.patronage_return + sums.residual_distribution
-    template = "Members' shares add up to {total}, the distributable surplus is {distributable}."
-    fields = {"total": format_money(total, lang), "distributable": format_money(distribution.distributable, lang)}
-    messages.append((review.reconciles, render(template, lang, **fields)))
-    template = "{farmers} of {members} members are farmers; Art. 20 requires at least 80%."
-    messages.append((review.farmers_enough, render(template, lang, farmers=sums.farmers, members=sums.members)))
-    if review.notice_enough is not None:
-        template = "The assembly is {days} days after the plan was published; Art. 40 requires at least 15."
-        messages.append((review.notice_enough, render(template, lang, days=review.notice_days)))
-    return messages
+    review = review_plan(session, distribution)
+    for ok, template, fields in statements(review, distribution.distributable, lambda v: format_money(v, lang)):
+        click.echo(f"{'✓' if ok else '✗'} {render(template, lang, **fields)}")

@@ -8,6 +8,7 @@ the members, and the 15 days between publication and the assembly.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -63,12 +64,6 @@ class Review:
     notice_days: int | None
     notice_enough: bool | None
 
-    @property
-    def passed(self) -> bool:
-        """No check failed (checks that do not apply do not count)."""
-        return all(ok is not False for ok in (self.patronage_floor_met, self.reconciles, self.farmers_enough,
-                                              self.notice_enough))  # fmt: skip
-
 
 def review(
     pools: Pools, sums: LineSums, published_on: dt.date | None = None, assembly_on: dt.date | None = None
@@ -101,3 +96,27 @@ def review(
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(quantum(2), ROUND_HALF_UP)
+
+
+def statements(
+    result: Review, distributable: Decimal, money: Callable[[Decimal], str]
+) -> list[tuple[bool, str, dict[str, object]]]:
+    """The checks that apply, as (passed, English message template, fields) for the reader's language.
+
+    The CLI and the admin translate the templates with their own catalogs; money is written by the caller's
+    formatter, so each shows amounts the way the rest of its screen does.
+    """
+    sums = result.sums
+    lines: list[tuple[bool, str, dict[str, object]]] = []
+    if result.patronage_floor_met is not None:
+        template = "Patronage returns are {share}% of distributable surplus; Art. 44 requires at least 60%."
+        lines.append((result.patronage_floor_met, template, {"share": result.patronage_share}))
+    total = sums.patronage_return + sums.residual_distribution
+    template = "Members' shares add up to {total}, the distributable surplus is {distributable}."
+    lines.append((result.reconciles, template, {"total": money(total), "distributable": money(distributable)}))
+    template = "{farmers} of {members} members are farmers; Art. 20 requires at least 80%."
+    lines.append((result.farmers_enough, template, {"farmers": sums.farmers, "members": sums.members}))
+    if result.notice_enough is not None:
+        template = "The assembly is {days} days after the plan was published; Art. 40 requires at least 15."
+        lines.append((result.notice_enough, template, {"days": result.notice_days}))
+    return lines

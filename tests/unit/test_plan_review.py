@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from coopcore.rules.plan_review import LineSums, review
+from coopcore.rules.plan_review import LineSums, review, statements
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,12 @@ def test_a_plan_that_keeps_the_law_passes_every_check() -> None:
     assert result.reconciles is True
     assert (result.farmers_enough, result.farmer_share) == (True, Decimal("80.00"))
     assert (result.notice_days, result.notice_enough) == (15, True)
-    assert result.passed
 
 
 def test_the_patronage_floor_is_judged_exactly_not_on_the_rounded_share() -> None:
     result = review(Plan(patronage_pool=Decimal("600.00"), residual_pool=Decimal("400.01")), SUMS)
     assert result.patronage_share == Decimal("60.00")  # rounds to 60.00% …
     assert result.patronage_floor_met is False  # … but 600.00 < 600.006
-    assert not result.passed
 
 
 def test_one_fen_off_in_any_pool_fails_the_reconciliation() -> None:
@@ -63,4 +61,15 @@ def test_checks_that_do_not_apply_are_none_and_do_not_fail() -> None:
     result = review(nothing, LineSums(members=0, farmers=0))
     assert (result.patronage_share, result.patronage_floor_met, result.notice_enough) == (None, None, None)
     assert result.farmer_share is None
-    assert result.passed
+    assert result.reconciles and result.farmers_enough
+
+
+def test_statements_name_the_figures_and_only_the_checks_that_apply() -> None:
+    found = statements(review(Plan(), SUMS, DAY, DAY + dt.timedelta(days=14)), Decimal("1000.01"), lambda v: f"¥{v}")
+    assert [(ok, fields) for ok, _, fields in found] == [
+        (True, {"share": Decimal("60.00")}),
+        (True, {"total": "¥1000.01", "distributable": "¥1000.01"}),
+        (True, {"farmers": 8, "members": 10}),
+        (False, {"days": 14}),
+    ]
+    assert len(statements(review(Plan(*(Decimal("0.00"),) * 6), LineSums(0, 0)), Decimal("0.00"), str)) == 2
