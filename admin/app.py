@@ -24,6 +24,7 @@ from admin.auth import init_auth
 from admin.database import init_database
 from admin.i18n import _, jinja_globals, select_locale
 from admin.labels import enum_label
+from admin.menu import main_menu, static_url
 from admin.registry import register_views
 from admin.views.home import HomeView
 from coopcore.db.audit import act_as
@@ -90,7 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     init_auth(app, db, limiter)
-    app.jinja_env.globals.update(jinja_globals(), enum_label=enum_label)
+    app.jinja_env.globals.update(jinja_globals(), enum_label=enum_label, main_menu=main_menu, static_url=static_url)
 
     admin = Admin(
         app,

@@ -52,21 +52,22 @@ class DeleteRow(BaseListRowAction):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__(flask_admin_text("Delete Record"))
-        self._action: str | None = None
+        self._around: tuple[str, str] | None = None  # the form's HTML before and after the id, the same all page
 
     def render(self, context: Context, row_id: Any, row: Any) -> Markup:
-        if self._action is None:
-            self._action = context.resolve("get_url")(".delete_view")
-        return Markup(
-            DELETE.format(
-                action=escape(self._action),
-                id=escape(row_id),
+        if self._around is None:
+            html = DELETE.format(
+                action=escape(context.resolve("get_url")(".delete_view")),
+                id=PLACEHOLDER,
                 url=escape(context.resolve("return_url")),
                 token=escape(generate_csrf()),  # Flask-WTF keeps one token per request
                 confirm=escape(flask_admin_text("Are you sure you want to delete this record?")),
                 title=escape(self.title),
             )
-        )
+            before, after = html.split(PLACEHOLDER)
+            self._around = before, after
+        before, after = self._around
+        return Markup(f"{before}{escape(row_id)}{after}")
 
 
 def row_actions(view: Any) -> list[BaseListRowAction]:

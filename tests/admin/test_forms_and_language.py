@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from flask import session
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -227,3 +229,17 @@ def test_the_admin_formats_money_and_dates_exactly_as_coopcore_does(shared_app: 
         assert [money(a) for a in amounts] == [format_money(a, lang) for a in amounts]
         assert [day(d) for d in days] == [format_day(d, lang) for d in days]
     assert format_money(Decimal("1234.56"), "zh") == "¥1,234.56"
+
+
+@given(
+    amounts=st.lists(
+        st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False, places=3)
+        | st.sampled_from([Decimal("-0"), Decimal("-0.004"), Decimal("0.005"), Decimal("999.995")]),
+        max_size=20,
+    )
+)
+def test_the_admins_quick_money_format_is_babels_in_both_languages(shared_app: Any, amounts: list[Decimal]) -> None:
+    for lang in ("zh", "en"):
+        with shared_app.test_request_context():
+            session["lang"] = lang
+            assert [money(a) for a in amounts] == [format_money(a, lang) for a in amounts]
