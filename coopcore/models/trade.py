@@ -40,8 +40,6 @@ class Trade(Base):
         UniqueConstraint("cooperative_id", "ticket_no"),
         Index("ix_trade_cooperative_id_traded_on", "cooperative_id", "traded_on"),
         Index("ix_trade_member_id_traded_on", "member_id", "traded_on"),
-        # Lists across every cooperative show the newest first: the administrator's pages walk this index.
-        Index("ix_trade_traded_on_id", "traded_on", "id"),
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("unit_price > 0", name="unit_price"),
         CheckConstraint("amount >= 0", name="amount"),
