@@ -14,6 +14,11 @@ is the measurement's own) then takes the best of 3 runs after one warm-up of
 * plan: `plan_distribution(session, cooperative, year)` in a transaction rolled back afterwards, so each run
   plans a new draft;
 
+* plan given trade sums: the same plan with `year_end.trade_totals` answered from memory (its first answer kept),
+  as a summary table maintained on every trade write would answer it: the part of the plan no aggregate explains;
+* bare store: the server alone storing the plan's lines (`INSERT INTO distribution_line SELECT * FROM` a temporary
+  copy of them): with the aggregate, the least any plan that stores its lines can take;
+
 then the tracemalloc peak of one plan of each year, to compare the two years' trade counts. The table shows
 the best times, their ratio, both peaks and the process's peak RSS over the timed runs. Goal: plan ≤ 1.5 ×
 aggregate, memory flat in the number of trades. --profile adds a cProfile of one plan on stderr.
@@ -39,6 +44,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import make_url
@@ -62,6 +68,7 @@ from coopcore.models import (
     TradeKind,
     Village,
 )
+from coopcore.services import year_end
 from coopcore.services.distribution import plan_distribution
 
 POSTGRES_URL = "postgresql+psycopg://postgres@/test?host=/var/run/postgresql"
@@ -276,6 +283,43 @@ def run_plan(engine: Engine, cooperative_id: int, year: int, profiler: cProfile.
     return elapsed
 
 
+def run_bare_store(engine: Engine, cooperative_id: int, year: int) -> float:
+    """Time the server storing a plan's lines with nothing around it: one INSERT … SELECT from a copy.
+
+    The plan is made and its lines copied to a temporary table and deleted first (not timed); the timed INSERT
+    does the server's own work of storing them (constraints, foreign keys, indexes). Rolled back afterwards.
+    """
+    with Session(engine) as session, session.begin():
+        plan_distribution(session, session.get_one(Cooperative, cooperative_id), year)
+        session.flush()
+        session.execute(text("CREATE TEMPORARY TABLE line_copy AS SELECT * FROM distribution_line"))
+        session.execute(text("DELETE FROM distribution_line"))
+        start = time.perf_counter()
+        session.execute(text("INSERT INTO distribution_line SELECT * FROM line_copy"))
+        elapsed = time.perf_counter() - start
+        session.rollback()
+    return elapsed
+
+
+def run_plan_given_trade_sums(engine: Engine, cooperative_id: int, year: int) -> float:
+    """Time plans whose per-member trade sums are handed to them instead of summed from the trades.
+
+    That is what a summary table kept up to date on every trade write would give the plan: the time left is the
+    part of the plan that no faster aggregate can remove (balances, the waterfall in Python, storing the lines).
+    """
+    summed: dict[Any, dict[int, tuple[Decimal, Decimal]]] = {}
+    sum_trades = year_end.trade_totals
+
+    def given(session: Session, *args: Any, **kwargs: Any) -> dict[int, tuple[Decimal, Decimal]]:
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in summed:
+            summed[key] = sum_trades(session, *args, **kwargs)
+        return summed[key]
+
+    with patch.object(year_end, "trade_totals", given):
+        return best_of(REPEAT, lambda: run_plan(engine, cooperative_id, year))  # the warm-up sums them once
+
+
 def best_of(runs: int, timed: Callable[[], float]) -> float:
     """Return the shortest of `runs` timings, after one warm-up run."""
     timed()
@@ -316,6 +360,8 @@ def measure(url: str, profile: bool) -> dict[str, Any]:
     check_totals(engine, cooperative_id, YEAR)
     aggregate = best_of(REPEAT, lambda: run_aggregate(engine, cooperative_id, YEAR))
     plan = best_of(REPEAT, lambda: run_plan(engine, cooperative_id, YEAR))
+    plan_given_sums = run_plan_given_trade_sums(engine, cooperative_id, YEAR)
+    bare_store = best_of(REPEAT, lambda: run_bare_store(engine, cooperative_id, YEAR))
     max_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux; before tracemalloc adds its own
     peaks = {year: traced_peak(engine, cooperative_id, year) for year in (YEAR - 1, YEAR)}
     if profile:
@@ -328,6 +374,8 @@ def measure(url: str, profile: bool) -> dict[str, Any]:
         "small_trades": counts[YEAR - 1],
         "aggregate_s": aggregate,
         "plan_s": plan,
+        "plan_given_sums_s": plan_given_sums,
+        "bare_store_s": bare_store,
         "peak_small_mib": peaks[YEAR - 1] / 2**20,
         "peak_mib": peaks[YEAR] / 2**20,
         "max_rss_mib": max_rss_kib / 1024,
@@ -343,6 +391,10 @@ def print_table(results: list[dict[str, Any]]) -> None:
         "aggregate s",
         "plan s",
         "ratio",
+        "plan given trade sums s",
+        "its ratio",
+        "bare store of the lines s",
+        "(aggregate + bare store) / aggregate",
         "plan peak (small/full year)",
         "max RSS",
     )
@@ -350,7 +402,10 @@ def print_table(results: list[dict[str, Any]]) -> None:
     for r in results:
         print(
             f"{r['backend']} | {r['members']:,} | {r['trades']:,} | {r['aggregate_s']:.3f} | {r['plan_s']:.3f} | "
-            f"{r['plan_s'] / r['aggregate_s']:.2f} | {r['peak_small_mib']:.1f} MiB ({r['small_trades']:,}) / "
+            f"{r['plan_s'] / r['aggregate_s']:.2f} | {r['plan_given_sums_s']:.3f} | "
+            f"{r['plan_given_sums_s'] / r['aggregate_s']:.2f} | {r['bare_store_s']:.3f} | "
+            f"{(r['aggregate_s'] + r['bare_store_s']) / r['aggregate_s']:.2f} | "
+            f"{r['peak_small_mib']:.1f} MiB ({r['small_trades']:,}) / "
             f"{r['peak_mib']:.1f} MiB ({r['trades']:,}) | {r['max_rss_mib']:.0f} MiB"
         )
 
