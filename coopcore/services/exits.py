@@ -23,7 +23,7 @@ from coopcore.services import year_end
 
 
 class ExitsSuspended(RuleViolation):
-    """{cooperative} is dissolved or dissolving: no member can leave now (Art. 51)."""
+    """{cooperative} is dissolved: no member can leave now (Art. 51)."""
 
 
 class AlreadyLeft(RuleViolation):
