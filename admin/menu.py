@@ -8,6 +8,7 @@ a freshly written one for every role and page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, render_template, request
@@ -24,10 +25,7 @@ def main_menu(admin_view: Any) -> Markup:
     # to read the view's area (admin.access.READERS), and is_visible does not depend on the user at all.
     role = current_user.role if current_user.is_authenticated else None
     key = (id(admin), request.script_root, current_lang(), admin_view.endpoint, role)
-    menus: dict[Any, Markup] = current_app.extensions.setdefault("coop_menus", {})
-    html = menus.get(key)
-    if html is None:
-        html = menus[key] = render_menu(admin_view)
+    html: Markup = _kept("coop_menus", key, lambda: render_menu(admin_view))
     return html
 
 
@@ -40,8 +38,13 @@ def static_url(admin_view: Any, **arguments: Any) -> str:
     """The URL of one of Flask-Admin's static files, built once (its layout asks for 14 on every page)."""
     admin = admin_view.admin
     key = (id(admin), request.script_root, tuple(sorted(arguments.items())))
-    urls: dict[Any, str] = current_app.extensions.setdefault("coop_static_urls", {})
-    url = urls.get(key)
-    if url is None:
-        url = urls[key] = admin_view.get_url(f"{admin.endpoint}.static", **arguments)
+    url: str = _kept("coop_static_urls", key, lambda: admin_view.get_url(f"{admin.endpoint}.static", **arguments))
     return url
+
+
+def _kept(store: str, key: Any, make: Callable[[], Any]) -> Any:
+    """The value kept under `key` in the app's `store`, made by `make()` the first time it is asked for."""
+    kept: dict[Any, Any] = current_app.extensions.setdefault(store, {})
+    if key not in kept:
+        kept[key] = make()
+    return kept[key]
