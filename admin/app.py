@@ -29,10 +29,12 @@ from admin.registry import register_views
 from admin.views.home import HomeView
 from coopcore.db.audit import act_as
 from coopcore.db.engine import URL_VARIABLE, default_url
+from coopcore.errors import InvalidValue
 
 log = logging.getLogger(__name__)
 SECRET_VARIABLE = "COOP_SECRET_KEY"
 SECRET_FILE = "secret_key"
+MIN_SECRET_LENGTH = 32
 
 DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "coop_session",
@@ -61,14 +63,30 @@ SECURITY_HEADERS = {
 
 
 def instance_secret(app: Flask) -> str:
-    """A secret key generated once and kept (mode 600) in the instance folder: for the demo and development."""
+    """A secret key generated once and kept (mode 600) in the instance folder: for the demo and development.
+
+    An empty file (a disk that filled up, a careless edit) is written anew: an empty key would fail every page.
+    A key shorter than MIN_SECRET_LENGTH was put there by someone and is refused, saying which file to fix.
+    """
     path = Path(app.instance_path) / SECRET_FILE
-    if not path.exists():
+    kept = path.read_text(encoding="ascii").strip() if path.exists() else ""
+    if not kept:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
+        path.chmod(0o600)
         path.write_text(secrets.token_hex(32), encoding="ascii")
         log.warning("No %s set: generated a secret key in %s", SECRET_VARIABLE, path)
-    return path.read_text(encoding="ascii").strip()
+        kept = path.read_text(encoding="ascii").strip()
+    if len(kept) < MIN_SECRET_LENGTH:
+        raise InvalidValue(
+            "The secret key in {path} has {length} characters, it needs at least {minimum}: delete the file to "
+            "have a new one generated, or set {variable}.",
+            path=str(path),
+            length=len(kept),
+            minimum=MIN_SECRET_LENGTH,
+            variable=SECRET_VARIABLE,
+        )
+    return kept
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

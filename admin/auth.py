@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
-from flask_login import LoginManager, UserMixin, login_user, logout_user  # type: ignore[import-untyped]
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user  # type: ignore[import-untyped]
 from flask_wtf import FlaskForm  # type: ignore[import-untyped]
 from wtforms import PasswordField, StringField  # type: ignore[import-untyped]
 from wtforms.validators import InputRequired, Length  # type: ignore[import-untyped]
@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length  # type: ignore[import-unty
 from admin.database import Database
 from admin.i18n import SESSION_KEY, _, lazy
 from coopcore.models import Role, User
-from coopcore.services.users import authenticate
+from coopcore.services.users import authenticate, end_sessions
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,15 @@ class SignedInUser(UserMixin):
     display_name: str
     role: Role
     township_id: int | None
+    session_version: int
 
     @classmethod
     def of(cls, user: User) -> SignedInUser:
-        return cls(user.id, user.username, str(user), user.role, user.township_id)
+        return cls(user.id, user.username, str(user), user.role, user.township_id, user.session_version)
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The session keeps "id:version": a session signed in before the user's version moved is refused.
+        return f"{self.id}:{self.session_version}"
 
 
 class LoginForm(FlaskForm):
@@ -72,9 +74,14 @@ def init_auth(app: Flask, db: Database, limiter: Limiter) -> None:
     manager.login_message = None
 
     @manager.user_loader
-    def load_user(user_id: str) -> SignedInUser | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return SignedInUser.of(user) if user is not None and user.is_active else None
+    def load_user(session_id: str) -> SignedInUser | None:
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None  # also a cookie from before session versions
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return SignedInUser.of(user)
 
     blueprint = Blueprint("auth", __name__)
 
@@ -99,6 +106,12 @@ def init_auth(app: Flask, db: Database, limiter: Limiter) -> None:
 
     @blueprint.route("/logout", methods=["POST"])
     def logout() -> Any:
+        if current_user.is_authenticated:
+            # A copy of the cookie taken before now must not keep working: the user's sessions all end.
+            user = db.session.get(User, current_user.id)
+            if user is not None:
+                end_sessions(user)
+                db.session.commit()
         logout_user()
         _keep_language_only()
         return redirect(url_for("auth.login"))

@@ -79,12 +79,12 @@ def test_every_form_button_and_the_sign_out_refuse_a_post_without_the_csrf_token
     assert reader.get("/admin/").status_code == 200  # still signed in: the sign-out without a token did nothing
 
 
-def test_the_forms_carry_a_token_that_the_server_accepts(reader: FlaskClient) -> None:
-    sign_in(reader, "admin")
-    page = reader.get("/admin/")
-    assert reader.post("/lang", data={"csrf_token": csrf_token(page.text), "lang": "en"}).status_code == 302
-    assert reader.post("/logout", data={"csrf_token": csrf_token(page.text)}).status_code == 302
-    assert reader.get("/admin/").status_code == 302  # signed out
+def test_the_forms_carry_a_token_that_the_server_accepts(client: FlaskClient) -> None:
+    sign_in(client, "admin")  # a private database: signing out ends the user's sessions
+    page = client.get("/admin/")
+    assert client.post("/lang", data={"csrf_token": csrf_token(page.text), "lang": "en"}).status_code == 302
+    assert client.post("/logout", data={"csrf_token": csrf_token(page.text)}).status_code == 302
+    assert client.get("/admin/").status_code == 302  # signed out
 
 
 def test_signing_out_is_a_post_only(reader: FlaskClient) -> None:
