@@ -18,6 +18,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user  # type: ignore[import-untyped]
 from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import coopcore.models  # noqa: F401  (maps every table, sets up the audit trail and the closed-year guard)
 from admin.auth import init_auth
@@ -34,6 +35,7 @@ from coopcore.errors import InvalidValue
 log = logging.getLogger(__name__)
 SECRET_VARIABLE = "COOP_SECRET_KEY"
 SECRET_FILE = "secret_key"
+PROXY_VARIABLE = "COOP_PROXY_HOPS"
 MIN_SECRET_LENGTH = 32
 
 DEFAULTS: dict[str, Any] = {
@@ -48,7 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,  # a workbook of 200,000 tickets is about 10 MB
     "RATELIMIT_STORAGE_URI": "memory://",
-    "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address
+    "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address (a right password still passes)
+    "COOP_LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",  # failed attempts per account, from any address
     "DEBUG": False,
 }
 
@@ -89,6 +92,22 @@ def instance_secret(app: Flask) -> str:
     return kept
 
 
+def proxy_hops(configured: Any) -> int:
+    """How many reverse proxies stand before the admin: the config's, else $COOP_PROXY_HOPS, else 0."""
+    value = configured if configured is not None else os.environ.get(PROXY_VARIABLE) or 0
+    try:
+        hops = int(value)
+    except (TypeError, ValueError):
+        hops = -1
+    if hops < 0:
+        raise InvalidValue(
+            "{variable} must be a whole number of proxies (0 or more), not {value!r}.",
+            variable=PROXY_VARIABLE,
+            value=value,
+        )
+    return hops
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the admin on config["COOP_DATABASE_URL"] (else $COOP_DATABASE_URL, else ./coopcore.sqlite3).
 
@@ -103,6 +122,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     url = app.config.get("COOP_DATABASE_URL") or os.environ.get(URL_VARIABLE) or default_url()
     app.config["COOP_DATABASE_URL"] = url
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or os.environ.get(SECRET_VARIABLE) or instance_secret(app)
+
+    app.config["COOP_PROXY_HOPS"] = proxy_hops(app.config.get("COOP_PROXY_HOPS"))
+    if app.config["COOP_PROXY_HOPS"]:
+        # Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For; without a
+        # configured proxy the header is ignored, so nobody can choose the address their attempts count against.
+        hops = app.config["COOP_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     db = init_database(app, url)
     Babel(app, locale_selector=select_locale)
