@@ -27,6 +27,9 @@ from admin.i18n import _, jinja_globals, select_locale
 from admin.labels import enum_label
 from admin.menu import main_menu, static_url
 from admin.registry import register_views
+from admin.report_jobs import EXTENSION as REPORT_JOBS
+from admin.report_jobs import FOLDER as REPORT_FOLDER
+from admin.report_jobs import ReportJobs
 from admin.views.home import HomeView
 from coopcore.db.audit import act_as
 from coopcore.db.engine import URL_VARIABLE, default_url
@@ -52,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address (a right password still passes)
     "COOP_LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",  # failed attempts per account, from any address
+    "COOP_REPORT_WORKERS": 2,  # reports built at once, outside the request threads (admin/report_jobs.py)
+    "COOP_REPORT_JOBS_PER_USER": 3,  # unfinished reports one user may have queued
+    "COOP_REPORT_KEEP_SECONDS": 3600,  # how long a finished report stays to be downloaded
     "DEBUG": False,
 }
 
@@ -145,6 +151,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         theme=Bootstrap4Theme(base_template="coop/base.html", swatch="default", fluid=True),
     )
     register_views(admin, db.session)
+    app.extensions[REPORT_JOBS] = ReportJobs(
+        Path(app.instance_path) / REPORT_FOLDER,
+        workers=int(app.config["COOP_REPORT_WORKERS"]),
+        per_user=int(app.config["COOP_REPORT_JOBS_PER_USER"]),
+        keep_seconds=float(app.config["COOP_REPORT_KEEP_SECONDS"]),
+    )
 
     @app.before_request
     def attribute_changes() -> None:

@@ -216,16 +216,22 @@ def test_coop_admin_serves_with_waitress_on_the_groups_database(
 
     served: dict[str, Any] = {}
 
-    def serve(app: Flask, **options: Any) -> None:
-        served.update(options, app=app)
+    class Server:
+        def run(self) -> None:
+            served["running"] = True
 
-    monkeypatch.setattr(waitress, "serve", serve)
+    def create_server(app: Flask, **options: Any) -> Server:
+        served.update(options, app=app)
+        return Server()
+
+    monkeypatch.setattr(waitress, "create_server", create_server)
     monkeypatch.setenv("COOP_SECRET_KEY", "x" * 32)
     monkeypatch.chdir(tmp_path)  # the instance folder of an installed app is not the working directory
     result = CliRunner().invoke(main, ["--db", demo_url, "admin", "--port", "5123"])
     assert result.exit_code == 0, result.output
     assert "http://localhost:5123/" in result.output
-    assert served["host"] == "127.0.0.1" and served["port"] == 5123
+    assert served["host"] == "127.0.0.1" and served["port"] == 5123 and served["running"]
+    assert served["threads"] == 8  # one browser's parallel requests never wait (see test_waitress_settings)
     app = served["app"]
     assert app.debug is False and app.config["COOP_DATABASE_URL"] == demo_url
     client = app.test_client()

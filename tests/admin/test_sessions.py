@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from admin.app import SECRET_FILE, create_app
@@ -16,6 +16,7 @@ from coopcore.db.engine import make_engine
 from coopcore.errors import InvalidValue
 from coopcore.i18n import render_error
 from coopcore.models import User
+from coopcore.services.users import set_password
 from tests.admin.demo import COOKIE, csrf_token, sign_in
 
 
@@ -143,3 +144,20 @@ def test_a_secret_key_file_too_short_to_be_safe_refuses_to_start_with_a_clear_me
         create_app({"COOP_DATABASE_URL": demo_url, "COOP_INSTANCE_PATH": str(folder)})
     message = render_error(refused.value, "zh")
     assert str(folder / SECRET_FILE) in message and "删除该文件" in message and "COOP_SECRET_KEY" in message
+
+
+def test_on_every_backend_a_new_password_and_a_sign_out_end_the_sessions(example_app: tuple[Flask, Engine]) -> None:
+    app, engine = example_app
+    clerk = app.test_client()
+    sign_in(clerk, "clerk", fresh=True)
+    captured = _captured(clerk)
+    with Session(engine) as session, session.begin():
+        set_password(session.scalars(select(User).where(User.username == "clerk")).one(), "a new passphrase")
+    assert clerk.get("/admin/").status_code == 302
+    sign_in(clerk, "clerk", "a new passphrase")
+    assert clerk.get("/admin/").status_code == 200
+    token = csrf_token(clerk.get("/admin/").text)
+    again = _captured(clerk)
+    assert clerk.post("/logout", data={"csrf_token": token}).status_code == 302
+    for cookie in (captured, again):
+        assert _replay(app, cookie).get("/admin/").status_code == 302
