@@ -18,6 +18,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user  # type: ignore[import-untyped]
 from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import coopcore.models  # noqa: F401  (maps every table, sets up the audit trail and the closed-year guard)
 from admin.auth import init_auth
@@ -26,13 +27,19 @@ from admin.i18n import _, jinja_globals, select_locale
 from admin.labels import enum_label
 from admin.menu import main_menu, static_url
 from admin.registry import register_views
+from admin.report_jobs import EXTENSION as REPORT_JOBS
+from admin.report_jobs import FOLDER as REPORT_FOLDER
+from admin.report_jobs import ReportJobs
 from admin.views.home import HomeView
 from coopcore.db.audit import act_as
 from coopcore.db.engine import URL_VARIABLE, default_url
+from coopcore.errors import InvalidValue
 
 log = logging.getLogger(__name__)
 SECRET_VARIABLE = "COOP_SECRET_KEY"
 SECRET_FILE = "secret_key"
+PROXY_VARIABLE = "COOP_PROXY_HOPS"
+MIN_SECRET_LENGTH = 32
 
 DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "coop_session",
@@ -46,7 +53,11 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,  # a workbook of 200,000 tickets is about 10 MB
     "RATELIMIT_STORAGE_URI": "memory://",
-    "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address
+    "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address (a right password still passes)
+    "COOP_LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",  # failed attempts per account, from any address
+    "COOP_REPORT_WORKERS": 2,  # reports built at once, outside the request threads (admin/report_jobs.py)
+    "COOP_REPORT_JOBS_PER_USER": 3,  # unfinished reports one user may have queued
+    "COOP_REPORT_KEEP_SECONDS": 3600,  # how long a finished report stays to be downloaded
     "DEBUG": False,
 }
 
@@ -61,14 +72,46 @@ SECURITY_HEADERS = {
 
 
 def instance_secret(app: Flask) -> str:
-    """A secret key generated once and kept (mode 600) in the instance folder: for the demo and development."""
+    """A secret key generated once and kept (mode 600) in the instance folder: for the demo and development.
+
+    An empty file (a disk that filled up, a careless edit) is written anew: an empty key would fail every page.
+    A key shorter than MIN_SECRET_LENGTH was put there by someone and is refused, saying which file to fix.
+    """
     path = Path(app.instance_path) / SECRET_FILE
-    if not path.exists():
+    kept = path.read_text(encoding="ascii").strip() if path.exists() else ""
+    if not kept:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
+        path.chmod(0o600)
         path.write_text(secrets.token_hex(32), encoding="ascii")
         log.warning("No %s set: generated a secret key in %s", SECRET_VARIABLE, path)
-    return path.read_text(encoding="ascii").strip()
+        kept = path.read_text(encoding="ascii").strip()
+    if len(kept) < MIN_SECRET_LENGTH:
+        raise InvalidValue(
+            "The secret key in {path} has {length} characters, it needs at least {minimum}: delete the file to "
+            "have a new one generated, or set {variable}.",
+            path=str(path),
+            length=len(kept),
+            minimum=MIN_SECRET_LENGTH,
+            variable=SECRET_VARIABLE,
+        )
+    return kept
+
+
+def proxy_hops(configured: Any) -> int:
+    """How many reverse proxies stand before the admin: the config's, else $COOP_PROXY_HOPS, else 0."""
+    value = configured if configured is not None else os.environ.get(PROXY_VARIABLE) or 0
+    try:
+        hops = int(value)
+    except (TypeError, ValueError):
+        hops = -1
+    if hops < 0:
+        raise InvalidValue(
+            "{variable} must be a whole number of proxies (0 or more), not {value!r}.",
+            variable=PROXY_VARIABLE,
+            value=value,
+        )
+    return hops
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -86,6 +129,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["COOP_DATABASE_URL"] = url
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or os.environ.get(SECRET_VARIABLE) or instance_secret(app)
 
+    app.config["COOP_PROXY_HOPS"] = proxy_hops(app.config.get("COOP_PROXY_HOPS"))
+    if app.config["COOP_PROXY_HOPS"]:
+        # Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For; without a
+        # configured proxy the header is ignored, so nobody can choose the address their attempts count against.
+        hops = app.config["COOP_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
     db = init_database(app, url)
     Babel(app, locale_selector=select_locale)
     CSRFProtect(app)
@@ -101,6 +151,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         theme=Bootstrap4Theme(base_template="coop/base.html", swatch="default", fluid=True),
     )
     register_views(admin, db.session)
+    app.extensions[REPORT_JOBS] = ReportJobs(
+        Path(app.instance_path) / REPORT_FOLDER,
+        workers=int(app.config["COOP_REPORT_WORKERS"]),
+        per_user=int(app.config["COOP_REPORT_JOBS_PER_USER"]),
+        keep_seconds=float(app.config["COOP_REPORT_KEEP_SECONDS"]),
+    )
 
     @app.before_request
     def attribute_changes() -> None:

@@ -9,15 +9,16 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
-from flask_login import LoginManager, UserMixin, login_user, logout_user  # type: ignore[import-untyped]
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user  # type: ignore[import-untyped]
 from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from limits import parse
 from wtforms import PasswordField, StringField  # type: ignore[import-untyped]
 from wtforms.validators import InputRequired, Length  # type: ignore[import-untyped]
 
 from admin.database import Database
 from admin.i18n import SESSION_KEY, _, lazy
 from coopcore.models import Role, User
-from coopcore.services.users import authenticate
+from coopcore.services.users import authenticate, end_sessions
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,39 @@ class SignedInUser(UserMixin):
     display_name: str
     role: Role
     township_id: int | None
+    session_version: int
 
     @classmethod
     def of(cls, user: User) -> SignedInUser:
-        return cls(user.id, user.username, str(user), user.role, user.township_id)
+        return cls(user.id, user.username, str(user), user.role, user.township_id, user.session_version)
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The session keeps "id:version": a session signed in before the user's version moved is refused.
+        return f"{self.id}:{self.session_version}"
+
+
+class SignInLimits:
+    """Failed sign-ins counted per account (from any address) and per address, in the limiter's storage.
+
+    A locked account refuses every attempt, the right password too: that is what bounds guessing at one account
+    from many addresses. A locked address refuses only wrong passwords: colleagues behind one village office's
+    NAT address still get in with their own password while someone there keeps mistyping.
+    """
+
+    def __init__(self, limiter: Limiter, per_account: str, per_address: str) -> None:
+        self.strategy = limiter.limiter
+        self.per_account = parse(per_account)
+        self.per_address = parse(per_address)
+
+    def account_locked(self, username: str) -> bool:
+        return not self.strategy.test(self.per_account, "sign-in-account", username.casefold())
+
+    def address_locked(self, address: str) -> bool:
+        return not self.strategy.test(self.per_address, "sign-in-address", address)
+
+    def count_failure(self, username: str, address: str) -> None:
+        self.strategy.hit(self.per_account, "sign-in-account", username.casefold())
+        self.strategy.hit(self.per_address, "sign-in-address", address)
 
 
 class LoginForm(FlaskForm):
@@ -72,33 +99,49 @@ def init_auth(app: Flask, db: Database, limiter: Limiter) -> None:
     manager.login_message = None
 
     @manager.user_loader
-    def load_user(user_id: str) -> SignedInUser | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return SignedInUser.of(user) if user is not None and user.is_active else None
+    def load_user(session_id: str) -> SignedInUser | None:
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None  # also a cookie from before session versions
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return SignedInUser.of(user)
 
     blueprint = Blueprint("auth", __name__)
 
+    limits = SignInLimits(limiter, app.config["COOP_LOGIN_ACCOUNT_LIMIT"], app.config["COOP_LOGIN_LIMIT"])
+
+    @blueprint.route("/login", methods=["GET", "POST"])
     def login() -> Any:
         form = LoginForm()
-        error = None
-        if form.validate_on_submit():
-            user = authenticate(db.session(), form.username.data or "", form.password.data or "")
-            if user is not None:
-                db.session.commit()  # authenticate() may have upgraded an outdated hash
-                _keep_language_only()
-                login_user(SignedInUser.of(user))
-                return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
-            error = _("Wrong user name or password.")
-        return render_template("coop/login.html", form=form, error=error), 200 if error is None else 401
-
-    # Only failed attempts count against the limit: a success redirects (302).
-    limited = limiter.limit(
-        app.config["COOP_LOGIN_LIMIT"], methods=["POST"], deduct_when=lambda response: response.status_code != 302
-    )(login)
-    blueprint.add_url_rule("/login", "login", limited, methods=["GET", "POST"])
+        if not form.validate_on_submit():
+            return render_template("coop/login.html", form=form, error=None)
+        username, address = form.username.data or "", request.remote_addr or ""
+        if limits.account_locked(username):
+            message = _("This account is locked for a while after too many failed sign-ins. Try again later.")
+            return render_template("coop/login.html", form=form, error=message), 429
+        user = authenticate(db.session(), username, form.password.data or "")
+        if user is not None:
+            db.session.commit()  # authenticate() may have upgraded an outdated hash
+            _keep_language_only()
+            login_user(SignedInUser.of(user))
+            return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
+        locked = limits.address_locked(address)
+        limits.count_failure(username, address)
+        if locked:
+            message = _("Too many failed sign-in attempts. Wait a minute and try again.")
+            return render_template("coop/login.html", form=form, error=message), 429
+        return render_template("coop/login.html", form=form, error=_("Wrong user name or password.")), 401
 
     @blueprint.route("/logout", methods=["POST"])
     def logout() -> Any:
+        if current_user.is_authenticated:
+            # A copy of the cookie taken before now must not keep working: the user's sessions all end.
+            user = db.session.get(User, current_user.id)
+            if user is not None:
+                end_sessions(user)
+                db.session.commit()
         logout_user()
         _keep_language_only()
         return redirect(url_for("auth.login"))
@@ -116,9 +159,3 @@ def init_auth(app: Flask, db: Database, limiter: Limiter) -> None:
         return redirect(url_for("admin.index"))
 
     app.register_blueprint(blueprint)
-
-    @app.errorhandler(429)
-    def too_many_attempts(error: Exception) -> Any:
-        form = LoginForm()
-        message = _("Too many failed sign-in attempts. Wait a minute and try again.")
-        return render_template("coop/login.html", form=form, error=message), 429

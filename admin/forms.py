@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from babel import support
+from flask_admin.contrib.sqla.fields import QuerySelectField  # type: ignore[import-untyped]
 from flask_admin.contrib.sqla.form import AdminModelConverter  # type: ignore[import-untyped]
 from flask_admin.model.form import converts  # type: ignore[import-untyped]
 from flask_babel import get_locale  # type: ignore[import-untyped]
@@ -177,8 +178,29 @@ def form_problems(form: Form) -> CoopError:
     return CoopError("The form has problems: {problems}", problems=problems)
 
 
+class ReachableSelectField(QuerySelectField):
+    """Flask-Admin's select of records, refusing a posted record that is not among the offered ones.
+
+    Flask-Admin's own field turns an unknown id into the blank choice when the column may be empty: a project
+    of another township on a funding line silently became "the plan as a whole". Here it is refused.
+    """
+
+    def pre_validate(self, form: Form) -> None:
+        posted = self._formdata
+        if posted is not None and self.data is None:  # something was sent and matched none of the choices
+            raise ValidationError(_("This choice is not among those you may pick."))
+        super().pre_validate(form)
+
+
 class CoopModelConverter(AdminModelConverter):
-    """Flask-Admin's converter, taught coopcore's exact decimals and labelled enums."""
+    """Flask-Admin's converter, taught coopcore's exact decimals and labelled enums; its selects refuse what
+    they do not offer."""
+
+    def _model_select_field(self, prop: Any, multiple: Any, remote_model: Any, **kwargs: Any) -> Any:
+        field = super()._model_select_field(prop, multiple, remote_model, **kwargs)  # unbound: built per form
+        if getattr(field, "field_class", None) is QuerySelectField:
+            return ReachableSelectField(*field.args, **field.kwargs)
+        return field
 
     @converts("coopcore.db.types.ExactDecimal")
     def convert_exact_decimal(self, column: Any, field_args: dict[str, Any], **extra: Any) -> fields.DecimalField:

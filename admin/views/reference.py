@@ -15,7 +15,7 @@ from admin.i18n import lazy
 from admin.views.base import CoopModelView
 from coopcore.errors import InvalidValue, RuleViolation
 from coopcore.models import Enterprise, EnterpriseLevel, Product, Role, User
-from coopcore.services.users import hash_password
+from coopcore.services.users import set_active, set_password
 
 
 class ProductView(CoopModelView):
@@ -66,9 +66,10 @@ class UserView(CoopModelView):
         super().on_model_change(form, model, is_created)
         password = form.password.data
         if password:
-            model.password_hash = hash_password(password)  # argon2id, at least 8 characters (coopcore)
+            set_password(model, password)  # argon2id, at least 8 characters; ends the user's open sessions
         elif is_created:
             raise InvalidValue("A new user needs a password.")
+        set_active(model, bool(model.is_active))
         if model.role is Role.TOWNSHIP_OFFICIAL and model.township is None:
             raise InvalidValue("a township official needs a township")
         if model.role in (Role.ACCOUNTANT, Role.SUPERVISOR) and not model.cooperatives:

@@ -1,29 +1,32 @@
 # mypy: allow-subclassing-any, allow-untyped-decorators
-"""Report downloads: the `reports` package's PDFs and workbooks, built on request in a read-only session.
+"""Report downloads: the `reports` package's PDFs and workbooks, built by the app's report workers.
 
 A cooperative's reports (distribution report, dividend slips, publicity notice, member accounts, contracts) for
 whoever may read the cooperative; a township's weak-village report for its officials and administrators; the
-contract report of every cooperative for administrators only. The package is imported on first use: it brings
-matplotlib and reportlab, which the rest of the admin does not need.
+contract report of every cooperative for administrators only. Asking for a report checks these rights and queues
+a job (admin/report_jobs.py); its page refreshes until the file is ready and then offers it, to the one user who
+asked. The package is imported on first use: it brings matplotlib and reportlab, which the rest of the admin
+does not need.
 """
 
 from __future__ import annotations
 
 import importlib
-import shutil
-import tempfile
-from io import BytesIO
+import re
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_admin import expose  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from admin.access import Area, current_scope
 from admin.database import current_session, database
 from admin.glance import latest_year
-from admin.i18n import current_lang, error_text
+from admin.i18n import current_lang, error_text, translate
+from admin.report_jobs import EXTENSION, Build, JobState, ReportJob, ReportJobs
 from admin.views.base import CoopPage
 from admin.views.distribution import scoped_cooperative
 from coopcore.errors import CoopError
@@ -38,6 +41,7 @@ COOPERATIVE_REPORTS = {
     "contracts": ("reports.contracts", "build_contract_report", ("pdf", "xlsx"), "Contract fulfilment"),
 }
 MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+REFRESH_SECONDS = 2
 
 
 def reports_available() -> bool:
@@ -49,8 +53,43 @@ def reports_available() -> bool:
     return True
 
 
+def report_jobs() -> ReportJobs:
+    """The app's report workers."""
+    jobs: ReportJobs = current_app.extensions[EXTENSION]
+    return jobs
+
+
+def attachment(name: str, ascii_name: str) -> str:
+    """A Content-Disposition for a file with a Chinese name: the exact name as filename*, and an ASCII name of
+    its own for clients that read only filename (werkzeug's fallback drops every Chinese character, which left
+    every report of a cooperative with the same name)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-") or "report"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def builder_of(module: str, builder: str, suffix: str, subject: Any, year: int, **options: Any) -> Build:
+    """What a worker runs: build a report in a read-only session of its own and return the file of the format."""
+    engine, lang = database().engine, current_lang()
+    kind, subject_id = (type(subject), subject.id) if subject is not None else (None, None)
+
+    def build(folder: Path) -> Path:
+        from reports.cli import read_only
+
+        make = getattr(importlib.import_module(module), builder)
+        with read_only(engine) as session:
+            # Builders take (session, [subject,] year, out_dir, lang); the subject is read again in this session.
+            subjects = [] if kind is None else [session.get_one(kind, subject_id)]
+            paths = make(session, *subjects, year, folder, lang, **options)
+        path = next((found for found in paths if found.suffix == f".{suffix}"), None)
+        if path is None:
+            raise CoopError("The report has no {format} file.", format=suffix.upper())
+        return path
+
+    return build
+
+
 class ReportsPage(CoopPage):
-    """Everyone may open the page; each download checks the cooperative or township it is about."""
+    """Everyone may open the page; each request checks the cooperative or township it is about."""
 
     def is_visible(self) -> bool:
         return reports_available()
@@ -79,58 +118,88 @@ class ReportsPage(CoopPage):
             townships=townships,
             cooperative_reports=COOPERATIVE_REPORTS,
             is_admin=scope.is_admin,
+            jobs=report_jobs().of_owner(scope.user_id),
         )
 
-    @expose("/file")
-    def download(self) -> Any:
+    @expose("/build", methods=("POST",))
+    def build(self) -> Any:
+        """Check the right to the report, queue it and show its job page."""
         if not reports_available():
             abort(404)
-        report = request.args.get("report", "")
-        suffix = request.args.get("format", "pdf")
-        year = request.args.get("year", type=int)
+        report = request.form.get("report", "")
+        suffix = request.form.get("format", "pdf")
+        year = request.form.get("year", type=int)
         if suffix not in MIMETYPES or year is None or not 1990 <= year <= 2200:
             abort(404)
         scope = current_scope()
+        back: int | None = None
         if report in COOPERATIVE_REPORTS:
-            module, builder, formats, _label = COOPERATIVE_REPORTS[report]
+            module, builder, formats, label = COOPERATIVE_REPORTS[report]
             if suffix not in formats:
                 abort(404)
-            cooperative = scoped_cooperative(request.args.get("cooperative", type=int))
+            cooperative = scoped_cooperative(request.form.get("cooperative", type=int))
+            back, about, code = cooperative.id, cooperative.name, cooperative.credit_code
             if report == "contracts":  # the contract report takes the cooperative's credit code
-                return self._build(module, builder, suffix, None, year, cooperative=cooperative.credit_code)
-            return self._build(module, builder, suffix, cooperative, year)
-        if report == "township":
+                build = builder_of(module, builder, suffix, None, year, cooperative=cooperative.credit_code)
+            else:
+                build = builder_of(module, builder, suffix, cooperative, year)
+        elif report == "township":
             if not scope.reads(Area.OVERSIGHT):
                 abort(403)
-            township = current_session().get(Township, request.args.get("township", type=int) or 0)
+            township = current_session().get(Township, request.form.get("township", type=int) or 0)
             if township is None or not (scope.is_admin or township.id == scope.township_id):
                 abort(404)
-            return self._build("reports.township", "build_township_report", suffix, township, year)
-        if report == "all-contracts":
+            label, about, code = "Weak-village progress report", township.name, township.region_code or township.id
+            build = builder_of("reports.township", "build_township_report", suffix, township, year)
+        elif report == "all-contracts":
             if not scope.is_admin:
                 abort(403)  # every cooperative's contracts: administrators only
-            return self._build("reports.contracts", "build_contract_report", suffix, None, year)
-        abort(404)
-
-    def _build(self, module: str, builder: str, suffix: str, subject: Any, year: int, **options: Any) -> Any:
-        """Build a report into a scratch folder in a read-only session and send the file of the wanted format."""
-        from reports.cli import read_only
-
-        build = getattr(importlib.import_module(module), builder)
-        folder = Path(tempfile.mkdtemp(prefix="coop-report-"))
+            label, about, code = "Contract fulfilment of every cooperative", "", "all"
+            build = builder_of("reports.contracts", "build_contract_report", suffix, None, year)
+        else:
+            abort(404)
+        title = " · ".join(part for part in (translate(label), about, str(year), suffix.upper()) if part)
         try:
-            with read_only(database().engine) as session:
-                # Builders take (session, [subject,] year, out_dir, lang); the subject is read again in their session.
-                subjects = [] if subject is None else [session.get_one(type(subject), subject.id)]
-                paths = build(session, *subjects, year, folder, current_lang(), **options)
-            path = next((found for found in paths if found.suffix == f".{suffix}"), None)
-            if path is None:
-                abort(404)
-            data = path.read_bytes()
+            job = report_jobs().submit(
+                scope.user_id, (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
+            )
         except CoopError as error:
             flash(error_text(error), "error")
-            back = subject.id if isinstance(subject, Cooperative) else None
             return redirect(url_for(".index", cooperative=back, year=year))
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return send_file(BytesIO(data), mimetype=MIMETYPES[suffix], as_attachment=True, download_name=path.name)
+        return redirect(url_for(".job", job_id=job.id))
+
+    @expose("/job/<job_id>")
+    def job(self, job_id: str) -> Any:
+        """A job's progress; the page reloads itself until the file is ready."""
+        job = self._own_job(job_id)
+        started = job.started_at or time.monotonic()
+        page = self.render(
+            "coop/report_job.html",
+            job=job,
+            waiting=report_jobs().waiting_before(job) if job.state is JobState.QUEUED else 0,
+            seconds=int((job.finished_at or time.monotonic()) - started) if job.started_at else 0,
+            error=error_text(job.error) if job.error is not None else None,
+            refresh=None if job.finished else REFRESH_SECONDS,
+        )
+        response = Response(page)
+        if not job.finished:
+            response.headers["Refresh"] = str(REFRESH_SECONDS)  # plain HTML: no script needed to follow a job
+        return response
+
+    @expose("/job/<job_id>/file")
+    def job_file(self, job_id: str) -> Any:
+        """The finished report, to the user who asked for it."""
+        job = self._own_job(job_id)
+        if job.state is not JobState.DONE or job.path is None or not job.path.is_file():
+            abort(404)
+        suffix = job.path.suffix.lstrip(".")
+        response = send_file(job.path, mimetype=MIMETYPES[suffix], as_attachment=True, download_name=job.path.name)
+        response.headers["Content-Disposition"] = attachment(job.path.name, job.ascii_name)
+        return response
+
+    @staticmethod
+    def _own_job(job_id: str) -> ReportJob:
+        job = report_jobs().get(job_id, current_scope().user_id)
+        if job is None:
+            abort(404)  # unknown, forgotten, or another user's: the same answer
+        return job

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, func
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base
@@ -29,8 +29,8 @@ class User(Base):
 
     __tablename__ = "user"
     __table_args__ = (CheckConstraint("role <> 'township_official' OR township_id IS NOT NULL", name="township_scope"),)
-    # The hash never goes into the audit trail.
-    __versioned__: ClassVar[dict[str, object]] = {"exclude": ["password_hash"]}
+    # The hash never goes into the audit trail, nor the session counter (it moves at every sign-out).
+    __versioned__: ClassVar[dict[str, object]] = {"exclude": ["password_hash", "session_version"]}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
@@ -39,6 +39,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(StrEnumType(Role, "role"))
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Every signed-in session carries this number; raising it ends them all (sign-out, new password, disabling).
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
 
     township: Mapped[Township | None] = relationship()

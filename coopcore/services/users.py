@@ -1,4 +1,4 @@
-"""Admin users: creation with an argon2 password hash, and password checks."""
+"""Admin users: creation with an argon2 password hash, password checks, and the end of their sessions."""
 
 from __future__ import annotations
 
@@ -47,6 +47,24 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every signed-in session of a user (each session carries the version it was signed in with)."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+def set_password(user: User, password: str) -> None:
+    """Give a user a new password and end their open sessions: whoever held the old one is signed out."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Enable or disable a user; a disabled user's sessions end and stay ended when they are enabled again."""
+    if not active:
+        end_sessions(user)
+    user.is_active = active
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

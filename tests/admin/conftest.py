@@ -40,6 +40,7 @@ def make_app(url: str, folder: Path, **config: Any) -> Flask:
         "COOP_INSTANCE_PATH": str(folder / "instance"),
         "SECRET_KEY": "test-secret",
         "COOP_LOGIN_LIMIT": "1000 per minute",
+        "COOP_LOGIN_ACCOUNT_LIMIT": "1000 per minute",
         **config,
     }
     return create_app(settings)

@@ -284,6 +284,10 @@ def _page_rights(role: str, url: str, tmp_path: Path) -> list[str]:
     client = app.test_client()
     sign_in(client, role)
     reads_villages = role in (ADMIN, OFFICIAL)
+
+    def report(cooperative: int) -> dict[str, Any]:
+        return {"cooperative": cooperative, "year": 2023, "format": "pdf"}
+
     writes_books = role in (ADMIN, ACCOUNTANT)
     foreign = 200 if role == ADMIN else 404
     cases: list[tuple[str, str, dict[str, Any] | None, int]] = [
@@ -304,21 +308,26 @@ def _page_rights(role: str, url: str, tmp_path: Path) -> list[str]:
         ("POST", "/admin/workbook/apply", {}, 302 if writes_books else 403),
         ("GET", "/admin/audit/", None, 200),
         ("GET", "/admin/reports/", None, 200),
-        ("GET", f"/admin/reports/file?report=distribution&cooperative={coop['mine']}&year=2023&format=pdf", None, 200),
-        ("GET", f"/admin/reports/file?report=slips&cooperative={coop['other']}&year=2023&format=pdf", None, foreign),
+        ("POST", "/admin/reports/build", {**report(coop["mine"]), "report": "distribution"}, 302),
+        ("POST", "/admin/reports/build", {**report(coop["other"]), "report": "slips"}, 302 if role == ADMIN else 404),
         (
-            "GET",
-            f"/admin/reports/file?report=township&township={township}&year=2024&format=xlsx",
-            None,
-            200 if reads_villages else 403,
+            "POST",
+            "/admin/reports/build",
+            {"report": "township", "township": township, "year": 2024, "format": "xlsx"},
+            302 if reads_villages else 403,
         ),
         (
-            "GET",
-            f"/admin/reports/file?report=township&township={other_township}&year=2024&format=xlsx",
-            None,
-            (200 if role == ADMIN else 404) if reads_villages else 403,
+            "POST",
+            "/admin/reports/build",
+            {"report": "township", "township": other_township, "year": 2024, "format": "xlsx"},
+            (302 if role == ADMIN else 404) if reads_villages else 403,
         ),
-        ("GET", "/admin/reports/file?report=all-contracts&year=2024&format=xlsx", None, 200 if role == ADMIN else 403),
+        (
+            "POST",
+            "/admin/reports/build",
+            {"report": "all-contracts", "year": 2024, "format": "xlsx"},
+            302 if role == ADMIN else 403,
+        ),
     ]
     for step in ("plan", "publish", "approve", "post", "pay", "reverse"):
         for which in ("mine", "other"):

@@ -79,12 +79,12 @@ def test_every_form_button_and_the_sign_out_refuse_a_post_without_the_csrf_token
     assert reader.get("/admin/").status_code == 200  # still signed in: the sign-out without a token did nothing
 
 
-def test_the_forms_carry_a_token_that_the_server_accepts(reader: FlaskClient) -> None:
-    sign_in(reader, "admin")
-    page = reader.get("/admin/")
-    assert reader.post("/lang", data={"csrf_token": csrf_token(page.text), "lang": "en"}).status_code == 302
-    assert reader.post("/logout", data={"csrf_token": csrf_token(page.text)}).status_code == 302
-    assert reader.get("/admin/").status_code == 302  # signed out
+def test_the_forms_carry_a_token_that_the_server_accepts(client: FlaskClient) -> None:
+    sign_in(client, "admin")  # a private database: signing out ends the user's sessions
+    page = client.get("/admin/")
+    assert client.post("/lang", data={"csrf_token": csrf_token(page.text), "lang": "en"}).status_code == 302
+    assert client.post("/logout", data={"csrf_token": csrf_token(page.text)}).status_code == 302
+    assert client.get("/admin/").status_code == 302  # signed out
 
 
 def test_signing_out_is_a_post_only(reader: FlaskClient) -> None:
@@ -112,7 +112,9 @@ def test_behind_https_the_session_cookie_is_secure(demo_url: str, tmp_path: Path
     assert "Secure" in cookie
 
 
-def test_failed_sign_ins_are_rate_limited_and_successful_ones_are_not(demo_url: str, tmp_path: Path) -> None:
+def test_failed_sign_ins_from_an_address_are_limited_but_a_right_password_gets_through(
+    demo_url: str, tmp_path: Path
+) -> None:
     app = make_app(demo_url, tmp_path, COOP_LOGIN_LIMIT="5 per minute")
     client = app.test_client()
     for _ in range(6):
@@ -123,9 +125,11 @@ def test_failed_sign_ins_are_rate_limited_and_successful_ones_are_not(demo_url: 
         for _ in range(6)
     ]
     assert answers == [401] * 5 + [429]
-    blocked = client.post("/login", data={"csrf_token": token, "username": "admin", "password": "coopdemo2024"})
+    blocked = client.post("/login", data={"csrf_token": token, "username": "admin", "password": "guess"})
     assert blocked.status_code == 429
     assert "登录失败次数过多" in blocked.text
+    right = client.post("/login", data={"csrf_token": token, "username": "admin", "password": "coopdemo2024"})
+    assert right.status_code == 302  # the address's lock holds only wrong passwords (see test_sign_in_limits)
 
 
 @pytest.mark.parametrize(
@@ -212,16 +216,22 @@ def test_coop_admin_serves_with_waitress_on_the_groups_database(
 
     served: dict[str, Any] = {}
 
-    def serve(app: Flask, **options: Any) -> None:
-        served.update(options, app=app)
+    class Server:
+        def run(self) -> None:
+            served["running"] = True
 
-    monkeypatch.setattr(waitress, "serve", serve)
+    def create_server(app: Flask, **options: Any) -> Server:
+        served.update(options, app=app)
+        return Server()
+
+    monkeypatch.setattr(waitress, "create_server", create_server)
     monkeypatch.setenv("COOP_SECRET_KEY", "x" * 32)
     monkeypatch.chdir(tmp_path)  # the instance folder of an installed app is not the working directory
     result = CliRunner().invoke(main, ["--db", demo_url, "admin", "--port", "5123"])
     assert result.exit_code == 0, result.output
     assert "http://localhost:5123/" in result.output
-    assert served["host"] == "127.0.0.1" and served["port"] == 5123
+    assert served["host"] == "127.0.0.1" and served["port"] == 5123 and served["running"]
+    assert served["threads"] == 8  # one browser's parallel requests never wait (see test_waitress_settings)
     app = served["app"]
     assert app.debug is False and app.config["COOP_DATABASE_URL"] == demo_url
     client = app.test_client()
