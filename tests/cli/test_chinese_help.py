@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from coopcore.cli import main
 from coopcore.commands.language import localize, speaking
 from coopcore.i18n import translate
-from tests.cli.conftest import COOP
+from tests.cli.conftest import COOP, run
 
 # What click says in English; none of it may be left on a Chinese page.
 ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message and exit.", "Error:", "Missing option",
@@ -25,12 +25,6 @@ ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message and exit.", "Er
 def assert_chinese(text: str) -> None:
     left = [phrase for phrase in ENGLISH if phrase in text]
     assert not left, (left, text)
-
-
-def run(*args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
-    """Run `coop --lang LANG ARGS…` in this process, as click's CliRunner does."""
-    result = CliRunner().invoke(main, ["--lang", lang, *args])
-    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def test_the_installed_command_speaks_chinese_by_default() -> None:
@@ -59,7 +53,11 @@ def test_usage_errors_are_chinese_and_english_when_asked() -> None:
     for args, chinese, english in [
         (("distribution", "post"), "缺少选项 '--coop'", "Missing option '--coop'"),
         (("distribuion",), "没有命令 'distribuion'", "No such command 'distribuion'"),
-        (("check", "--on", "2024-31-12"), "'--on' 的取值无效：2024-31-12不是实际存在的日期", "Invalid value for '--on'"),
+        (
+            ("check", "--on", "2024-31-12"),
+            "'--on' 的取值无效：2024-31-12不是实际存在的日期",
+            "Invalid value for '--on'",
+        ),
         (("check", "--on", "soon"), "soon 不是日期：请写成 2026-03-01、2026/3/1 或 2026年3月1日", "soon is not a date"),
     ]:
         zh = run(*args)
