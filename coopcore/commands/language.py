@@ -6,6 +6,8 @@ process's locale variables, not from `coop --lang`. So while a run speaks a lang
 and `ngettext` answer from coopcore's own catalogs (click.po); outside a run they are the stdlib's again.
 Help texts are English templates on click's objects, read when click formats a page: `localize` sets them to
 the run's language from the English kept aside on first sight, so a later run in another language starts over.
+click also measures text by characters where a terminal shows a Chinese character two columns wide: during a
+run its help formatter measures columns instead, so option lists stay aligned and lines fit the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import gettext
 import importlib
 import inspect
+import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,6 +30,8 @@ from coopcore.i18n import LANGS, Lang, default_lang, translate
 # The modules of click that translate their words; each holds the stdlib's functions under these names.
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "shell_completion", "termui",
                  "types", "utils", "_termui_impl")  # fmt: skip
+# Where click's help formatter measures text: the function names there and what replaces each.
+CLICK_MEASURES = {"formatting": ("term_len",), "_textwrap": ("term_len", "_truncate_visible")}
 _speaking: ContextVar[Lang | None] = ContextVar("coop_lang", default=None)
 _english: WeakKeyDictionary[click.Command | click.Parameter, dict[str, Any]] = WeakKeyDictionary()
 _COMMAND_TEXTS = ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar")
@@ -80,9 +86,40 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return translate(singular if n == 1 else plural, lang)
 
 
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns a text takes: wide and full-width (East Asian) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in _ANSI.sub("", text))
+
+
+def _fitting(text: str, columns: int) -> str:
+    """The longest start of a text that fits in the columns (at least one character, so wrapping moves on)."""
+    used = 0
+    for end, char in enumerate(text):
+        used += _columns(char)
+        if used > columns:
+            return text[: max(end, 1)]
+    return text
+
+
+_originals: dict[tuple[str, str], Callable[..., Any]] = {}
+
+
+def _measuring(module: str, name: str, ours: Callable[..., Any]) -> Callable[..., Any]:
+    """Measure in columns during a run; click's own way outside one."""
+    original = _originals[module, name]
+
+    def measure(*args: Any) -> Any:
+        return original(*args) if _speaking.get() is None else ours(*args)
+
+    return measure
+
+
 def _install() -> None:
-    """Point click's `_` and `ngettext` at coopcore's catalogs (once; imported lazily modules included)."""
-    replacements: list[tuple[Callable[..., str], Callable[..., str]]] = [
+    """Point click's `_` and `ngettext` at coopcore's catalogs and its measures at columns (once)."""
+    replacements: list[tuple[Callable[..., Any], Callable[..., Any]]] = [
         (gettext.gettext, _gettext),
         (gettext.ngettext, _ngettext),
     ]
@@ -92,6 +129,14 @@ def _install() -> None:
             for stdlib, ours in replacements:
                 if value is stdlib:
                     setattr(module, attribute, ours)
+    ours_by_name: dict[str, Callable[..., Any]] = {"term_len": _columns, "_truncate_visible": _fitting}
+    for name, attributes in CLICK_MEASURES.items():
+        module = importlib.import_module(f"click.{name}")
+        for attribute in attributes:
+            # A click without the function (another version) keeps measuring its own way.
+            if (name, attribute) not in _originals and callable(getattr(module, attribute, None)):
+                _originals[name, attribute] = getattr(module, attribute)
+                setattr(module, attribute, _measuring(name, attribute, ours_by_name[attribute]))
 
 
 def localize(command: click.Command, ctx: click.Context, *, params: bool = True, subcommands: bool = False) -> None:

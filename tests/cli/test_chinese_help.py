@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 
 import click
@@ -132,6 +134,20 @@ def test_every_help_text_of_every_command_has_a_chinese_translation() -> None:
     assert untranslated == []
 
 
+def columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def option_lines(page: str) -> Iterator[tuple[str, str]]:
+    """The lines of the options section that name an option and start its help: (line, help)."""
+    section = page.partition("选项:\n")[2].partition("\n\n")[0]
+    for line in section.splitlines():
+        if line.startswith("  -"):
+            parts = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+            if len(parts) == 2:
+                yield line, parts[1]
+
+
 def test_every_help_page_reads_in_chinese_then_english_then_chinese_again_in_one_process() -> None:
     runner = CliRunner()
     paths = [(), *commands(main, click.Context(main))]
@@ -142,6 +158,10 @@ def test_every_help_page_reads_in_chinese_then_english_then_chinese_again_in_one
             if lang == "zh":
                 assert "用法:" in result.output
                 assert_chinese(result.output)
+                # A Chinese character takes two columns: the page still fits 80 and its columns line up.
+                assert max(map(columns, result.output.splitlines())) <= 80, result.output
+                starts = {columns(line[: line.index(help_text)]) for line, help_text in option_lines(result.output)}
+                assert len(starts) <= 1, result.output
             else:
                 assert "Usage:" in result.output and "Show this message and exit." in result.output
                 assert "用法" not in result.output and "显示本帮助" not in result.output
