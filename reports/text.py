@@ -13,8 +13,9 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from coopcore.i18n import BABEL_LOCALES, Lang, format_day, render
-from coopcore.models import DistributionState, MemberKind, PatronageMeasure, PaymentMethod, ProvidentBasis
+from coopcore.models import DistributionState, MemberKind, PaymentMethod, ProvidentBasis
 from coopcore.money import to_money
+from coopcore.services.distribution import MEASURE_LABELS as MEASURE_LABELS  # with the CLI's heading
 
 DASH = "—"
 LOCALES = {lang: Locale.parse(name) for lang, name in BABEL_LOCALES.items()}  # parsed once: reports format a lot
@@ -37,11 +38,6 @@ KIND_LABELS = {
     MemberKind.SOCIAL_ORG: "Social organisation",
     MemberKind.NON_FARMER: "Non-farmer individual",
     MemberKind.COOPERATIVE: "Member cooperative",
-}
-MEASURE_LABELS = {
-    PatronageMeasure.AMOUNT: "Transaction amount",
-    PatronageMeasure.QUANTITY: "Transaction quantity",
-    PatronageMeasure.MU: "Land shares (mu × days)",
 }
 BASIS_LABELS = {
     ProvidentBasis.TRANSACTIONS: "by transactions",

@@ -1,20 +1,25 @@
-"""What every subcommand shares: the database, the language, one transaction, translated errors."""
+"""What every subcommand shares: the database, the language, one transaction, translated errors, typed days."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from sqlalchemy import Engine, exc
+from sqlalchemy import Engine, exc, inspect, make_url
 from sqlalchemy.orm import Session
 
+from coopcore.commands.language import current_lang, lang_of, localize, speaking
+from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.errors import CoopError
 from coopcore.i18n import Lang, default_lang, render, render_error
+from coopcore.services.workbook.cells import LAST_DAY, NOT_A_DATE, CellError, to_date
 
 # Exit codes: 2 for input the user can fix, 1 for findings or an unreachable database.
 EXIT_FINDINGS = 1
@@ -31,9 +36,27 @@ class Context:
 
     @property
     def engine(self) -> Engine:
+        """The database `coop init` made; where there is none, a refusal naming it (never a new empty file)."""
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            url = make_url(self.url)
+            # Connecting creates a missing SQLite file, which would then have no tables: look first.
+            database = url.database or ""
+            in_a_file = url.get_backend_name() == "sqlite" and database not in ("", ":memory:")
+            if in_a_file and "uri" not in url.query and not Path(database).exists():
+                raise NoDatabase(self.lang, url.render_as_string(hide_password=True))
+            engine = make_engine(self.url)
+            if not inspect(engine).has_table("alembic_version"):
+                engine.dispose()
+                raise NoDatabase(self.lang, url.render_as_string(hide_password=True))
+            self._engine = engine
         return self._engine
+
+    def upgrade(self) -> Engine:
+        """Create or upgrade the schema, creating the database file if need be (init, and the loading commands)."""
+        engine = self._engine or make_engine(self.url)
+        migrate.upgrade(engine)
+        self._engine = engine
+        return engine
 
     def say(self, template: str, **fields: Any) -> None:
         click.echo(render(template, self.lang, **fields))
@@ -52,8 +75,61 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+class NoDatabase(click.ClickException):
+    """The database of `coop --db` does not exist yet, or has no coopcore schema."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, lang: Lang, url: str) -> None:
+        super().__init__(render("There is no coopcore database at {url} yet: run coop init first.", lang, url=url))
+
+
+NOT_A_DAY = "{value} is not a date: write it as 2026-03-01, 2026/3/1 or 2026年3月1日."
+
+
+class DayType(click.ParamType[dt.date, Any]):
+    """A day as people type it: 2026-03-01, 2026/3/1 or 2026年3月1日 (the workbook's reading of a date)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return to_date(str(value), LAST_DAY)
+        except CellError as error:
+            template = NOT_A_DAY if error.template == NOT_A_DATE else error.template
+            self.fail(render(template, current_lang(), **{**error.fields, "value": value}), param, ctx)
+
+
+DAY = DayType()
+
+
 class CoopGroup(click.Group):
-    """Turn coopcore's errors into translated one-line messages instead of tracebacks."""
+    """The `coop` command: speaks the language of `--lang` (or the locale) from the first word it prints, and
+    turns coopcore's errors into translated one-line messages instead of tracebacks."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
+        with speaking(lang_of(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **extra)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        localize(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            localize(command, ctx, params=False)  # enough for the list of commands
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            localize(command, ctx, subcommands=True)
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -15,17 +15,18 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.commands.base import Context, pass_context
+from coopcore.commands.base import DAY, Context, pass_context
 from coopcore.errors import InvalidValue, NotFound, Term
 from coopcore.i18n import format_money, render
-from coopcore.models import Cooperative, Distribution, Member
+from coopcore.models import Cooperative, Distribution, Member, PatronageMeasure
+from coopcore.money import ZERO
 from coopcore.rules.distribution import distribute
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
+from coopcore.services.distribution import MEASURE_LABELS
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
 from coopcore.services.plan_review import review_plan
 
-DATE = click.DateTime(["%Y-%m-%d"])
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -35,7 +36,7 @@ def distribution_group() -> None:
 
 
 @distribution_group.command()
-@click.argument("case_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("case_file", metavar="CASE.json", type=click.Path(dir_okay=False, path_type=Path))
 @pass_context
 def simulate(context: Context, case_file: Path) -> None:
     """Compute a distribution case given as JSON and print the result as JSON."""
@@ -61,6 +62,12 @@ def cooperative_by_code(session: Session, credit_code: str) -> Cooperative:
     if cooperative is None:
         raise NotFound(what=Term("Cooperative"), key=credit_code)
     return cooperative
+
+
+def member_names(session: Session, cooperative_id: int) -> dict[str, str]:
+    """Return a cooperative's member names by member code, for tables that show both."""
+    rows = session.execute(select(Member.code, Member.name).where(Member.cooperative_id == cooperative_id))
+    return {code: name for code, name in rows}
 
 
 def _distribution(session: Session, credit_code: str, year: int) -> Distribution:
@@ -93,24 +100,20 @@ def show(context: Context, credit_code: str, year: int, as_json: bool) -> None:
 
 @distribution_group.command()
 @_year_options
-@click.option("--on", "published_on", type=DATE, required=True, help="Day the plan was put up at the office.")
-@click.option("--assembly", "assembly_on", type=DATE, help="Planned day of the member assembly.")
+@click.option("--on", "published_on", type=DAY, required=True, help="Day the plan was put up at the office.")
+@click.option("--assembly", "assembly_on", type=DAY, help="Planned day of the member assembly.")
 @pass_context
-def publish(
-    context: Context, credit_code: str, year: int, published_on: dt.datetime, assembly_on: dt.datetime | None
-) -> None:
+def publish(context: Context, credit_code: str, year: int, published_on: dt.date, assembly_on: dt.date | None) -> None:
     """Record the publication of the plan (at least 15 days before the assembly, Art. 40)."""
     with context.transaction() as session:
         distribution = _distribution(session, credit_code, year)
-        workflow.publish_distribution(
-            session, distribution, published_on=published_on.date(), assembly_on=assembly_on and assembly_on.date()
-        )
+        workflow.publish_distribution(session, distribution, published_on=published_on, assembly_on=assembly_on)
         context.say("The {year} plan is published.", year=year)
 
 
 @distribution_group.command()
 @_year_options
-@click.option("--assembly", "assembly_on", type=DATE, required=True, help="Day of the member assembly.")
+@click.option("--assembly", "assembly_on", type=DAY, required=True, help="Day of the member assembly.")
 @click.option("--present", type=int, required=True, help="Members present.")
 @click.option("--votes-for", type=int, required=True, help="Voting rights cast for the plan.")
 @click.option("--resolution", default="", help="Resolution number or text.")
@@ -119,7 +122,7 @@ def approve(
     context: Context,
     credit_code: str,
     year: int,
-    assembly_on: dt.datetime,
+    assembly_on: dt.date,
     present: int,
     votes_for: int,
     resolution: str,
@@ -130,7 +133,7 @@ def approve(
         workflow.approve_distribution(
             session,
             distribution,
-            assembly_on=assembly_on.date(),
+            assembly_on=assembly_on,
             members_present=present,
             votes_for=votes_for,
             resolution=resolution,
@@ -151,8 +154,14 @@ def post(context: Context, credit_code: str, year: int) -> None:
 
 @distribution_group.command()
 @_year_options
-@click.option("--on", "paid_on", type=DATE, required=True, help="Payment day.")
-@click.option("--method", type=click.Choice(["cash", "capital"]), default="cash", show_default=True)
+@click.option("--on", "paid_on", type=DAY, required=True, help="Payment day.")
+@click.option(
+    "--method",
+    type=click.Choice(["cash", "capital"]),
+    default="cash",
+    show_default=True,
+    help="Pay in cash, or convert the returns into contributions (needs its own assembly resolution, Art. 44).",
+)
 @click.option("--member", "member_codes", multiple=True, help="Only these members (repeatable; default: all unpaid).")
 @click.option("--resolution", default="", help="Assembly resolution converting returns into contributions.")
 @pass_context
@@ -160,18 +169,27 @@ def pay(
     context: Context,
     credit_code: str,
     year: int,
-    paid_on: dt.datetime,
+    paid_on: dt.date,
     method: str,
     member_codes: tuple[str, ...],
     resolution: str,
 ) -> None:
     """Record payment to members, in cash or converted into contributions."""
+    if method == "capital" and not resolution:
+        # The approval of the plan does not decide the conversion: it needs its own resolution (Art. 44).
+        raise click.UsageError(
+            render(
+                "Paying with --method capital turns the returns into members' contributions, which needs its own "
+                "member assembly resolution (Art. 44): give it with --resolution.",
+                context.lang,
+            )
+        )
     with context.transaction() as session:
         distribution = _distribution(session, credit_code, year)
         paid = workflow.pay_distribution(
             session,
             distribution,
-            paid_on=paid_on.date(),
+            paid_on=paid_on,
             method=method,
             member_codes=list(member_codes) or None,
             resolution=resolution,
@@ -197,11 +215,7 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
         click.echo(json.dumps(stored_to_json(distribution), ensure_ascii=False, indent=2))
         return
     lang = context.lang
-    names = dict(
-        session.execute(
-            select(Member.code, Member.name).where(Member.cooperative_id == distribution.cooperative_id)
-        ).all()
-    )
+    names = member_names(session, distribution.cooperative_id)
     console = Console(width=160)
     title = render("{cooperative} {year} distribution ({state})", lang, cooperative=distribution.cooperative.name,
                    year=distribution.year, state=Term(distribution.state))  # fmt: skip
@@ -210,14 +224,26 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
                  "patronage_pool", "residual_pool", "subsidy_property", "donation_property"):  # fmt: skip
         summary.add_row(render(name, lang), format_money(getattr(distribution, name), lang))
     console.print(summary)
+    measure = distribution.patronage_measure
+
+    def patronage(value: Decimal) -> str:
+        return format_money(value, lang) if measure is PatronageMeasure.AMOUNT else f"{value.normalize():,f}"
+
     table = Table()
-    for header in ("code", "name", "patronage", "provident_share_added", "patronage_return", "residual_distribution",
+    table.add_column(render("code", lang))
+    table.add_column(render("name", lang))
+    for header in (MEASURE_LABELS[measure], "provident_share_added", "patronage_return", "residual_distribution",
                    "total"):  # fmt: skip
-        table.add_column(render(header, lang), justify="left" if header in ("code", "name") else "right")
-    for line in distribution.lines:
-        table.add_row(line.member_code, names.get(line.member_code, ""), f"{line.patronage}",
-                      *(format_money(v, lang) for v in (line.provident_share_added, line.patronage_return,
-                                                        line.residual_distribution, line.total)))  # fmt: skip
+        table.add_column(render(header, lang), justify="right")
+    money_columns = ("provident_share_added", "patronage_return", "residual_distribution", "total")
+    lines = distribution.lines
+    for line in lines:
+        table.add_row(line.member_code, names.get(line.member_code, ""), patronage(line.patronage),
+                      *(format_money(getattr(line, column), lang) for column in money_columns))  # fmt: skip
+    table.add_section()
+    table.add_row(render("total", lang), "", patronage(sum((line.patronage for line in lines), Decimal(0))),
+                  *(format_money(sum((getattr(line, column) for line in lines), ZERO), lang)
+                    for column in money_columns))  # fmt: skip
     console.print(table)
     review = review_plan(session, distribution)
     for ok, template, fields in statements(review, distribution.distributable, lambda v: format_money(v, lang)):

@@ -11,8 +11,8 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.commands.base import Context, pass_context
-from coopcore.commands.distribution import DATE, F, cooperative_by_code
+from coopcore.commands.base import DAY, Context, pass_context
+from coopcore.commands.distribution import F, cooperative_by_code
 from coopcore.errors import NotFound, Term
 from coopcore.i18n import Lang, format_money, render
 from coopcore.models import Member
@@ -50,7 +50,7 @@ def _with_member(function: F) -> F:
 
 @members_group.command()
 @_with_member
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=int, required=True, help="Fiscal year.")
 @pass_context
 def account(context: Context, credit_code: str, code: str, year: int) -> None:
     """Print a member's account for a year in the columns of the official form."""
@@ -89,25 +89,25 @@ def _money(amounts: Amounts, lang: Lang, *, blank_zero: bool = False) -> list[st
 
 @members_group.command("exit")
 @_with_member
-@click.option("--on", "applied_on", type=DATE, required=True, help="Day of the written application.")
+@click.option("--on", "applied_on", type=DAY, required=True, help="Day of the written application.")
 @pass_context
-def apply_exit(context: Context, credit_code: str, code: str, applied_on: dt.datetime) -> None:
+def apply_exit(context: Context, credit_code: str, code: str, applied_on: dt.date) -> None:
     """Record a member's exit application and show the settlement it will bring (Art. 25, 28)."""
     with context.transaction() as session:
         member = _member(session, credit_code, code)
-        effective = exits.apply_exit(session, member, applied_on.date())
+        effective = exits.apply_exit(session, member, applied_on)
         _print_settlement(context, exits.compute_settlement(session, member))
         context.say("Membership of {code} ends on {day}.", code=code, day=effective.isoformat())
 
 
 @members_group.command()
 @_with_member
-@click.option("--on", "paid_on", type=DATE, required=True, help="Day the refund is paid.")
+@click.option("--on", "paid_on", type=DAY, required=True, help="Day the refund is paid.")
 @pass_context
-def settle(context: Context, credit_code: str, code: str, paid_on: dt.datetime) -> None:
+def settle(context: Context, credit_code: str, code: str, paid_on: dt.date) -> None:
     """Pay a leaver's contribution and provident share back once their last year is posted."""
     with context.transaction() as session:
-        _print_settlement(context, exits.pay_out(session, _member(session, credit_code, code), paid_on.date()))
+        _print_settlement(context, exits.pay_out(session, _member(session, credit_code, code), paid_on))
 
 
 def _print_settlement(context: Context, result: exits.ExitSettlement) -> None:

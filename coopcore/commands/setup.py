@@ -9,8 +9,7 @@ from dataclasses import asdict
 import click
 from sqlalchemy import select
 
-from coopcore.commands.base import EXIT_FINDINGS, Context, pass_context
-from coopcore.db import migrate
+from coopcore.commands.base import DAY, EXIT_FINDINGS, Context, pass_context
 from coopcore.errors import NotFound, Term
 from coopcore.i18n import format_money, render
 from coopcore.models import Cooperative
@@ -22,15 +21,15 @@ from coopcore.services import demo, membership
 @pass_context
 def init(context: Context) -> None:
     """Create or upgrade the database schema to the newest version."""
-    migrate.upgrade(context.engine)
-    context.say("Database ready: {url}", url=context.engine.url.render_as_string(hide_password=True))
+    engine = context.upgrade()
+    context.say("Database ready: {url}", url=engine.url.render_as_string(hide_password=True))
 
 
 @click.command("demo")
 @pass_context
 def load_demo(context: Context) -> None:
     """Load the illustrative demo data set (a district of Yantai) into the database."""
-    migrate.upgrade(context.engine)
+    context.upgrade()  # like `coop init`: the demo brings its own database
     with context.transaction() as session:
         summary = demo.load_demo(session)
     context.say(
@@ -44,11 +43,11 @@ def load_demo(context: Context) -> None:
 
 @click.command()
 @click.option("--coop", "credit_code", metavar="CREDIT_CODE", help="Only this cooperative (default: all).")
-@click.option("--on", "day", type=click.DateTime(["%Y-%m-%d"]), help="Check the roster of this day (default: today).")
+@click.option("--on", "day", type=DAY, help="Check the roster of this day (default: today).")
 @pass_context
-def check(context: Context, credit_code: str | None, day: dt.datetime | None) -> None:
+def check(context: Context, credit_code: str | None, day: dt.date | None) -> None:
     """Check the membership rules of the law for one or all cooperatives."""
-    on = day.date() if day else dt.date.today()
+    on = day or dt.date.today()
     with context.transaction() as session:
         if credit_code:
             cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))

@@ -14,7 +14,6 @@ from rich.table import Table
 
 from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
 from coopcore.commands.workbook import print_report_tables
-from coopcore.db import migrate
 from coopcore.i18n import LANGS, Lang, format_money, render
 from coopcore.models import FundingSource
 from coopcore.rules.weak_village import IDLE_MONTHS, RiskKind, VillageStatus
@@ -76,7 +75,7 @@ def template(context: Context, path: Path, lang: Lang | None) -> None:
 @pass_context
 def import_command(context: Context, path: Path, dry_run: bool) -> None:
     """Check a village workbook, report every problem at once, and write it all in one transaction or nothing."""
-    migrate.upgrade(context.engine)
+    context.upgrade()
     with context.transaction() as session:
         report = import_villages(session, path, dry_run=dry_run)
     _print_import(context, report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -11,11 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
-from coopcore.db import migrate
 from coopcore.i18n import LANGS, Lang, render
 from coopcore.services import imports
 from coopcore.services.village_import import VillageImportReport
-from coopcore.services.workbook.report import ImportReport
+from coopcore.services.village_workbook import VILLAGE_SHEETS
+from coopcore.services.workbook.report import ImportReport, Problem
 from coopcore.services.workbook.schema import SHEETS
 
 BIG = 5000  # rows: smaller sheets go by too fast for a progress bar
@@ -54,7 +55,7 @@ def export(context: Context, credit_code: str, path: Path, lang: Lang | None) ->
 @pass_context
 def import_command(context: Context, path: Path, dry_run: bool, quiet: bool) -> None:
     """Check a workbook, report every problem at once, and write it in one transaction if nothing blocks."""
-    migrate.upgrade(context.engine)  # like `coop init`: the schema, never data, so a dry run may run it too
+    context.upgrade()  # like `coop init`: the schema, never data, so a dry run may run it too
     errors = Console(stderr=True)
     display = ProgressDisplay(errors, context.lang, enabled=not quiet)
     with display, context.transaction() as session:
@@ -102,7 +103,7 @@ def print_report_tables(out: Console, lang: Lang, report: ImportReport | Village
         table = Table(title=render("Problems", lang), show_lines=False)
         for header in ("Severity", "Sheet", "Row", "Column", "Value", "Message"):
             table.add_column(render(header, lang), overflow="fold")
-        for problem in report.problems:
+        for problem in sorted(report.problems, key=_place(report)):
             severity = render("ERROR" if problem.blocking else "WARNING", lang)
             row = str(problem.row) if problem.row else ""
             cells = (problem.sheet_label(lang), row, problem.column_label(lang), problem.value_text())
@@ -116,6 +117,20 @@ def print_report_tables(out: Console, lang: Lang, report: ImportReport | Village
             numbers = (counts.created, counts.updated, counts.unchanged, counts.removed)
             table.add_row(sheet.label(lang), *(str(n) for n in numbers))
         out.print(table)
+
+
+def _place(report: ImportReport | VillageImportReport) -> Callable[[Problem], tuple[int, int, int]]:
+    """Order problems as the workbook is read: by sheet as the format lists them, then row, then column."""
+    sheets = {sheet.key: position for position, sheet in enumerate(SHEETS if isinstance(report, ImportReport)
+                                                                  else VILLAGE_SHEETS)}  # fmt: skip
+
+    def place(problem: Problem) -> tuple[int, int, int]:
+        # The workbook as a whole comes first, then a sheet as a whole, then its rows; a row's cells left to right.
+        sheet = problem.sheet
+        column = sheet.columns.index(problem.column) if sheet and problem.column in sheet.columns else -1
+        return (sheets.get(sheet.key, len(sheets)) if sheet else -1, problem.row or 0, column)
+
+    return place
 
 
 def _print_report(context: Context, report: ImportReport) -> None:

@@ -42,8 +42,14 @@ def _catalog(lang: Lang) -> dict[str, str]:
     for path in sorted((_LOCALE_DIR / BABEL_LOCALES[lang] / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as handle:
             for message in read_po(handle):
-                if message.id and message.string and isinstance(message.id, str):
+                if not (message.id and message.string):
+                    continue
+                if isinstance(message.id, str):
                     messages[message.id] = str(message.string)
+                elif message.string[0]:
+                    # A plural message (click's "Got unexpected extra argument(s)"): Chinese has one form
+                    # for every count, so singular and plural both answer with it.
+                    messages.update(dict.fromkeys(message.id, str(message.string[0])))
     return messages
 
 

@@ -29,10 +29,60 @@ from coopcore.services import distribution_posting, year_end
 
 LIVE_STATES = (DistributionState.DRAFT, DistributionState.PUBLISHED, DistributionState.APPROVED,
                DistributionState.POSTED, DistributionState.PAID)  # fmt: skip
+# What the patronage column of a plan holds, as its heading (the CLI, the reports).
+MEASURE_LABELS = {
+    PatronageMeasure.AMOUNT: "Transaction amount",
+    PatronageMeasure.QUANTITY: "Transaction quantity",
+    PatronageMeasure.MU: "Land shares (mu × days)",
+}
 
 
 class WrongState(RuleViolation):
     """The {year} distribution is {state}; to {action} it must be {required}."""
+
+    def __init__(self, *, year: int, state: str, action: str, required: str) -> None:
+        # The common cases in the user's words; the sentence above covers whatever else may come.
+        plain = PLAIN_STATE_MESSAGES.get((str(action), str(state)))
+        super().__init__(plain, year=year, state=state, action=action, required=required)
+
+
+_ALREADY_PUBLISHED = "The {year} plan has already been published."
+_ALREADY_APPROVED = "The {year} plan has already been approved by the member assembly."
+_ALREADY_POSTED = "The {year} distribution has already been posted and the year closed."
+_ALREADY_PAID = "The {year} dividends have already been paid."
+_NOT_POSTED = "The {year} distribution is not posted yet: post it before paying."
+_NOTHING_TO_REVERSE = "The {year} distribution is not posted yet: there is nothing to reverse."
+# (action, state the distribution is in) → what to tell the user.
+PLAIN_STATE_MESSAGES = {
+    ("re-plan", "published"): "The {year} plan has already been published: it can no longer be recomputed.",
+    ("re-plan", "approved"): "The {year} plan has already been approved by the member assembly: "
+    "it can no longer be recomputed.",
+    ("publish", "published"): _ALREADY_PUBLISHED,
+    ("publish", "approved"): _ALREADY_APPROVED,
+    ("publish", "posted"): _ALREADY_POSTED,
+    ("publish", "paid"): _ALREADY_PAID,
+    ("approve", "draft"): "The {year} plan has not been published yet: publish it first, at least 15 days "
+    "before the member assembly (Art. 40).",
+    ("approve", "approved"): _ALREADY_APPROVED,
+    ("approve", "posted"): _ALREADY_POSTED,
+    ("approve", "paid"): _ALREADY_PAID,
+    ("post", "draft"): "The {year} plan has been neither published nor approved: publish it and record the "
+    "member assembly's approval before posting.",
+    ("post", "published"): "The {year} plan has not been approved by the member assembly yet: record the "
+    "approval before posting.",
+    ("post", "posted"): _ALREADY_POSTED,
+    ("post", "paid"): _ALREADY_PAID,
+    ("pay", "draft"): _NOT_POSTED,
+    ("pay", "published"): _NOT_POSTED,
+    ("pay", "approved"): _NOT_POSTED,
+    ("pay", "paid"): _ALREADY_PAID,
+    ("reverse", "draft"): _NOTHING_TO_REVERSE,
+    ("reverse", "published"): _NOTHING_TO_REVERSE,
+    ("reverse", "approved"): _NOTHING_TO_REVERSE,
+    ("reverse", "paid"): "The {year} dividends have already been paid: the distribution can no longer be reversed.",
+    ("reverse", "partly paid"): "Part of the {year} dividends has already been paid: the distribution can no "
+    "longer be reversed.",
+}
 
 
 class NoticeTooShort(RuleViolation):

@@ -62,7 +62,21 @@ def land_guarantees(session: Session, cooperative: Cooperative, year: int) -> li
     ]
 
 
-def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) -> list[Guarantee]:
+@dataclass(frozen=True)
+class Booking:
+    """The year's guarantees and what booking them did: expense rows added and rows whose amount changed."""
+
+    guarantees: list[Guarantee]
+    added: int
+    changed: int
+
+    @property
+    def changed_nothing(self) -> bool:
+        """True when every guarantee was already booked at its amount."""
+        return not (self.added or self.changed)
+
+
+def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) -> Booking:
     """Record the year's guarantees as operating expenses, once: booking again changes nothing (view A, §7.3)."""
     closed = session.scalar(
         select(FiscalYear.id).where(
@@ -84,6 +98,7 @@ def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) 
         )
     }
     members = {m.id: m for m in session.scalars(select(Member).where(Member.cooperative_id == cooperative.id))}
+    added = changed = 0
     for guarantee in guarantees:
         source = f"land_guarantee:{year}:{guarantee.member_id}"
         record = booked.get(source)
@@ -98,13 +113,15 @@ def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) 
                     source=source,
                 )
             )
+            added += 1
         elif record.amount != guarantee.amount:
             record.amount = guarantee.amount  # shares changed since the last booking; the year is still open
+            changed += 1
         member = members[guarantee.member_id]
         if member.kind == MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
             _link_rent(session, member, year, guarantee, source)
     session.flush()
-    return guarantees
+    return Booking(guarantees, added, changed)
 
 
 def _link_rent(session: Session, member: Member, year: int, guarantee: Guarantee, source: str) -> None:

@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from coopcore.cli import main
 
 COOP = str(Path(sys.executable).with_name("coop"))
 
@@ -15,6 +18,14 @@ COOP = str(Path(sys.executable).with_name("coop"))
 def coop(*args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
     """Run `coop --lang LANG ARGS…` and capture what it prints."""
     return subprocess.run([COOP, "--lang", lang, *args], capture_output=True, text=True, timeout=300)
+
+
+def run(*args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
+    """Run `coop --lang LANG ARGS…` in this process through click's CliRunner (faster than a process)."""
+    result = CliRunner().invoke(main, ["--lang", lang, *args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture(scope="session")

@@ -129,8 +129,11 @@ def test_land_guarantees_follow_the_days_a_share_was_active_and_book_once(sessio
     # M02 from 1 July: 3.25 × 700 × 184 / 366 = 1,143.7158… → 1,143.72; M01 the whole year: 7,350.00.
     assert rows == {"M01": D("7350.00"), "M02": D("1143.72")}
     surplus_before = year_end.year_surplus(session, cooperative.id, 2024)
-    book_land_guarantees(session, cooperative, 2024)
-    book_land_guarantees(session, cooperative, 2024)
+    first = book_land_guarantees(session, cooperative, 2024)
+    again = book_land_guarantees(session, cooperative, 2024)
+    assert (first.added, first.changed, first.changed_nothing) == (2, 0, False)
+    assert (again.added, again.changed, again.changed_nothing) == (0, 0, True)
+    assert again.guarantees == first.guarantees
     assert year_end.year_surplus(session, cooperative.id, 2024) == surplus_before - D("8493.72")
     booked = session.scalars(select(IncomeExpense).where(IncomeExpense.source.like("land_guarantee:2024:%"))).all()
     assert len(booked) == 2
