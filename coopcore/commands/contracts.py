@@ -26,7 +26,7 @@ from coopcore.services.contracts import (
 
 @click.group("contracts")
 def contracts_group() -> None:
-    """Order-farming contracts (订单农业) with leading enterprises (docs/domain.md §10)."""
+    """Order-farming contracts (订单农业) with leading enterprises (the rules: docs/contracts.md)."""
 
 
 @contracts_group.command()

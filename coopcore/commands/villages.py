@@ -25,7 +25,7 @@ from coopcore.services.villages import StatusReport, TownshipTotals, VillageRow
 
 @click.group("villages")
 def villages_group() -> None:
-    """Weak villages (集体经济薄弱村): income, improvement plans and risks (docs/domain.md §9)."""
+    """Weak villages (集体经济薄弱村): income, improvement plans and risks (the rules: docs/villages.md)."""
 
 
 @villages_group.command()
