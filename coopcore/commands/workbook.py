@@ -12,7 +12,7 @@ from rich.table import Table
 
 from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
 from coopcore.db import migrate
-from coopcore.i18n import LANGS, Lang, render
+from coopcore.i18n import LANGS, Lang, format_money, render
 from coopcore.services import imports
 from coopcore.services.village_import import VillageImportReport
 from coopcore.services.workbook.report import ImportReport
@@ -118,9 +118,23 @@ def print_report_tables(out: Console, lang: Lang, report: ImportReport | Village
         out.print(table)
 
 
+def print_surplus(out: Console, lang: Lang, report: ImportReport) -> None:
+    """Print 本年盈余 before → after for every year whose surplus the import changes."""
+    if not report.surplus:
+        return
+    table = Table(title=render("Surplus of the year", lang))
+    for header in ("Year", "Before the import", "After the import"):
+        table.add_column(render(header, lang), justify="right")
+    for change in report.surplus:
+        table.add_row(str(change.year), format_money(change.before, lang), format_money(change.after, lang))
+    out.print(table)
+
+
 def _print_report(context: Context, report: ImportReport) -> None:
     lang = context.lang
-    print_report_tables(Console(width=None if sys.stdout.isatty() else 200), lang, report)
+    out = Console(width=None if sys.stdout.isatty() else 200)
+    print_report_tables(out, lang, report)
+    print_surplus(out, lang, report)
     errors, warnings = len(report.errors), len(report.warnings)
     if report.blocking:
         context.say("Nothing was written: fix the {errors} errors and import again.", errors=errors)

@@ -26,6 +26,7 @@ from coopcore.models import (
     FundingLine,
     FundingSource,
     ImprovementPlan,
+    Origin,
     PlanStatus,
     Project,
     ProjectKind,
@@ -34,7 +35,6 @@ from coopcore.models import (
     Village,
     VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 from coopcore.services.imports import REFUSED
 from coopcore.services.village_workbook import (
@@ -206,7 +206,7 @@ def _load(session: Session, book: dict[str, SheetRows]) -> _Stored:
         enterprises[enterprise.credit_code] = enterprises[enterprise.name] = enterprise
     manual = session.execute(
         select(VillageIncome.village_id, VillageIncome.year, func.count())
-        .where(VillageIncome.village_id.in_(ids), VillageIncome.source == VillageIncomeSource.MANUAL)
+        .where(VillageIncome.village_id.in_(ids), VillageIncome.origin == Origin.WORKBOOK)
         .group_by(VillageIncome.village_id, VillageIncome.year)
     )
     return _Stored(villages, plans, projects, lines, cooperatives, enterprises, {(v, y): n for v, y, n in manual})
@@ -469,11 +469,11 @@ def _apply(session: Session, stored: _Stored, changes: _Changes) -> None:
     if changes.replaced:
         session.execute(
             delete(VillageIncome).where(
-                VillageIncome.source == VillageIncomeSource.MANUAL,
+                VillageIncome.origin == Origin.WORKBOOK,
                 tuple_(VillageIncome.village_id, VillageIncome.year).in_(sorted(changes.replaced)),
             )
         )
-    session.add_all(VillageIncome(source=VillageIncomeSource.MANUAL, **values) for values in changes.income)
+    session.add_all(VillageIncome(origin=Origin.WORKBOOK, **values) for values in changes.income)
     session.flush()
 
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from coopcore.models import (
     FundingLine,
     ImprovementPlan,
+    Origin,
     PlanStatus,
     Project,
     VillageIncome,
-    VillageIncomeSource,
 )
 from coopcore.services import village_import, village_income, villages
 from coopcore.services.village_import import import_villages
@@ -136,8 +136,8 @@ def test_the_income_sheet_replaces_manual_income_but_never_touches_linked_income
     assert report.written and counts(report) == {"income": (1, 0, 0, 1)}
     assert village_income.operating_income(session, village.id, 2024) == D("40000.00")  # 32,000 + linked 8,000
     assert village_income.operating_income(session, village.id, 2023) == D("11111.00")
-    sources = session.scalars(select(VillageIncome.source).where(VillageIncome.year == 2024)).all()
-    assert sorted(sources) == [VillageIncomeSource.LAND_RENT, VillageIncomeSource.MANUAL]
+    sources = session.scalars(select(VillageIncome.origin).where(VillageIncome.year == 2024)).all()
+    assert sorted(sources) == [Origin.WORKBOOK, Origin.LAND_GUARANTEE]
 
 
 def test_bad_input_is_reported_all_at_once_with_sheet_row_and_column_and_nothing_is_written(
