@@ -50,8 +50,8 @@ def test_the_origins_migration_infers_each_existing_rows_origin_and_comes_down_a
             connection.execute(text("INSERT INTO township (id, name, district, is_demo) VALUES (1, '镇', '区', false)"))
             connection.execute(text("INSERT INTO village (id, township_id, name) VALUES (1, 1, '村')"))
             connection.execute(
-                text("INSERT INTO cooperative (id, name, credit_code, village_id, status, is_federation, is_demo, brand, "
-                     "business_type) VALUES (1, '社', '93370602MA3C000010', 1, 'active', false, false, '', '')")
+                text("INSERT INTO cooperative (id, name, credit_code, village_id, status, is_federation, is_demo, "
+                     "brand, business_type) VALUES (1, '社', '93370602MA3C000010', 1, 'active', false, false, '', '')")
             )  # fmt: skip
             income = ["land_guarantee:2024:7", "distribution:3", "admin", "demo", "import", ""]
             for number, source in enumerate(income, start=1):
@@ -62,8 +62,8 @@ def test_the_origins_migration_infers_each_existing_rows_origin_and_comes_down_a
                 )  # fmt: skip
             for number, source in enumerate(["manual", "cooperative_dividend", "land_rent"], start=1):
                 connection.execute(
-                    text("INSERT INTO village_income (id, village_id, year, category, amount, source, source_ref, memo) "
-                         "VALUES (:id, 1, 2024, 'operating', 100, :source, :ref, '')"),
+                    text("INSERT INTO village_income (id, village_id, year, category, amount, source, source_ref, "
+                         "memo) VALUES (:id, 1, 2024, 'operating', 100, :source, :ref, '')"),
                     {"id": number, "source": source, "ref": None if source == "manual" else f"ref:{number}"},
                 )  # fmt: skip
         migrate.upgrade(engine)

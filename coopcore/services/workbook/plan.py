@@ -127,12 +127,16 @@ def match_owned(
     row_key: Callable[[Row], K],
     records: Iterable[tuple[K, Record]],
     problems: Problems,
+    *,
+    marks: bool = True,
 ) -> tuple[list[Row], int, list[Record]]:
     """Pair rows with stored records by origin: (rows to insert, unchanged, workbook records left over).
 
     Unmarked rows pair first with the workbook's records, then with equal records another path wrote (kept as
     they are); a row marked 手工 or 系统记账 pairs only with a record of that origin. Only workbook records
     are left over for removal: what the admin or a service wrote is never removed by a workbook lacking it.
+    Without `marks` (a cooperative new to this database, say exported from another one) every row is the
+    workbook's own: there is nothing here that another path wrote.
     """
     own: list[tuple[K, Record]] = []
     others: dict[int, tuple[K, Record]] = {}
@@ -141,8 +145,10 @@ def match_owned(
             own.append((key, record))
         else:
             others[record["id"]] = (key, record)
-    plain = [row for row in rows if row.get("origin") in (None, WORKBOOK)]
-    marked = [((row.get("origin"), row_key(row)), row) for row in rows if row.get("origin") not in (None, WORKBOOK)]
+    plain = [row for row in rows if not marks or row.get("origin") in (None, WORKBOOK)]
+    marked = [
+        ((row.get("origin"), row_key(row)), row) for row in rows if marks and row.get("origin") not in (None, WORKBOOK)
+    ]
     strays, unchanged, rest = match(marked, [((str(r["origin"]), k), r) for k, r in others.values()])
     for row in strays:
         where = {"sheet": sheet, "row": row.number, "column": sheet.column("origin")}

@@ -112,6 +112,7 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
             for r in records
         ],
         problems,
+        marks=stored.cooperative is not None,
     )
     counts = plan.counts[sheet.key]
     counts.unchanged += unchanged
@@ -201,7 +202,9 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
         new = _trade_fields(row, None, has_kind)
         return tuple(new[key] for key in keys)
 
-    new_rows, unchanged, left = match_owned(sheet, unticketed, row_key, loose, problems)
+    new_rows, unchanged, left = match_owned(
+        sheet, unticketed, row_key, loose, problems, marks=stored.cooperative is not None
+    )
     counts.unchanged += unchanged
     for row in new_rows:
         if not closed(problems, stored, sheet, row, row.get("date")):
@@ -294,6 +297,7 @@ def _plan_records(
         lambda row: tuple(row_value(row, key) for key in keys),
         [(tuple(record_value(record, key) for key in keys), record) for record in records],
         problems,
+        marks=stored.cooperative is not None,
     )
     counts = plan.counts[sheet.key]
     counts.unchanged += unchanged
