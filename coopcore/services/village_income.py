@@ -1,8 +1,8 @@
 """A village collective's income: guaranteed land rent linked into it, its 经营性收入, the weak line in force.
 
-Cooperative dividends are linked by the distribution posting (services/distribution_posting.py, source
-cooperative_dividend); land rent is linked here for the land-guarantee booking to call. Both are unique per
-(source, source_ref), so no origin is ever counted twice.
+Cooperative dividends are linked by the distribution posting (services/distribution_posting.py, origin
+distribution); land rent is linked here for the land-guarantee booking to call (origin land_guarantee). Both are
+unique per (origin, source_ref), so nothing linked is ever counted twice.
 """
 
 from __future__ import annotations
