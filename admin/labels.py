@@ -15,6 +15,7 @@ from coopcore.models import (
     IncomeCategory,
     LandGuaranteeTreatment,
     MemberKind,
+    Origin,
     PatronageMeasure,
     PaymentMethod,
     PriceRule,
@@ -24,7 +25,6 @@ from coopcore.models import (
     Role,
     TradeKind,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 from coopcore.services.villages import FUNDING_LABELS, PLAN_LABELS, RISK_LABELS, STATUS_LABELS
 
@@ -88,9 +88,11 @@ ENUM_LABELS: dict[enum.Enum, str] = {
     VillageIncomeCategory.RENT: "Rent and contracting income",
     VillageIncomeCategory.SUBSIDY: "Subsidy income",
     VillageIncomeCategory.OTHER: "Other income",
-    VillageIncomeSource.MANUAL: "Entered by hand",
-    VillageIncomeSource.COOPERATIVE_DIVIDEND: "Cooperative dividend",
-    VillageIncomeSource.LAND_RENT: "Guaranteed land rent",
+    Origin.MANUAL: "Entered by hand",
+    Origin.WORKBOOK: "Imported from a workbook",
+    Origin.LAND_GUARANTEE: "Guaranteed land rent",
+    Origin.DISTRIBUTION: "Surplus distribution",
+    Origin.EXIT: "Exit settlement",
     ProjectKind.PARTY_BRANCH_COOPERATIVE: "Party-branch-led cooperative",
     ProjectKind.PROPERTY_LEASE: "Property lease",
     ProjectKind.LAND_CONSOLIDATION: "Land consolidation",
@@ -174,6 +176,7 @@ FIELD_LABELS: dict[str, str] = {
     "area_mu": "Area (mu)",
     "memo": "Memo",
     "source": "Source",
+    "origin": "Origin",
     "created_at": "Created at",
     "parcel": "Parcel",
     "certificate_no": "Certificate number",

@@ -26,6 +26,7 @@ from coopcore.models import (
     FundingSource,
     ImprovementPlan,
     Milestone,
+    Origin,
     PartyBranch,
     PlanStatus,
     ProgressEntry,
@@ -37,7 +38,6 @@ from coopcore.models import (
     VillageCollective,
     VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
     WeakVillageThreshold,
 )
 from coopcore.services.villages import advance_plan
@@ -234,12 +234,12 @@ class VillageIncomeView(VillageRecords):
     """Income entered by hand; dividends and land rent linked by services are shown but not changed here."""
 
     model_class = VillageIncome
-    column_list = ("village", "year", "category", "amount", "source", "memo")
+    column_list = ("village", "year", "category", "amount", "origin", "memo")
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("year", True), ("village_id", False)]
     column_filters: ClassVar[list[Any]] = [
         filters.year_filter(VillageIncome.year),
         filters.enum_filter(VillageIncome.category, "Category", VillageIncomeCategory),
-        filters.enum_filter(VillageIncome.source, "Source", VillageIncomeSource),
+        filters.enum_filter(VillageIncome.origin, "Origin", Origin),
     ]
     form_columns = ("village", "year", "category", "amount", "memo")
     list_options = (joinedload(VillageIncome.village),)
@@ -255,5 +255,5 @@ class VillageIncomeView(VillageRecords):
 
     @staticmethod
     def _refuse_linked(model: VillageIncome) -> None:
-        if model.source not in (None, VillageIncomeSource.MANUAL):
+        if model.origin is not None and Origin(model.origin).is_service:
             raise RuleViolation("Linked income is kept by the service that linked it; it cannot be changed here.")

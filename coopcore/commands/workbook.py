@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
-from coopcore.i18n import LANGS, Lang, render
+from coopcore.i18n import LANGS, Lang, format_money, render
 from coopcore.services import imports
 from coopcore.services.village_import import VillageImportReport
 from coopcore.services.village_workbook import VILLAGE_SHEETS
@@ -133,9 +133,23 @@ def _place(report: ImportReport | VillageImportReport) -> Callable[[Problem], tu
     return place
 
 
+def print_surplus(out: Console, lang: Lang, report: ImportReport) -> None:
+    """Print 本年盈余 before → after for every year whose surplus the import changes."""
+    if not report.surplus:
+        return
+    table = Table(title=render("Surplus of the year", lang))
+    for header in ("Year", "Before the import", "After the import"):
+        table.add_column(render(header, lang), justify="right")
+    for change in report.surplus:
+        table.add_row(str(change.year), format_money(change.before, lang), format_money(change.after, lang))
+    out.print(table)
+
+
 def _print_report(context: Context, report: ImportReport) -> None:
     lang = context.lang
-    print_report_tables(Console(width=None if sys.stdout.isatty() else 200), lang, report)
+    out = Console(width=None if sys.stdout.isatty() else 200)
+    print_report_tables(out, lang, report)
+    print_surplus(out, lang, report)
     errors, warnings = len(report.errors), len(report.warnings)
     if report.blocking:
         context.say("Nothing was written: fix the {errors} errors and import again.", errors=errors)

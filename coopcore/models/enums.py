@@ -164,10 +164,23 @@ class VillageIncomeCategory(enum.StrEnum):
     OTHER = "other"
 
 
-class VillageIncomeSource(enum.StrEnum):
-    MANUAL = "manual"
-    COOPERATIVE_DIVIDEND = "cooperative_dividend"
-    LAND_RENT = "land_rent"
+class Origin(enum.StrEnum):
+    """Which path wrote a dated record; a path never removes or rewrites what another path owns.
+
+    An import treats a workbook as the complete record only of the rows that came from workbooks: rows typed
+    in the admin or booked by a service are matched when the workbook lists them, and never removed by absence.
+    """
+
+    MANUAL = "manual"  # typed in the admin's forms
+    WORKBOOK = "workbook"  # imported from a workbook (the cooperative's or the township's village workbook)
+    LAND_GUARANTEE = "land_guarantee"  # booked by the land guarantees (and the rent linked into the village)
+    DISTRIBUTION = "distribution"  # written by posting or paying a distribution (and the dividends it links)
+    EXIT = "exit"  # written by paying a leaver back
+
+    @property
+    def is_service(self) -> bool:
+        """True for the rows a service booked: nobody but that service changes them."""
+        return self not in (Origin.MANUAL, Origin.WORKBOOK)
 
 
 class PlanStatus(enum.StrEnum):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from coopcore.db.base import Base
 from coopcore.db.types import Money, StrEnumType
-from coopcore.models.enums import FundSource, IncomeCategory
+from coopcore.models.enums import FundSource, IncomeCategory, Origin
 
 
 class IncomeExpense(Base):
@@ -32,7 +32,11 @@ class IncomeExpense(Base):
     amount: Mapped[Decimal] = mapped_column(Money())
     memo: Mapped[str] = mapped_column(String(200), default="")
     voucher_no: Mapped[str | None] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(60), default="")
+    source: Mapped[str] = mapped_column(String(60), default="")  # what booked it, e.g. "land_guarantee:2024:7"
+    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    origin: Mapped[Origin] = mapped_column(
+        StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
+    )
 
 
 class SpecialFund(Base):
@@ -54,6 +58,10 @@ class SpecialFund(Base):
     memo: Mapped[str] = mapped_column(String(200), default="")
     is_poverty_asset: Mapped[bool] = mapped_column(default=False)  # [KJ 第三十三条] memorandum book
     disposed_on: Mapped[dt.date | None]
+    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    origin: Mapped[Origin] = mapped_column(
+        StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
+    )
 
     def is_held_on(self, day: dt.date) -> bool:
         """True if the property is held on that day."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base
 from coopcore.db.types import Money, Quantity, StrEnumType
-from coopcore.models.enums import TradeKind
+from coopcore.models.enums import Origin, TradeKind
 
 if TYPE_CHECKING:
     from coopcore.models.member import Member
@@ -60,6 +60,10 @@ class Trade(Base):
     unit_price: Mapped[Decimal] = mapped_column(Money())
     amount: Mapped[Decimal] = mapped_column(Money())  # HALF_UP(quantity × unit_price)
     ticket_no: Mapped[str | None] = mapped_column(String(40))
+    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    origin: Mapped[Origin] = mapped_column(
+        StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
+    )
 
     member: Mapped[Member | None] = relationship()
     product: Mapped[Product] = relationship()

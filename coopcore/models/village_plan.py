@@ -21,11 +21,11 @@ from coopcore.db.base import Base
 from coopcore.db.types import Money, StrEnumType
 from coopcore.models.enums import (
     FundingSource,
+    Origin,
     PlanStatus,
     ProjectKind,
     ProjectStatus,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class VillageIncome(Base):
 
     __tablename__ = "village_income"
     __table_args__ = (
-        UniqueConstraint("source", "source_ref"),
+        UniqueConstraint("origin", "source_ref"),
         CheckConstraint("amount >= 0 OR category = 'investment'", name="amount_sign"),
     )
     __versioned__: ClassVar[dict[str, object]] = {}
@@ -68,8 +68,9 @@ class VillageIncome(Base):
     year: Mapped[int]
     category: Mapped[VillageIncomeCategory] = mapped_column(StrEnumType(VillageIncomeCategory, "category"))
     amount: Mapped[Decimal] = mapped_column(Money())
-    source: Mapped[VillageIncomeSource] = mapped_column(
-        StrEnumType(VillageIncomeSource, "source"), default=VillageIncomeSource.MANUAL
+    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    origin: Mapped[Origin] = mapped_column(
+        StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
     )
     # For linked income, what it came from (e.g. "distribution:12:member:34"); never counted twice.
     source_ref: Mapped[str | None] = mapped_column(String(60))

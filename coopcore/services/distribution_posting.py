@@ -18,11 +18,11 @@ from coopcore.models import (
     Member,
     MemberAccountEntry,
     MemberKind,
+    Origin,
     PaymentMethod,
     VillageCollective,
     VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 from coopcore.money import ZERO, allocate
 from coopcore.services import year_end
@@ -103,6 +103,7 @@ def record_payments(
                     amount=line.total,
                     memo=f"{distribution.year}年分红转为出资 {resolution or distribution.resolution}"[:200],
                     source=f"{distribution.source}:payment",
+                    origin=Origin.DISTRIBUTION,
                 )
             )
     return lines
@@ -126,6 +127,7 @@ def reverse_entries(session: Session, distribution: Distribution) -> None:
                 "area_mu": entry.area_mu,
                 "memo": f"冲销：{entry.memo}"[:200],
                 "source": distribution.source,
+                "origin": Origin.DISTRIBUTION,
                 "reverses_id": entry.id,
             }
             for entry in entries
@@ -141,7 +143,7 @@ def _row(
 ) -> dict[str, object]:
     memo = MEMO[kind].format(year=distribution.year)
     return {"member_id": member_id, "entry_on": day, "kind": kind, "amount": amount, "memo": memo,
-            "source": distribution.source}  # fmt: skip
+            "source": distribution.source, "origin": Origin.DISTRIBUTION}  # fmt: skip
 
 
 def _insert(session: Session, rows: list[dict[str, object]]) -> None:
@@ -168,7 +170,7 @@ def _link_income(session: Session, distribution: Distribution, members: dict[int
                     year=distribution.year,
                     category=VillageIncomeCategory.INVESTMENT,
                     amount=line.total,
-                    source=VillageIncomeSource.COOPERATIVE_DIVIDEND,
+                    origin=Origin.DISTRIBUTION,
                     source_ref=f"{distribution.source}:{member.id}",
                     memo=f"{distribution.cooperative.name}{distribution.year}年分红",
                 )
@@ -183,5 +185,6 @@ def _link_income(session: Session, distribution: Distribution, members: dict[int
                     amount=line.total,
                     memo=f"{distribution.cooperative.name}{distribution.year}年盈余分配",
                     source=distribution.source,
+                    origin=Origin.DISTRIBUTION,
                 )
             )

@@ -16,6 +16,7 @@ from coopcore.models import (
     DistributionState,
     Member,
     MemberAccountEntry,
+    Origin,
 )
 from coopcore.money import ZERO
 from coopcore.rules.exits import Settlement, exit_effective_on, settle_exit
@@ -109,6 +110,6 @@ def pay_out(session: Session, member: Member, paid_on: dt.date) -> ExitSettlemen
     # A leaver with nothing to take back still gets the refund entry (of 0.00): it is the record of the settlement.
     for kind, amount in [(kind, amount) for kind, amount in entries if amount] or entries[:1]:
         session.add(MemberAccountEntry(member_id=member.id, entry_on=paid_on, kind=kind, amount=-amount,
-                                       memo=memo, source=source))  # fmt: skip
+                                       memo=memo, source=source, origin=Origin.EXIT))  # fmt: skip
     session.flush()
     return result

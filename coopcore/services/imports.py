@@ -17,7 +17,7 @@ from coopcore.i18n import Lang
 from coopcore.services.workbook.apply import apply_plan
 from coopcore.services.workbook.export import export_workbook
 from coopcore.services.workbook.plan import Plan, plan_cooperative, plan_fiscal_years
-from coopcore.services.workbook.plan_books import plan_books
+from coopcore.services.workbook.plan_books import plan_books, surplus_changes
 from coopcore.services.workbook.plan_land import plan_land
 from coopcore.services.workbook.plan_members import plan_members
 from coopcore.services.workbook.reader import Progress, read_workbook
@@ -74,6 +74,7 @@ def import_workbook(
         # The rules judge the whole roster: with member rows left off it they would misjudge it.
         check_roster(plan, stored, problems, on=today)
     report.counts = {sheet.key: plan.counts[sheet.key] for sheet in SHEETS if sheet.key in plan.counts}
+    report.surplus = surplus_changes(stored, plan)
     if problems.blocking or dry_run or not plan.cooperative:
         return report
     try:

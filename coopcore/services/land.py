@@ -20,6 +20,7 @@ from coopcore.models import (
     LandShare,
     Member,
     MemberKind,
+    Origin,
     VillageCollective,
     VillageIncomeCategory,
 )
@@ -111,6 +112,7 @@ def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) 
                     amount=guarantee.amount,
                     memo=f"{year}年土地入股保底收益 {guarantee.member_code}",
                     source=source,
+                    origin=Origin.LAND_GUARANTEE,
                 )
             )
             added += 1

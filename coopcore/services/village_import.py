@@ -1,9 +1,9 @@
 """Import the weak-village workbook: check every row against the database, then write all of it or nothing.
 
 Plans update by village + baseline year, projects by plan + name, funding lines by plan + project + source.
-The income sheet replaces the manually entered income of each village and year it lists; linked income
-(cooperative dividends, land rent) is never touched, so nothing is counted twice. The service flushes inside a
-savepoint and never commits: the caller owns the transaction.
+The income sheet replaces the income an earlier workbook imported for each village and year it lists (origin
+workbook); income typed in the admin and linked income (cooperative dividends, land rent) is never touched.
+The service flushes inside a savepoint and never commits: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from coopcore.models import (
     FundingLine,
     FundingSource,
     ImprovementPlan,
+    Origin,
     PlanStatus,
     Project,
     ProjectKind,
@@ -34,7 +35,6 @@ from coopcore.models import (
     Village,
     VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 from coopcore.services.imports import REFUSED
 from coopcore.services.village_workbook import (
@@ -119,7 +119,7 @@ class _Stored:
     lines: dict[tuple[PlanKey, str, str], FundingLine]
     cooperatives: dict[str, Cooperative]
     enterprises: dict[str, Enterprise]
-    manual_income: dict[tuple[int, int], int]
+    imported_income: dict[tuple[int, int], int]  # rows from earlier workbooks, by village and year
 
 
 @dataclass
@@ -204,12 +204,12 @@ def _load(session: Session, book: dict[str, SheetRows]) -> _Stored:
         select(Enterprise).where(or_(Enterprise.credit_code.in_(parties), Enterprise.name.in_(parties)))
     ):
         enterprises[enterprise.credit_code] = enterprises[enterprise.name] = enterprise
-    manual = session.execute(
+    imported = session.execute(
         select(VillageIncome.village_id, VillageIncome.year, func.count())
-        .where(VillageIncome.village_id.in_(ids), VillageIncome.source == VillageIncomeSource.MANUAL)
+        .where(VillageIncome.village_id.in_(ids), VillageIncome.origin == Origin.WORKBOOK)
         .group_by(VillageIncome.village_id, VillageIncome.year)
     )
-    return _Stored(villages, plans, projects, lines, cooperatives, enterprises, {(v, y): n for v, y, n in manual})
+    return _Stored(villages, plans, projects, lines, cooperatives, enterprises, {(v, y): n for v, y, n in imported})
 
 
 def _listed(book: dict[str, SheetRows], column: str) -> set[str]:
@@ -436,7 +436,7 @@ def _check_income(data: SheetRows | None, stored: _Stored, changes: _Changes, pr
         )
         changes.replaced.add((village_id, year))
         changes.counts[INCOME.key].created += 1
-    changes.counts[INCOME.key].removed = sum(stored.manual_income.get(key, 0) for key in changes.replaced)
+    changes.counts[INCOME.key].removed = sum(stored.imported_income.get(key, 0) for key in changes.replaced)
 
 
 def _apply(session: Session, stored: _Stored, changes: _Changes) -> None:
@@ -469,11 +469,11 @@ def _apply(session: Session, stored: _Stored, changes: _Changes) -> None:
     if changes.replaced:
         session.execute(
             delete(VillageIncome).where(
-                VillageIncome.source == VillageIncomeSource.MANUAL,
+                VillageIncome.origin == Origin.WORKBOOK,
                 tuple_(VillageIncome.village_id, VillageIncome.year).in_(sorted(changes.replaced)),
             )
         )
-    session.add_all(VillageIncome(source=VillageIncomeSource.MANUAL, **values) for values in changes.income)
+    session.add_all(VillageIncome(origin=Origin.WORKBOOK, **values) for values in changes.income)
     session.flush()
 
 

@@ -1,8 +1,8 @@
 """A village collective's income: guaranteed land rent linked into it, its 经营性收入, the weak line in force.
 
-Cooperative dividends are linked by the distribution posting (services/distribution_posting.py, source
-cooperative_dividend); land rent is linked here for the land-guarantee booking to call. Both are unique per
-(source, source_ref), so no origin is ever counted twice.
+Cooperative dividends are linked by the distribution posting (services/distribution_posting.py, origin
+distribution); land rent is linked here for the land-guarantee booking to call (origin land_guarantee). Both are
+unique per (origin, source_ref), so nothing linked is ever counted twice.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from coopcore.errors import InvalidValue, NotFound, Term
 from coopcore.models import (
+    Origin,
     Village,
     VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
     WeakVillageThreshold,
 )
 from coopcore.money import decimal_places, to_decimal
@@ -52,11 +52,11 @@ def link_land_rent(
         raise NotFound(what=Term("Village"), key=village_id)
     record = session.scalar(
         select(VillageIncome).where(
-            VillageIncome.source == VillageIncomeSource.LAND_RENT, VillageIncome.source_ref == source_ref
+            VillageIncome.origin == Origin.LAND_GUARANTEE, VillageIncome.source_ref == source_ref
         )
     )
     if record is None:
-        record = VillageIncome(source=VillageIncomeSource.LAND_RENT, source_ref=source_ref)
+        record = VillageIncome(origin=Origin.LAND_GUARANTEE, source_ref=source_ref)
         session.add(record)
     record.village_id, record.year, record.category = village_id, year, category
     record.amount, record.memo = value, memo[:200]
@@ -72,7 +72,7 @@ def unlink_land_rent(session: Session, *, source_ref: str, prefix: bool = False)
         else (VillageIncome.source_ref == source_ref)
     )
     result = session.execute(
-        delete(VillageIncome).where(VillageIncome.source == VillageIncomeSource.LAND_RENT, match),
+        delete(VillageIncome).where(VillageIncome.origin == Origin.LAND_GUARANTEE, match),
         execution_options={"synchronize_session": "fetch"},
     )
     return int(getattr(result, "rowcount", 0) or 0)

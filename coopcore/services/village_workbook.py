@@ -189,8 +189,8 @@ INSTRUCTIONS = {
         "1. 各表均可选填；乡镇、村须与系统中的名称一致。",
         "2. 表头带 * 的列必填；有下拉列表的列请从列表中选择；第 2 行是示例，请改成实际数据或删除。",
         "3. 提升方案按“村 + 基期年度”更新；产业项目按“方案 + 项目名称”更新；资金按“方案 + 项目 + 来源”更新。",
-        "4. “村集体收入”表列出的村和年度，手工录入的收入以本表为准整体替换；"
-        "合作社分红、土地保底租金等自动关联的收入不受影响。",
+        "4. “村集体收入”表列出的村和年度，以前用工作簿导入的收入以本表为准整体替换；"
+        "在后台手工录入的收入和合作社分红、土地保底租金等自动关联的收入不受影响。",
         "5. 补助收入和其他收入照录，但不计入经营性收入。联系合作社填统一社会信用代码，多个用顿号分隔。",
         "6. 先试导入检查：coop villages import 文件.xlsx --dry-run；有错误时不写入任何数据。",
     ),
@@ -199,8 +199,8 @@ INSTRUCTIONS = {
         "1. Every sheet is optional; township and village names must match those in the database.",
         "2. Columns marked * are required; pick listed values from the drop-down; row 2 is an example.",
         "3. Plans update by village + baseline year, projects by plan + name, funding by plan + project + source.",
-        "4. The income sheet replaces the manually entered income of each village and year it lists; linked income "
-        "(cooperative dividends, land rent) is never touched.",
+        "4. The income sheet replaces the income earlier workbooks brought in for each village and year it lists; "
+        "income typed in the admin and linked income (cooperative dividends, land rent) is never touched.",
         "5. Subsidy and other income are kept but do not count as operating income. Linked cooperatives: credit "
         "codes separated by 、 or commas.",
         "6. Check first: coop villages import FILE.xlsx --dry-run; nothing is written while there are errors.",

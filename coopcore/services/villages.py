@@ -16,13 +16,13 @@ from coopcore.models import (
     FundingSource,
     ImprovementPlan,
     Milestone,
+    Origin,
     PlanStatus,
     Project,
     ProjectStatus,
     Township,
     Village,
     VillageIncome,
-    VillageIncomeSource,
 )
 from coopcore.money import ZERO
 from coopcore.rules import weak_village as rules
@@ -229,16 +229,16 @@ def _incomes(session: Session, villages: Select[int], year: int) -> dict[tuple[i
             VillageIncome.village_id,
             VillageIncome.year,
             VillageIncome.category,
-            VillageIncome.source,
+            VillageIncome.origin,
             func.sum(VillageIncome.amount),
         )
         .where(VillageIncome.village_id.in_(villages), VillageIncome.year.in_((year - 1, year)))
-        .group_by(VillageIncome.village_id, VillageIncome.year, VillageIncome.category, VillageIncome.source)
+        .group_by(VillageIncome.village_id, VillageIncome.year, VillageIncome.category, VillageIncome.origin)
     )
     for village_id, income_year, category, source, amount in rows:
         sums = result[(village_id, income_year)]
         sums[category.value] = sums.get(category.value, ZERO) + amount
-        if source is VillageIncomeSource.COOPERATIVE_DIVIDEND:
+        if source is Origin.DISTRIBUTION:
             sums[DIVIDENDS] = sums.get(DIVIDENDS, ZERO) + amount
     return dict(result)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -151,6 +152,32 @@ def test_a_broken_workbook_lists_every_problem_and_a_clean_one_is_imported(
     with Session(engine) as session:
         assert session.scalar(select(func.count(Trade.id)).where(Trade.ticket_no == "WEB-2024-0001")) == 1
     engine.dispose()
+
+
+def test_the_check_of_a_workbook_shows_the_surplus_before_and_after_for_a_year_it_changes(
+    client: FlaskClient, demo_url: str, tmp_path: Path
+) -> None:
+    _, _, credit_code = coop_and_member(demo_url)
+    path = _export(demo_url, credit_code, tmp_path / "more.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["收支"]
+    header = [cell.value for cell in sheet[1]]
+    row: list[object] = [None] * len(header)
+    row[header.index("日期*")] = dt.datetime(2024, 11, 30)  # 2024 is open in the demo
+    row[header.index("科目*")] = "其他收入"
+    row[header.index("金额*")] = 1234.5
+    sheet.append(row)
+    book.save(path)
+
+    sign_in(client, "accountant")
+    report = _upload(client, path)
+
+    assert 'id="report-clean"' in report
+    surplus = re.search(r'<table class="table table-sm" id="surplus">(.*?)</table>', report, re.S)
+    assert surplus is not None and "本年盈余" in surplus.group(1) and "导入前" in surplus.group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', surplus.group(1))
+    before, after = (Decimal(re.sub(r"[^\d.-]", "", cell)) for cell in cells)
+    assert "<td>2024</td>" in surplus.group(1) and after - before == Decimal("1234.50")
 
 
 def test_an_accountant_cannot_import_into_someone_elses_cooperative(

@@ -27,6 +27,7 @@ from coopcore.models import (
     Member,
     MemberAccountEntry,
     MemberKind,
+    Origin,
     PriceRule,
     Project,
     Role,
@@ -36,7 +37,6 @@ from coopcore.models import (
     Village,
     VillageCollective,
     VillageIncome,
-    VillageIncomeSource,
 )
 from coopcore.services.demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo, summarize
 from coopcore.services.demo.dataset import DemoSet
@@ -160,11 +160,9 @@ def test_2022_and_2023_are_posted_and_closed_and_2024_is_open(demo: tuple[Sessio
     paid = session.scalars(select(Distribution.state).where(Distribution.year.in_([2022, 2023]))).all()
     assert len(paid) == 2 * len(demo_cooperatives(session))
     assert set(paid) == {DistributionState.PAID}
-    dividends = session.scalars(
-        select(VillageIncome).where(VillageIncome.source == VillageIncomeSource.COOPERATIVE_DIVIDEND)
-    ).all()
+    dividends = session.scalars(select(VillageIncome).where(VillageIncome.origin == Origin.DISTRIBUTION)).all()
     assert dividends and {income.year for income in dividends} == {2022, 2023}
-    typed_in = session.scalars(select(VillageIncome.memo).where(VillageIncome.source == VillageIncomeSource.MANUAL))
+    typed_in = session.scalars(select(VillageIncome.memo).where(VillageIncome.origin == Origin.MANUAL))
     assert not any("分红" in memo for memo in typed_in)  # a typed-in dividend would count twice once posted
 
 

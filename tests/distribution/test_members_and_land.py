@@ -17,9 +17,9 @@ from coopcore.models import (
     LandShare,
     Member,
     MemberKind,
+    Origin,
     PatronageMeasure,
     VillageIncome,
-    VillageIncomeSource,
 )
 from coopcore.services import distribution as workflow
 from coopcore.services import exits, year_end
@@ -137,7 +137,7 @@ def test_land_guarantees_follow_the_days_a_share_was_active_and_book_once(sessio
     assert year_end.year_surplus(session, cooperative.id, 2024) == surplus_before - D("8493.72")
     booked = session.scalars(select(IncomeExpense).where(IncomeExpense.source.like("land_guarantee:2024:%"))).all()
     assert len(booked) == 2
-    rent = session.scalars(select(VillageIncome).where(VillageIncome.source == VillageIncomeSource.LAND_RENT)).all()
+    rent = session.scalars(select(VillageIncome).where(VillageIncome.origin == Origin.LAND_GUARANTEE)).all()
     assert [(r.year, r.amount) for r in rent] == [(2024, D("7350.00"))]  # the collective's rent, linked once
 
 

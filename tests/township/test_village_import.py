@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from coopcore.models import (
     FundingLine,
     ImprovementPlan,
+    Origin,
     PlanStatus,
     Project,
     VillageIncome,
-    VillageIncomeSource,
 )
 from coopcore.services import village_import, village_income, villages
 from coopcore.services.village_import import import_villages
@@ -123,12 +123,14 @@ def test_a_workbook_creates_plans_projects_funding_and_income_and_importing_agai
     assert session.scalar(select(func.count()).select_from(VillageIncome)) == 3
 
 
-def test_the_income_sheet_replaces_manual_income_but_never_touches_linked_income(
+def test_the_income_sheet_replaces_imported_income_but_never_typed_or_linked_income(
     session: Session, tmp_path: Path
 ) -> None:
     township = make_township(session, "替换镇", villages=1)
     village = township.villages[0]
-    add_income(session, village, 2024, "99999.00")  # entered by hand before: replaced
+    earlier = {"村集体收入": [INCOME_HEADER, [township.name, village.name, 2024, "经营收入", 99999, "旧表"]]}
+    assert import_villages(session, workbook(tmp_path / "old.xlsx", earlier), today=TODAY).written  # replaced
+    add_income(session, village, 2024, "500.00", "other")  # typed in the admin: kept
     add_income(session, village, 2023, "11111.00")  # another year, not in the sheet: kept
     village_income.link_land_rent(session, village_id=village.id, year=2024, amount=D("8000.00"), source_ref="rent:9")
     sheets = {"村集体收入": [INCOME_HEADER, [township.name, village.name, 2024, "经营收入", 32000, ""]]}
@@ -136,8 +138,12 @@ def test_the_income_sheet_replaces_manual_income_but_never_touches_linked_income
     assert report.written and counts(report) == {"income": (1, 0, 0, 1)}
     assert village_income.operating_income(session, village.id, 2024) == D("40000.00")  # 32,000 + linked 8,000
     assert village_income.operating_income(session, village.id, 2023) == D("11111.00")
-    sources = session.scalars(select(VillageIncome.source).where(VillageIncome.year == 2024)).all()
-    assert sorted(sources) == [VillageIncomeSource.LAND_RENT, VillageIncomeSource.MANUAL]
+    kept = session.execute(select(VillageIncome.origin, VillageIncome.amount).where(VillageIncome.year == 2024))
+    assert sorted(kept.all()) == [
+        (Origin.LAND_GUARANTEE, D("8000.00")),
+        (Origin.MANUAL, D("500.00")),
+        (Origin.WORKBOOK, D("32000.00")),
+    ]
 
 
 def test_bad_input_is_reported_all_at_once_with_sheet_row_and_column_and_nothing_is_written(

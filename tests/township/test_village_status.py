@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from coopcore.errors import InvalidValue, NotFound
 from coopcore.models import (
     Cooperative,
+    Origin,
     PlanStatus,
     ProjectStatus,
     Township,
     Village,
     VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 from coopcore.rules.weak_village import RiskKind, VillageStatus
 from coopcore.services import distribution as workflow
@@ -50,8 +50,8 @@ def dongyuan(session: Session) -> tuple[Cooperative, Village]:
     return cooperative, village
 
 
-def linked(session: Session, source: VillageIncomeSource) -> list[VillageIncome]:
-    return list(session.scalars(select(VillageIncome).where(VillageIncome.source == source)))
+def linked(session: Session, source: Origin) -> list[VillageIncome]:
+    return list(session.scalars(select(VillageIncome).where(VillageIncome.origin == source)))
 
 
 def test_the_section_9_3_example_is_still_weak_at_33_76_percent_after_the_dividend_is_linked(session: Session) -> None:
@@ -73,12 +73,12 @@ def test_a_posted_dividend_is_counted_once_and_a_reversal_takes_it_out(session: 
     assert distribution is not None
     with pytest.raises(workflow.WrongState):  # posting again is refused: nothing is linked twice
         workflow.post_distribution(session, distribution)
-    assert [r.amount for r in linked(session, VillageIncomeSource.COOPERATIVE_DIVIDEND)] == [D("15674.10")]
+    assert [r.amount for r in linked(session, Origin.DISTRIBUTION)] == [D("15674.10")]
     workflow.reverse_distribution(session, distribution)
-    assert linked(session, VillageIncomeSource.COOPERATIVE_DIVIDEND) == []
+    assert linked(session, Origin.DISTRIBUTION) == []
     assert village_income.operating_income(session, village.id, 2024) == D("32000.00")
     post_example_1(session, cooperative)  # re-planned as revision 2 and posted again
-    assert [r.amount for r in linked(session, VillageIncomeSource.COOPERATIVE_DIVIDEND)] == [D("15674.10")]
+    assert [r.amount for r in linked(session, Origin.DISTRIBUTION)] == [D("15674.10")]
     assert village_income.operating_income(session, village.id, 2024) == D("47674.10")
 
 
@@ -94,7 +94,7 @@ def test_land_rent_is_linked_once_per_reference_and_a_rebooking_changes_it(sessi
             source_ref="land:guarantee:3:2024:M01",
             memo="保底租金",
         )
-    assert [r.amount for r in linked(session, VillageIncomeSource.LAND_RENT)] == [D("8000.00")]
+    assert [r.amount for r in linked(session, Origin.LAND_GUARANTEE)] == [D("8000.00")]
     village_income.link_land_rent(
         session, village_id=village.id, year=2024, amount=D("8500.00"), source_ref="land:guarantee:3:2024:M01"
     )
@@ -106,7 +106,7 @@ def test_land_rent_is_linked_once_per_reference_and_a_rebooking_changes_it(sessi
         source_ref="land:guarantee:3:2024:M02",
         category=VillageIncomeCategory.RENT,
     )
-    assert sorted(r.amount for r in linked(session, VillageIncomeSource.LAND_RENT)) == [D("1200.00"), D("8500.00")]
+    assert sorted(r.amount for r in linked(session, Origin.LAND_GUARANTEE)) == [D("1200.00"), D("8500.00")]
     assert village_income.operating_income(session, village.id, 2024) == D("9700.00")
     assert village_income.unlink_land_rent(session, source_ref="land:guarantee:3:2024:", prefix=True) == 2
     assert village_income.operating_income(session, village.id, 2024) is None

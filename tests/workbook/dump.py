@@ -1,6 +1,6 @@
 """A canonical dump of one cooperative's rows: what must survive export → import, without ids or provenance.
 
-Left out on purpose: surrogate ids, created_at, the `source` provenance of entries and income records,
+Left out on purpose: surrogate ids, created_at, the `source` and `origin` provenance of dated records,
 the is_demo mark, and reference data the workbook names only (township district and region codes,
 product category, party-branch secretary). Account entries are compared as the live ledger: a reversed
 entry and its reversal cancel, as the member account does.

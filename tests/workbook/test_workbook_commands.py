@@ -105,3 +105,16 @@ def test_an_import_killed_while_writing_leaves_nothing_behind(tmp_path: Path, em
             idle = session.scalar(text(f"SELECT count(*) FROM pg_stat_activity WHERE {mine} AND state <> 'idle'"))
             assert idle == 0
     engine.dispose()
+
+
+def test_a_dry_run_prints_the_surplus_before_and_after_for_each_year_it_changes(tmp_path: Path, db_url: str) -> None:
+    assert coop("--db", db_url, "import", str(write_book(valid_book(), tmp_path / "book.xlsx"))).returncode == 0
+    book = valid_book()
+    book["收支"].set(2, "金额*", -800)  # the 2024 investment loss: ¥500 → ¥800
+
+    dry = coop("--db", db_url, "--lang", "zh", "import", str(write_book(book, tmp_path / "b.xlsx")), "--dry-run")
+
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "本年盈余" in dry.stdout and "导入前" in dry.stdout and "导入后" in dry.stdout
+    assert "│ 2024 │ -¥500.00 │ -¥800.00 │" in dry.stdout  # 2024 has only that row
+    assert "2023" not in dry.stdout.split("本年盈余")[1]  # 2023 does not change: not listed

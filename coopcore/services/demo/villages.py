@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from coopcore.models import (
     ImprovementPlan,
+    Origin,
     PlanStatus,
     ProgressEntry,
     VillageIncome,
     VillageIncomeCategory,
-    VillageIncomeSource,
 )
 from coopcore.money import to_money
 from coopcore.services.demo.context import DEMO_MARK, YEARS, CoopPlan, DemoContext, VillagePlan
@@ -118,7 +118,7 @@ def _add_income_rows(ctx: DemoContext, weak: WeakVillage, year: int, total: Deci
             year=year,
             category=kind,
             amount=amount,
-            source=VillageIncomeSource.MANUAL,
+            origin=Origin.MANUAL,
             source_ref=None,
             memo=memo + DEMO_MARK,
         )

@@ -1,4 +1,8 @@
-"""Export a cooperative from the database as the import workbook, so that export → import round-trips."""
+"""Export a cooperative from the database as the import workbook, so that export → import round-trips.
+
+Every dated row carries its 记录来源 (工作簿, 手工, 系统记账：…): re-importing the export matches the rows typed
+in the admin and booked by services to themselves, instead of taking them for the workbook's own.
+"""
 
 from __future__ import annotations
 
@@ -117,6 +121,7 @@ def _entry(entry: dict[str, Any], memo_column: str) -> dict[str, Any]:
         "amount": entry["amount"],
         "area_mu": entry["area_mu"],
         memo_column: entry["memo"],
+        "origin": entry["origin"],
     }
 
 
@@ -135,7 +140,7 @@ def _trades(session: Session, coop_id: int) -> Records:
             "date": trade.traded_on,
             "product": product,
             **{key: getattr(trade, key) for key in ("quantity", "unit", "unit_price", "amount", "grade")},
-            **{key: getattr(trade, key) for key in ("ticket_no", "kind", "counterparty")},
+            **{key: getattr(trade, key) for key in ("ticket_no", "kind", "counterparty", "origin")},
         }
 
 

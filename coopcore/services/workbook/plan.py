@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from coopcore.models import FiscalYearState, LandGuaranteeTreatment, PatronageMeasure, ProvidentBasis
+from coopcore.models import FiscalYearState, LandGuaranteeTreatment, Origin, PatronageMeasure, ProvidentBasis
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems, SheetCounts
-from coopcore.services.workbook.schema import COOPERATIVE, FISCAL_YEARS, MEMBERS, Sheet
+from coopcore.services.workbook.schema import COOPERATIVE, FISCAL_YEARS, MEMBERS, ORIGINS, Sheet
 from coopcore.services.workbook.stored import Record, Stored
 from coopcore.validation import credit_code
 
@@ -33,7 +33,20 @@ BRANCH_TAKEN = (
     "No party branch is called {value}, and {village} already has the branch {existing}: write that name, "
     "or the exact name of the leading branch."
 )
-TEMPLATES = (CLOSED_YEAR, CLOSED_REMOVAL, BRANCH_TAKEN, REOPEN)
+BOOKED_ROW = (
+    "This row is marked {value}, and no such booking has these values: an import neither creates nor changes "
+    "what a service booked. Put back the exported values, or delete the row (the booking stays)."
+)
+TYPED_ROW = (
+    "This row is marked {value}, but no row typed by hand has these values: it is imported as a workbook row. "
+    "A row typed by hand that it replaces stays: change or delete that one in the admin."
+)
+OWNED_TICKET = (
+    "Ticket {value} is marked {origin} in the database: an import does not change it. Put back its stored "
+    "values, or change it where it was written."
+)
+TEMPLATES = (CLOSED_YEAR, CLOSED_REMOVAL, BRANCH_TAKEN, REOPEN, BOOKED_ROW, TYPED_ROW, OWNED_TICKET)
+WORKBOOK = Origin.WORKBOOK.value
 K = TypeVar("K", bound=Hashable)
 
 
@@ -96,6 +109,57 @@ def match(rows: Iterable[tuple[K, Row]], records: Iterable[tuple[K, Record]]) ->
         else:
             new.append(row)
     return new, unchanged, [record for records in pool.values() for record in records]
+
+
+def origin_label(value: object) -> object:
+    """Return an origin as the workbook writes it (工作簿, 手工, 系统记账：…), a labelled message field."""
+    return next((choice for choice in ORIGINS if choice.value == str(value)), value)
+
+
+def is_own(record: Record) -> bool:
+    """True for a stored row that came from a workbook: the only rows an import may change or remove."""
+    return str(record["origin"]) == WORKBOOK
+
+
+def match_owned(
+    sheet: Sheet,
+    rows: Iterable[Row],
+    row_key: Callable[[Row], K],
+    records: Iterable[tuple[K, Record]],
+    problems: Problems,
+    *,
+    marks: bool = True,
+) -> tuple[list[Row], int, list[Record]]:
+    """Pair rows with stored records by origin: (rows to insert, unchanged, workbook records left over).
+
+    Unmarked rows pair first with the workbook's records, then with equal records another path wrote (kept as
+    they are); a row marked 手工 or 系统记账 pairs only with a record of that origin. Only workbook records
+    are left over for removal: what the admin or a service wrote is never removed by a workbook lacking it.
+    Without `marks` (a cooperative new to this database, say exported from another one) every row is the
+    workbook's own: there is nothing here that another path wrote.
+    """
+    own: list[tuple[K, Record]] = []
+    others: dict[int, tuple[K, Record]] = {}
+    for key, record in records:
+        if is_own(record):
+            own.append((key, record))
+        else:
+            others[record["id"]] = (key, record)
+    plain = [row for row in rows if not marks or row.get("origin") in (None, WORKBOOK)]
+    marked = [
+        ((row.get("origin"), row_key(row)), row) for row in rows if marks and row.get("origin") not in (None, WORKBOOK)
+    ]
+    strays, unchanged, rest = match(marked, [((str(r["origin"]), k), r) for k, r in others.values()])
+    for row in strays:
+        where = {"sheet": sheet, "row": row.number, "column": sheet.column("origin")}
+        if Origin(row.get("origin")).is_service:
+            problems.error(BOOKED_ROW, **where, value=origin_label(row.get("origin")))
+        else:
+            problems.warning(TYPED_ROW, **where, value=origin_label(row.get("origin")))
+            plain.append(row)
+    new, unchanged_own, left = match([(row_key(row), row) for row in plain], own)
+    new, unchanged_other, _ = match([(row_key(row), row) for row in new], [others[r["id"]] for r in rest])
+    return new, unchanged + unchanged_own + unchanged_other, left
 
 
 def closed(problems: Problems, stored: Stored, sheet: Sheet, row: Row | None, *days: dt.date | None) -> bool:

@@ -1,24 +1,38 @@
 """What an import writes to the books: account entries, trades, income and expense, special funds, land shares.
 
-A dated sheet is the complete record of its kind for each year it has rows in: stored rows of those
-years that the sheet no longer lists are removed (account entries, which are append-only, are reversed).
-Years the sheet does not mention stay as they are, and a sheet left out of the workbook changes nothing.
-Rows with a natural key (ticket number, parcel code and start date) are updated in place; the others are
-matched on their whole content, so a changed row counts as one removed and one created.
+A dated sheet is the complete record of the rows that came from workbooks, for each year it has rows in:
+stored workbook rows of those years that the sheet no longer lists are removed (account entries, which are
+append-only, are reversed). Rows typed in the admin or booked by a service (Origin) are matched when the
+sheet lists them and never removed, changed or reversed by an import. Years the sheet does not mention stay
+as they are, and a sheet left out of the workbook changes nothing. Rows with a natural key (ticket number,
+parcel code and start date) are updated in place; the others are matched on their whole content, so a
+changed row counts as one removed and one created.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from coopcore.models import AccountEntryKind, TradeKind
-from coopcore.money import FEN
-from coopcore.services.workbook.plan import Changes, Plan, closed, match, refuse_closed_removal, usable
+from coopcore.models import AccountEntryKind, IncomeCategory, TradeKind
+from coopcore.money import FEN, ZERO
+from coopcore.services.workbook.plan import (
+    OWNED_TICKET,
+    WORKBOOK,
+    Changes,
+    Plan,
+    closed,
+    is_own,
+    match_owned,
+    origin_label,
+    refuse_closed_removal,
+    usable,
+)
 from coopcore.services.workbook.reader import Book, Row
-from coopcore.services.workbook.report import Problems
+from coopcore.services.workbook.report import Problems, SurplusChange
 from coopcore.services.workbook.schema import (
     CONTRIBUTIONS,
     INCOME_EXPENSE,
@@ -42,7 +56,6 @@ TRADE_FIELDS = (
     "amount",
 )
 REVERSAL_MEMO = "冲销：{memo}"  # the wording of distribution reversals (coopcore.services.distribution_posting)
-PROTECTED_SOURCE = "distribution"  # rows a posted distribution wrote are undone by reversing the distribution
 LINKED_TRADE = (
     "Ticket {value} is no longer in the workbook, but an enterprise delivery is traced to it, so it was kept."
 )
@@ -90,13 +103,16 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
         return _entry_key(row.get("member_code"), kind, row.get("date"), row.get("amount"), area, row.get(memo_key))
 
     records = [r for r in stored.entries if str(r["kind"]) in kinds]
-    keyed = [(row_key(row), row) for row in rows]
-    new, unchanged, left = match(
-        keyed,
+    new, unchanged, left = match_owned(
+        sheet,
+        rows,
+        row_key,
         [
             (_entry_key(r["member_code"], r["kind"], r["entry_on"], r["amount"], r["area_mu"], r["memo"]), r)
             for r in records
         ],
+        problems,
+        marks=stored.cooperative is not None,
     )
     counts = plan.counts[sheet.key]
     counts.unchanged += unchanged
@@ -119,13 +135,14 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
                 "area_mu": key[4],
                 "memo": key[5],
                 "source": f"import:{sheet.key}:{digest}",
+                "origin": WORKBOOK,
                 "reverses_id": None,
             }
         )
         counts.created += 1
     for record in left:
         day = record["entry_on"]
-        if day.year not in years or str(record["source"]).startswith(PROTECTED_SOURCE):
+        if day.year not in years:
             continue
         if refuse_closed_removal(problems, stored, sheet, f"{record['member_code']} {record['amount']}", day):
             continue
@@ -139,6 +156,7 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
                 "area_mu": record["area_mu"],
                 "memo": REVERSAL_MEMO.format(memo=record["memo"])[:200],
                 "source": f"import:{sheet.key}:reversal",
+                "origin": WORKBOOK,
                 "reverses_id": record["id"],
             }
         )
@@ -153,7 +171,7 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
     has_kind = book.has(sheet, "kind")
     counts = plan.counts[sheet.key]
     years: set[int] = set()
-    unticketed: list[tuple[tuple[Any, ...], Row]] = []
+    unticketed: list[Row] = []  # and new tickets: matched on content, ticket included, like rows without one
     matched: set[int] = set()
     for row in rows:
         ticket = row.get("ticket_no")
@@ -162,29 +180,38 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
         years.add(new["traded_on"].year)
         if new["product"] not in stored.products:
             plan.new_products.setdefault(new["product"], new["unit"])
-        if ticket is None:
-            unticketed.append((tuple(new[key] for key in TRADE_FIELDS), row))
-        elif old is None:
-            if not closed(problems, stored, sheet, row, new["traded_on"]):
-                plan.trades.inserts.append(new)
-            counts.created += 1
+        if old is None:
+            unticketed.append(row)
         else:
             matched.add(old["id"])
-            if any(_plain(old[key]) != new[key] for key in TRADE_FIELDS):
+            if not any(_plain(old[key]) != new[key] for key in TRADE_FIELDS):
+                counts.unchanged += 1
+            elif not is_own(old):
+                # The ticket was typed in the admin: the workbook may list it, but not rewrite it.
+                where = {"sheet": sheet, "row": row.number, "column": sheet.column("ticket_no")}
+                problems.error(OWNED_TICKET, **where, value=ticket, origin=origin_label(old["origin"]))
+            else:
                 if not closed(problems, stored, sheet, row, new["traded_on"], old["traded_on"]):
                     plan.trades.updates.append({"id": old["id"], **new})
                 counts.updated += 1
-            else:
-                counts.unchanged += 1
     plan.data_years |= years
-    loose = [(tuple(_plain(r[key]) for key in TRADE_FIELDS), r) for r in stored.trades if r["ticket_no"] is None]
-    new_rows, unchanged, left = match(unticketed, loose)
+    keys = (*TRADE_FIELDS, "ticket_no")
+    loose = [(tuple(_plain(r[key]) for key in keys), r) for r in stored.trades if r["ticket_no"] is None]
+
+    def row_key(row: Row) -> tuple[Any, ...]:
+        new = _trade_fields(row, None, has_kind)
+        return tuple(new[key] for key in keys)
+
+    new_rows, unchanged, left = match_owned(
+        sheet, unticketed, row_key, loose, problems, marks=stored.cooperative is not None
+    )
     counts.unchanged += unchanged
     for row in new_rows:
         if not closed(problems, stored, sheet, row, row.get("date")):
-            plan.trades.inserts.append(_trade_fields(row, None, has_kind))
+            plan.trades.inserts.append(_trade_fields(row, None, has_kind) | {"origin": WORKBOOK})
         counts.created += 1
-    for record in [r for r in stored.trades if r["ticket_no"] is not None and r["id"] not in matched] + left:
+    unlisted = [r for r in stored.trades if r["ticket_no"] is not None and r["id"] not in matched and is_own(r)]
+    for record in unlisted + left:
         if record["traded_on"].year not in years:
             continue
         label = record["ticket_no"] or f"{record['member_code'] or record['counterparty']} {record['product']}"
@@ -264,9 +291,13 @@ def _plan_records(
 
     years = {row.get("date").year for row in rows}
     plan.data_years |= years
-    new, unchanged, left = match(
-        [(tuple(row_value(row, key) for key in keys), row) for row in rows],
+    new, unchanged, left = match_owned(
+        sheet,
+        rows,
+        lambda row: tuple(row_value(row, key) for key in keys),
         [(tuple(record_value(record, key) for key in keys), record) for record in records],
+        problems,
+        marks=stored.cooperative is not None,
     )
     counts = plan.counts[sheet.key]
     counts.unchanged += unchanged
@@ -275,14 +306,34 @@ def _plan_records(
             values = {columns[key]: row_value(row, key) for key in columns if book.has(sheet, key) or key == "date"}
             if sheet is INCOME_EXPENSE:
                 values["source"] = "import"
-            changes.inserts.append(values)
+            changes.inserts.append(values | {"origin": WORKBOOK})
         counts.created += 1
     date_column = columns["date"]
     for record in left:
         day = record[date_column]
-        protected = sheet is INCOME_EXPENSE and str(record["source"]).startswith(PROTECTED_SOURCE)
-        if day.year not in years or protected:
+        if day.year not in years:
             continue
         if not refuse_closed_removal(problems, stored, sheet, f"{record['amount']} {record['memo']}", day):
             changes.deletes.append(record["id"])
             counts.removed += 1
+
+
+def surplus_changes(stored: Stored, plan: Plan) -> list[SurplusChange]:
+    """Return 本年盈余 before and after the plan, for each year whose income and expense it changes."""
+
+    def signed(category: Any, amount: Decimal) -> Decimal:
+        return amount if IncomeCategory(category).is_income else -amount
+
+    before: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for record in stored.income:
+        before[record["recorded_on"].year] += signed(record["category"], record["amount"])
+    delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for values in plan.income.inserts:
+        delta[values["recorded_on"].year] += signed(values["category"], values["amount"])
+    removed = set(plan.income.deletes)
+    for record in stored.income:
+        if record["id"] in removed:
+            delta[record["recorded_on"].year] -= signed(record["category"], record["amount"])
+    return [
+        SurplusChange(year, before[year], before[year] + change) for year, change in sorted(delta.items()) if change
+    ]

@@ -123,6 +123,15 @@ class SheetCounts:
     removed: int = 0  # rows of the database the sheet no longer lists (account entries: reversed)
 
 
+@dataclass(frozen=True)
+class SurplusChange:
+    """本年盈余 of a year before and after the import ([KJ 第五十二条]): shown whenever an import moves it."""
+
+    year: int
+    before: Decimal
+    after: Decimal
+
+
 @dataclass
 class ImportReport:
     """The outcome of an import: counts per sheet and every problem; nothing is written if one is blocking."""
@@ -133,6 +142,7 @@ class ImportReport:
     dry_run: bool = False
     written: bool = False
     credit_code: str | None = None
+    surplus: list[SurplusChange] = field(default_factory=list)  # the years whose surplus the import changes
 
     @property
     def blocking(self) -> bool:

@@ -21,6 +21,7 @@ from coopcore.models import (
     IncomeCategory,
     LandGuaranteeTreatment,
     MemberKind,
+    Origin,
     PatronageMeasure,
     ProvidentBasis,
     TradeKind,
@@ -144,6 +145,17 @@ CATEGORIES = _choices(
     )
 )
 FUND_SOURCES = _choices(((FundSource.FISCAL_SUBSIDY, "国家财政直接补助"), (FundSource.DONATION, "他人捐赠")))
+# Which path wrote a dated row. An export marks every row; a blank cell (or a workbook without the column)
+# means 工作簿: only those rows are the workbook's own, which a later import may change or remove.
+ORIGINS = _choices(
+    (
+        (Origin.WORKBOOK, "工作簿"),
+        (Origin.MANUAL, "手工"),
+        (Origin.LAND_GUARANTEE, "系统记账：土地保底"),
+        (Origin.DISTRIBUTION, "系统记账：盈余分配"),
+        (Origin.EXIT, "系统记账：退社结算"),
+    )
+)
 
 _EXAMPLE_BODY = "93370602MA3C00001"
 EXAMPLE_CREDIT_CODE = _EXAMPLE_BODY + credit_code.calc_check_digit(_EXAMPLE_BODY)
@@ -154,6 +166,11 @@ D, END = CellType.DATE, CellType.END_DATE
 
 def _member_code() -> Column:
     return Column("member_code", "成员编号", T, True, max_length=20, example="M001")
+
+
+def _origin() -> Column:
+    # EXTRA: 专项基金 already has a 来源 (subsidy or donation), so the path that wrote a row is its 记录来源.
+    return Column("origin", "记录来源", CellType.CHOICE, choices=ORIGINS, example=Origin.WORKBOOK.value)
 
 
 COOPERATIVE = Sheet(
@@ -226,6 +243,7 @@ CONTRIBUTIONS = Sheet(
         Column("amount", "金额", M, True, example=Decimal("5000.00")),
         Column("area_mu", "面积(亩)", A, example=None),
         Column("note", "备注", T, max_length=200, example="货币出资"),
+        _origin(),
     ),
 )
 
@@ -237,6 +255,7 @@ PROVIDENT_SHARES = Sheet(
         Column("date", "日期", D, True, example=dt.date(2023, 12, 31)),
         Column("amount", "金额", M, True, example=Decimal("120.50")),
         Column("memo", "摘要", T, max_length=200, example="2023年公积金量化"),
+        _origin(),
     ),
 )
 
@@ -256,6 +275,7 @@ TRANSACTIONS = Sheet(
         # EXTRA columns.
         Column("kind", "交易类型", CellType.CHOICE, choices=TRADE_KINDS, example=TradeKind.INTAKE.value),
         Column("counterparty", "非成员交易方", T, max_length=100, example=""),
+        _origin(),
     ),
 )
 
@@ -270,6 +290,7 @@ INCOME_EXPENSE = Sheet(
         Column("amount", "金额", M, True, example=Decimal("86000.00")),
         Column("memo", "摘要", T, max_length=200, example="苹果销售收入"),
         Column("voucher_no", "凭证号", T, max_length=40, example="记2024-001"),  # EXTRA
+        _origin(),
     ),
 )
 
@@ -283,6 +304,7 @@ SPECIAL_FUNDS = Sheet(
         Column("memo", "摘要", T, max_length=200, example="冷库建设财政补助"),
         Column("is_poverty_asset", "扶贫项目资产", CellType.FLAG, choices=YES_NO, example="no"),  # EXTRA
         Column("disposed_on", "处置日期", D, example=None),  # EXTRA
+        _origin(),
     ),
 )
 

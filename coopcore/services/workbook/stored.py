@@ -60,6 +60,7 @@ TRADE_FIELDS = (
     Trade.unit,
     Trade.unit_price,
     Trade.amount,
+    Trade.origin,
 )
 
 
@@ -159,6 +160,7 @@ def live_entries(session: Session, coop_id: int) -> list[Record]:
             MemberAccountEntry.area_mu,
             MemberAccountEntry.memo,
             MemberAccountEntry.source,
+            MemberAccountEntry.origin,
         )
         .join(Member, Member.id == MemberAccountEntry.member_id)
         .where(

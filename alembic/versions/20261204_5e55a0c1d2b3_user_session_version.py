@@ -1,7 +1,7 @@
 """user session version: sessions end at sign-out, at a new password and when a user is disabled
 
 Revision ID: 5e55a0c1d2b3
-Revises: 9ac7e2b10e8b
+Revises: 2bc6b600c240
 Create Date: 2026-11-26 10:00:00.000000
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '5e55a0c1d2b3'
-down_revision: str | None = '9ac7e2b10e8b'
+down_revision: str | None = '2bc6b600c240'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
