@@ -53,4 +53,3 @@ def test_formula_like_member_names_are_exported_as_text_and_import_back_exactly(
     session.expire_all()
     stored = dict(session.execute(select(Member.code, Member.name).where(Member.cooperative_id == coop_id)).all())
     assert {code: stored[code] for code in HOSTILE} == HOSTILE
-
