@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from coopcore.i18n import Lang
+from coopcore.services.safe_cells import text_cell
 from reports import text
 from reports.pdf import Cell, Column
 
@@ -53,12 +54,12 @@ class Sheet:
         self.sheet.page_setup.fitToWidth = 1
         self.sheet.page_setup.fitToHeight = 0
         self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        title = WriteOnlyCell(self.sheet, caption)
+        title = text_cell(self.sheet, caption)
         title.font = Font(name=FONT, size=13, bold=True)
         self.sheet.append([title])
         header = []
         for column in columns:
-            cell = WriteOnlyCell(self.sheet, column.header)
+            cell = text_cell(self.sheet, column.header)
             cell.font = Font(name=FONT, bold=True)
             cell.fill, cell.border = HEADER_FILL, BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -81,10 +82,10 @@ class Sheet:
         values[0] = text.tr(label, self.lang)
         self.row(values, total=True)
 
-    def _cell(self, value: Cell, column: Column, total: bool) -> WriteOnlyCell:
+    def _cell(self, value: Cell, column: Column, total: bool) -> Any:
         if column.kind == "percent" and isinstance(value, Decimal):
             value = value / 100  # stored as a fraction, shown as 33.76%
-        cell = WriteOnlyCell(self.sheet, value)
+        cell = text_cell(self.sheet, value)  # names and memos are text, never formulas
         cell.font = Font(name=FONT, bold=total)
         cell.border = BORDER
         if total:

@@ -9,6 +9,7 @@ requested thing: create, edit, delete, details, export, action), then `get_query
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -39,6 +40,7 @@ from admin.labels import FIELD_LABELS
 from admin.row_actions import row_actions
 from admin.views.choices import RELATION_ARGS
 from coopcore.errors import CoopError
+from coopcore.services.safe_cells import csv_text
 
 # The characters werkzeug's url_for leaves unescaped in a query (werkzeug.urls._urlencode).
 URL_SAFE = "!$'()*,/:;?@"
@@ -179,6 +181,16 @@ class CoopModelView(ModelView):
             return choices.get(value) or value
         found = _type_formatter(column_type_formatters, type(value))
         return value if found is None else found(self, value, name)
+
+    def get_export_value(self, model: Any, name: str) -> Any:
+        """A CSV cell: amounts and counts as they are (negative ones too), text never read as a formula."""
+        value = super().get_export_value(model, name)
+        raw = rec_getattr(model, name)
+        number = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
+        if name in self.numeric_columns or (number and name not in self.column_formatters):
+            return value
+        # Related records (a member's cooperative) become text too: by their names, which users typed.
+        return value if value is None else csv_text(str(value))
 
     def _get_list_url(self, view_args: Any) -> str:
         # Flask-Admin's, with the list's own path built once: a page links to itself 20+ times (sorting, pages,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_admin.contrib.sqla.fields import QuerySelectField  # type: ignore[import-untyped]
-from sqlalchemy import select
 from sqlalchemy.orm import Query, joinedload
 from wtforms import validators  # type: ignore[import-untyped]
 
@@ -68,11 +67,7 @@ def villages() -> Query[Village]:
 
 def cooperative_villages() -> Query[Village]:
     """Villages a cooperative of the user may sit in: any for an administrator, else the current ones."""
-    scope = current_scope()
-    query = database().session.query(Village).order_by(Village.name)
-    if scope.is_admin:
-        return query
-    return query.filter(Village.id.in_(select(Cooperative.village_id).where(scope.cooperatives(Cooperative.id))))
+    return database().session.query(Village).filter(current_scope().home_villages(Village.id)).order_by(Village.name)
 
 
 def cooperative_party_branches() -> Query[PartyBranch]:

@@ -80,7 +80,7 @@ class CooperativeView(CooperativeRecords):
         return scope.writes(self.area) and (scope.is_admin or scope.has_cooperative(model.id))
 
     def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if not current_scope().is_admin and inspect(model).attrs.village.history.has_changes():
+        if not current_scope().moves_cooperatives and inspect(model).attrs.village.history.has_changes():
             raise RuleViolation("Only an administrator can move a cooperative to another village.")
 
 

@@ -110,7 +110,7 @@ class WorkbookPage(CoopPage):
         form.workbook.data.save(path)
         db = database().session
         try:
-            report = imports.import_workbook(db(), path, dry_run=True, lang=current_lang())
+            report = imports.import_workbook(db(), path, dry_run=True, lang=current_lang(), actor=current_scope())
         except CoopError as error:
             path.unlink(missing_ok=True)
             flash(error_text(error), "error")
@@ -142,7 +142,7 @@ class WorkbookPage(CoopPage):
         self._check_reach(credit_code)
         db = database().session
         try:
-            report = imports.import_workbook(db(), path, lang=current_lang())
+            report = imports.import_workbook(db(), path, lang=current_lang(), actor=current_scope())
             if report.credit_code != credit_code:
                 abort(400)  # not the workbook that was checked
             if report.written:

@@ -33,6 +33,7 @@ class Context:
     url: str
     lang: Lang
     _engine: Engine | None = None
+    _held: list[str] | None = None  # what `say` was given inside the open transaction
 
     @property
     def engine(self) -> Engine:
@@ -59,7 +60,12 @@ class Context:
         return engine
 
     def say(self, template: str, **fields: Any) -> None:
-        click.echo(render(template, self.lang, **fields))
+        """Print a message; inside a transaction, once it has committed (a failed commit is not a success)."""
+        message = render(template, self.lang, **fields)
+        if self._held is None:
+            click.echo(message)
+        else:
+            self._held.append(message)
 
     def fail(self, template: str, code: int = EXIT_USER_ERROR, **fields: Any) -> NoReturn:
         click.echo(render(template, self.lang, **fields), err=True)
@@ -67,9 +73,16 @@ class Context:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One transaction per command: all of its work lands, or none of it."""
-        with Session(self.engine) as session, session.begin():
-            yield session
+        """One transaction per command: all of its work lands, or none of it; what it said is printed after."""
+        held: list[str] = []
+        self._held = held
+        try:
+            with Session(self.engine) as session, session.begin():
+                yield session
+        finally:
+            self._held = None
+        for message in held:  # reached only when the commit succeeded
+            click.echo(message)
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -14,12 +14,14 @@ from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
+from coopcore.services.access import ADMINISTRATOR, Scope
 from coopcore.services.workbook.apply import apply_plan
 from coopcore.services.workbook.export import export_workbook
 from coopcore.services.workbook.plan import Plan, plan_cooperative, plan_fiscal_years
 from coopcore.services.workbook.plan_books import plan_books, surplus_changes
 from coopcore.services.workbook.plan_land import plan_land
 from coopcore.services.workbook.plan_members import plan_members
+from coopcore.services.workbook.reach import check_reach
 from coopcore.services.workbook.reader import Progress, read_workbook
 from coopcore.services.workbook.report import ImportReport, Problem, Problems, SheetCounts
 from coopcore.services.workbook.roster import check_roster
@@ -44,10 +46,13 @@ def import_workbook(
     lang: Lang = "zh",
     today: dt.date | None = None,
     progress: Progress | None = None,
+    actor: Scope = ADMINISTRATOR,
 ) -> ImportReport:
     """Check a workbook and, unless a problem is blocking or this is a dry run, write it; return the report.
 
-    `today` bounds the dates of recorded facts and is the day the membership rules are checked on.
+    `today` bounds the dates of recorded facts and is the day the membership rules are checked on. `actor` is
+    who imports: the `coop` command is the local administrator; the admin passes the signed-in user's scope,
+    and each row that needs an administrator's rights is a blocking problem.
     """
     today = today or dt.date.today()
     problems = Problems()
@@ -70,6 +75,7 @@ def import_workbook(
         plan_cooperative(book, row, stored, plan, problems)
     plan_members(book, stored, plan, problems)
     plan_fiscal_years(book, stored, plan, problems, now=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    check_reach(session, actor, book, row, plan, stored, problems)
     if plan.roster_complete:
         # The rules judge the whole roster: with member rows left off it they would misjudge it.
         check_roster(plan, stored, problems, on=today)

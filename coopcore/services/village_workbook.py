@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from python_calamine import CalamineWorkbook
 
 from coopcore.i18n import Lang
 from coopcore.models import FundingSource, PlanStatus, ProjectKind, ProjectStatus, VillageIncomeCategory
+from coopcore.services.safe_cells import text_cell
 from coopcore.services.workbook.cells import CellError, converter
 from coopcore.services.workbook.reader import (
     CANNOT_OPEN,
@@ -304,7 +304,7 @@ def write_village_template(path: Path | str, lang: Lang = "zh") -> None:
         worksheet = new_sheet(workbook, sheet, lang, notes=False)
         example = []
         for column in sheet.columns:
-            cell = WriteOnlyCell(worksheet, value=cell_value(column, column.example, lang))
+            cell = text_cell(worksheet, cell_value(column, column.example, lang))
             if column.type in (D, END):
                 cell.number_format = DATE_FORMAT
             example.append(cell)

@@ -28,6 +28,7 @@ from coopcore.models import (
     SpecialFund,
     Trade,
 )
+from coopcore.services.safe_cells import text_row
 from coopcore.services.workbook.schema import (
     CONTRIBUTIONS,
     COOPERATIVE,
@@ -77,7 +78,8 @@ def export_workbook(session: Session, credit_code: str, path: Path | str, *, lan
     for sheet, records in sheets:
         worksheet = new_sheet(workbook, sheet, lang, notes=False)
         for record in records:
-            worksheet.append([cell_value(column, record.get(column.key), lang) for column in sheet.columns])
+            values = (cell_value(column, record.get(column.key), lang) for column in sheet.columns)
+            worksheet.append(text_row(worksheet, values))  # a name such as "=HYPERLINK(…)" stays a name
     workbook.save(str(path))
 
 

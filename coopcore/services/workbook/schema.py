@@ -213,7 +213,8 @@ MEMBERS = Sheet(
         Column("kind", "成员类型", CellType.CHOICE, True, choices=MEMBER_KINDS, example=MemberKind.FARMER.value),
         Column("id_number", "证件号码", ID, True, max_length=18, example="11010519491231002X"),
         Column("joined_on", "入社日期", D, True, example=EXAMPLE_FOUNDED),
-        Column("left_on", "退社日期", D, example=None),
+        # An exit takes effect at a year end ([L-25]): recorded today, it may lie ahead (coopcore sets it so).
+        Column("left_on", "退社日期", END, example=None),
         Column("phone", "联系电话", T, max_length=20, example="13800000000"),
         # EXTRA columns.
         Column("is_founder", "设立成员", CellType.FLAG, choices=YES_NO, example="yes"),

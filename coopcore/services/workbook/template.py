@@ -11,7 +11,6 @@ from pathlib import Path
 
 # openpyxl ships no type hints, and types-openpyxl is not among our dependencies.
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.comments import Comment  # type: ignore[import-untyped]
 from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -19,6 +18,7 @@ from openpyxl.workbook.child import _WorkbookChild  # type: ignore[import-untype
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from coopcore.i18n import Lang
+from coopcore.services.safe_cells import text_cell
 from coopcore.services.workbook.notes import NOTES
 from coopcore.services.workbook.schema import SHEETS, CellType, Column, Sheet
 
@@ -61,7 +61,7 @@ def write_template(path: Path | str, lang: Lang = "zh") -> None:
         notes_sheet.append([line])
     for sheet in SHEETS:
         worksheet = new_sheet(workbook, sheet, lang, notes=True)
-        example = [WriteOnlyCell(worksheet, value=cell_value(c, c.example, lang)) for c in sheet.columns]
+        example = [text_cell(worksheet, cell_value(c, c.example, lang)) for c in sheet.columns]
         for column, cell in zip(sheet.columns, example, strict=True):
             cell.font = _EXAMPLE_FONT
             if column.type in (CellType.DATE, CellType.END_DATE):
@@ -81,7 +81,7 @@ def new_sheet(workbook: Workbook, sheet: Sheet, lang: Lang, *, notes: bool) -> _
             worksheet.data_validations.append(_drop_down(column, lang, letter))
     header = []
     for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, value=column.header(lang))
+        cell = text_cell(worksheet, column.header(lang))
         cell.font = Font(bold=True)
         cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
         if notes:
