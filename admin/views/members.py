@@ -55,9 +55,10 @@ class MemberView(CooperativeRecords):
     )
     column_details_list = (
         "cooperative",
-        "member_cooperative",
         "code",
         "name",
+        "account",  # the way to the member's account (成员账户), in sight at the top
+        "member_cooperative",
         "kind",
         "id_number",
         "household_head",
@@ -69,7 +70,6 @@ class MemberView(CooperativeRecords):
         "left_on",
         "is_founder",
         "additional_votes",
-        "account",  # the way to the member's account (成员账户)
     )
     column_export_exclude_list = ("account",)
     sticky_column = "name"
