@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect
@@ -42,6 +43,21 @@ TYPE_FORMATTERS: dict[type, Callable[..., Any]] = {
 }
 
 
+def quantity_with_unit(value: Decimal | None, unit: str | None) -> str:
+    """A quantity and its unit as people write them: 28 袋, 9,572.2 kg; the number alone if the unit is unknown."""
+    shown = i18n.quantity(value)
+    return f"{shown} {unit}" if shown and unit else shown
+
+
+def unit_quantity(unit_of: Callable[[Any], str | None]) -> Callable[..., str]:
+    """The formatter of a quantity column whose unit the record tells (a trade's own, a delivery's contract's)."""
+
+    def formatter(view: Any, context: Any, model: Any, name: str) -> str:
+        return quantity_with_unit(getattr(model, name), unit_of(model))
+
+    return formatter
+
+
 def _decimal_formatter(scale: int) -> Callable[..., str]:
     shown = {2: i18n.money, 4: i18n.quantity, 6: i18n.percent}[scale]
 
@@ -51,11 +67,16 @@ def _decimal_formatter(scale: int) -> Callable[..., str]:
     return formatter
 
 
-def decimal_formatters(model: type[Any]) -> dict[str, Callable[..., str]]:
-    """Money as ¥1,234.56, quantities without trailing zeros, rates as percentages, by the column's scale."""
-    formatters = {}
+def decimal_scales(model: type[Any]) -> dict[str, int]:
+    """The exact-decimal columns of a model and their scales (2 money, 4 quantities and areas, 6 rates)."""
+    scales = {}
     for attribute in inspect(model).column_attrs:
         column_type = attribute.columns[0].type
         if isinstance(column_type, ExactDecimal):
-            formatters[attribute.key] = _decimal_formatter(column_type.scale)
-    return formatters
+            scales[attribute.key] = column_type.scale
+    return scales
+
+
+def decimal_formatters(model: type[Any]) -> dict[str, Callable[..., str]]:
+    """Money as ¥1,234.56, quantities without trailing zeros, rates as percentages, by the column's scale."""
+    return {key: _decimal_formatter(scale) for key, scale in decimal_scales(model).items()}

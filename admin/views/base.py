@@ -23,7 +23,7 @@ from flask_login import current_user  # type: ignore[import-untyped]
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, inspect, true
+from sqlalchemy import ColumnElement, func, inspect, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import True_
 from werkzeug.datastructures import iter_multi_items
@@ -33,11 +33,11 @@ from wtforms import Form  # type: ignore[import-untyped]
 from admin import i18n
 from admin.access import Area, Scope, current_scope
 from admin.database import RequestSession, database
-from admin.formatters import TYPE_FORMATTERS, decimal_formatters
+from admin.formatters import TYPE_FORMATTERS, decimal_formatters, decimal_scales
 from admin.forms import CoopForm, CoopModelConverter
 from admin.i18n import _, lazy
 from admin.labels import FIELD_LABELS
-from admin.row_actions import row_actions
+from admin.row_actions import DeleteRow, row_actions
 from admin.views.choices import RELATION_ARGS
 from coopcore.errors import CoopError
 from coopcore.services.safe_cells import csv_text
@@ -83,6 +83,14 @@ class CoopModelView(ModelView):
     column_labels: ClassVar[dict[str, Any]] = {}
     column_formatters: ClassVar[dict[str, Any]] = {}
     numeric_columns: ClassVar[list[str]] = []  # exact decimals, right-aligned in lists
+    # Money columns summed in the list's totals row, over every row the list finds (all its pages). Only sums
+    # that mean something: amounts, not prices; quantities of different units never.
+    total_columns: ClassVar[tuple[str, ...]] = ()
+    # A table too big to sum on every page (a county's million trades) shows its total once it is filtered or
+    # searched: the accountant's month or member, not the whole table on every click.
+    totals_when_narrowed: ClassVar[bool] = False
+    # The column that names a row (a member's name): kept in sight when a wide list scrolls sideways.
+    sticky_column: ClassVar[str | None] = None
     form_args: ClassVar[dict[str, Any]] = {}
     model_class: ClassVar[type[Any]]
 
@@ -95,6 +103,9 @@ class CoopModelView(ModelView):
         cls.column_labels = {key: lazy(text) for key, text in {**FIELD_LABELS, **cls.extra_labels}.items()}
         cls.column_formatters = {**decimal_formatters(model), **cls.column_formatters}
         cls.numeric_columns = sorted(decimal_formatters(model))
+        money = {key for key, scale in decimal_scales(model).items() if scale == 2}
+        if not set(cls.total_columns) <= money:
+            raise TypeError(f"{cls.__name__}.total_columns must be money columns: {set(cls.total_columns) - money}")
         # Relationship selects offer only records within the user's reach (admin.views.choices).
         relations = {key: dict(args) for key, args in RELATION_ARGS.items() if key in (cls.form_columns or ())}
         for key, args in cls.form_args.items():
@@ -144,6 +155,7 @@ class CoopModelView(ModelView):
         formatters, type_formatters = self.column_formatters, self.column_type_formatters
         buttons = context.resolve("list_row_actions") if self.column_display_actions else None
         select = escape(flask_admin_text("Select record"))
+        kept = {str(i) for i in self.undeletable(rows)} if buttons is not None and self.can_delete else set()
         html = []
         for row in rows:
             row_id = self.get_pk_value(row)
@@ -155,7 +167,11 @@ class CoopModelView(ModelView):
                 )
             if buttons is not None:
                 html.append('<td class="list-buttons-column">')
-                html.extend(button.render(context, row_id, row) for button in buttons)
+                html.extend(
+                    button.render(context, row_id, row)
+                    for button in buttons
+                    if not (str(row_id) in kept and isinstance(button, DeleteRow))
+                )
                 html.append("</td>")
             html.extend(
                 f'<td class="col-{name}">{escape(value(context, row, name, formatters, type_formatters))}</td>'
@@ -163,6 +179,10 @@ class CoopModelView(ModelView):
             )
             html.append("</tr>")
         return Markup("".join(html))
+
+    def undeletable(self, rows: list[Any]) -> set[Any]:
+        """The ids of a page's rows that a rule keeps from being deleted: they get no delete button (one query)."""
+        return set()
 
     def _get_list_value(
         self,
@@ -271,6 +291,9 @@ class CoopModelView(ModelView):
         )
         if not execute:
             return count, query
+        narrowed = bool(search or filters) or not self.totals_when_narrowed
+        if self.total_columns and count and narrowed and request.endpoint == f"{self.endpoint}.index_view":
+            self._template_args["list_totals"] = self._list_totals(search, filters)
         if not self.ids_first:
             return count, query.all()
         key = inspect(self.model).primary_key[0]
@@ -279,6 +302,33 @@ class CoopModelView(ModelView):
             return count, []
         rows = {row.id: row for row in self.get_query().filter(key.in_(ids))}
         return count, [rows[i] for i in ids if i in rows]
+
+    def _list_totals(self, search: str | None, filters: Any) -> dict[str, Decimal]:
+        """The sums of the total columns over the rows the list finds, by the same reach, search and filters."""
+        sums = [func.sum(getattr(self.model, name)) for name in self.total_columns]
+        query = _within_reach(self.session.query(*sums).select_from(self.model), self.scope_clause(current_scope()))
+        if search and self._search_supported:
+            query = self._apply_search(query, None, {}, {}, search)[0]
+        if filters and self._filters:
+            query = self._apply_filters(query, None, {}, {}, filters)[0]
+        row = query.one()
+        return {name: value or Decimal("0.00") for name, value in zip(self.total_columns, row, strict=True)}
+
+    def list_totals_row(
+        self, columns: list[tuple[str, Any]], actions: Any, count: int, totals: dict[str, Any]
+    ) -> Markup:
+        """The totals row under a list: "Total (all N rows)" over the columns before the first total, then sums."""
+        names = [name for name, _label in columns]
+        first = min(names.index(name) for name in totals)
+        lead = first + (1 if actions else 0) + (1 if self.column_display_actions else 0)
+        label = escape(_("Total (all {count} rows)", count=f"{count:,}"))
+        html = [f'<tr class="coop-totals" id="list-totals"><td colspan="{lead}">{label}</td>']
+        html.extend(
+            f'<td class="col-{name}">{escape(i18n.money(totals[name]) if name in totals else "")}</td>'
+            for name in names[first:]
+        )
+        html.append("</tr>")
+        return Markup("".join(html))
 
     def get_one(self, id: Any) -> Any:
         key = inspect(self.model).primary_key[0]

@@ -14,6 +14,7 @@ from wtforms import Form  # type: ignore[import-untyped]
 
 from admin import filters
 from admin.access import Scope, current_scope
+from admin.formatters import unit_quantity
 from admin.forms import at_least, between, credit_code_valid
 from admin.i18n import _
 from admin.lookups import cooperative_names
@@ -179,10 +180,10 @@ class ContractView(CooperativeRecords):
         "start_on",
         "end_on",
         "quantity",
-        "unit",
         "price_rule",
         "deposit",
     )
+    column_formatters: ClassVar[dict[str, Any]] = {"quantity": unit_quantity(lambda contract: contract.unit)}
     column_searchable_list = ("code",)
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("signed_on", True)]
     column_filters: ClassVar[list[Any]] = [
@@ -225,6 +226,7 @@ class ContractView(CooperativeRecords):
 
 class DeliveryView(ContractRecords):
     model_class = Delivery
+    total_columns = ("paid_amount",)
     column_list = (
         "contract",
         "delivered_on",
@@ -236,6 +238,10 @@ class DeliveryView(ContractRecords):
         "paid_on",
         "ticket_no",
     )
+    # A delivery is counted in its contract's unit.
+    column_formatters: ClassVar[dict[str, Any]] = {
+        name: unit_quantity(lambda delivery: delivery.contract.unit) for name in ("quantity", "accepted_quantity")
+    }
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("delivered_on", True)]
     column_searchable_list = ("ticket_no", "grade")
     column_filters: ClassVar[list[Any]] = [filters.date_between(Delivery.delivered_on, "Delivered on")]

@@ -21,15 +21,17 @@ from wtforms.validators import InputRequired, NumberRange, Optional  # type: ign
 
 from admin.access import current_scope
 from admin.database import current_session, database
+from admin.formatters import quantity_with_unit
 from admin.forms import form_problems, option
 from admin.glance import latest_year
 from admin.i18n import _, error_text, lazy, money
 from admin.labels import enum_label
 from admin.views.base import CoopPage
 from coopcore.errors import CoopError, NotFound, Term
-from coopcore.models import Cooperative, Distribution, FiscalYear, Member, PaymentMethod
+from coopcore.models import Cooperative, Distribution, FiscalYear, Member, PatronageMeasure, PaymentMethod
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
+from coopcore.services import year_end
 from coopcore.services.plan_review import review_plan
 
 
@@ -61,6 +63,30 @@ def scoped_cooperative(cooperative_id: int | None) -> Cooperative:
     if cooperative is None or not current_scope().has_cooperative(cooperative.id):
         abort(404)
     return cooperative
+
+
+# The money columns of the member lines, each totalled under the list (the shares add up to their pools).
+LINE_TOTALS = ("contribution", "provident_share_added", "patronage_return", "residual_distribution", "total")
+
+
+def patronage_shown(distribution: Distribution) -> Callable[[Decimal | None], str]:
+    """How the members' patronage reads: money for the amount measure, else a quantity with its unit."""
+    measure = distribution.patronage_measure
+    if measure is PatronageMeasure.AMOUNT:
+        return money
+    unit: str | None = _("mu × days")
+    if measure is PatronageMeasure.QUANTITY:
+        units = year_end.produce_units(current_session(), distribution.cooperative_id, distribution.year)
+        unit = units[0] if len(units) == 1 else None  # several units do not add up: no unit rather than a wrong one
+    return lambda value: quantity_with_unit(value, unit)
+
+
+def line_totals(distribution: Distribution) -> dict[str, Decimal]:
+    """The sums of the member lines' columns, patronage included (one measure, one unit)."""
+    lines = distribution.lines
+    totals = {name: sum((getattr(line, name) for line in lines), Decimal("0.00")) for name in LINE_TOTALS}
+    totals["patronage"] = sum((line.patronage for line in lines), Decimal("0"))
+    return totals
 
 
 def statutory_checks(distribution: Distribution) -> list[tuple[bool, str]]:
@@ -101,6 +127,8 @@ class DistributionPage(CoopPage):
             names={m.code: m.name for m in members},
             member_ids={m.code: m.id for m in members},
             checks=statutory_checks(distribution) if distribution else [],
+            totals=line_totals(distribution) if distribution else {},
+            patronage=patronage_shown(distribution) if distribution else money,
             may_write=scope.writes(self.area),
             publish_form=PublishForm(),
             approve_form=ApproveForm(),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import Form, validators  # type: ignore[import-untyped]
 
 from admin import filters
+from admin.formatters import unit_quantity
 from admin.forms import at_least, not_in_future
 from admin.i18n import _, lazy
 from admin.views.choices import CooperativeIdField
@@ -33,6 +34,8 @@ class TradeView(CooperativeRecords):
     """The transactions list: a million rows stay fast (index on cooperative and date, no N+1)."""
 
     model_class = Trade
+    total_columns = ("amount",)
+    totals_when_narrowed = True
     column_list = (
         "traded_on",
         "cooperative_id",
@@ -41,12 +44,15 @@ class TradeView(CooperativeRecords):
         "kind",
         "grade",
         "quantity",
-        "unit",
         "unit_price",
         "amount",
         "ticket_no",
     )
-    column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name, "member": member_or_counterparty}
+    column_formatters: ClassVar[dict[str, Any]] = {
+        "cooperative_id": cooperative_name,
+        "member": member_or_counterparty,
+        "quantity": unit_quantity(lambda trade: trade.unit),  # 28 袋, 9,572.2 kg: each ticket has its own unit
+    }
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("traded_on", True), ("id", True)]
     column_searchable_list = ("ticket_no",)
     column_filters: ClassVar[list[Any]] = [
@@ -121,6 +127,7 @@ class IncomeExpenseView(CooperativeRecords):
 
 class SpecialFundView(CooperativeRecords):
     model_class = SpecialFund
+    total_columns = ("amount",)
     column_list = ("received_on", "cooperative_id", "source", "amount", "memo", "is_poverty_asset", "disposed_on")
     column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name}
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("received_on", True)]

@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from admin.access import current_scope
 from admin.database import current_session, database
+from admin.formatters import quantity_with_unit
 from admin.glance import latest_year
 from admin.views.base import CoopPage
+from admin.views.distribution import patronage_shown
 from coopcore.models import Distribution, DistributionLine, FiscalYear, Member
 from coopcore.services.member_account import member_account
 
@@ -70,4 +72,6 @@ class MemberAccountPage(CoopPage):
             years=years,
             columns=COLUMNS,
             lines=lines,
+            quantity_with_unit=quantity_with_unit,
+            patronage={distribution.id: patronage_shown(distribution) for _line, distribution in lines},
         )

@@ -13,7 +13,7 @@ from wtforms import Form  # type: ignore[import-untyped]
 
 from admin import filters
 from admin.access import current_scope
-from admin.database import database
+from admin.database import current_session, database
 from admin.forms import EnumSelectField, area_valid, at_least, member_id_valid, not_in_future, phone_valid
 from admin.i18n import _, lazy
 from admin.labels import enum_label
@@ -23,6 +23,7 @@ from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords, MemberRecords, ParcelRecords
 from coopcore.errors import InvalidValue
 from coopcore.models import AccountEntryKind, LandParcel, LandShare, Member, MemberAccountEntry, MemberKind
+from coopcore.services import exits
 
 CONTRIBUTION_KINDS = tuple(kind for kind in AccountEntryKind if kind.is_contribution)
 
@@ -52,8 +53,26 @@ class MemberView(CooperativeRecords):
         "is_founder",
         "account",
     )
-    column_details_exclude_list = ("entries",)
+    column_details_list = (
+        "cooperative",
+        "code",
+        "name",
+        "account",  # the way to the member's account (成员账户), in sight at the top
+        "member_cooperative",
+        "kind",
+        "id_number",
+        "household_head",
+        "household_size",
+        "phone",
+        "address",
+        "joined_on",
+        "exit_applied_on",
+        "left_on",
+        "is_founder",
+        "additional_votes",
+    )
     column_export_exclude_list = ("account",)
+    sticky_column = "name"
     column_formatters: ClassVar[dict[str, Any]] = {"id_number": masked_id, "account": account_link}
     column_formatters_detail: ClassVar[dict[str, Any]] = {"account": account_link}
     column_searchable_list = ("code", "name", "id_number")
@@ -88,6 +107,13 @@ class MemberView(CooperativeRecords):
     def search_placeholder(self) -> str:
         return _("Code, name, pinyin initials (zjg) or ID number")
 
+    def on_model_delete(self, model: Member) -> None:
+        super().on_model_delete(model)
+        exits.check_deletable(current_session(), model)  # a member with an account leaves; never deleted
+
+    def undeletable(self, rows: list[Member]) -> set[Any]:
+        return exits.members_with_accounts(current_session(), [row.id for row in rows])
+
     def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
         # Name, code and ID number by substring, and pinyin initials (zjg finds 张建国) computed here: the
         # database has no pinyin column, and a cooperative's roster is small enough to scan.
@@ -115,6 +141,7 @@ class ContributionView(MemberRecords):
 
     model_class = MemberAccountEntry
     allow_edit = allow_delete = False
+    total_columns = ("amount",)
     column_list = ("member", "entry_on", "kind", "amount", "area_mu", "memo", "source")
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("entry_on", True), ("id", True)]
     column_searchable_list = ("memo",)

@@ -175,6 +175,7 @@ class PlanView(VillageRecords):
 
 class ProjectView(PlanRecords):
     model_class = Project
+    total_columns = ("budget",)
     column_list = ("name", "plan", "kind", "budget", "start_on", "due_on", "completed_on", "status")
     column_formatters: ClassVar[dict[str, Any]] = {"plan": plan_name}
     column_details_exclude_list = ("milestones",)
@@ -203,6 +204,7 @@ class MilestoneView(ProjectRecords):
 
 class FundingLineView(PlanRecords):
     model_class = FundingLine
+    total_columns = ("allocated", "received", "spent")
     column_list = ("plan", "project", "source", "allocated", "received", "spent", "received_on", "forms_poverty_asset")
     column_formatters: ClassVar[dict[str, Any]] = {"plan": plan_name}
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("plan_id", False), ("id", False)]
@@ -234,6 +236,7 @@ class VillageIncomeView(VillageRecords):
     """Income entered by hand; dividends and land rent linked by services are shown but not changed here."""
 
     model_class = VillageIncome
+    total_columns = ("amount",)
     column_list = ("village", "year", "category", "amount", "origin", "memo")
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("year", True), ("village_id", False)]
     column_filters: ClassVar[list[Any]] = [

@@ -67,7 +67,9 @@ class WorkbookPage(CoopPage):
     def index(self) -> Any:
         return self._page(UploadForm(), None)
 
-    def _page(self, form: UploadForm, report: ImportReport | None, applied: bool = False) -> Any:
+    def _page(
+        self, form: UploadForm, report: ImportReport | None, applied: bool = False, refusal: str | None = None
+    ) -> Any:
         scope = current_scope()
         cooperatives = (
             database()
@@ -80,6 +82,7 @@ class WorkbookPage(CoopPage):
             apply_form=ApplyForm(),
             report=report,
             applied=applied,
+            refusal=refusal,
             lang=current_lang(),
             may_write=scope.writes(self.area),
             cooperatives=cooperatives,
@@ -87,13 +90,7 @@ class WorkbookPage(CoopPage):
 
     def _check_reach(self, credit_code: str | None) -> None:
         """An accountant imports only into their own cooperatives; only an administrator adds a new one."""
-        if credit_code is None:
-            return
-        cooperative_id = database().session.scalar(select(Cooperative.id).where(Cooperative.credit_code == credit_code))
-        scope = current_scope()
-        if cooperative_id is None and not scope.is_admin:
-            abort(403)
-        if cooperative_id is not None and not scope.has_cooperative(cooperative_id):
+        if _refusal(credit_code) is not None:
             abort(403)
 
     @expose("/check", methods=["POST"])
@@ -117,11 +114,13 @@ class WorkbookPage(CoopPage):
             return redirect(url_for(".index"))
         finally:
             db.rollback()  # a dry run writes nothing; make sure of it
-        try:
-            self._check_reach(report.credit_code)
-        except Exception:
+        refusal = _refusal(report.credit_code)
+        if refusal is not None:
+            # Nothing can be imported, but the user is told why and who can change that.
             path.unlink(missing_ok=True)
-            raise
+            session.pop(UPLOAD_KEY, None)
+            reason, problems_shown = refusal
+            return self._page(UploadForm(), report if problems_shown else None, refusal=reason), 403
         if report.blocking:
             path.unlink(missing_ok=True)
             session.pop(UPLOAD_KEY, None)
@@ -183,6 +182,35 @@ class WorkbookPage(CoopPage):
             path = Path(handle.name)
         imports.export_workbook(database().session(), cooperative.credit_code, path, lang=current_lang())
         return _send_and_delete(path, f"{cooperative.name}.xlsx")
+
+
+def _refusal(credit_code: str | None) -> tuple[str, bool] | None:
+    """Why the user may not import a workbook of this cooperative and whether its problems may be shown; None if ok.
+
+    The problems of a cooperative not created yet come from the workbook alone; those of another user's
+    cooperative compare the workbook with its stored records, which this user may not read.
+    """
+    if credit_code is None:
+        return None
+    cooperative_id = database().session.scalar(select(Cooperative.id).where(Cooperative.credit_code == credit_code))
+    scope = current_scope()
+    if cooperative_id is None:
+        if scope.is_admin:
+            return None
+        text = _(
+            "The cooperative {credit_code} is not created yet: only an administrator can create it. Ask the"
+            " administrator to create it and assign it to you, then check the workbook again.",
+            credit_code=credit_code,
+        )
+        return text, True
+    if scope.has_cooperative(cooperative_id):
+        return None
+    text = _(
+        "The cooperative {credit_code} is not assigned to you: ask the administrator to assign it to your account,"
+        " then check the workbook again to see its problems.",
+        credit_code=credit_code,
+    )
+    return text, False
 
 
 def _send_and_delete(path: Path, name: str) -> Any:

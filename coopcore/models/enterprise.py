@@ -81,6 +81,9 @@ class Contract(Base):
     windows: Mapped[list[DeliveryWindow]] = relationship(back_populates="contract", order_by="DeliveryWindow.start_on")
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="contract", order_by="Delivery.delivered_on")
 
+    def __str__(self) -> str:
+        return self.code
+
 
 class ContractGrade(Base):
     """A quality grade of a contract: a price coefficient, or rejected."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -35,6 +36,10 @@ class NotYetSettleable(RuleViolation):
     """Member {code} can be settled once the {year} distribution is posted."""
 
 
+class MemberHasAccount(RuleViolation):
+    """Member {code} has entries in the member account and cannot be deleted: record the member's exit instead."""
+
+
 @dataclass(frozen=True)
 class ExitSettlement:
     """A leaver's settlement and whether it is final (the year-end distribution is posted)."""
@@ -43,6 +48,21 @@ class ExitSettlement:
     effective_on: dt.date
     settlement: Settlement
     is_final: bool
+
+
+def members_with_accounts(session: Session, member_ids: Collection[int]) -> set[int]:
+    """The members among these who have member-account entries (one query for a page of members)."""
+    if not member_ids:
+        return set()
+    found = select(MemberAccountEntry.member_id).where(MemberAccountEntry.member_id.in_(member_ids)).distinct()
+    return set(session.scalars(found))
+
+
+def check_deletable(session: Session, member: Member) -> None:
+    """Refuse to delete a member with account entries: the account is append-only, so the member leaves instead."""
+    # Only a member entered by mistake, with nothing in the account yet, may be deleted outright.
+    if members_with_accounts(session, [member.id]):
+        raise MemberHasAccount(code=member.code)
 
 
 def apply_exit(session: Session, member: Member, applied_on: dt.date) -> dt.date:

@@ -57,6 +57,7 @@ class Row:
     product: str | None = None
     quantity: Decimal = ZERO
     trade_amount: Decimal = ZERO
+    unit: str = ""  # of the quantity, as the ticket gives it
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class MemberAccount:
     products: tuple[str, ...]
     quantity_by_product: dict[str, Decimal]
     amount_by_product: dict[str, Decimal]
+    # The unit of each product's quantity; empty when its tickets use several (their sum has no unit).
+    unit_by_product: dict[str, str] = field(default_factory=dict)
 
 
 def member_account(session: Session, member: Member, year: int) -> MemberAccount:
@@ -97,16 +100,17 @@ def member_account(session: Session, member: Member, year: int) -> MemberAccount
     ).all()
     quantity: dict[str, Decimal] = {}
     amount: dict[str, Decimal] = {}
+    unit: dict[str, str] = {}
     for trade, product in trades:
         quantity[product] = quantity.get(product, ZERO) + trade.quantity
         amount[product] = amount.get(product, ZERO) + trade.amount
+        unit[product] = trade.unit if unit.get(product, trade.unit) == trade.unit else ""
         memo = f"{product} {trade.grade}".strip() + (f"（{trade.ticket_no}）" if trade.ticket_no else "")
-        dated.append(
-            (trade.traded_on, 1, Row(0, trade.traded_on, memo, Amounts(), product, trade.quantity, trade.amount))
-        )
+        row = Row(0, trade.traded_on, memo, Amounts(), product, trade.quantity, trade.amount, trade.unit)
+        dated.append((trade.traded_on, 1, row))
     dated.sort(key=lambda item: (item[0], item[1]))
     rows = tuple(replace(row, number=number) for number, (_, _, row) in enumerate(dated, start=1))
     closing = opening
     for row in rows:
         closing = closing.plus(row.amounts)
-    return MemberAccount(member, year, opening, rows, closing, tuple(sorted(amount)), quantity, amount)
+    return MemberAccount(member, year, opening, rows, closing, tuple(sorted(amount)), quantity, amount, unit)

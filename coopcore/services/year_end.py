@@ -159,6 +159,20 @@ def trade_totals(
     return {member_id: (amount or ZERO, total or ZERO) for member_id, amount, total in rows if member_id}
 
 
+def produce_units(session: Session, cooperative_id: int, year: int) -> list[str]:
+    """The units of the members' produce traded in the year, which the quantity patronage measure counts in."""
+    first, last = year_bounds(year)
+    return list(
+        session.scalars(
+            select(Trade.unit)
+            .where(Trade.cooperative_id == cooperative_id, Trade.member_id.is_not(None))
+            .where(Trade.kind.in_([TradeKind.INTAKE, TradeKind.SALE]), Trade.traded_on.between(first, last))
+            .distinct()
+            .order_by(Trade.unit)
+        )
+    )
+
+
 def land_mu_days(session: Session, cooperative_id: int, year: int) -> dict[int, Decimal]:
     """Each member's land shares in mu × days active in the year (the mu patronage measure, §7.3)."""
     first, last = year_bounds(year)
