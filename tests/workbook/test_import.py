@@ -281,3 +281,28 @@ def test_an_import_may_close_earlier_years_after_writing_them_but_never_reopens_
 
     assert [p.template for p in again.errors] == [plan.REOPEN]
     assert "不能通过导入重新打开" in again.errors[0].message("zh")
+
+
+def full_width(text: str) -> str:
+    """The characters as a Chinese input method types them in full-width mode (９３３７…, Ｘ)."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_ids_typed_in_full_width_or_with_unicode_spaces_are_stored_in_ascii(session: Session, tmp_path: Path) -> None:
+    book = valid_book()
+    code = cooperative_code(1)
+    book["合作社"].set(0, "统一社会信用代码*", full_width(code[:8]) + "\u3000" + full_width(code[8:]))
+    members = book["成员"].rows
+    typed = [members[1]["证件号码*"], members[2]["证件号码*"], members[0]["证件号码*"]]
+    members[1]["证件号码*"] = full_width(typed[0])
+    members[2]["证件号码*"] = typed[1][:6] + "\u00a0" + typed[1][6:14] + "\u00a0" + typed[1][14:]
+    members[0]["证件号码*"] = "\u3000" + full_width(typed[2]) + "\u200b"  # the collective's credit code
+
+    report = run(session, book, tmp_path / "full-width.xlsx")
+
+    assert report.messages() == [] and report.written
+    stored = session.scalars(
+        select(Member.id_number).where(Member.cooperative_id == cooperative(session).id).order_by(Member.code)
+    ).all()
+    assert [stored[1], stored[2], stored[0]] == typed
+    assert all(number.isascii() for number in stored)
