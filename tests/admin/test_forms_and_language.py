@@ -19,7 +19,7 @@ from admin.i18n import _catalog, day, money
 from coopcore.db.engine import make_engine
 from coopcore.i18n import format_day, format_money, translate
 from coopcore.models import Cooperative, FiscalYear, FiscalYearState, Member, Trade
-from coopcore.validation import resident_id
+from coopcore.validation import credit_code, resident_id
 from tests.admin.demo import csrf_token, sign_in
 from tests.admin.msgids import all_msgids
 
@@ -78,6 +78,41 @@ def test_a_phone_number_and_an_organisations_credit_code_are_checked_too(client:
     )
     assert "校验码不正确" in response.text  # the enterprise's credit code
     assert "应为 11 位" in response.text  # the phone
+
+
+def full_width(text: str) -> str:
+    """The characters as a Chinese input method types them in full-width mode (５４２３…, Ｘ)."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_ids_and_phones_typed_in_full_width_or_with_unicode_spaces_are_saved_in_ascii(
+    client: FlaskClient, demo_url: str
+) -> None:
+    sign_in(client, "accountant")
+    coop = ids(demo_url)["coop"]
+    person = "11010119900307123" + resident_id.calc_check_digit("11010119900307123")
+    company = "91370671MA38U12GL" + credit_code.calc_check_digit("91370671MA38U12GL")
+    token = csrf_token(client.get("/admin/member/new/").text)
+    typed_person = full_width(person[:6]) + "\u3000" + full_width(person[6:14]) + "\u00a0" + full_width(person[14:])
+    saved = client.post(
+        "/admin/member/new/",
+        data=member_form(token, coop, typed_person, phone="１３８\u3000００１３\u3000８０００"),
+    )
+    assert saved.status_code == 302, saved.text
+    typed_company = "\u00a0" + full_width(company[:8]) + "\u3000" + full_width(company[8:]) + "\u200b"
+    saved = client.post(
+        "/admin/member/new/", data=member_form(token, coop, typed_company, code="M901", kind="enterprise")
+    )
+    assert saved.status_code == 302, saved.text
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        stored = session.execute(
+            select(Member.code, Member.id_number, Member.phone)
+            .where(Member.cooperative_id == coop, Member.code.in_(["M900", "M901"]))
+            .order_by(Member.code)
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in stored] == [("M900", person, "13800138000"), ("M901", company, None)]
 
 
 def trade_form(token: str, coop: int, member: int, **extra: str) -> dict[str, str]:
