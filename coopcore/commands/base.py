@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from coopcore.db.engine import make_engine
 from coopcore.errors import CoopError
 from coopcore.i18n import Lang, default_lang, render, render_error
+from coopcore.validation import credit_code
 
 # Exit codes: 2 for input the user can fix, 1 for findings or an unreachable database.
 EXIT_FINDINGS = 1
@@ -50,6 +51,18 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+class CreditCodeType(click.ParamType):
+    """A credit code as typed (全角 ９３３７…, spaces, hyphens), folded by the validator's compact()."""
+
+    name = "credit_code"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return credit_code.compact(str(value))
+
+
+CREDIT_CODE = CreditCodeType()
 
 
 class CoopGroup(click.Group):

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, EXIT_USER_ERROR, Context, pass_context
 from coopcore.db import migrate
 from coopcore.i18n import LANGS, Lang, render
 from coopcore.services import imports
@@ -36,7 +36,7 @@ def template(context: Context, path: Path, lang: Lang | None) -> None:
 
 
 @click.command("export")
-@click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative to export.")
+@click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative to export.")
 @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @LANG_OPTION
 @pass_context
