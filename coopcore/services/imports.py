@@ -72,7 +72,7 @@ def import_workbook(
     plan_fiscal_years(book, stored, plan, problems, now=dt.datetime.now(dt.UTC).replace(tzinfo=None))
     if plan.roster_complete:
         # The rules judge the whole roster: with member rows left off it they would misjudge it.
-        check_roster(plan, stored, problems, on=today)
+        check_roster(book, plan, stored, problems, on=today)
     report.counts = {sheet.key: plan.counts[sheet.key] for sheet in SHEETS if sheet.key in plan.counts}
     if problems.blocking or dry_run or not plan.cooperative:
         return report
