@@ -53,13 +53,13 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-class CreditCodeType(click.ParamType):
+class CreditCodeType(click.types.StringParamType):
     """A credit code as typed (全角 ９３３７…, spaces, hyphens), folded by the validator's compact()."""
 
     name = "credit_code"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        return credit_code.compact(str(value))
+        return credit_code.compact(super().convert(value, param, ctx))
 
 
 CREDIT_CODE = CreditCodeType()
