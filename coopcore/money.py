@@ -34,8 +34,10 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
 
 
 def to_money(value: Decimal | int | str) -> Decimal:
-    """Return value in yuan rounded half-up (四舍五入) to the fen."""
-    return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+    """Return value in yuan rounded half-up (四舍五入) to the fen; what rounds to zero is 0.00, never -0.00."""
+    money = to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+    # -0.004 quantizes to Decimal("-0.00"), which babel prints "-¥0.00" while the words say 零元整.
+    return money.copy_abs() if money.is_zero() else money
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from coopcore.commands.base import Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, Context, pass_context
 from coopcore.i18n import Lang, render
 from coopcore.models import Cooperative
 from reports import queries
@@ -70,7 +70,7 @@ def build_all_reports(
     "--coop",
     "credit_codes",
     multiple=True,
-    metavar="CREDIT_CODE",
+    type=CREDIT_CODE,
     help="Only these cooperatives (repeatable; default: every one with a plan for the year).",
 )
 @click.option(

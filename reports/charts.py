@@ -15,22 +15,26 @@ from typing import Any
 from reports.fonts import configure_matplotlib
 
 DPI = 200
+POINTS_PER_INCH = 72
+# Sizes of text as printed, in points: a figure drawn at its printed width (trends_figure) prints them as they are.
+TICK_PT, LABEL_PT, LEGEND_PT, TITLE_PT = 8.0, 8.5, 9.0, 10.0
 BLUE, ORANGE, GREY, RED, GREEN = "#3b6ea8", "#e08a2c", "#8c8c8c", "#c0392b", "#2e8b57"
 
 
-def _figure(width_in: float, height_in: float) -> Any:
+def _figure(width_in: float, height_in: float, layout: str | None = None) -> Any:
     configure_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width_in, height_in), dpi=DPI)
+    figure = Figure(figsize=(width_in, height_in), dpi=DPI, layout=layout)
     FigureCanvasAgg(figure)
     return figure
 
 
 def _png(figure: Any) -> bytes:
     buffer = BytesIO()
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:  # a constrained figure lays itself out when it is drawn
+        figure.tight_layout()
     # Transparent, so that a draft's watermark shows through the chart as on the rest of the page.
     figure.savefig(buffer, format="png", dpi=DPI, transparent=True)
     return buffer.getvalue()
@@ -115,50 +119,49 @@ class Trend:
     baseline_year: int | None
 
 
-def trends(
-    items: Sequence[Trend], labels: dict[str, str], *, columns: int = 3, size: tuple[float, float] = (10.6, 5.6)
-) -> bytes:
-    """Small multiples: each village's income by year, the weak line as a dashed step, the target dotted."""
-    figure = _figure(*size)
+def trends(items: Sequence[Trend], labels: dict[str, str], *, width: float, columns: int = 3) -> bytes:
+    """Small multiples of each village's income by year against its weak line (a PNG for `width` points)."""
+    return _png(trends_figure(items, labels, width=width, columns=columns))
+
+
+def trends_figure(
+    items: Sequence[Trend], labels: dict[str, str], *, width: float, columns: int = 3, panel_height: float = 2.55
+) -> Any:
+    """Small multiples: each village's income by year, the weak line as a dashed step, the target dotted.
+
+    The figure is `width` points wide, the width it is printed at, so its font sizes are printed sizes. One legend
+    above the panels explains them all and covers none of their lines.
+    """
+    from matplotlib.lines import Line2D
+
     rows = max(1, -(-len(items) // columns))
+    figure = _figure(width / POINTS_PER_INCH, panel_height * rows + 0.35, layout="constrained")
+    weak = {"color": RED, "linestyle": "--", "linewidth": 1.1}
+    target = {"color": GREEN, "linestyle": ":", "linewidth": 1.4}
+    income = {"color": BLUE, "linewidth": 1.6, "marker": "o", "markersize": 3.5}
     for index, item in enumerate(items, start=1):
         axes = figure.add_subplot(rows, columns, index)
         points = [
             (year, _yuan(value)) for year, value in zip(item.years, item.income, strict=True) if value is not None
         ]
-        axes.step(
-            list(item.years),
-            [_yuan(v) / 10_000 for v in item.weak_line],
-            where="mid",
-            color=RED,
-            linestyle="--",
-            linewidth=1,
-            label=labels["weak_line"],
-        )
+        axes.step(list(item.years), [_yuan(v) / 10_000 for v in item.weak_line], where="mid", **weak)
         if item.target is not None:
-            axes.axhline(_yuan(item.target) / 10_000, color=GREEN, linestyle=":", linewidth=1.2, label=labels["target"])
+            axes.axhline(_yuan(item.target) / 10_000, **target)
         if points:
-            axes.plot(
-                [p[0] for p in points],
-                [p[1] / 10_000 for p in points],
-                marker="o",
-                markersize=3.5,
-                color=BLUE,
-                linewidth=1.6,
-                label=labels["income"],
-            )
+            axes.plot([p[0] for p in points], [p[1] / 10_000 for p in points], **income)
         if item.baseline_year is not None and item.baseline_year in item.years:
             axes.axvline(item.baseline_year, color=GREY, linewidth=0.8, linestyle="-.")
-        axes.set_title(item.name, fontsize=9)
-        axes.set_xticks(list(item.years), [str(y) for y in item.years], fontsize=6.5)
-        axes.tick_params(axis="y", labelsize=6.5)
+        axes.set_title(item.name, fontsize=TITLE_PT)
+        axes.set_xticks(list(item.years), [str(y) for y in item.years])
+        axes.tick_params(labelsize=TICK_PT)
         highest = max([_yuan(v) for v in item.weak_line] + [p[1] for p in points] + [_yuan(item.target or Decimal(0))])
         axes.set_ylim(0, highest / 10_000 * 1.15 or 1)
-        axes.set_ylabel(labels["unit"], fontsize=6.5)
+        axes.set_ylabel(labels["unit"], fontsize=LABEL_PT)
         axes.spines[["top", "right"]].set_visible(False)
-        if index == 1:
-            axes.legend(fontsize=6, loc="upper left", frameon=False)
-    return _png(figure)
+    handles = [Line2D([], [], **weak), Line2D([], [], **target), Line2D([], [], **income)]
+    names = [labels["weak_line"], labels["target"], labels["income"]]
+    figure.legend(handles, names, loc="outside upper center", ncols=3, fontsize=LEGEND_PT, frameon=False)
+    return figure
 
 
 def grouped_bars(

@@ -12,7 +12,7 @@ import click
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, EXIT_USER_ERROR, Context, pass_context
 from coopcore.db.engine import default_url
 from coopcore.errors import CoopError
 from coopcore.i18n import LANGS, Lang, default_lang, render, render_error
@@ -111,7 +111,7 @@ def cooperative_command(
     """A `coop report NAME --coop CREDIT_CODE --year YYYY [--out DIR] [--lang zh|en]` command around a builder."""
 
     @click.command(name, help=help_text)
-    @click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative.")
+    @click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")
     @YEAR
     @OUT
     @LANG

@@ -15,7 +15,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 from sqlalchemy.orm import Session
 
-from coopcore.commands.base import Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, Context, pass_context
 from coopcore.i18n import Lang
 from coopcore.rules.contracts import Metrics
 from coopcore.services.contracts import (
@@ -323,7 +323,7 @@ def _workbook(report: ContractReport, title: str, owner: str, out_dir: Path, lan
 @click.command("contracts", help="Contract fulfilment report per leading enterprise and year (PDF and XLSX).")
 @YEAR
 @click.option("--enterprise", metavar="NAME|CREDIT_CODE", help="Only this enterprise's contracts.")
-@click.option("--coop", "credit_code", metavar="CREDIT_CODE", help="Only this cooperative's contracts.")
+@click.option("--coop", "credit_code", type=CREDIT_CODE, help="Only this cooperative's contracts.")
 @OUT
 @LANG
 @pass_context

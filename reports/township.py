@@ -308,7 +308,7 @@ def _trends(
         if start == 0:
             yield pdf.heading(text.tr("5. Operating income by year against the weak line", lang))
         page = items[start : start + CHARTS_PER_PAGE]
-        png = charts.trends(page, labels, columns=3, size=(10.6, 2.75 * max(1, -(-len(page) // 3))))
+        png = charts.trends(page, labels, width=width, columns=3)
         yield pdf.chart(png, width)
 
 

@@ -20,6 +20,7 @@ from coopcore.db.engine import make_engine
 from coopcore.errors import CoopError
 from coopcore.i18n import Lang, default_lang, render, render_error
 from coopcore.services.workbook.cells import LAST_DAY, NOT_A_DATE, CellError, to_date
+from coopcore.validation import credit_code
 
 # Exit codes: 2 for input the user can fix, 1 for findings or an unreachable database.
 EXIT_FINDINGS = 1
@@ -116,6 +117,18 @@ class DayType(click.ParamType[dt.date, Any]):
 
 
 DAY = DayType()
+
+
+class CreditCodeType(click.types.StringParamType):
+    """A credit code as typed (全角 ９３３７…, spaces, hyphens), folded by the validator's compact()."""
+
+    name = "credit_code"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return credit_code.compact(super().convert(value, param, ctx))
+
+
+CREDIT_CODE = CreditCodeType()
 
 
 class CoopGroup(click.Group):

@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from coopcore.commands.base import Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, Context, pass_context
 from coopcore.commands.villages import console
 from coopcore.i18n import Lang, format_money, render
 from coopcore.rules.contracts import Metrics
@@ -30,7 +30,7 @@ def contracts_group() -> None:
 
 
 @contracts_group.command()
-@click.option("--coop", "credit_code", metavar="CREDIT_CODE", help="Only this cooperative's contracts.")
+@click.option("--coop", "credit_code", type=CREDIT_CODE, help="Only this cooperative's contracts.")
 @click.option("--enterprise", metavar="CREDIT_CODE|NAME", help="Only this enterprise's contracts.")
 @click.option("--year", type=int, required=True, help="Contracts in force in this year.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report, with every delivery, as JSON.")

@@ -15,7 +15,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.commands.base import DAY, Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
 from coopcore.errors import InvalidValue, NotFound, Term
 from coopcore.i18n import format_money, render
 from coopcore.models import Cooperative, Distribution, Member, PatronageMeasure
@@ -51,9 +51,7 @@ def simulate(context: Context, case_file: Path) -> None:
 
 def _year_options(function: F) -> F:
     function = click.option("--year", type=int, required=True, help="Fiscal year.")(function)
-    return click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative.")(
-        function
-    )
+    return click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")(function)
 
 
 def cooperative_by_code(session: Session, credit_code: str) -> Cooperative:

@@ -6,7 +6,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from coopcore.commands.base import Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, Context, pass_context
 from coopcore.commands.distribution import cooperative_by_code, member_names
 from coopcore.i18n import format_money, render
 from coopcore.money import ZERO
@@ -19,7 +19,7 @@ def land_group() -> None:
 
 
 @land_group.command()
-@click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative.")
+@click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")
 @click.option("--year", type=int, required=True, help="Fiscal year.")
 @click.option("--book", is_flag=True, help="Record them as operating expenses (once; booking again changes nothing).")
 @pass_context

@@ -11,7 +11,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.commands.base import DAY, Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
 from coopcore.commands.distribution import F, cooperative_by_code
 from coopcore.errors import NotFound, Term
 from coopcore.i18n import Lang, format_money, render
@@ -37,7 +37,7 @@ def _member(session: Session, credit_code: str, code: str) -> Member:
 
 
 MEMBER_OPTIONS = [
-    click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative."),
+    click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative."),
     click.option("--member", "code", required=True, help="Member code."),
 ]
 

@@ -9,7 +9,7 @@ from dataclasses import asdict
 import click
 from sqlalchemy import select
 
-from coopcore.commands.base import DAY, EXIT_FINDINGS, Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, DAY, EXIT_FINDINGS, Context, pass_context
 from coopcore.errors import NotFound, Term
 from coopcore.i18n import format_money, render
 from coopcore.models import Cooperative
@@ -42,7 +42,7 @@ def load_demo(context: Context) -> None:
 
 
 @click.command()
-@click.option("--coop", "credit_code", metavar="CREDIT_CODE", help="Only this cooperative (default: all).")
+@click.option("--coop", "credit_code", type=CREDIT_CODE, help="Only this cooperative (default: all).")
 @click.option("--on", "day", type=DAY, help="Check the roster of this day (default: today).")
 @pass_context
 def check(context: Context, credit_code: str | None, day: dt.date | None) -> None:

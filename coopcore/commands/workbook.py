@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, EXIT_USER_ERROR, Context, pass_context
 from coopcore.i18n import LANGS, Lang, format_money, render
 from coopcore.services import imports
 from coopcore.services.access import ADMINISTRATOR
@@ -38,7 +38,7 @@ def template(context: Context, path: Path, lang: Lang | None) -> None:
 
 
 @click.command("export")
-@click.option("--coop", "credit_code", required=True, metavar="CREDIT_CODE", help="The cooperative to export.")
+@click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative to export.")
 @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
 @LANG_OPTION
 @pass_context

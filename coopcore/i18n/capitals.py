@@ -1,13 +1,15 @@
 """Amounts in Chinese capital numerals (大写金额) for dividend slips and vouchers: 人民币壹万贰仟叁佰肆拾伍元陆角柒分.
 
-The rules are those of the People's Bank of China for filling in bills and vouchers (《支付结算办法》附件一
-"正确填写票据和结算凭证的基本规定"):
+The rules are those of 《会计基础工作规范》第五十二条 for vouchers and of the People's Bank of China for bills
+(《支付结算办法》附件一 "正确填写票据和结算凭证的基本规定"):
 
-* an amount ending at 元 is followed by 整; nothing follows 角 or 分;
+* an amount that stops at 元 or at 角 is followed by 整 (第五十二条(三): "到元或者角为止的，在'元'或者'角'字之后
+  应当写'整'字"; the bank rules allow it after 角 and the accounting rule requires it); nothing follows 分;
 * one 零 stands for a run of zeros between non-zero digits, also across the 万 and 亿 sections and across 元
-  (¥1,680.32 → 壹仟陆佰捌拾元零叁角贰分, ¥100,000.10 → 壹拾万元零壹角, where the rules allow 零 or nothing
+  (¥1,680.32 → 壹仟陆佰捌拾元零叁角贰分, ¥100,000.10 → 壹拾万元零壹角整, where the rules allow 零 or nothing
   and we always write it, so that nothing can be slipped in);
 * 角 zero and 分 not zero: 零 after 元 (¥16,409.02 → 壹万陆仟肆佰零玖元零贰分);
+* no 零元 before an amount under one yuan (¥0.10 → 壹角整, ¥0.05 → 伍分);
 * 拾 at the head of a number keeps its 壹 (¥10.00 → 壹拾元整), as the rules require, unlike spoken Chinese.
 
 cn2an's "rmb" mode truncates beyond the fen and drops that 零 (docs/stack-notes.md §9), hence this module.
@@ -45,8 +47,7 @@ def amount_in_capitals(amount: Decimal | int | str, *, prefix: str = PREFIX) -> 
         words += "零"
     if jiao:
         words += DIGITS[jiao] + "角"
-    if fen:
-        words += DIGITS[fen] + "分"
+    words += DIGITS[fen] + "分" if fen else "整"
     return f"{prefix}{sign}{words}"
 
 

@@ -35,6 +35,10 @@ ORGANISATION_LIMIT = (
     "collectives; at most {allowed} are allowed (Art. 20)."
 )
 FOUNDERS = "The cooperative has {founders} founding members; at least 5 are needed to register it (Art. 12)."
+FOUNDERS_NOT_MARKED = (
+    "No founding members are marked and only {founders} joined by the founding date. The cooperative is registered, "
+    "so its founders were checked then: mark them in the column 设立成员 (yes/no) to check Art. 12 here."
+)
 ADDITIONAL_VOTES = (
     "Members hold {additional} additional votes; with {members} members at most {allowed} are allowed "
     "(20% of the basic votes, Art. 22)."
@@ -63,6 +67,7 @@ TEMPLATES = (
     FARMER_RATIO_DEADLINE,
     ORGANISATION_LIMIT,
     FOUNDERS,
+    FOUNDERS_NOT_MARKED,
     ADDITIONAL_VOTES,
     COOPERATIVE_MEMBER,
     FEDERATION_SIZE,
@@ -125,6 +130,8 @@ class RosterContext:
     provident_fund_rate: Decimal | None = None  # from the bylaws in force; None when there are none
     ratio_broken_on: dt.date | None = None  # when a roster change took farmers below 80%: the [SD-19] clock
     departed_founders: int = 0  # founders who have left still count for the founding minimum [L-12]
+    is_registered: bool = False  # the cooperative has its founding (registration) date
+    founders_stated: bool = True  # False when no one said who the founders are (they were inferred)
     practice: YantaiPractice = field(default_factory=YantaiPractice)
 
 
@@ -193,7 +200,11 @@ def _cooperative_findings(members: Sequence[MemberFacts], context: RosterContext
         findings.append(Finding("organisation_limit", ERROR, ORGANISATION_LIMIT, fields, "L-20"))
     # [L-12]: at least five founding members.
     founders = sum(1 for m in members if m.is_founder) + context.departed_founders
-    if founders < 5:
+    if founders < 5 and context.is_registered and not context.founders_stated:
+        # The registration authority checked the five founders [L-12]; a roster that does not say who they were
+        # proves nothing against it, but the check here needs them marked.
+        findings.append(Finding("founders", WARNING, FOUNDERS_NOT_MARKED, {"founders": founders}, "L-12"))
+    elif founders < 5:
         findings.append(Finding("founders", ERROR, FOUNDERS, {"founders": founders}, "L-12"))
     # [L-22]: additional votes at most 20% of the basic votes (one per member).
     additional = sum(m.additional_votes for m in members)

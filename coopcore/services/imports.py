@@ -78,7 +78,7 @@ def import_workbook(
     check_reach(session, actor, book, row, plan, stored, problems)
     if plan.roster_complete:
         # The rules judge the whole roster: with member rows left off it they would misjudge it.
-        check_roster(plan, stored, problems, on=today)
+        check_roster(book, plan, stored, problems, on=today)
     report.counts = {sheet.key: plan.counts[sheet.key] for sheet in SHEETS if sheet.key in plan.counts}
     report.surplus = surplus_changes(stored, plan)
     if problems.blocking or dry_run or not plan.cooperative:

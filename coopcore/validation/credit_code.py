@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coopcore.errors import InvalidValue
+from coopcore.validation.folding import fold
 from coopcore.validation.problems import InvalidChecksum, InvalidFormat, InvalidLength
 
 # 31 symbols valued 0-30; I, O, Z, S and V are left out so they cannot be misread as 1, 0, 2, 5 and U.
@@ -15,8 +16,8 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def compact(number: str) -> str:
-    """Strip spaces, hyphens and surrounding whitespace and upper-case the code."""
-    return number.replace(" ", "").replace("-", "").strip().upper()
+    """Fold full-width characters to ASCII, drop every space and hyphen and upper-case the code."""
+    return fold(number).replace("-", "").upper()
 
 
 def calc_check_digit(first17: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from coopcore.errors import InvalidValue
+from coopcore.validation.folding import fold
 from coopcore.validation.problems import InvalidFormat, InvalidLength
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
@@ -12,8 +13,8 @@ _COUNTRY_PREFIXES = ("+86", "0086")
 
 
 def compact(number: str) -> str:
-    """Strip spaces, hyphens and a +86 or 0086 country prefix."""
-    number = number.replace(" ", "").replace("-", "").strip()
+    """Fold full-width characters to ASCII, drop every space and hyphen and a +86 or 0086 country prefix."""
+    number = fold(number).replace("-", "")
     for prefix in _COUNTRY_PREFIXES:
         if number.startswith(prefix):
             return number[len(prefix) :]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from coopcore.errors import InvalidValue
+from coopcore.validation.folding import fold
 from coopcore.validation.problems import (
     InvalidChecksum,
     InvalidComponent,
@@ -19,8 +20,8 @@ _DIGITS = frozenset("0123456789")
 
 
 def compact(number: str) -> str:
-    """Strip spaces and surrounding whitespace and upper-case a trailing x."""
-    return number.replace(" ", "").strip().upper()
+    """Fold full-width characters to ASCII, drop every space and upper-case a trailing x."""
+    return fold(number).upper()
 
 
 def calc_check_digit(first17: str) -> str:

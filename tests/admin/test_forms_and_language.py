@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from decimal import Decimal
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from flask import session
@@ -19,7 +21,7 @@ from admin.i18n import _catalog, day, money
 from coopcore.db.engine import make_engine
 from coopcore.i18n import format_day, format_money, translate
 from coopcore.models import Cooperative, FiscalYear, FiscalYearState, Member, Trade
-from coopcore.validation import resident_id
+from coopcore.validation import credit_code, resident_id
 from tests.admin.demo import csrf_token, sign_in
 from tests.admin.msgids import all_msgids
 
@@ -78,6 +80,41 @@ def test_a_phone_number_and_an_organisations_credit_code_are_checked_too(client:
     )
     assert "校验码不正确" in response.text  # the enterprise's credit code
     assert "应为 11 位" in response.text  # the phone
+
+
+def full_width(text: str) -> str:
+    """The characters as a Chinese input method types them in full-width mode (５４２３…, Ｘ)."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_ids_and_phones_typed_in_full_width_or_with_unicode_spaces_are_saved_in_ascii(
+    client: FlaskClient, demo_url: str
+) -> None:
+    sign_in(client, "accountant")
+    coop = ids(demo_url)["coop"]
+    person = "11010119900307123" + resident_id.calc_check_digit("11010119900307123")
+    company = "91370671MA38U12GL" + credit_code.calc_check_digit("91370671MA38U12GL")
+    token = csrf_token(client.get("/admin/member/new/").text)
+    typed_person = full_width(person[:6]) + "\u3000" + full_width(person[6:14]) + "\u00a0" + full_width(person[14:])
+    saved = client.post(
+        "/admin/member/new/",
+        data=member_form(token, coop, typed_person, phone="１３８\u3000００１３\u3000８０００"),
+    )
+    assert saved.status_code == 302, saved.text
+    typed_company = "\u00a0" + full_width(company[:8]) + "\u3000" + full_width(company[8:]) + "\u200b"
+    saved = client.post(
+        "/admin/member/new/", data=member_form(token, coop, typed_company, code="M901", kind="enterprise")
+    )
+    assert saved.status_code == 302, saved.text
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        stored = session.execute(
+            select(Member.code, Member.id_number, Member.phone)
+            .where(Member.cooperative_id == coop, Member.code.in_(["M900", "M901"]))
+            .order_by(Member.code)
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in stored] == [("M900", person, "13800138000"), ("M901", company, None)]
 
 
 def trade_form(token: str, coop: int, member: int, **extra: str) -> dict[str, str]:
@@ -218,6 +255,42 @@ def test_the_home_page_shows_what_the_role_needs_first(reader: FlaskClient, role
         for text in ("薄弱村", "<svg", "progress-bar", "本乡镇的合作社", "王家夼红富士苹果专业合作社"):
             assert text in page
         assert CHENLIANG not in page
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(chart: ElementTree.Element, kind: str) -> list[ElementTree.Element]:
+    return [text for text in chart.iter(f"{SVG}text") if text.get("class") == kind]
+
+
+def number(element: ElementTree.Element, attribute: str) -> float:
+    value = element.get(attribute)
+    assert value is not None
+    return float(value)
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("zh", "万元"), ("en", "10,000 yuan")])
+def test_the_township_income_chart_has_a_scale_its_bars_are_drawn_to(reader: FlaskClient, lang: str, unit: str) -> None:
+    sign_in(reader, "official1")
+    reader.post("/lang", data={"csrf_token": csrf_token(reader.get("/admin/").text), "lang": lang})
+    found = re.search(r'<svg class="coop-chart".*?</svg>', reader.get("/admin/").text, re.S)
+    assert found is not None
+    chart = ElementTree.fromstring(found.group(0))
+    ticks = [(Decimal((tick.text or "").replace(",", "")), number(tick, "x")) for tick in svg_texts(chart, "coop-tick")]
+    assert len(ticks) >= 3 and ticks[0][0] == 0
+    assert len({b[0] - a[0] for a, b in itertools.pairwise(ticks)}) == 1  # evenly spaced round values
+    assert [text.text for text in svg_texts(chart, "coop-unit")] == [unit]
+    per_wan = (ticks[-1][1] - ticks[0][1]) / float(ticks[-1][0])  # pixels per 10,000 yuan
+    bars = [bar for bar in chart.iter(f"{SVG}rect") if bar.get("class") == "coop-bar"]
+    assert len(bars) >= 3
+    for bar in bars:
+        title = bar.find(f"{SVG}title")
+        shown = re.search(r"-?[\d,]+\.\d{2}", title.text or "") if title is not None else None
+        income = Decimal(shown.group(0).replace(",", "")) if shown else Decimal(0)  # not reported: an empty bar
+        assert number(bar, "x") == pytest.approx(ticks[0][1])
+        assert number(bar, "width") == pytest.approx(max(float(income) / 10_000 * per_wan, 0), abs=0.1)
+        assert income <= ticks[-1][0] * 10_000  # the scale reaches past every bar
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 import coopcore
 from tests.cli.conftest import COOP, coop
 
@@ -41,6 +43,22 @@ def test_an_unknown_cooperative_is_a_clear_error_without_traceback(demo_db: str)
     assert result.returncode == 2
     assert "未找到合作社" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "９３３７０６７１ＭＡ３Ｈ６ＸＦＬ２Ｒ",  # full-width, as a Chinese input method types it
+        "93370671\u3000MA3H6XFL2R",  # an ideographic space
+        "\u00a093370671 MA3H-6XFL-2r\u00a0",  # non-breaking spaces, hyphens and a lower-case letter
+    ],
+)
+def test_a_credit_code_typed_in_full_width_or_with_spaces_finds_the_cooperative(demo_db: str, typed: str) -> None:
+    checked = coop("--db", demo_db, "check", "--coop", typed, "--on", "2024-12-31")
+    assert checked.returncode in (0, 1), checked.stderr
+    assert "已检查 1 " in checked.stdout
+    planned = coop("--db", demo_db, "distribution", "plan", "--coop", typed, "--year", "2024")
+    assert planned.returncode == 0, planned.stderr
 
 
 def test_loading_the_demo_twice_is_refused_and_changes_nothing(demo_db: str) -> None:

@@ -123,7 +123,7 @@ def test_there_is_a_slip_per_member_with_the_total_in_capitals(
     assert content.count("分红明细单") == 6 and content.count("成员签字（按手印）") == 6
     for total in EXPECTED_TOTALS.values():
         assert amount_in_capitals(D(total)) in content
-    assert "人民币肆万零捌佰捌拾元零捌角" in content  # M05 刘桂兰, 40,880.80
+    assert "人民币肆万零捌佰捌拾元零捌角整" in content  # M05 刘桂兰, 40,880.80
     assert "¥40,880.80" in content and "草案" in content
 
 

@@ -62,6 +62,22 @@ def test_spaces_hyphens_and_lower_case_are_compacted() -> None:
     assert credit_code.validate("91110000-600037341-l") == "91110000600037341L"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "９１１１００００６０００３７３４１Ｌ",  # full-width, as a Chinese input method types it
+        "９１１１００００６０００３７３４１ｌ",
+        "91110000\u3000600037341L",  # an ideographic space
+        "\u00a091110000 600037341L\u00a0",  # non-breaking spaces from a web page
+        "９１１１００００－６０００３７３４１\u200bL",  # a full-width hyphen and a zero-width space
+        "91110000\u202f600037341\r\nL",
+    ],
+)
+def test_full_width_characters_and_any_unicode_space_are_folded_to_ascii(typed: str) -> None:
+    assert credit_code.compact(typed) == "91110000600037341L"
+    assert credit_code.validate(typed) == "91110000600037341L"
+
+
 @pytest.mark.parametrize("first8, check", [("60003734", "1"), ("55138508", "2")])
 def test_organisation_code_check_follows_gb_11714(first8: str, check: str) -> None:
     assert credit_code.calc_organisation_check_digit(first8) == check

@@ -190,6 +190,33 @@ def test_founders_who_have_left_still_count_for_the_founding_minimum() -> None:
     assert check_membership(make_roster(farmer=5, founders=4), context) == []
 
 
+REGISTERED_FOUNDERS_UNMARKED = RosterContext(is_registered=True, founders_stated=False)
+
+
+def test_unmarked_founders_of_a_registered_cooperative_are_a_warning_that_asks_for_them() -> None:
+    # The registration itself required five founders [L-12]; a roster without them marked says nothing about it.
+    finding = only(check_membership(make_roster(farmer=5, founders=0), REGISTERED_FOUNDERS_UNMARKED), "founders")
+    assert finding.severity is Severity.WARNING
+    assert finding.fields == {"founders": 0}
+    assert "设立成员" in finding.message("zh") and "设立成员" in finding.message("en")
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        RosterContext(is_registered=True, founders_stated=True),  # marked, and too few
+        RosterContext(is_registered=False, founders_stated=False),  # not registered: nothing attests them
+    ],
+)
+def test_too_few_founders_stay_an_error_when_marked_or_before_registration(context: RosterContext) -> None:
+    finding = only(check_membership(make_roster(farmer=5, founders=3), context), "founders")
+    assert finding.severity is Severity.ERROR and finding.template == membership.FOUNDERS
+
+
+def test_enough_founders_need_no_marking() -> None:
+    assert check_membership(make_roster(farmer=5, founders=5), REGISTERED_FOUNDERS_UNMARKED) == []
+
+
 # Rule 6 on a roster: additional votes at most 20% of the basic votes [L-22].
 
 
@@ -345,6 +372,7 @@ def everything_wrong() -> list[Finding]:
         check_membership(*roster_breaking_every_cooperative_rule())
         + check_membership(make_roster(farmer=3, non_farmer=2), broken_on)
         + check_membership(federation, FEDERATION)
+        + check_membership(make_roster(farmer=5, founders=0), REGISTERED_FOUNDERS_UNMARKED)
     )
 
 

@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coopcore.errors import InvalidValue
+from coopcore.i18n import format_money
+from coopcore.i18n.capitals import amount_in_capitals
 from coopcore.money import allocate, ceil_to_fen, to_money
 
 # Example 1 of docs/domain.md §4: 2024 transaction amounts of the six members.
@@ -178,3 +180,17 @@ def test_to_money_is_within_half_a_fen_and_idempotent(value: Decimal) -> None:
     assert abs(money - value) <= Decimal("0.005")
     assert to_money(money) == money
     assert money.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize("amount", ["-0.004", "-0.00", "-0", "-0.0049999"])
+def test_an_amount_that_rounds_to_zero_is_zero_without_a_sign(amount: str) -> None:
+    assert not to_money(Decimal(amount)).is_signed()
+    assert format_money(Decimal(amount)) == "¥0.00"
+    assert format_money(Decimal(amount), "en") == "CN¥0.00"
+    assert amount_in_capitals(Decimal(amount)) == "人民币零元整"
+
+
+@given(st.decimals(min_value=Decimal("-0.02"), max_value=Decimal("0.02"), allow_nan=False, places=4))
+def test_figures_and_words_agree_on_the_sign(amount: Decimal) -> None:
+    for lang in ("zh", "en"):
+        assert format_money(amount, lang).startswith("-") == ("负" in amount_in_capitals(amount))

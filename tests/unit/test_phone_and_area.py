@@ -19,6 +19,8 @@ from coopcore.validation.problems import InvalidFormat, InvalidLength, OutOfRang
         "+8613800138000",
         "+86 138 0013 8000",
         "008613800138000",
+        "１３８００１３８０００",  # full-width
+        "＋８６\u3000138\u00a00013\u00a08000",  # full-width plus, ideographic and non-breaking spaces
     ],
 )
 def test_mobile_number_is_compacted_to_eleven_digits(number: str) -> None:
@@ -42,7 +44,7 @@ def test_mobile_number_of_wrong_length_is_rejected(number: str) -> None:
         phone.validate(number)
 
 
-@pytest.mark.parametrize("number", ["0535-6123456x", "1380013800a", "１３８００１３８０００", ""])
+@pytest.mark.parametrize("number", ["0535-6123456x", "1380013800a", "١٣٨٠٠١٣٨٠٠٠", ""])
 def test_mobile_number_with_other_characters_is_rejected(number: str) -> None:
     assert not phone.is_valid(number)
 

@@ -29,6 +29,27 @@ def test_lower_case_x_is_accepted_and_normalised_to_upper_case() -> None:
     assert resident_id.compact(" 11010519491231002x ") == "11010519491231002X"
 
 
+def full_width(text: str) -> str:
+    """The same characters as typed with a Chinese input method in full-width mode (５４２３…, Ｘ)."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        full_width("11010519491231002X"),
+        full_width("11010519491231002x"),
+        "110105\u300019491231\u3000002X",  # ideographic spaces between the groups
+        "\u00a0110105 19491231 002X\u00a0",  # non-breaking spaces from a web page or a Word table
+        "110105\t19491231\n002X\u200b",  # a tab, a line break and a zero-width space pasted along
+        "\ufeff" + full_width("110105") + "\u2002" + "19491231002Ｘ",
+    ],
+)
+def test_full_width_digits_and_any_unicode_space_are_folded_to_ascii(typed: str) -> None:
+    assert resident_id.compact(typed) == "11010519491231002X"
+    assert resident_id.validate(typed) == "11010519491231002X"
+
+
 def test_wrong_check_character_is_reported_with_the_expected_one() -> None:
     with pytest.raises(InvalidChecksum) as caught:
         resident_id.validate("110105194912310021")
@@ -152,3 +173,10 @@ def test_future_birth_date_is_rejected_against_the_real_date_by_default() -> Non
     body = "37061129990101123"
     with pytest.raises(InvalidComponent, match="in the future"):
         resident_id.validate(body + resident_id.calc_check_digit(body))
+
+
+@given(body=bodies, spaces=st.lists(st.sampled_from(" \u3000\u00a0\u2009\t\u200b"), max_size=4))
+def test_a_valid_number_typed_in_full_width_with_spaces_gives_the_same_number(body: str, spaces: list[str]) -> None:
+    number = body + resident_id.calc_check_digit(body)
+    typed = full_width(number[:6]) + "".join(spaces) + number[6:14] + "".join(spaces) + full_width(number[14:])
+    assert resident_id.validate(typed, today=TODAY) == number

@@ -22,6 +22,7 @@ from coopcore.models import (
     Trade,
     TradeKind,
 )
+from coopcore.rules import membership
 from coopcore.services.imports import ImportReport, import_workbook
 from coopcore.services.workbook import plan
 from tests.workbook.builders import Book, cooperative_code, valid_book, write_book
@@ -281,3 +282,59 @@ def test_an_import_may_close_earlier_years_after_writing_them_but_never_reopens_
 
     assert [p.template for p in again.errors] == [plan.REOPEN]
     assert "不能通过导入重新打开" in again.errors[0].message("zh")
+
+
+def full_width(text: str) -> str:
+    """The characters as a Chinese input method types them in full-width mode (９３３７…, Ｘ)."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_ids_typed_in_full_width_or_with_unicode_spaces_are_stored_in_ascii(session: Session, tmp_path: Path) -> None:
+    book = valid_book()
+    code = cooperative_code(1)
+    book["合作社"].set(0, "统一社会信用代码*", full_width(code[:8]) + "\u3000" + full_width(code[8:]))
+    members = book["成员"].rows
+    typed = [members[1]["证件号码*"], members[2]["证件号码*"], members[0]["证件号码*"]]
+    members[1]["证件号码*"] = full_width(typed[0])
+    members[2]["证件号码*"] = typed[1][:6] + "\u00a0" + typed[1][6:14] + "\u00a0" + typed[1][14:]
+    members[0]["证件号码*"] = "\u3000" + full_width(typed[2]) + "\u200b"  # the collective's credit code
+
+    report = run(session, book, tmp_path / "full-width.xlsx")
+
+    assert report.messages() == [] and report.written
+    stored = session.scalars(
+        select(Member.id_number).where(Member.cooperative_id == cooperative(session).id).order_by(Member.code)
+    ).all()
+    assert [stored[1], stored[2], stored[0]] == typed
+    assert all(number.isascii() for number in stored)
+
+
+def founded_before_everyone_joined(book: Book) -> Book:
+    """The registration date (成立日期) precedes every 入社日期: by the dates alone nobody was there at founding."""
+    book["合作社"].set(0, "成立日期", dt.date(2021, 2, 20))
+    return book
+
+
+def test_a_registered_cooperative_without_its_founders_marked_is_imported_with_a_warning_naming_the_column(
+    session: Session, tmp_path: Path
+) -> None:
+    report = run(session, founded_before_everyone_joined(valid_book()), tmp_path / "no-founders.xlsx")
+
+    assert report.written and not report.errors
+    [warning] = [problem for problem in report.warnings if problem.template == membership.FOUNDERS_NOT_MARKED]
+    assert warning.column is not None and warning.column_label("zh") == "设立成员"
+    assert "设立成员" in warning.message("zh") and "0名" in warning.message("zh")
+    assert not any("本社设立时的成员只有" in line for line in report.messages())
+
+
+def test_founders_marked_in_the_column_and_fewer_than_five_are_still_refused(session: Session, tmp_path: Path) -> None:
+    book = founded_before_everyone_joined(valid_book())
+    book["成员"].header.append("设立成员")
+    for index, row in enumerate(book["成员"].rows):
+        row["设立成员"] = "是" if index < 3 else "否"
+
+    report = run(session, book, tmp_path / "three-founders.xlsx")
+
+    assert not report.written
+    assert [problem.template for problem in report.errors] == [membership.FOUNDERS]
+    assert "本社设立时的成员只有3名" in report.messages()[0]

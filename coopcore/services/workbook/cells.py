@@ -15,6 +15,7 @@ from typing import Any
 
 from coopcore.services.workbook.report import Labels
 from coopcore.services.workbook.schema import SCALES, CellType, Column
+from coopcore.validation.folding import fold
 
 Converter = Callable[[Any], Any]
 
@@ -134,10 +135,11 @@ def to_text(value: object, max_length: int) -> str:
 
 
 def to_identifier(value: object, max_length: int) -> str:
-    """Return an ID number or credit code typed as text; a number has lost digits past the 15th already."""
+    """Return an ID number or credit code typed as text, folded to ASCII; a number has lost digits already."""
     if not isinstance(value, str):
         raise CellError(NUMBER_AS_IDENTIFIER, value=value)
-    return to_text(value.replace(" ", ""), max_length)
+    # Full-width digits and ideographic or non-breaking spaces are the same ID (the validators' own folding).
+    return to_text(fold(value), max_length)
 
 
 def to_whole(value: object, template: str, low: int, high: int) -> int:

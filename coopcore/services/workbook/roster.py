@@ -9,6 +9,7 @@ from decimal import Decimal
 from coopcore.models import AccountEntryKind
 from coopcore.rules.findings import Severity
 from coopcore.rules.membership import (
+    FOUNDERS_NOT_MARKED,
     MemberFacts,
     MembershipSpan,
     RosterContext,
@@ -16,6 +17,7 @@ from coopcore.rules.membership import (
     farmer_ratio_broken_on,
 )
 from coopcore.services.workbook.plan import Plan
+from coopcore.services.workbook.reader import Book
 from coopcore.services.workbook.report import Problems
 from coopcore.services.workbook.schema import MEMBERS
 from coopcore.services.workbook.stored import Stored
@@ -23,7 +25,7 @@ from coopcore.services.workbook.stored import Stored
 CONTRIBUTION_KINDS = frozenset(kind.value for kind in AccountEntryKind if kind.is_contribution)
 
 
-def check_roster(plan: Plan, stored: Stored, problems: Problems, *, on: dt.date) -> None:
+def check_roster(book: Book, plan: Plan, stored: Stored, problems: Problems, *, on: dt.date) -> None:
     """Report the findings of [L-12], [L-19], [L-20], [L-22], [L-56] and Yantai practice on the final roster.
 
     Errors of the law block the import; practice is a warning (the severities of coopcore.rules.membership).
@@ -58,10 +60,19 @@ def check_roster(plan: Plan, stored: Stored, problems: Problems, *, on: dt.date)
         provident_fund_rate=_rate_on(plan, stored, on),
         ratio_broken_on=farmer_ratio_broken_on(spans, on),
         departed_founders=departed_founders,
+        is_registered=plan.cooperative.get("founded_on") is not None,
+        founders_stated=_founders_stated(book),
     )
     for finding in check_membership(facts, context):
         add = problems.error if finding.severity is Severity.ERROR else problems.warning
-        add(finding.template, sheet=MEMBERS, **finding.fields)
+        # Founders left unmarked are fixed in one column: name it.
+        where = {"column": MEMBERS.column("is_founder")} if finding.template == FOUNDERS_NOT_MARKED else {}
+        add(finding.template, sheet=MEMBERS, **where, **finding.fields)
+
+
+def _founders_stated(book: Book) -> bool:
+    """Whether the workbook says who the founders are: the optional 设立成员 column, with something in it."""
+    return book.has(MEMBERS, "is_founder") and any(row.get("is_founder") is not None for row in book.rows(MEMBERS))
 
 
 def _contributions(plan: Plan, stored: Stored) -> dict[str, Decimal]:
