@@ -16,12 +16,9 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from python_calamine import CalamineSheet, CalamineWorkbook
-
-if TYPE_CHECKING:  # at run time the guard needs nothing of coopcore: the sandbox's child starts fast
-    from coopcore.services.workbook.report import Problems
 
 MB = 1024 * 1024
 # The largest books the format was built for (200,000 tickets) inflate to about 70 MB of XML: three times that.
@@ -73,6 +70,12 @@ _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^<>]*)>")
 _RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^<>]*)>")
 _ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+class Problems(Protocol):
+    """Where a refusal goes: report.Problems (not imported, so that the sandbox's child starts fast)."""
+
+    def error(self, template: str, **fields: Any) -> None: ...
 
 
 class Refused(Exception):
@@ -292,9 +295,9 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     names: dict[str, str] = {}
     for match in _SHEET.finditer(sheets):
         attributes = _attributes(match[1])
-        target = targets.get(attributes.get("r:id", ""))
-        if target and "name" in attributes:
-            names[target] = attributes["name"]
+        part = targets.get(attributes.get("r:id", ""))
+        if part and "name" in attributes:
+            names[part] = attributes["name"]
     return names
 
 
