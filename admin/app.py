@@ -51,7 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,  # a workbook of 200,000 tickets is about 10 MB
+    # A workbook of 200,000 tickets is about 10 MB; what a workbook unpacks to is bounded by its own guard.
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "RATELIMIT_STORAGE_URI": "memory://",
     "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address (a right password still passes)
     "COOP_LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",  # failed attempts per account, from any address
@@ -183,6 +184,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.errorhandler(403)
     def forbidden(error: Exception) -> Any:
         return render_template("coop/error.html", code=403, message=_("You may not open this page.")), 403
+
+    @app.errorhandler(413)
+    def too_large(error: Exception) -> Any:
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        message = _("The file is larger than {limit} MB, more than any workbook needs; nothing was read.", limit=limit)
+        return render_template("coop/error.html", code=413, message=message), 413
 
     @app.errorhandler(404)
     def not_found(error: Exception) -> Any:

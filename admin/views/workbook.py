@@ -28,6 +28,7 @@ from coopcore.errors import CoopError
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative
 from coopcore.services import imports
+from coopcore.services.workbook import sandbox
 from coopcore.services.workbook.report import ImportReport
 
 UPLOAD_KEY = "coop_upload"
@@ -105,9 +106,15 @@ class WorkbookPage(CoopPage):
         token = secrets.token_hex(16)
         path = upload_dir() / f"{token}.xlsx"
         form.workbook.data.save(path)
+        # Read once in a child process under limits: a file that crashes or exhausts it is refused, the server stays.
+        memory = current_app.config.get("COOP_UPLOAD_CHECK_MEMORY", sandbox.MEMORY_BYTES)
+        refused = sandbox.read_in_child(path, memory_bytes=memory)
         db = database().session
         try:
-            report = imports.import_workbook(db(), path, dry_run=True, lang=current_lang(), actor=current_scope())
+            if refused:
+                report = ImportReport(refused, {}, lang=current_lang(), dry_run=True)
+            else:
+                report = imports.import_workbook(db(), path, dry_run=True, lang=current_lang(), actor=current_scope())
         except CoopError as error:
             path.unlink(missing_ok=True)
             flash(error_text(error), "error")

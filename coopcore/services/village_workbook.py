@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from python_calamine import CalamineWorkbook
 
 from coopcore.i18n import Lang
 from coopcore.models import FundingSource, PlanStatus, ProjectKind, ProjectStatus, VillageIncomeCategory
 from coopcore.services.safe_cells import text_cell
 from coopcore.services.workbook.cells import CellError, converter
+from coopcore.services.workbook.guard import load_sheet, open_workbook
 from coopcore.services.workbook.reader import (
-    CANNOT_OPEN,
     DUPLICATE_COLUMN,
     DUPLICATE_SHEET,
     EXTRA_COLUMN,
@@ -31,6 +30,7 @@ from coopcore.services.workbook.reader import (
     NO_HEADER,
     REQUIRED,
     UNKNOWN_SHEET,
+    check_merged,
     normal,
 )
 from coopcore.services.workbook.report import Labels, Problems
@@ -60,6 +60,7 @@ class SheetRows:
     sheet: Sheet
     columns: frozenset[str] = frozenset()
     rows: list[SheetRow] = field(default_factory=list)
+    header_row: int | None = None  # as Excel numbers it
 
     def has(self, key: str) -> bool:
         """True if the sheet has the column: a column left out leaves the stored field as it is."""
@@ -212,10 +213,8 @@ _SHEET_NAMES = {name: sheet for sheet in VILLAGE_SHEETS for name in (normal(shee
 
 def read_village_workbook(path: Path, problems: Problems, *, today: dt.date) -> dict[str, SheetRows]:
     """Read the sheets of the village format from an .xlsx file; problems are collected, never raised."""
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types for every kind of unreadable file
-        problems.error(CANNOT_OPEN, reason=str(error) or type(error).__name__)
+    workbook = open_workbook(path, problems)
+    if workbook is None:
         return {}
     found: dict[str, list[str]] = {}
     for name in workbook.sheet_names:
@@ -229,9 +228,10 @@ def read_village_workbook(path: Path, problems: Problems, *, today: dt.date) -> 
         names = found.get(sheet.key, [])
         if len(names) > 1:
             problems.error(DUPLICATE_SHEET, sheet=sheet, sheet_name=sheet, names=", ".join(names))
-        elif names:
-            rows = workbook.get_sheet_by_name(names[0]).to_python()
-            book[sheet.key] = _read_sheet(sheet, rows, problems, today)
+        elif names and (calamine_sheet := load_sheet(workbook, names[0], problems)) is not None:
+            data = _read_sheet(sheet, calamine_sheet.to_python(), problems, today)
+            check_merged(sheet, calamine_sheet.merged_cell_ranges or (), data.header_row, problems)
+            book[sheet.key] = data
     workbook.close()
     if not found and not problems.blocking:
         problems.error(NO_SHEETS, sheets=Labels(VILLAGE_SHEETS))
@@ -259,6 +259,7 @@ def _read_sheet(sheet: Sheet, rows: list[list[Any]], problems: Problems, today: 
         elif column is not None:
             mapped.append((position, column))
     data.columns = frozenset(column.key for _, column in mapped)
+    data.header_row = header_index + 1
     for column in sheet.columns:
         if column.required and column.key not in data.columns:
             problems.error(MISSING_COLUMN, sheet=sheet, column=column, column_name=column, sheet_name=sheet)

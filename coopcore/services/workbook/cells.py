@@ -25,6 +25,10 @@ LAST_DAY = dt.date(2200, 12, 31)
 LIMITS = {2: Decimal("1e12"), 4: Decimal("1e10"), 6: Decimal("1e3")}
 QUANTA = {places: Decimal(1).scaleb(-places) for places in LIMITS}
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# XML 1.0 forbids C0 control characters other than tab, line feed and carriage return: openpyxl refuses to write
+# them (IllegalCharacterError) and PostgreSQL refuses NUL. They come from pasting out of other programs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell: a longer value was not typed in Excel
 _YES = frozenset({"是", "yes", "y", "true", "1", "√"})
 _NO = frozenset({"否", "no", "n", "false", "0"})
 
@@ -41,6 +45,10 @@ NUMBER_AS_IDENTIFIER = (
     "format the column as text and type the number again."
 )
 TOO_LONG = "{value} has more than {max_length} characters."
+CONTROL_CHARACTER = (
+    "{value} contains the invisible control character {character}, which cannot be stored or exported: "
+    "delete it (retype the text, or use =CLEAN() in Excel) and import again."
+)
 NOT_A_COUNT = "{value} is not a whole number of 0 or more."
 NOT_A_YEAR = "{value} is not a year from 1990 to 2200."
 NOT_A_FLAG = "{value} is not 是 or 否 (yes or no)."
@@ -54,6 +62,7 @@ TEMPLATES = (
     DATE_OUT_OF_RANGE,
     NUMBER_AS_IDENTIFIER,
     TOO_LONG,
+    CONTROL_CHARACTER,
     NOT_A_COUNT,
     NOT_A_YEAR,
     NOT_A_FLAG,
@@ -120,17 +129,23 @@ def to_date(value: object, last: dt.date) -> dt.date:
 
 
 def to_text(value: object, max_length: int) -> str:
-    """Return a cell as stripped text; whole numbers lose their ".0" (a member code typed as 7 is "7")."""
+    """Return a cell as stripped text; whole numbers lose their ".0" (a member code typed as 7 is "7").
+
+    Every text value of both workbooks passes here, so control characters are refused here, once.
+    """
     if type(value) is str:
         text = value.strip()
+        if not text.isprintable() and (control := _CONTROL.search(text)):  # isprintable: a fast C-level pre-check
+            raise CellError(CONTROL_CHARACTER, value=text, character=f"U+{ord(control[0]):04X}")
     elif isinstance(value, float):
         text = str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
     elif isinstance(value, dt.date):
         text = value.isoformat()
     else:
         text = str(value).strip()
-    if max_length and len(text) > max_length:
-        raise CellError(TOO_LONG, value=text, max_length=max_length)
+    limit = max_length or MAX_CELL_CHARACTERS
+    if len(text) > limit:
+        raise CellError(TOO_LONG, value=text, max_length=limit)
     return text
 
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from python_calamine import CalamineWorkbook
-
 from coopcore.services.workbook.cells import CellError, converter, is_blank
+from coopcore.services.workbook.guard import CANNOT_OPEN, column_letters, load_sheet, open_workbook
 from coopcore.services.workbook.report import Labels, Problems
 from coopcore.services.workbook.schema import INSTRUCTIONS, SHEETS, Column, Sheet
 
@@ -21,7 +20,6 @@ HEADER_SEARCH_ROWS = 20  # a title such as 某某合作社成员花名册 may si
 PROGRESS_EVERY = 5000
 _WIDE = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "＊": "*", "　": " "})
 
-CANNOT_OPEN = "The file cannot be read as an .xlsx workbook: {reason}"
 MISSING_SHEET = "The workbook has no {sheet_name} sheet; it is required."
 DUPLICATE_SHEET = "The workbook has two {sheet_name} sheets ({names}); keep one."
 UNKNOWN_SHEET = "The sheet {value} is not part of the format and was ignored."
@@ -30,6 +28,10 @@ MISSING_COLUMN = "The required column {column_name} is missing from the {sheet_n
 DUPLICATE_COLUMN = "The column {column_name} appears twice; keep one."
 EXTRA_COLUMN = "The column {value} is not part of the {sheet_name} sheet and was ignored."
 REQUIRED = "This cell is required."
+MERGED = (
+    "The cells {cells} are merged, so only the first keeps its value and the others read as empty: "
+    "unmerge them, fill in every cell and import again."
+)
 TEMPLATES = (
     CANNOT_OPEN,
     MISSING_SHEET,
@@ -40,7 +42,9 @@ TEMPLATES = (
     DUPLICATE_COLUMN,
     EXTRA_COLUMN,
     REQUIRED,
+    MERGED,
 )
+Merge = tuple[tuple[int, int], tuple[int, int]]  # calamine's merged range: 0-based (row, column) of two corners
 
 
 class Row(dict[str, Any]):
@@ -68,6 +72,7 @@ class SheetData:
     sheet: Sheet
     name: str  # as spelled in the workbook
     columns: frozenset[str] = frozenset()
+    header_row: int | None = None  # as Excel numbers it
     rows: list[Row] = field(default_factory=list)
 
     def has(self, key: str) -> bool:
@@ -113,10 +118,8 @@ _COLUMN_NAMES = {
 
 def read_workbook(path: Path, problems: Problems, *, today: dt.date, progress: Progress | None = None) -> Book:
     """Read every sheet of the format from an .xlsx file; problems are collected, never raised."""
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types for every kind of unreadable file
-        problems.error(CANNOT_OPEN, reason=str(error) or type(error).__name__)
+    workbook = open_workbook(path, problems)
+    if workbook is None:
         return Book()
     book = Book()
     found: dict[str, list[str]] = {}
@@ -132,10 +135,10 @@ def read_workbook(path: Path, problems: Problems, *, today: dt.date, progress: P
             problems.error(DUPLICATE_SHEET, sheet=sheet, sheet_name=sheet, names=", ".join(names))
         elif not names and sheet.required:
             problems.error(MISSING_SHEET, sheet=sheet, sheet_name=sheet)
-        elif names:
-            calamine_sheet = workbook.get_sheet_by_name(names[0])
+        elif names and (calamine_sheet := load_sheet(workbook, names[0], problems)) is not None:
             rows = calamine_sheet.iter_rows()
             data = _read_sheet(sheet, names[0], rows, calamine_sheet.height, problems, today, progress)
+            check_merged(sheet, calamine_sheet.merged_cell_ranges or (), data.header_row, problems)
             book.sheets[sheet.key] = data
     workbook.close()
     return book
@@ -162,6 +165,7 @@ def _read_sheet(
         problems.error(NO_HEADER, sheet=sheet, columns=Labels(tuple(c for c in sheet.columns if c.required)))
         return data
     data.columns = frozenset(column.key for _, column in mapped)
+    data.header_row = header_index + 1
     for column in sheet.columns:
         if column.required and column.key not in data.columns:
             problems.error(MISSING_COLUMN, sheet=sheet, column=column, column_name=column, sheet_name=sheet)
@@ -179,6 +183,14 @@ def _read_sheet(
     if progress is not None:
         progress("read", sheet.key, height, height)
     return data
+
+
+def check_merged(sheet: Sheet, merges: Iterable[Merge], header_row: int | None, problems: Problems) -> None:
+    """Report merged cells in the header or the data: a title above the header may be merged, nothing below."""
+    for (first_row, first_column), (last_row, last_column) in merges:
+        if header_row is not None and last_row + 1 >= header_row:
+            cells = f"{column_letters(first_column + 1)}{first_row + 1}:{column_letters(last_column + 1)}{last_row + 1}"
+            problems.error(MERGED, sheet=sheet, row=max(first_row + 1, header_row), cells=cells)
 
 
 def _chain(first: Iterable[list[Any]], rest: Iterable[list[Any]]) -> Iterable[list[Any]]:

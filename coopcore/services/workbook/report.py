@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+from coopcore.errors import Term
 from coopcore.i18n import Lang, render
 from coopcore.rules.findings import Severity
 from coopcore.services.workbook.schema import SHEETS, Column, Sheet
+
+SHOWN_CHARACTERS = 100  # a cell of 200 KB must not fill the error page: messages show its start
+# Control characters are drawn as their visible symbols (NUL as ␀): they must not reach a terminal or a page raw.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @runtime_checkable
@@ -40,7 +46,11 @@ class Words:
 
 
 def show(value: object, lang: Lang = "zh") -> str:
-    """Return a cell value or message field as people read it: floats by their shortest repr, dates ISO."""
+    """Return a cell value or message field as people read it: floats by their shortest repr, dates ISO.
+
+    This is the one place where a value becomes part of a message: long text is cut and control characters
+    are made visible here, for the command line and the admin alike.
+    """
     if value is None:
         return ""
     if isinstance(value, Labelled):
@@ -51,7 +61,15 @@ def show(value: object, lang: Lang = "zh") -> str:
         return format(value, "f")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[:SHOWN_CHARACTERS] + "…"
+    return _CONTROL.sub(_symbol, text)
+
+
+def _symbol(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return chr(0x2421 if code == 0x7F else 0x2400 + code)  # Unicode's control pictures: ␀ … ␟, ␡
 
 
 @dataclass(frozen=True)
@@ -73,9 +91,11 @@ class Problem:
 
     def message(self, lang: Lang) -> str:
         """Return what is wrong and how to fix it, in the given language."""
-        # Labels and floats become text; Decimals stay numbers for format specs such as {contribution:,}.
+        # Labels, floats and text go through show; Decimals stay numbers for format specs such as {contribution:,}.
         fields = {
-            key: show(value, lang) if isinstance(value, Labelled | float) else value
+            key: show(value, lang)
+            if isinstance(value, Labelled | float | str) and not isinstance(value, Term)
+            else value
             for key, value in self.fields.items()
         }
         return render(self.template, lang, **fields)
