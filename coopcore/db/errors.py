@@ -7,8 +7,11 @@ services all see the same PeriodClosed or ConcurrentChange, whichever statement 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, ExceptionContext
 
 from coopcore.errors import ConcurrentChange, CoopError, PeriodClosed
 
@@ -53,3 +56,20 @@ def raise_translated(context: ExceptionContext) -> None:
     translated = translate(context.original_exception)
     if translated is not None:
         raise translated from context.sqlalchemy_exception
+
+
+@contextmanager
+def driver_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """Raise errors of work done on the driver's own cursor (PostgreSQL's COPY) as SQLAlchemy's would be.
+
+    SQLAlchemy neither wraps nor hands such errors to `handle_error`: translate them here, or wrap them
+    (a unique key refusing rows is then an IntegrityError, as for an INSERT).
+    """
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as error:
+        translated = translate(error)
+        if translated is not None:
+            raise translated from error
+        raise exc.DBAPIError.instance(statement, None, error, dbapi.Error) from error

@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from coopcore.db.base import Base
+from coopcore.db.errors import driver_errors
 from coopcore.models import (
     Bylaws,
     Cooperative,
@@ -240,9 +241,10 @@ def _copy(session: Session, table: Any, rows: Sequence[Record]) -> None:
         for column in table.columns
         if column.key not in columns and column.default is not None and column.default.is_scalar
     }
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    names = ", ".join([*columns, *defaults])
-    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+    connection = session.connection()
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    statement = f"COPY {table.name} ({', '.join([*columns, *defaults])}) FROM STDIN"
+    with driver_errors(connection, statement), cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([*(row[column] for column in columns), *defaults.values()])
 
