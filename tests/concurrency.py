@@ -87,4 +87,3 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
         if time.monotonic() > deadline:
             pytest.fail("the other connection never got where the test needs it")
         time.sleep(0.05)
-

@@ -96,9 +96,8 @@ def test_moving_an_income_row_of_a_closed_year_to_another_cooperative_is_refused
         closed = session.scalars(select(Cooperative)).one()
         other = Cooperative(name="另一合作社", credit_code="93370602MA3C000025", village_id=closed.village_id)
         session.add(other)
-        session.scalars(select(FiscalYear).where(FiscalYear.cooperative_id == closed.id)).one().state = (
-            FiscalYearState.CLOSED
-        )
+        year = session.scalars(select(FiscalYear).where(FiscalYear.cooperative_id == closed.id)).one()
+        year.state = FiscalYearState.CLOSED
         row = session.scalars(select(IncomeExpense).where(IncomeExpense.cooperative_id == closed.id)).first()
         assert row is not None
         session.flush()

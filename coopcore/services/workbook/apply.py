@@ -222,7 +222,7 @@ def _update(session: Session, model: type[Base], rows: Sequence[Record]) -> None
     table: Any = model
     if inspect(model).version_id_col is not None:
         ids = [row["id"] for row in rows]
-        versions = dict(session.execute(select(table.id, table.version).where(table.id.in_(ids))).all())
+        versions: dict[int, int] = dict(session.execute(select(table.id, table.version).where(table.id.in_(ids))).all())
         rows = [{**row, "version": versions[row["id"]]} for row in rows]
     session.execute(update(model), rows)
 
