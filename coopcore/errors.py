@@ -49,5 +49,9 @@ class PeriodClosed(RuleViolation):
     """Fiscal year {year} of {cooperative} is closed; its records cannot change."""
 
 
+class ConcurrentChange(RuleViolation):
+    """Someone else changed the same records at the same time; nothing was saved: reload and try again."""
+
+
 class AppendOnly(RuleViolation):
     """{what} records are append-only: post a reversing entry instead of changing or deleting one."""

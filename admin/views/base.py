@@ -25,10 +25,14 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, func, inspect, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import True_
 from werkzeug.datastructures import iter_multi_items
 from werkzeug.exceptions import HTTPException
-from wtforms import Form  # type: ignore[import-untyped]
+from wtforms import Form, IntegerField  # type: ignore[import-untyped]
+from wtforms.validators import InputRequired  # type: ignore[import-untyped]
+from wtforms.widgets import HiddenInput  # type: ignore[import-untyped]
 
 from admin import i18n
 from admin.access import Area, Scope, current_scope
@@ -39,7 +43,7 @@ from admin.i18n import _, lazy
 from admin.labels import FIELD_LABELS
 from admin.row_actions import DeleteRow, row_actions
 from admin.views.choices import RELATION_ARGS
-from coopcore.errors import CoopError
+from coopcore.errors import ConcurrentChange, CoopError
 from coopcore.services.safe_cells import csv_text
 
 # The characters werkzeug's url_for leaves unescaped in a query (werkzeug.urls._urlencode).
@@ -47,6 +51,7 @@ URL_SAFE = "!$'()*,/:;?@"
 # The endpoints of Flask-Admin's model views that change data, and the right each one needs.
 WRITE_ENDPOINTS = {"create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete"}
 OTHER_ENDPOINTS = {"details_view": "can_view_details", "export": "can_export"}
+VERSION = "version"  # the row version column of coopcore.db.base.OptimisticLock
 
 
 def login_redirect() -> Any:
@@ -100,6 +105,11 @@ class CoopModelView(ModelView):
         model = cls.__dict__.get("model_class")
         if model is None:
             return
+        if inspect(model).version_id_col is not None:  # the row version is for the edit form's check only
+            for name in ("column_exclude_list", "column_details_exclude_list", "column_export_exclude_list",
+                         "form_excluded_columns"):  # fmt: skip
+                current = getattr(cls, name, None)  # Flask-Admin's defaults are None or a descriptor
+                setattr(cls, name, (*(current if isinstance(current, list | tuple) else ()), VERSION))
         cls.column_labels = {key: lazy(text) for key, text in {**FIELD_LABELS, **cls.extra_labels}.items()}
         cls.column_formatters = {**decimal_formatters(model), **cls.column_formatters}
         cls.numeric_columns = sorted(decimal_formatters(model))
@@ -340,6 +350,20 @@ class CoopModelView(ModelView):
             abort(404)  # someone else's record looks exactly like a missing one
         return record
 
+    # ----- lost updates -----------------------------------------------------------------------------------------
+    def get_edit_form(self) -> type[Form]:
+        """The edit form, carrying the row version it was opened with (coopcore.db.base.OptimisticLock)."""
+        form: type[Form] = super().get_edit_form()
+        if inspect(self.model).version_id_col is None:
+            return form
+        return type(form.__name__, (form,), {VERSION: IntegerField(widget=HiddenInput(), validators=[InputRequired()])})
+
+    def update_model(self, form: Form, model: Any) -> Any:
+        if VERSION in form:
+            # The UPDATE must find the version the user saw: if someone saved since, it changes nothing and fails.
+            set_committed_value(model, VERSION, form[VERSION].data)
+        return super().update_model(form, model)
+
     def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
         self.check_writable(model)
         self.apply_rules(form, model, is_created)
@@ -359,6 +383,8 @@ class CoopModelView(ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, HTTPException):
             raise exc
+        if isinstance(exc, StaleDataError):
+            exc = ConcurrentChange()  # someone else saved the record since this form was opened
         if isinstance(exc, CoopError):
             flash(i18n.error_text(exc), "error")
             return True

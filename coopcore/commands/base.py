@@ -13,11 +13,12 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy import Engine, exc, inspect, make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from coopcore.commands.language import current_lang, lang_of, localize, speaking
 from coopcore.db import migrate
 from coopcore.db.engine import make_engine
-from coopcore.errors import CoopError
+from coopcore.errors import ConcurrentChange, CoopError
 from coopcore.i18n import Lang, default_lang, render, render_error
 from coopcore.services.workbook.cells import LAST_DAY, NOT_A_DATE, CellError, to_date
 from coopcore.validation import credit_code
@@ -159,10 +160,19 @@ class CoopGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except StaleDataError:
+                raise ConcurrentChange() from None  # a row changed by someone else since this command read it
         except CoopError as error:
             lang = ctx.obj.lang if isinstance(ctx.obj, Context) else default_lang()
             click.echo(render("Error: {message}", lang, message=render_error(error, lang)), err=True)
+            sys.exit(EXIT_USER_ERROR)
+        except exc.IntegrityError as error:
+            lang = ctx.obj.lang if isinstance(ctx.obj, Context) else default_lang()
+            reason = str(error.orig).splitlines()[0]
+            message = render("The database refused the change: {reason}", lang, reason=reason)
+            click.echo(render("Error: {message}", lang, message=message), err=True)
             sys.exit(EXIT_USER_ERROR)
         except exc.OperationalError as error:
             lang = ctx.obj.lang if isinstance(ctx.obj, Context) else default_lang()

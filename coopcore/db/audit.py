@@ -46,4 +46,5 @@ class JoinedUnitOfWork(UnitOfWork):  # type: ignore[misc]
 
 
 versioning_manager.uow_class = JoinedUnitOfWork
-make_versioned(user_cls="User", plugins=[SessionUserPlugin()])
+# The row version of optimistic locking (coopcore.db.base.OptimisticLock) says nothing worth auditing.
+make_versioned(user_cls="User", plugins=[SessionUserPlugin()], options={"exclude": ["version"]})

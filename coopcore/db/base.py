@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from typing import Any
+
+from sqlalchemy import MetaData, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Explicit names let Alembic drop and alter constraints on every backend (SQLite batch mode needs them).
 NAMING_CONVENTION = {
@@ -19,3 +21,17 @@ class Base(DeclarativeBase):
     """Base class of every coopcore model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class OptimisticLock:
+    """A row version checked on every UPDATE: a save based on an outdated read changes nothing and fails.
+
+    SQLAlchemy adds `WHERE version = <the version read>` to each UPDATE and raises StaleDataError when no row
+    matched (someone else saved first); the admin carries the version through its edit forms.
+    """
+
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a declared attribute receives the class
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from coopcore.db.base import Base
+from coopcore.db.errors import driver_errors
 
 
 def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
@@ -40,7 +41,8 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     # would parse in Python; a plan of 20,000 members writes its lines several times faster this way.
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-    with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN") as copy:
+    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN"
+    with driver_errors(connection, statement), cursor.copy(statement) as copy:
         for row in rows:
             values = [row.get(name, defaults.get(name)) for name in names]
             pairs = zip(values, processors, strict=True)

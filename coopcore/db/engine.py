@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from coopcore.db.errors import raise_translated
+
 DEFAULT_SQLITE_FILE = "coopcore.sqlite3"
 URL_VARIABLE = "COOP_DATABASE_URL"
 
@@ -21,14 +23,23 @@ def default_url(cwd: Path | None = None) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine with foreign keys on for SQLite and utf8mb4 for MariaDB."""
+    """Create an engine with foreign keys on for SQLite, utf8mb4 and read committed for MariaDB.
+
+    Every engine turns the database's refusals that mean something (a closed year, a lock conflict) into
+    coopcore's errors (coopcore.db.errors).
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "mysql" and "charset" not in parsed.query:
-        # Chinese names need the 4-byte UTF-8 character set.
-        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    if parsed.get_backend_name() == "mysql":
+        if "charset" not in parsed.query:
+            # Chinese names need the 4-byte UTF-8 character set.
+            parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+        # As on PostgreSQL: a statement after a row lock reads what the lock holder committed, not the snapshot
+        # of the transaction's first read (InnoDB's repeatable read would re-check a state long outdated).
+        kwargs.setdefault("isolation_level", "READ COMMITTED")
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    event.listen(engine, "handle_error", raise_translated)
     return engine
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Rate, StrEnumType, between
 from coopcore.models.enums import (
     CooperativeStatus,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from coopcore.models.member import Member
 
 
-class Cooperative(Base):
+class Cooperative(OptimisticLock, Base):
     """农民专业合作社; a federation (联合社, [L-56]) is one whose members are cooperatives."""
 
     __tablename__ = "cooperative"
@@ -66,7 +66,7 @@ class Cooperative(Base):
         return self.name
 
 
-class Bylaws(Base):
+class Bylaws(OptimisticLock, Base):
     """章程 provisions that drive the distribution, as dated records adopted by the member assembly."""
 
     __tablename__ = "bylaws"

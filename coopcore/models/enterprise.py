@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity, Rate, StrEnumType
 from coopcore.models.enums import EnterpriseLevel, PriceRule
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from coopcore.models.trade import Product, Trade
 
 
-class Enterprise(Base):
+class Enterprise(OptimisticLock, Base):
     """An agricultural leading enterprise and its recognition level (docs/domain.md §10.3)."""
 
     __tablename__ = "enterprise"
@@ -39,7 +39,7 @@ class Enterprise(Base):
         return self.name
 
 
-class Contract(Base):
+class Contract(OptimisticLock, Base):
     """An order-farming contract (订单农业) between a cooperative and a leading enterprise."""
 
     __tablename__ = "contract"
@@ -129,7 +129,7 @@ delivery_trade = Table(
 )
 
 
-class Delivery(Base):
+class Delivery(OptimisticLock, Base):
     """A delivery under a contract, traceable to the member intakes that supplied it."""
 
     __tablename__ = "delivery"

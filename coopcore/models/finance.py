@@ -9,12 +9,12 @@ from typing import ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, StrEnumType
 from coopcore.models.enums import FundSource, IncomeCategory, Origin
 
 
-class IncomeExpense(Base):
+class IncomeExpense(OptimisticLock, Base):
     """A profit-and-loss record; 本年盈余 is income minus expenses of the year ([KJ 第五十二条])."""
 
     __tablename__ = "income_expense"
@@ -39,7 +39,7 @@ class IncomeExpense(Base):
     )
 
 
-class SpecialFund(Base):
+class SpecialFund(OptimisticLock, Base):
     """专项基金 property from a direct fiscal subsidy or a donation, quantified equally to members ([L-44])."""
 
     __tablename__ = "special_fund"

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 
 if TYPE_CHECKING:
     from coopcore.models.cooperative import Cooperative
 
 
-class Township(Base):
+class Township(OptimisticLock, Base):
     """乡镇/街道: the unit a township official oversees."""
 
     __tablename__ = "township"
@@ -31,7 +31,7 @@ class Township(Base):
         return self.name
 
 
-class Village(Base):
+class Village(OptimisticLock, Base):
     """村/社区."""
 
     __tablename__ = "village"
@@ -52,7 +52,7 @@ class Village(Base):
         return self.name
 
 
-class VillageCollective(Base):
+class VillageCollective(OptimisticLock, Base):
     """村股份经济合作社: the village's collective economic organisation, a special legal person [JJ-6]."""
 
     __tablename__ = "village_collective"
@@ -69,7 +69,7 @@ class VillageCollective(Base):
         return self.name
 
 
-class PartyBranch(Base):
+class PartyBranch(OptimisticLock, Base):
     """党支部 of a village; it may lead (领办) cooperatives."""
 
     __tablename__ = "party_branch"

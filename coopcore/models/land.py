@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity
 
 if TYPE_CHECKING:
     from coopcore.models.member import Member
 
 
-class LandParcel(Base):
+class LandParcel(OptimisticLock, Base):
     """A contracted plot; its contract term bounds any share made of it ([TD-38(三)])."""
 
     __tablename__ = "land_parcel"
@@ -39,7 +39,7 @@ class LandParcel(Base):
     shares: Mapped[list[LandShare]] = relationship(back_populates="parcel")
 
 
-class LandShare(Base):
+class LandShare(OptimisticLock, Base):
     """Land-management rights of a parcel contributed as shares, with an optional guaranteed rent (保底)."""
 
     __tablename__ = "land_share"

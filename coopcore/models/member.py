@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity, StrEnumType
 from coopcore.errors import AppendOnly
 from coopcore.models.enums import AccountEntryKind, MemberKind, Origin
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from coopcore.models.cooperative import Cooperative
 
 
-class Member(Base):
+class Member(OptimisticLock, Base):
     """成员: a household (户), a village collective, an organisation, an individual, or a member cooperative."""
 
     __tablename__ = "member"
@@ -73,6 +73,11 @@ class MemberAccountEntry(Base):
     __table_args__ = (
         Index("ix_member_account_entry_member_id_entry_on", "member_id", "entry_on"),
         CheckConstraint("area_mu IS NULL OR area_mu > 0", name="area_mu"),
+        # A distribution writes one entry of a kind per member: a second posting of it cannot be stored.
+        UniqueConstraint("distribution_id", "member_id", "kind"),
+        # An entry is reversed once; a reversal names what it reverses, not the distribution.
+        UniqueConstraint("reverses_id"),
+        CheckConstraint("distribution_id IS NULL OR reverses_id IS NULL", name="reversal_or_distribution"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +94,8 @@ class MemberAccountEntry(Base):
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
     )
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("member_account_entry.id"))
+    # The distribution that posted (or paid as capital) this entry.
+    distribution_id: Mapped[int | None] = mapped_column(ForeignKey("distribution.id"))
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
 
     member: Mapped[Member] = relationship(back_populates="entries")

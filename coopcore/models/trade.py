@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity, StrEnumType
 from coopcore.models.enums import Origin, TradeKind
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from coopcore.models.member import Member
 
 
-class Product(Base):
+class Product(OptimisticLock, Base):
     """A product the cooperatives handle (苹果, 樱桃, 复合肥 …)."""
 
     __tablename__ = "product"
@@ -32,7 +32,7 @@ class Product(Base):
         return self.name
 
 
-class Trade(Base):
+class Trade(OptimisticLock, Base):
     """One ticket of business; member and non-member business stay apart by member_id ([L-41])."""
 
     __tablename__ = "trade"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import StrEnumType
 from coopcore.models.enums import Role
 
@@ -24,13 +24,14 @@ user_cooperative = Table(
 )
 
 
-class User(Base):
+class User(OptimisticLock, Base):
     """An admin account; the password is stored only as an argon2 hash."""
 
     __tablename__ = "user"
     __table_args__ = (CheckConstraint("role <> 'township_official' OR township_id IS NOT NULL", name="township_scope"),)
-    # The hash never goes into the audit trail, nor the session counter (it moves at every sign-out).
-    __versioned__: ClassVar[dict[str, object]] = {"exclude": ["password_hash", "session_version"]}
+    # The hash never goes into the audit trail, nor the session counter (it moves at every sign-out), nor the row
+    # version (coopcore.db.audit).
+    __versioned__: ClassVar[dict[str, object]] = {"exclude": ["password_hash", "session_version", "version"]}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopcore.db.base import Base
+from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, StrEnumType
 from coopcore.models.enums import (
     FundingSource,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from coopcore.models.geography import Township, Village
 
 
-class WeakVillageThreshold(Base):
+class WeakVillageThreshold(OptimisticLock, Base):
     """The weak-village line from a year on, for one township or (township unset) everywhere (§9.1)."""
 
     __tablename__ = "weak_village_threshold"
@@ -53,7 +53,7 @@ class WeakVillageThreshold(Base):
     township: Mapped[Township | None] = relationship()
 
 
-class VillageIncome(Base):
+class VillageIncome(OptimisticLock, Base):
     """A village collective's income of a year; linked sources (dividends, rent) are unique per origin."""
 
     __tablename__ = "village_income"
@@ -94,7 +94,7 @@ plan_enterprise = Table(
 )
 
 
-class ImprovementPlan(Base):
+class ImprovementPlan(OptimisticLock, Base):
     """提升方案 of a weak village (一村一档): baseline, target, measures, and how it is going."""
 
     __tablename__ = "improvement_plan"
@@ -127,7 +127,7 @@ class ImprovementPlan(Base):
     )
 
 
-class Project(Base):
+class Project(OptimisticLock, Base):
     """An industry project of an improvement plan."""
 
     __tablename__ = "project"
@@ -151,7 +151,7 @@ class Project(Base):
     milestones: Mapped[list[Milestone]] = relationship(back_populates="project", order_by="Milestone.due_on")
 
 
-class Milestone(Base):
+class Milestone(OptimisticLock, Base):
     """A dated step of a project; overdue when not done by its date."""
 
     __tablename__ = "milestone"
@@ -166,7 +166,7 @@ class Milestone(Base):
     project: Mapped[Project] = relationship(back_populates="milestones")
 
 
-class FundingLine(Base):
+class FundingLine(OptimisticLock, Base):
     """Money for a plan (or one of its projects) from one source: allocated, received, spent."""
 
     __tablename__ = "funding_line"
@@ -187,7 +187,7 @@ class FundingLine(Base):
     project: Mapped[Project | None] = relationship()
 
 
-class ProgressEntry(Base):
+class ProgressEntry(OptimisticLock, Base):
     """A dated note on how a plan is going."""
 
     __tablename__ = "progress_entry"

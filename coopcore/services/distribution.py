@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from coopcore.db.bulk import insert_rows
+from coopcore.db.locks import lock
 from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation, Term
 from coopcore.models import (
     Cooperative,
@@ -112,10 +113,11 @@ def current_distribution(session: Session, cooperative: Cooperative, year: int) 
 
 def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution:
     """Compute the year's distribution from the books and store it as a draft (re-planning replaces a draft)."""
+    lock(session, cooperative)  # two plans of a cooperative, one after the other: the second replaces the draft
     _open_fiscal_year(session, cooperative, year)  # a closed year is never re-planned
     distribution = current_distribution(session, cooperative, year)
-    if distribution is not None and distribution.state != DistributionState.DRAFT:
-        raise WrongState(year=year, state=Term(distribution.state), action=Term("re-plan"), required=Term("draft"))
+    if distribution is not None:
+        _lock(session, distribution, "re-plan", DistributionState.DRAFT)
     _, last = year_end.year_bounds(year)
     bylaws = year_end.bylaws_in_force(session, cooperative, last)
     members = year_end.roster(session, cooperative.id, last)
@@ -174,7 +176,7 @@ def publish_distribution(
     session: Session, distribution: Distribution, *, published_on: dt.date, assembly_on: dt.date | None = None
 ) -> Distribution:
     """Record that the plan was made available at the office; the assembly may not be sooner than 15 days later."""
-    _require(distribution, "publish", DistributionState.DRAFT)
+    _lock(session, distribution, "publish", DistributionState.DRAFT)
     if assembly_on is not None:
         _check_notice(published_on, assembly_on)
     distribution.published_on = published_on
@@ -194,7 +196,7 @@ def approve_distribution(
     resolution: str = "",
 ) -> Distribution:
     """Record the member assembly that approved the plan ([L-29(四)]), refusing it without quorum or majority."""
-    _require(distribution, "approve", DistributionState.PUBLISHED)
+    _lock(session, distribution, "approve", DistributionState.PUBLISHED)
     assert distribution.published_on is not None
     _check_notice(distribution.published_on, assembly_on)
     _, last = year_end.year_bounds(distribution.year)
@@ -216,8 +218,8 @@ def approve_distribution(
 
 def post_distribution(session: Session, distribution: Distribution) -> Distribution:
     """Write the member-account entries of an approved plan and close the fiscal year."""
-    _require(distribution, "post", DistributionState.APPROVED)
-    fiscal_year = _open_fiscal_year(session, distribution.cooperative, distribution.year)
+    _lock(session, distribution, "post", DistributionState.APPROVED)
+    fiscal_year = _open_fiscal_year(session, distribution.cooperative, distribution.year, for_update=True)
     distribution_posting.write_entries(session, distribution)
     session.flush()  # the entries go in while the year is still open
     fiscal_year.state = FiscalYearState.CLOSED
@@ -238,7 +240,7 @@ def pay_distribution(
     resolution: str = "",
 ) -> list[DistributionLine]:
     """Record payment to members (all unpaid by default), in cash or converted into contributions."""
-    _require(distribution, "pay", DistributionState.POSTED)
+    _lock(session, distribution, "pay", DistributionState.POSTED)
     if method == "capital" and not (resolution or distribution.resolution):
         raise ResolutionNeeded()
     unpaid = [line for line in distribution.lines if line.paid_on is None]
@@ -256,15 +258,15 @@ def pay_distribution(
 
 def reverse_distribution(session: Session, distribution: Distribution) -> Distribution:
     """Undo a posted, unpaid distribution with reversing entries and reopen the year; the history stays."""
-    _require(distribution, "reverse", DistributionState.POSTED)
+    _lock(session, distribution, "reverse", DistributionState.POSTED)
     if any(line.paid_on is not None for line in distribution.lines):
         raise WrongState(
             year=distribution.year, state=Term("partly paid"), action=Term("reverse"), required=Term("unpaid")
         )
     fiscal_year = session.scalar(
-        select(FiscalYear).where(
-            FiscalYear.cooperative_id == distribution.cooperative_id, FiscalYear.year == distribution.year
-        )
+        select(FiscalYear)
+        .where(FiscalYear.cooperative_id == distribution.cooperative_id, FiscalYear.year == distribution.year)
+        .with_for_update()
     )
     assert fiscal_year is not None
     fiscal_year.state = FiscalYearState.OPEN
@@ -316,10 +318,11 @@ def _lines(
     ]
 
 
-def _open_fiscal_year(session: Session, cooperative: Cooperative, year: int) -> FiscalYear:
-    fiscal_year = session.scalar(
-        select(FiscalYear).where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == year)
-    )
+def _open_fiscal_year(session: Session, cooperative: Cooperative, year: int, *, for_update: bool = False) -> FiscalYear:
+    query = select(FiscalYear).where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == year)
+    # Posting locks the year it closes: a writer into that year (its trigger reads the row FOR SHARE) waits for
+    # the close and is then refused, instead of writing into a year closed under it.
+    fiscal_year = session.scalar(query.with_for_update() if for_update else query)
     if fiscal_year is None:
         fiscal_year = FiscalYear(cooperative_id=cooperative.id, year=year)
         session.add(fiscal_year)
@@ -334,6 +337,12 @@ def _next_revision(session: Session, cooperative: Cooperative, year: int) -> int
         select(Distribution.revision).where(Distribution.cooperative_id == cooperative.id, Distribution.year == year)
     ).all()
     return max(revisions, default=0) + 1
+
+
+def _lock(session: Session, distribution: Distribution, action: str, state: DistributionState) -> None:
+    """Lock the distribution's row and check its state as committed: of two clicks, the second finds it changed."""
+    lock(session, distribution)
+    _require(distribution, action, state)
 
 
 def _require(distribution: Distribution, action: str, state: DistributionState) -> None:

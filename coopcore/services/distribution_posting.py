@@ -101,6 +101,7 @@ def record_payments(
                     entry_on=paid_on,
                     kind=AccountEntryKind.CAPITAL_CONVERSION,
                     amount=line.total,
+                    distribution_id=distribution.id,
                     memo=f"{distribution.year}年分红转为出资 {resolution or distribution.resolution}"[:200],
                     source=f"{distribution.source}:payment",
                     origin=Origin.DISTRIBUTION,
@@ -128,6 +129,7 @@ def reverse_entries(session: Session, distribution: Distribution) -> None:
                 "memo": f"冲销：{entry.memo}"[:200],
                 "source": distribution.source,
                 "origin": Origin.DISTRIBUTION,
+                "distribution_id": None,  # a reversal is unique by what it reverses
                 "reverses_id": entry.id,
             }
             for entry in entries
@@ -143,14 +145,15 @@ def _row(
 ) -> dict[str, object]:
     memo = MEMO[kind].format(year=distribution.year)
     return {"member_id": member_id, "entry_on": day, "kind": kind, "amount": amount, "memo": memo,
-            "source": distribution.source, "origin": Origin.DISTRIBUTION}  # fmt: skip
+            "source": distribution.source, "origin": Origin.DISTRIBUTION,
+            "distribution_id": distribution.id}  # fmt: skip
 
 
 def _insert(session: Session, rows: list[dict[str, object]]) -> None:
     """Insert account entries in one statement: a posting writes several per member.
 
     A bulk INSERT skips the ORM's flush events (and with them the closed-year guard); the callers have
-    checked that the year is open, which is what the guard would check.
+    checked that the year is open, and the database's closed-year trigger checks it again.
     """
     insert_rows(session, MemberAccountEntry, rows)
 

@@ -25,6 +25,7 @@ from coopcore.models import (
     Village,
     VillageCollective,
 )
+from tests.workbook.builders import collective_code, cooperative_code
 
 D = Decimal
 # code, name, kind, contribution, opening provident share, 2024 transaction amount
@@ -40,17 +41,29 @@ FARMER_IDS = ["11010519491231002X", "360426199101010071", "370602199001011239", 
               "370671198505051240"]  # fmt: skip
 
 
-def make_example_1(session: Session, *, credit_code: str = "93370602MA3EXMPL1X") -> Cooperative:
-    """Example 1's cooperative: six members, 2024 books with a surplus of 186,543.27 after a 4,321.09 loss."""
-    village = Village(township=Township(name="示例街道"), name="东院村")
-    collective = VillageCollective(village=village, name="东院村股份经济合作社", credit_code="N2370602MF0000000D")
-    cooperative = Cooperative(name="示例果业专业合作社", credit_code=credit_code, village=village)
+def make_example_1(session: Session, *, credit_code: str = "93370602MA3EXMPL1X", number: int = 0) -> Cooperative:
+    """Example 1's cooperative: six members, 2024 books with a surplus of 186,543.27 after a 4,321.09 loss.
+
+    A `number` makes its names and codes its own, for several copies in one database.
+    """
+    suffix = str(number) if number else ""
+    village = Village(township=Township(name=f"示例街道{suffix}"), name="东院村")
+    collective = VillageCollective(
+        village=village,
+        name="东院村股份经济合作社",
+        credit_code=collective_code(number) if number else "N2370602MF0000000D",
+    )
+    cooperative = Cooperative(
+        name=f"示例果业专业合作社{suffix}",
+        credit_code=cooperative_code(number) if number else credit_code,
+        village=village,
+    )
     session.add_all([collective, cooperative])
     session.flush()
     session.add(Bylaws(cooperative=cooperative, effective_on=dt.date(2022, 1, 1),
                        provident_fund_rate=D("0.10"), patronage_ratio=D("0.70")))  # fmt: skip
     session.add(FiscalYear(cooperative=cooperative, year=2024, opening_undistributed=D("-4321.09")))
-    apples = Product(name="示例苹果")
+    apples = Product(name=f"示例苹果{suffix}")
     session.add(apples)
     farmer_ids = iter(FARMER_IDS)
     for code, name, kind, contribution, provident, traded in EXAMPLE_1:

@@ -2,7 +2,8 @@
 
 The cooperative, its bylaws and places are single rows written through the ORM (so the audit trail has
 them); members and everything below them go in bulk, many rows per statement. Bulk statements bypass the
-ORM's closed-year guard and Continuum's versions: the plan has already refused closed years.
+ORM's closed-year guard and Continuum's versions: the plan has already refused closed years, and the database's
+triggers refuse a year closed since the plan read it (PeriodClosed, coopcore.db.errors).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from coopcore.db.base import Base
+from coopcore.db.errors import driver_errors
 from coopcore.models import (
     Bylaws,
     Cooperative,
@@ -116,8 +118,7 @@ def _write_members(session: Session, plan: Plan, coop_id: int, collective_id: in
     inserts = [{"cooperative_id": coop_id, **resolved(record)} for record in plan.members.inserts]
     if inserts:
         session.execute(insert(Member), inserts)
-    if plan.members.updates:
-        session.execute(update(Member), [resolved(record) for record in plan.members.updates])
+    _update(session, Member, [resolved(record) for record in plan.members.updates])
     return dict(session.execute(select(Member.code, Member.id).where(Member.cooperative_id == coop_id)).all())
 
 
@@ -196,7 +197,7 @@ def _write(session: Session, model: type[Base], changes: Changes, progress: Prog
         session.execute(delete(table).where(table.id.in_(ids)))
         done += len(ids)
     for batch in _batches(changes.updates, BATCH):
-        session.execute(update(table), batch)
+        _update(session, model, batch)
         done += len(batch)
         _report(progress, stage_key, done, total)
     copy = session.get_bind().dialect.name == "postgresql" and len(changes.inserts) >= COPY_FROM
@@ -209,6 +210,21 @@ def _write(session: Session, model: type[Base], changes: Changes, progress: Prog
             session.execute(insert(core_table), batch)
         done += len(batch)
         _report(progress, stage_key, done, total)
+
+
+def _update(session: Session, model: type[Base], rows: Sequence[Record]) -> None:
+    """UPDATE rows by primary key; a record with a row version gets the next one.
+
+    An admin form opened before the import then finds its record changed by someone else (coopcore.db.base).
+    """
+    if not rows:
+        return
+    table: Any = model
+    if inspect(model).version_id_col is not None:
+        ids = [row["id"] for row in rows]
+        versions: dict[int, int] = dict(session.execute(select(table.id, table.version).where(table.id.in_(ids))).all())
+        rows = [{**row, "version": versions[row["id"]]} for row in rows]
+    session.execute(update(model), rows)
 
 
 def _copy(session: Session, table: Any, rows: Sequence[Record]) -> None:
@@ -225,9 +241,10 @@ def _copy(session: Session, table: Any, rows: Sequence[Record]) -> None:
         for column in table.columns
         if column.key not in columns and column.default is not None and column.default.is_scalar
     }
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    names = ", ".join([*columns, *defaults])
-    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+    connection = session.connection()
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    statement = f"COPY {table.name} ({', '.join([*columns, *defaults])}) FROM STDIN"
+    with driver_errors(connection, statement), cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([*(row[column] for column in columns), *defaults.values()])
 

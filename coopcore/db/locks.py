@@ -1,0 +1,26 @@
+"""Row locks: the one way a service serialises a state change with whoever else changes the same row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import inspect, update
+from sqlalchemy.orm import Session
+
+
+def lock(session: Session, record: object) -> None:
+    """Hold the record's row until the transaction ends, then read it, and all the session read before, afresh.
+
+    SELECT … FOR UPDATE on PostgreSQL and MariaDB (both read committed, coopcore.db.engine): a second writer
+    waits here until the first commits, then sees its result. SQLite has no row locks but one writer at a time:
+    a write that changes nothing takes the database's write lock here, so that a second writer is refused
+    (ConcurrentChange, coopcore.db.errors) before it has written anything.
+    """
+    session.flush()
+    if session.connection().dialect.name == "sqlite":
+        state: Any = inspect(record)
+        table = state.mapper.local_table
+        key = state.mapper.primary_key[0]
+        session.execute(update(table).where(key == state.identity[0]).values({key.name: key}))
+    session.expire_all()  # what was read before the lock may have changed while we waited for it
+    session.refresh(record, with_for_update=True)
