@@ -173,15 +173,6 @@ def pay(
     resolution: str,
 ) -> None:
     """Record payment to members, in cash or converted into contributions."""
-    if method == "capital" and not resolution:
-        # The approval of the plan does not decide the conversion: it needs its own resolution (Art. 44).
-        raise click.UsageError(
-            render(
-                "Paying with --method capital turns the returns into members' contributions, which needs its own "
-                "member assembly resolution (Art. 44): give it with --resolution.",
-                context.lang,
-            )
-        )
     with context.transaction() as session:
         distribution = _distribution(session, credit_code, year)
         paid = workflow.pay_distribution(

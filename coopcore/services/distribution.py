@@ -99,7 +99,7 @@ class NotPassed(RuleViolation):
 
 
 class ResolutionNeeded(RuleViolation):
-    """Converting returns into contributions needs the member assembly's resolution (Art. 44)."""
+    """Converting returns into contributions needs its own member assembly resolution (Art. 44): give its number."""
 
 
 def current_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution | None:
@@ -241,7 +241,8 @@ def pay_distribution(
 ) -> list[DistributionLine]:
     """Record payment to members (all unpaid by default), in cash or converted into contributions."""
     _lock(session, distribution, "pay", DistributionState.POSTED)
-    if method == "capital" and not (resolution or distribution.resolution):
+    # [L-44] "经成员大会…决议": approving the plan does not decide a conversion; it needs its own resolution.
+    if method == "capital" and not resolution.strip():
         raise ResolutionNeeded()
     unpaid = [line for line in distribution.lines if line.paid_on is None]
     if member_codes is not None:

@@ -137,8 +137,8 @@ def test_paying_in_capital_needs_its_own_resolution_and_says_so(demo_db: str) ->
     assert run("--db", demo_db, "distribution", "post", *year).returncode == 0
     refused = run("--db", demo_db, "distribution", "pay", *year, "--on", "2025-04-01", "--method", "capital")
     assert refused.returncode == 2
-    assert "--method capital 是把返还转为成员出资，需要成员大会对此专门作出决议（第四十四条）" in refused.stderr
-    assert "请用 --resolution 填写" in refused.stderr
+    assert "把返还转为成员出资，需要成员大会对此专门作出决议（《农民专业合作社法》第四十四条）" in refused.stderr
+    assert "请填写决议文号或内容" in refused.stderr
     converted = run("--db", demo_db, "distribution", "pay", *year, "--on", "2025-04-01", "--method", "capital",
                     "--resolution", "2025-2号 盈余返还转为出资")  # fmt: skip
     assert converted.returncode == 0, converted.stderr

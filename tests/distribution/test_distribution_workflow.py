@@ -153,8 +153,7 @@ def test_reversing_restores_every_balance_exactly_and_keeps_the_history(session:
 
 def test_payment_converted_to_capital_needs_a_resolution_and_raises_the_contribution(session: Session) -> None:
     cooperative = make_example_1(session)
-    distribution = approved(session, cooperative)
-    distribution.resolution = ""
+    distribution = approved(session, cooperative)  # the plan's approval carries a resolution of its own
     workflow.post_distribution(session, distribution)
     with pytest.raises(workflow.ResolutionNeeded):
         workflow.pay_distribution(

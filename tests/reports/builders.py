@@ -42,7 +42,12 @@ def example(session: Session, state: str = "draft") -> tuple[Cooperative, Distri
         workflow.post_distribution(session, distribution)
     if steps.index(state) >= 4:
         workflow.pay_distribution(
-            session, distribution, paid_on=dt.date(2025, 4, 1), method="capital", member_codes=["M02"]
+            session,
+            distribution,
+            paid_on=dt.date(2025, 4, 1),
+            method="capital",
+            member_codes=["M02"],
+            resolution="2025年第2号决议",
         )
         workflow.pay_distribution(session, distribution, paid_on=dt.date(2025, 4, 2))
     session.flush()
