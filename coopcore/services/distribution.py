@@ -98,6 +98,14 @@ class NotPassed(RuleViolation):
     """{votes_for} votes for out of {total_votes} voting rights: the plan needs more than half of them (Art. 30)."""
 
 
+class DayInFuture(RuleViolation):
+    """{day} is a future date: record the {event} on or after the day it happens."""
+
+
+class PaidBeforeApproval(RuleViolation):
+    """Payment on {paid_on} comes before the member assembly approved the plan on {assembly_on} (Art. 29)."""
+
+
 class ResolutionNeeded(RuleViolation):
     """Converting returns into contributions needs its own member assembly resolution (Art. 44): give its number."""
 
@@ -177,6 +185,7 @@ def publish_distribution(
 ) -> Distribution:
     """Record that the plan was made available at the office; the assembly may not be sooner than 15 days later."""
     _lock(session, distribution, "publish", DistributionState.DRAFT)
+    _happened(published_on, "publication")
     if assembly_on is not None:
         _check_notice(published_on, assembly_on)
     distribution.published_on = published_on
@@ -197,6 +206,7 @@ def approve_distribution(
 ) -> Distribution:
     """Record the member assembly that approved the plan ([L-29(四)]), refusing it without quorum or majority."""
     _lock(session, distribution, "approve", DistributionState.PUBLISHED)
+    _happened(assembly_on, "member assembly")  # its vote is recorded once it has been taken
     assert distribution.published_on is not None
     _check_notice(distribution.published_on, assembly_on)
     _, last = year_end.year_bounds(distribution.year)
@@ -244,6 +254,10 @@ def pay_distribution(
     # [L-44] "经成员大会…决议": approving the plan does not decide a conversion; it needs its own resolution.
     if method == "capital" and not resolution.strip():
         raise ResolutionNeeded()
+    _happened(paid_on, "payment")
+    assert distribution.assembly_on is not None  # an approved plan has its assembly
+    if paid_on < distribution.assembly_on:  # [L-29(四)] the plan binds once the assembly approved it
+        raise PaidBeforeApproval(paid_on=paid_on.isoformat(), assembly_on=distribution.assembly_on.isoformat())
     unpaid = [line for line in distribution.lines if line.paid_on is None]
     if member_codes is not None:
         unknown = sorted(set(member_codes) - {line.member_code for line in distribution.lines})
@@ -351,6 +365,11 @@ def _require(distribution: Distribution, action: str, state: DistributionState) 
         raise WrongState(
             year=distribution.year, state=Term(distribution.state), action=Term(action), required=Term(state)
         )
+
+
+def _happened(day: dt.date, event: str) -> None:
+    if day > dt.date.today():
+        raise DayInFuture(day=day.isoformat(), event=Term(event))
 
 
 def _check_notice(published_on: dt.date, assembly_on: dt.date) -> None:

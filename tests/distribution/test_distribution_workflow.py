@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import PeriodClosed
+from coopcore.i18n import render_error
 from coopcore.models import (
     AccountEntryKind,
     Cooperative,
@@ -172,3 +173,33 @@ def test_the_next_year_opens_with_what_this_year_carried(session: Session) -> No
     cooperative = make_example_1(session)
     workflow.post_distribution(session, approved(session, cooperative))
     assert year_end.opening_undistributed(session, cooperative.id, 2025) == 0
+
+
+def test_a_plan_is_not_published_approved_or_paid_on_a_day_still_to_come(session: Session) -> None:
+    cooperative = make_example_1(session)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    distribution = workflow.plan_distribution(session, cooperative, 2024)
+    with pytest.raises(workflow.DayInFuture):
+        workflow.publish_distribution(session, distribution, published_on=tomorrow)
+    workflow.publish_distribution(session, distribution, published_on=dt.date(2025, 3, 1))
+    with pytest.raises(workflow.DayInFuture):
+        workflow.approve_distribution(session, distribution, assembly_on=tomorrow, members_present=5, votes_for=5)
+    assert distribution.state is DistributionState.PUBLISHED
+    workflow.approve_distribution(
+        session, distribution, assembly_on=dt.date(2025, 3, 20), members_present=5, votes_for=4
+    )
+    workflow.post_distribution(session, distribution)
+    with pytest.raises(workflow.DayInFuture):
+        workflow.pay_distribution(session, distribution, paid_on=tomorrow)
+    assert all(line.paid_on is None for line in distribution.lines)
+
+
+def test_members_are_not_paid_before_the_assembly_approved_the_plan(session: Session) -> None:
+    cooperative = make_example_1(session)
+    distribution = approved(session, cooperative)
+    workflow.post_distribution(session, distribution)
+    assert distribution.assembly_on is not None
+    with pytest.raises(workflow.PaidBeforeApproval) as refused:
+        workflow.pay_distribution(session, distribution, paid_on=distribution.assembly_on - dt.timedelta(days=1))
+    assert "方案经成员大会通过后才能支付" in render_error(refused.value, "zh")
+    assert workflow.pay_distribution(session, distribution, paid_on=distribution.assembly_on)  # the same day is fine
