@@ -31,7 +31,7 @@ from sqlalchemy.sql.elements import True_
 from werkzeug.datastructures import iter_multi_items
 from werkzeug.exceptions import HTTPException
 from wtforms import Form, IntegerField  # type: ignore[import-untyped]
-from wtforms.validators import InputRequired  # type: ignore[import-untyped]
+from wtforms.validators import Optional  # type: ignore[import-untyped]
 from wtforms.widgets import HiddenInput  # type: ignore[import-untyped]
 
 from admin import i18n
@@ -356,12 +356,16 @@ class CoopModelView(ModelView):
         form: type[Form] = super().get_edit_form()
         if inspect(self.model).version_id_col is None:
             return form
-        return type(form.__name__, (form,), {VERSION: IntegerField(widget=HiddenInput(), validators=[InputRequired()])})
+        # Optional: a client that sends no version (a script) saves over whatever is stored, as before.
+        return type(form.__name__, (form,), {VERSION: IntegerField(widget=HiddenInput(), validators=[Optional()])})
 
     def update_model(self, form: Form, model: Any) -> Any:
         if VERSION in form:
-            # The UPDATE must find the version the user saw: if someone saved since, it changes nothing and fails.
-            set_committed_value(model, VERSION, form[VERSION].data)
+            if form[VERSION].data is None:
+                del form[VERSION]  # never written as a value: SQLAlchemy counts the version itself
+            else:
+                # The UPDATE must find the version the user saw: if someone saved since, it matches no row and fails.
+                set_committed_value(model, VERSION, form[VERSION].data)
         return super().update_model(form, model)
 
     def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
