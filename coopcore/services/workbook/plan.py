@@ -26,8 +26,8 @@ CLOSED_REMOVAL = (
     "change: put the row back."
 )
 REOPEN = (
-    "Fiscal year {year} is closed and cannot be reopened by an import: reverse its distribution instead, "
-    "or write 是 here."
+    "Fiscal year {year} is closed and stays closed: an import never reopens a year (reverse its distribution to "
+    "reopen it)."
 )
 BRANCH_TAKEN = (
     "No party branch is called {value}, and {village} already has the branch {existing}: write that name, "
@@ -290,7 +290,9 @@ def plan_fiscal_years(book: Book, stored: Stored, plan: Plan, problems: Problems
             continue
         was_closed = year in stored.closed_years
         if row is not None and closing is False and was_closed:
-            problems.error(REOPEN, sheet=FISCAL_YEARS, row=row.number, column=FISCAL_YEARS.column("closed"), year=year)
+            # A workbook made from the template says 否 until the accountant changes it; closed stays closed.
+            column = FISCAL_YEARS.column("closed")
+            problems.warning(REOPEN, sheet=FISCAL_YEARS, row=row.number, column=column, year=year, value="否")
         changes: Record = {}
         changed = opening is not None and opening != old["opening_undistributed"]
         if changed and not closed(problems, stored, FISCAL_YEARS, row, dt.date(year, 1, 1)):
