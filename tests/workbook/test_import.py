@@ -286,6 +286,20 @@ def test_an_import_may_close_earlier_years_after_writing_them_but_never_reopens_
     assert session.scalar(select(FiscalYear.state).where(FiscalYear.year == 2023)) is FiscalYearState.CLOSED
 
 
+def test_a_listed_ticket_with_an_unreadable_cell_is_reported_once_not_as_removed(
+    session: Session, tmp_path: Path
+) -> None:
+    book = valid_book()
+    assert run(session, book, tmp_path / "first.xlsx").written
+    row = book["交易"].rows[0]
+    row["数量*"] = "12.34567"  # five decimals: the row's own error
+
+    again = run(session, book, tmp_path / "again.xlsx", dry_run=True)
+
+    assert len(again.errors) == 1 and again.errors[0].row is not None, again.messages()
+    assert again.counts["transactions"].removed == 0
+
+
 def full_width(text: str) -> str:
     """The characters as a Chinese input method types them in full-width mode (９３３７…, Ｘ)."""
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)

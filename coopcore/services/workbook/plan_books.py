@@ -210,7 +210,12 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
         if not closed(problems, stored, sheet, row, row.get("date")):
             plan.trades.inserts.append(_trade_fields(row, None, has_kind) | {"origin": WORKBOOK})
         counts.created += 1
-    unlisted = [r for r in stored.trades if r["ticket_no"] is not None and r["id"] not in matched and is_own(r)]
+    # A ticket on a row with an unreadable cell is still in the workbook: that row's error is the one to report.
+    listed = {row.get("ticket_no") for row in book.rows(sheet)} - {None}
+    unlisted = [
+        r for r in stored.trades
+        if r["ticket_no"] is not None and r["id"] not in matched and r["ticket_no"] not in listed and is_own(r)
+    ]  # fmt: skip
     for record in unlisted + left:
         if record["traded_on"].year not in years:
             continue
