@@ -168,7 +168,7 @@ def test_a_change_in_a_closed_year_is_refused_with_coopcores_reason(client: Flas
         data=trade_form(csrf_token(form.text), found["coop"], found["member"], traded_on="2023-06-01"),
     )
     assert response.status_code == 200
-    assert f"{CHENLIANG} 的 2023 会计年度已结账，其数据不能再修改。" in response.text  # coopcore's PeriodClosed
+    assert f"{CHENLIANG}的2023会计年度已结账，其数据不能再修改。" in response.text  # coopcore's PeriodClosed
 
 
 def test_the_reason_is_in_english_after_the_switch(client: FlaskClient, demo_url: str) -> None:
