@@ -22,7 +22,7 @@ from tests.cli.conftest import COOP
 from tests.concurrency import committed_engine, current, duplicated_entries, lock_waits, new_example, wait_until
 
 # The translated refusals a second writer may get: the plan already posted, or a lock conflict (SQLite).
-WRONG_STATE = "年度盈余分配方案当前状态为“已记账”"
+WRONG_STATE = "年的盈余分配已经记账，这一年已经结账了"
 CONCURRENT = "其他人同时修改了相同的记录"
 
 
