@@ -82,5 +82,5 @@ def test_the_filtered_transactions_list_is_a_constant_handful_of_queries_for_eve
     plain = statements_for(client, app, "/admin/trade/?page_size=20")
     filtered = statements_for(client, app, "/admin/trade/?page_size=100&flt0_0=2024-01-01+to+2024-12-31&flt1_1=1")
     late = statements_for(client, app, "/admin/trade/?page=40")
-    # BEGIN, user, reach, count, the amounts' sum, ids, rows, two option lists
-    assert len(plain) == len(filtered) == len(late) <= 10
+    # BEGIN, user, reach, count, ids, rows, two option lists; a narrowed list adds the amounts' sum
+    assert len(plain) == len(late) == len(filtered) - 1 <= 9
