@@ -1,112 +1,64 @@
-"""The township's weak-village workbook: its sheets, reading them into typed rows, and the empty template.
+"""The villages workbook's schema: the township's weak-village plans, projects, funding lines and yearly income.
 
-It reuses the accountants' workbook machinery (coopcore.services.workbook): columns and cell types, the cell
-converters (floats from Excel become exact Decimals or are refused), problems with sheet, row and column, and
-the sheet layout of the template. Only the sheet list differs, so the reading loop is a small one of its own.
+Read, checked and written by the one workbook mechanism (coopcore.services.imports.run_import with VILLAGES);
+the planner is village_plan.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from coopcore.i18n import Lang
 from coopcore.models import FundingSource, PlanStatus, ProjectKind, ProjectStatus, VillageIncomeCategory
-from coopcore.services.safe_cells import text_cell
-from coopcore.services.workbook.cells import CellError, converter
-from coopcore.services.workbook.guard import load_sheet, open_workbook
-from coopcore.services.workbook.reader import (
-    DUPLICATE_COLUMN,
-    DUPLICATE_SHEET,
-    EXTRA_COLUMN,
-    HEADER_SEARCH_ROWS,
-    MISSING_COLUMN,
-    NO_HEADER,
-    REQUIRED,
-    UNKNOWN_SHEET,
-    check_merged,
-    normal,
-)
-from coopcore.services.workbook.report import Labels, Problems
-from coopcore.services.workbook.schema import YES_NO, CellType, Choice, Column, Sheet
-from coopcore.services.workbook.template import DATE_FORMAT, cell_value, new_sheet
-
-NO_SHEETS = "The workbook has none of the sheets {sheets}."
-
-TEMPLATES = (NO_SHEETS,)
-
-
-@dataclass
-class SheetRow:
-    """One data row: its Excel row number and its values by column key (None: blank; absent: unreadable)."""
-
-    number: int
-    values: dict[str, Any]
-
-    def get(self, key: str) -> Any:
-        return self.values.get(key)
-
-
-@dataclass
-class SheetRows:
-    """The rows of one sheet and which of its columns the workbook has."""
-
-    sheet: Sheet
-    columns: frozenset[str] = frozenset()
-    rows: list[SheetRow] = field(default_factory=list)
-    header_row: int | None = None  # as Excel numbers it
-
-    def has(self, key: str) -> bool:
-        """True if the sheet has the column: a column left out leaves the stored field as it is."""
-        return key in self.columns
-
+from coopcore.services.workbook.format import YES_NO, CellType, Column, Sheet, choices
 
 T, M, Y, D, END = CellType.TEXT, CellType.MONEY, CellType.YEAR, CellType.DATE, CellType.END_DATE
 CHOICE = CellType.CHOICE
 
 
-def _choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:
-    return tuple(Choice(value, zh) for value, zh in pairs)
-
-
-PLAN_STATUSES = _choices(
-    (PlanStatus.FILED, "已建档"),
-    (PlanStatus.IN_PROGRESS, "推进中"),
-    (PlanStatus.ACHIEVED, "已摘帽"),
-    (PlanStatus.MONITORED, "巩固监测"),
+PLAN_STATUSES = choices(
+    (
+        (PlanStatus.FILED, "已建档"),
+        (PlanStatus.IN_PROGRESS, "推进中"),
+        (PlanStatus.ACHIEVED, "已摘帽"),
+        (PlanStatus.MONITORED, "巩固监测"),
+    )
 )
-PROJECT_KINDS = _choices(
-    (ProjectKind.PARTY_BRANCH_COOPERATIVE, "党支部领办合作社"),
-    (ProjectKind.PROPERTY_LEASE, "物业租赁"),
-    (ProjectKind.LAND_CONSOLIDATION, "土地整理"),
-    (ProjectKind.SERVICE, "社会化服务"),
-    (ProjectKind.ORDER_FARMING, "订单农业"),
-    (ProjectKind.TOURISM, "乡村旅游"),
+PROJECT_KINDS = choices(
+    (
+        (ProjectKind.PARTY_BRANCH_COOPERATIVE, "党支部领办合作社"),
+        (ProjectKind.PROPERTY_LEASE, "物业租赁"),
+        (ProjectKind.LAND_CONSOLIDATION, "土地整理"),
+        (ProjectKind.SERVICE, "社会化服务"),
+        (ProjectKind.ORDER_FARMING, "订单农业"),
+        (ProjectKind.TOURISM, "乡村旅游"),
+    )
 )
-PROJECT_STATUSES = _choices(
-    (ProjectStatus.PLANNED, "计划"),
-    (ProjectStatus.UNDERWAY, "实施中"),
-    (ProjectStatus.COMPLETED, "已完工"),
-    (ProjectStatus.SUSPENDED, "暂停"),
+PROJECT_STATUSES = choices(
+    (
+        (ProjectStatus.PLANNED, "计划"),
+        (ProjectStatus.UNDERWAY, "实施中"),
+        (ProjectStatus.COMPLETED, "已完工"),
+        (ProjectStatus.SUSPENDED, "暂停"),
+    )
 )
-FUNDING_SOURCES = _choices(
-    (FundingSource.CONNECTION_FUND, "衔接资金"),
-    (FundingSource.COLLECTIVE_SUPPORT_FUND, "扶持村级集体经济发展资金"),
-    (FundingSource.SOCIAL_AID, "社会帮扶"),
-    (FundingSource.SELF_RAISED, "集体自筹"),
+FUNDING_SOURCES = choices(
+    (
+        (FundingSource.CONNECTION_FUND, "衔接资金"),
+        (FundingSource.COLLECTIVE_SUPPORT_FUND, "扶持村级集体经济发展资金"),
+        (FundingSource.SOCIAL_AID, "社会帮扶"),
+        (FundingSource.SELF_RAISED, "集体自筹"),
+    )
 )
-INCOME_CATEGORIES = _choices(
-    (VillageIncomeCategory.OPERATING, "经营收入"),
-    (VillageIncomeCategory.INVESTMENT, "投资收益"),
-    (VillageIncomeCategory.RENT, "发包及租赁收入"),
-    (VillageIncomeCategory.SUBSIDY, "补助收入"),
-    (VillageIncomeCategory.OTHER, "其他收入"),
+INCOME_CATEGORIES = choices(
+    (
+        (VillageIncomeCategory.OPERATING, "经营收入"),
+        (VillageIncomeCategory.INVESTMENT, "投资收益"),
+        (VillageIncomeCategory.RENT, "发包及租赁收入"),
+        (VillageIncomeCategory.SUBSIDY, "补助收入"),
+        (VillageIncomeCategory.OTHER, "其他收入"),
+    )
 )
 
 
@@ -183,8 +135,9 @@ INCOME = Sheet(
         Column("memo", "摘要", T, max_length=200, example="农机服务收入"),
     ),
 )
-VILLAGE_SHEETS = (PLANS, PROJECTS, FUNDING, INCOME)
-INSTRUCTIONS = {
+SHEETS = (PLANS, PROJECTS, FUNDING, INCOME)
+# The first sheet of the template (说明): how to fill the workbook.
+INSTRUCTIONS: dict[Lang, tuple[str, ...]] = {
     "zh": (
         "使用说明（薄弱村提升方案）",
         "1. 各表均可选填；乡镇、村须与系统中的名称一致。",
@@ -207,107 +160,3 @@ INSTRUCTIONS = {
         "6. Check first: coop villages import FILE.xlsx --dry-run; nothing is written while there are errors.",
     ),
 }
-
-_SHEET_NAMES = {name: sheet for sheet in VILLAGE_SHEETS for name in (normal(sheet.zh), sheet.key)}
-
-
-def read_village_workbook(path: Path, problems: Problems, *, today: dt.date) -> dict[str, SheetRows]:
-    """Read the sheets of the village format from an .xlsx file; problems are collected, never raised."""
-    workbook = open_workbook(path, problems)
-    if workbook is None:
-        return {}
-    found: dict[str, list[str]] = {}
-    for name in workbook.sheet_names:
-        sheet = _SHEET_NAMES.get(normal(name))
-        if sheet is not None:
-            found.setdefault(sheet.key, []).append(name)
-        elif normal(name) not in ("说明", "instructions"):
-            problems.warning(UNKNOWN_SHEET, value=name)
-    book: dict[str, SheetRows] = {}
-    for sheet in VILLAGE_SHEETS:
-        names = found.get(sheet.key, [])
-        if len(names) > 1:
-            problems.error(DUPLICATE_SHEET, sheet=sheet, sheet_name=sheet, names=", ".join(names))
-        elif names and (calamine_sheet := load_sheet(workbook, names[0], problems)) is not None:
-            data = _read_sheet(sheet, calamine_sheet.to_python(), problems, today)
-            check_merged(sheet, calamine_sheet.merged_cell_ranges or (), data.header_row, problems)
-            book[sheet.key] = data
-    workbook.close()
-    if not found and not problems.blocking:
-        problems.error(NO_SHEETS, sheets=Labels(VILLAGE_SHEETS))
-    return book
-
-
-def _read_sheet(sheet: Sheet, rows: list[list[Any]], problems: Problems, today: dt.date) -> SheetRows:
-    data = SheetRows(sheet)
-    known = {n: column for column in sheet.columns for n in (normal(column.zh), column.key)}
-    header_index = max(
-        range(min(len(rows), HEADER_SEARCH_ROWS)),
-        key=lambda i: sum(1 for cell in rows[i] if isinstance(cell, str) and normal(cell) in known),
-        default=None,
-    )
-    if header_index is None or not any(isinstance(c, str) and normal(c) in known for c in rows[header_index]):
-        problems.error(NO_HEADER, sheet=sheet, columns=Labels(tuple(c for c in sheet.columns if c.required)))
-        return data
-    mapped: list[tuple[int, Column]] = []
-    for position, cell in enumerate(rows[header_index]):
-        column = known.get(normal(str(cell))) if str(cell).strip() else None
-        if column is None and str(cell).strip():
-            problems.warning(EXTRA_COLUMN, sheet=sheet, row=header_index + 1, value=str(cell), sheet_name=sheet)
-        elif column is not None and column.key in {c.key for _, c in mapped}:
-            problems.error(DUPLICATE_COLUMN, sheet=sheet, row=header_index + 1, column=column, column_name=column)
-        elif column is not None:
-            mapped.append((position, column))
-    data.columns = frozenset(column.key for _, column in mapped)
-    data.header_row = header_index + 1
-    for column in sheet.columns:
-        if column.required and column.key not in data.columns:
-            problems.error(MISSING_COLUMN, sheet=sheet, column=column, column_name=column, sheet_name=sheet)
-    converters = [(position, column, converter(column, today=today)) for position, column in mapped]
-    for number, raw in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        row = _read_row(sheet, number, raw, converters, problems)
-        if row is not None:
-            data.rows.append(row)
-    return data
-
-
-def _read_row(
-    sheet: Sheet, number: int, raw: list[Any], converters: Sequence[tuple[int, Column, Any]], problems: Problems
-) -> SheetRow | None:
-    values: dict[str, Any] = {}
-    blank = True
-    for position, column, convert in converters:
-        cell = raw[position] if position < len(raw) else None
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
-            values[column.key] = None
-            continue
-        blank = False
-        try:
-            values[column.key] = convert(cell)
-        except CellError as error:  # left out of the row: "given but wrong" is not "not given"
-            problems.error(error.template, sheet=sheet, row=number, column=column, **error.fields)
-    if blank:
-        return None  # an empty line
-    for _, column, _ in converters:
-        if column.required and column.key in values and values[column.key] is None:
-            problems.error(REQUIRED, sheet=sheet, row=number, column=column)
-    return SheetRow(number, values)
-
-
-def write_village_template(path: Path | str, lang: Lang = "zh") -> None:
-    """Write an empty village workbook: instructions, every sheet with drop-down lists and one example row."""
-    workbook = Workbook(write_only=True)
-    notes = workbook.create_sheet("说明" if lang == "zh" else "instructions")
-    notes.column_dimensions["A"].width = 120
-    for line in INSTRUCTIONS[lang]:
-        notes.append([line])
-    for sheet in VILLAGE_SHEETS:
-        worksheet = new_sheet(workbook, sheet, lang, notes=False)
-        example = []
-        for column in sheet.columns:
-            cell = text_cell(worksheet, cell_value(column, column.example, lang))
-            if column.type in (D, END):
-                cell.number_format = DATE_FORMAT
-            example.append(cell)
-        worksheet.append(example)
-    workbook.save(str(path))
