@@ -225,3 +225,49 @@ def test_the_template_has_every_sheet_with_headers_drop_downs_and_an_example(tmp
     assert header[:5] == ["乡镇*", "村*", "方案基期年度", "项目名称", "资金来源*"]
     assert book["资金"].data_validations.dataValidation  # drop-down lists for the choices
     assert book["提升方案"]["A2"].value == "凤鸣街道"
+
+
+def test_english_and_bracketed_sheet_names_and_headers_are_read_like_the_chinese_ones(
+    session: Session, tmp_path: Path
+) -> None:
+    township = make_township(session, "双语镇", villages=1)
+    village = township.villages[0]
+    cooperative = make_cooperative(session, "93370602MA3IMPRT3X", village)
+    chinese = good_sheets(township.name, village.name, cooperative.credit_code)
+    columns = {sheet.zh: {column.zh: column.key for column in sheet.columns} for sheet in VILLAGES.sheets}
+    english = {
+        "提升方案": "plans",  # the English name alone
+        "产业项目": "产业项目【projects】",  # Chinese [English] (Excel allows no [ ] in sheet names)
+        "资金": "Funding",
+        "村集体收入": "INCOME",
+    }
+    sheets = {}
+    for name, rows in chinese.items():
+        keys = columns[name]
+        header = [keys[h] if name in ("提升方案", "资金") else f"{h} [{keys[h]}]" for h in rows[0]]
+        sheets[english[name]] = [header, *rows[1:]]
+
+    report = run_import(session, workbook(tmp_path / "en.xlsx", sheets), VILLAGES, today=TODAY)
+
+    assert report.written and not report.problems, [p.message("en") for p in report.problems]
+    assert counts(report) == {
+        "plans": (1, 0, 0, 0),
+        "projects": (2, 0, 0, 0),
+        "funding": (2, 0, 0, 0),
+        "income": (3, 0, 0, 0),
+    }
+
+
+def test_the_english_template_names_its_sheets_and_headers_in_english(tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    write_template(path, VILLAGES, "en")
+    book = load_workbook(path)
+    assert book.sheetnames == ["instructions", "plans", "projects", "funding", "income"]
+    assert [cell.value for cell in book["funding"][1]][:5] == [
+        "township*",
+        "village*",
+        "baseline_year",
+        "project",
+        "source*",
+    ]
+    assert book["instructions"]["A1"].value == VILLAGES.instructions["en"][0]

@@ -99,7 +99,7 @@ def test_a_file_that_is_not_a_zip_is_one_clear_problem(tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0 an old .xls file")
     problems = Problems()
 
-    reader.read_workbook(path, problems, today=TODAY)
+    reader.read_workbook(path, COOPERATIVE, problems, today=TODAY)
 
     assert [p.template for p in problems.items] == [reader.CANNOT_OPEN]
 
