@@ -24,14 +24,52 @@ LANG_OPTION = click.option(
 )
 
 
-@click.command("template")
-@click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-@LANG_OPTION
-@pass_context
-def template(context: Context, path: Path, lang: Lang | None) -> None:
-    """Write an empty workbook to fill in: every sheet, notes on each column, drop-down lists, example rows."""
-    imports.write_template(path, imports.COOPERATIVE, lang or context.lang)
-    context.say("Template written: {path}", path=str(path))
+def template_command_for(format: Format, help_text: str) -> click.Command:
+    """Return the `template` command of a format: an empty workbook of it in the chosen language."""
+
+    @click.command("template", help=help_text)
+    @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+    @LANG_OPTION
+    @pass_context
+    def command(context: Context, path: Path, lang: Lang | None) -> None:
+        imports.write_template(path, format, lang or context.lang)
+        context.say("Template written: {path}", path=str(path))
+
+    return command
+
+
+def import_command_for(format: Format, done: str, help_text: str) -> click.Command:
+    """Return the `import` command of a format: a dry run or an import with progress, the problem table, exit 2."""
+
+    @click.command("import", help=help_text)
+    @click.argument("path", metavar="FILE.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
+    @click.option("--quiet", is_flag=True, help="No progress display.")
+    @pass_context
+    def command(context: Context, path: Path, dry_run: bool, quiet: bool) -> None:
+        context.upgrade()  # like `coop init`: the schema, never data, so a dry run may run it too
+        display = ProgressDisplay(Console(stderr=True), context.lang, format, enabled=not quiet)
+        with display, context.transaction() as session:
+            # The person at the server's shell owns the database: the command imports as the administrator.
+            report = imports.run_import(
+                session, path, format, dry_run=dry_run, lang=context.lang, progress=display.update, actor=ADMINISTRATOR
+            )
+        _print_report(context, report, done)
+        if report.blocking:
+            sys.exit(EXIT_USER_ERROR)
+
+    return command
+
+
+template = template_command_for(
+    imports.COOPERATIVE,
+    "Write an empty workbook to fill in: every sheet, notes on each column, drop-down lists, example rows.",
+)
+import_command = import_command_for(
+    imports.COOPERATIVE,
+    "Imported {credit_code}: {created} created, {updated} updated; {warnings} warnings.",
+    "Check a workbook, report every problem at once, and write it in one transaction if nothing blocks.",
+)
 
 
 @click.command("export")
@@ -44,31 +82,6 @@ def export(context: Context, credit_code: str, path: Path, lang: Lang | None) ->
     with context.transaction() as session:
         imports.export_workbook(session, credit_code, path, lang=lang or context.lang)
     context.say("Exported {credit_code} to {path}", credit_code=credit_code, path=str(path))
-
-
-@click.command("import")
-@click.argument("path", metavar="FILE.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
-@click.option("--quiet", is_flag=True, help="No progress display.")
-@pass_context
-def import_command(context: Context, path: Path, dry_run: bool, quiet: bool) -> None:
-    """Check a workbook, report every problem at once, and write it in one transaction if nothing blocks."""
-    done = "Imported {credit_code}: {created} created, {updated} updated; {warnings} warnings."
-    run_import_command(context, path, imports.COOPERATIVE, done, dry_run=dry_run, quiet=quiet)
-
-
-def run_import_command(context: Context, path: Path, format: Format, done: str, *, dry_run: bool, quiet: bool) -> None:
-    """Import a workbook of the format with a progress display, print the report, exit 2 if a problem blocks."""
-    context.upgrade()  # like `coop init`: the schema, never data, so a dry run may run it too
-    display = ProgressDisplay(Console(stderr=True), context.lang, format, enabled=not quiet)
-    with display, context.transaction() as session:
-        # The person at the server's shell owns the database: the command imports as the administrator.
-        report = imports.run_import(
-            session, path, format, dry_run=dry_run, lang=context.lang, progress=display.update, actor=ADMINISTRATOR
-        )
-    _print_report(context, report, done)
-    if report.blocking:
-        sys.exit(EXIT_USER_ERROR)
 
 
 class ProgressDisplay:
