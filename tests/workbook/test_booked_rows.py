@@ -66,7 +66,7 @@ def test_reimporting_the_accountants_corrected_workbook_keeps_the_booked_guarant
 ) -> None:
     cooperative = imported(session, tmp_path)
     booked = book_land_guarantees(session, cooperative, 2024)
-    assert [g.amount for g in booked] == [D("1050.00")]  # M04: 1.5 mu × ¥700
+    assert [g.amount for g in booked.guarantees] == [D("1050.00")]  # M04: 1.5 mu × ¥700
     surplus = workflow.plan_distribution(session, cooperative, 2024).surplus
 
     book = valid_book()
