@@ -100,7 +100,11 @@ class _Changes:
 
 
 def plan_villages(session: Session, book: Book, problems: Problems, *, today: dt.date, actor: Scope) -> Planned:
-    """Check the rows against each other and the database; plan the writes (today: the reader's; actor: any)."""
+    """Check the rows against each other and the database, and plan the writes.
+
+    `today` already bounded the dates as they were read; `actor` is not asked: the villages workbook is imported
+    by `coop villages import`, at the server's shell.
+    """
     stored = _load(session, book)
     changes = _Changes()
     _check_plans(book.sheets.get(PLANS.key), stored, changes, problems)
