@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from coopcore.services.workbook import village_plan
 from coopcore.services.workbook.cells import TOO_MANY_PLACES
 from coopcore.services.workbook.reader import NO_SHEETS
 from tests.township.builders import add_income, make_cooperative, make_township
+from tests.workbook.builders import write_sheets as workbook
 
 D = Decimal
 TODAY = dt.date(2025, 6, 30)
@@ -44,15 +45,8 @@ FUNDING_HEADER = ["乡镇", "村", "项目名称", "资金来源", "安排金额
 INCOME_HEADER = ["乡镇", "村", "年度", "收入类别", "金额", "摘要"]
 
 
-def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
+# What the good sheets create: (created, updated, unchanged, removed) per sheet.
+GOOD_COUNTS = {"plans": (1, 0, 0, 0), "projects": (2, 0, 0, 0), "funding": (2, 0, 0, 0), "income": (3, 0, 0, 0)}
 
 
 def good_sheets(township: str, village: str, coop_code: str) -> dict[str, list[list[Any]]]:
@@ -93,12 +87,7 @@ def test_a_workbook_creates_plans_projects_funding_and_income_and_importing_agai
     path = workbook(tmp_path / "v.xlsx", good_sheets(township.name, village.name, cooperative.credit_code))
     report = run_import(session, path, VILLAGES, today=TODAY)
     assert report.written and not report.problems, [p.message("en") for p in report.problems]
-    assert counts(report) == {
-        "plans": (1, 0, 0, 0),
-        "projects": (2, 0, 0, 0),
-        "funding": (2, 0, 0, 0),
-        "income": (3, 0, 0, 0),
-    }
+    assert counts(report) == GOOD_COUNTS
     plan = session.scalars(select(ImprovementPlan).where(ImprovementPlan.village_id == village.id)).one()
     assert (plan.status, plan.baseline_income, [c.name for c in plan.cooperatives]) == (
         PlanStatus.IN_PROGRESS,
@@ -250,12 +239,7 @@ def test_english_and_bracketed_sheet_names_and_headers_are_read_like_the_chinese
     report = run_import(session, workbook(tmp_path / "en.xlsx", sheets), VILLAGES, today=TODAY)
 
     assert report.written and not report.problems, [p.message("en") for p in report.problems]
-    assert counts(report) == {
-        "plans": (1, 0, 0, 0),
-        "projects": (2, 0, 0, 0),
-        "funding": (2, 0, 0, 0),
-        "income": (3, 0, 0, 0),
-    }
+    assert counts(report) == GOOD_COUNTS
 
 
 def test_the_english_template_names_its_sheets_and_headers_in_english(tmp_path: Path) -> None:

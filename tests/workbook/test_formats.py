@@ -7,32 +7,20 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from coopcore.services.imports import COOPERATIVE, VILLAGES
 from coopcore.services.workbook.format import Format
 from coopcore.services.workbook.reader import read_workbook
 from coopcore.services.workbook.report import Problems
-from tests.workbook.builders import write_book
+from tests.workbook.builders import write_book, write_sheets
 from tests.workbook.test_broken_workbook import broken_book
 
 TODAY = dt.date(2025, 6, 30)
 COOP = str(Path(sys.executable).with_name("coop"))
 # The first line of a row of the problem table: severity, sheet, row, column (messages may wrap below it).
 TABLE_ROW = re.compile(r"^│ (ERROR|WARNING)\s*│ (\S*)\s*│ (\d*)\s*│ (\S*)\s*│", re.MULTILINE)
-
-
-def write_sheets(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    workbook = Workbook(write_only=True)
-    for name, rows in sheets.items():
-        worksheet = workbook.create_sheet(name)
-        for row in rows:
-            worksheet.append(row)
-    workbook.save(path)
-    return path
 
 
 BIG = {
