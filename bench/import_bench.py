@@ -1,4 +1,4 @@
-"""Benchmark of `coopcore.services.imports.import_workbook` against a bare read and a bare bulk insert (issue #3).
+"""Benchmark of `coopcore.services.imports.run_import` against a bare read and a bare bulk insert (issue #3).
 
     .venv/bin/python bench/import_bench.py [--db URL] [--members 2000] [--transactions 200000]
 
@@ -10,7 +10,7 @@ Each measurement runs in its own process, on its own new database, so that timin
 * insert: session.execute(insert(Model), rows) of the same members, contributions and tickets, rows prepared
           beforehand (the time of the INSERT statements and the commit only);
 * copy:   on PostgreSQL, the same with psycopg's COPY for the contributions and tickets (what the import uses);
-* import: import_workbook on the file, validation, membership rules and the commit included.
+* import: run_import on the file, validation, membership rules and the commit included.
 
 The goal is import ≤ 1.5 × (read + the faster of insert and copy) and a peak under 1 GiB. --db takes
 "sqlite://" (a new file in a temporary directory per phase) or a PostgreSQL/MariaDB server URL (a scratch
@@ -264,12 +264,12 @@ def phase_copy(path: Path, url: str) -> float:
 
 
 def phase_import(path: Path, url: str) -> float:
-    from coopcore.services.imports import import_workbook
+    from coopcore.services.imports import COOPERATIVE, run_import
 
     with fresh_database(url) as database, disposing(make_engine(database)) as engine:
         start = time.perf_counter()
         with Session(engine) as session, session.begin():
-            report = import_workbook(session, path, today=dt.date(2025, 6, 30))
+            report = run_import(session, path, COOPERATIVE, today=dt.date(2025, 6, 30))
         elapsed = time.perf_counter() - start
     assert report.written, report.messages()[:10]
     return elapsed

@@ -28,8 +28,8 @@ from coopcore.errors import CoopError
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative
 from coopcore.services import imports
+from coopcore.services.imports import ImportReport
 from coopcore.services.workbook import sandbox
-from coopcore.services.workbook.report import ImportReport
 
 UPLOAD_KEY = "coop_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,9 +112,11 @@ class WorkbookPage(CoopPage):
         db = database().session
         try:
             if refused:
-                report = ImportReport(refused, {}, lang=current_lang(), dry_run=True)
+                report = ImportReport(imports.COOPERATIVE, refused, lang=current_lang(), dry_run=True)
             else:
-                report = imports.import_workbook(db(), path, dry_run=True, lang=current_lang(), actor=current_scope())
+                report = imports.run_import(
+                    db(), path, imports.COOPERATIVE, dry_run=True, lang=current_lang(), actor=current_scope()
+                )
         except CoopError as error:
             path.unlink(missing_ok=True)
             flash(error_text(error), "error")
@@ -148,7 +150,7 @@ class WorkbookPage(CoopPage):
         self._check_reach(credit_code)
         db = database().session
         try:
-            report = imports.import_workbook(db(), path, lang=current_lang(), actor=current_scope())
+            report = imports.run_import(db(), path, imports.COOPERATIVE, lang=current_lang(), actor=current_scope())
             if report.credit_code != credit_code:
                 abort(400)  # not the workbook that was checked
             if report.written:
@@ -178,7 +180,7 @@ class WorkbookPage(CoopPage):
         lang: Lang = "en" if request.args.get("lang") == "en" else "zh"
         with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
             path = Path(handle.name)
-        imports.write_template(path, lang)
+        imports.write_template(path, imports.COOPERATIVE, lang)
         name = "合作社导入模板.xlsx" if lang == "zh" else "cooperative-template.xlsx"
         return _send_and_delete(path, name)
 

@@ -5,21 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from coopcore.commands.base import EXIT_USER_ERROR, Context, pass_context
-from coopcore.commands.workbook import print_report_tables
-from coopcore.i18n import LANGS, Lang, format_money, render
+from coopcore.commands.base import Context, pass_context
+from coopcore.commands.workbook import import_command_for, template_command_for
+from coopcore.i18n import Lang, format_money, render
 from coopcore.models import FundingSource
 from coopcore.rules.weak_village import IDLE_MONTHS, RiskKind, VillageStatus
 from coopcore.services import villages as service
-from coopcore.services.village_import import VillageImportReport, import_villages
-from coopcore.services.village_workbook import write_village_template
+from coopcore.services.imports import VILLAGES
 from coopcore.services.villages import StatusReport, TownshipTotals, VillageRow
 
 
@@ -59,39 +57,16 @@ def status(context: Context, township: str | None, year: int, idle_months: int, 
         context.say("No village reported income or has a plan in {year}.", year=year)
 
 
-@villages_group.command("template")
-@click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", "lang", type=click.Choice(LANGS), help="Language of sheet names and headers.")
-@pass_context
-def template(context: Context, path: Path, lang: Lang | None) -> None:
-    """Write an empty workbook for plans, projects, funding lines and yearly income."""
-    write_village_template(path, lang or context.lang)
-    context.say("Template written: {path}", path=str(path))
-
-
-@villages_group.command("import")
-@click.argument("path", metavar="FILE.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
-@pass_context
-def import_command(context: Context, path: Path, dry_run: bool) -> None:
-    """Check a village workbook, report every problem at once, and write it all in one transaction or nothing."""
-    context.upgrade()
-    with context.transaction() as session:
-        report = import_villages(session, path, dry_run=dry_run)
-    _print_import(context, report)
-    if report.blocking:
-        sys.exit(EXIT_USER_ERROR)
-
-
-def _print_import(context: Context, report: VillageImportReport) -> None:
-    print_report_tables(console(), context.lang, report)
-    errors, warnings = len(report.errors), len(report.warnings)
-    if report.blocking:
-        context.say("Nothing was written: fix the {errors} errors and import again.", errors=errors)
-    elif report.dry_run:
-        context.say("Dry run: nothing was written. {errors} errors, {warnings} warnings.", errors=0, warnings=warnings)
-    else:
-        context.say("Village workbook imported; {warnings} warnings.", warnings=warnings)
+template = template_command_for(
+    VILLAGES, "Write an empty workbook for plans, projects, funding lines and yearly income."
+)
+import_command = import_command_for(
+    VILLAGES,
+    "Village workbook imported; {warnings} warnings.",
+    "Check a village workbook, report every problem at once, and write it all in one transaction or nothing.",
+)
+villages_group.add_command(template)
+villages_group.add_command(import_command)
 
 
 def _village_table(lang: Lang, report: StatusReport, township: str, rows: list[VillageRow]) -> Table:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,10 +14,8 @@ from coopcore.commands.base import CREDIT_CODE, EXIT_USER_ERROR, Context, pass_c
 from coopcore.i18n import LANGS, Lang, format_money, render
 from coopcore.services import imports
 from coopcore.services.access import ADMINISTRATOR
-from coopcore.services.village_import import VillageImportReport
-from coopcore.services.village_workbook import VILLAGE_SHEETS
-from coopcore.services.workbook.report import ImportReport, Problem
-from coopcore.services.workbook.schema import SHEETS
+from coopcore.services.workbook.format import Format
+from coopcore.services.workbook.report import ImportReport
 
 BIG = 5000  # rows: smaller sheets go by too fast for a progress bar
 STAGES = {"read": "Reading {sheet}", "write": "Writing {sheet}"}
@@ -27,14 +24,52 @@ LANG_OPTION = click.option(
 )
 
 
-@click.command("template")
-@click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-@LANG_OPTION
-@pass_context
-def template(context: Context, path: Path, lang: Lang | None) -> None:
-    """Write an empty workbook to fill in: every sheet, notes on each column, drop-down lists, example rows."""
-    imports.write_template(path, lang or context.lang)
-    context.say("Template written: {path}", path=str(path))
+def template_command_for(format: Format, help_text: str) -> click.Command:
+    """Return the `template` command of a format: an empty workbook of it in the chosen language."""
+
+    @click.command("template", help=help_text)
+    @click.argument("path", metavar="FILE.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+    @LANG_OPTION
+    @pass_context
+    def command(context: Context, path: Path, lang: Lang | None) -> None:
+        imports.write_template(path, format, lang or context.lang)
+        context.say("Template written: {path}", path=str(path))
+
+    return command
+
+
+def import_command_for(format: Format, done: str, help_text: str) -> click.Command:
+    """Return the `import` command of a format: a dry run or an import with progress, the problem table, exit 2."""
+
+    @click.command("import", help=help_text)
+    @click.argument("path", metavar="FILE.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
+    @click.option("--quiet", is_flag=True, help="No progress display.")
+    @pass_context
+    def command(context: Context, path: Path, dry_run: bool, quiet: bool) -> None:
+        context.upgrade()  # like `coop init`: the schema, never data, so a dry run may run it too
+        display = ProgressDisplay(Console(stderr=True), context.lang, format, enabled=not quiet)
+        with display, context.transaction() as session:
+            # The person at the server's shell owns the database: the command imports as the administrator.
+            report = imports.run_import(
+                session, path, format, dry_run=dry_run, lang=context.lang, progress=display.update, actor=ADMINISTRATOR
+            )
+        _print_report(context, report, done)
+        if report.blocking:
+            sys.exit(EXIT_USER_ERROR)
+
+    return command
+
+
+template = template_command_for(
+    imports.COOPERATIVE,
+    "Write an empty workbook to fill in: every sheet, notes on each column, drop-down lists, example rows.",
+)
+import_command = import_command_for(
+    imports.COOPERATIVE,
+    "Imported {credit_code}: {created} created, {updated} updated; {warnings} warnings.",
+    "Check a workbook, report every problem at once, and write it in one transaction if nothing blocks.",
+)
 
 
 @click.command("export")
@@ -49,31 +84,11 @@ def export(context: Context, credit_code: str, path: Path, lang: Lang | None) ->
     context.say("Exported {credit_code} to {path}", credit_code=credit_code, path=str(path))
 
 
-@click.command("import")
-@click.argument("path", metavar="FILE.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
-@click.option("--quiet", is_flag=True, help="No progress display.")
-@pass_context
-def import_command(context: Context, path: Path, dry_run: bool, quiet: bool) -> None:
-    """Check a workbook, report every problem at once, and write it in one transaction if nothing blocks."""
-    context.upgrade()  # like `coop init`: the schema, never data, so a dry run may run it too
-    errors = Console(stderr=True)
-    display = ProgressDisplay(errors, context.lang, enabled=not quiet)
-    with display, context.transaction() as session:
-        # The person at the server's shell owns the database: the command imports as the administrator.
-        report = imports.import_workbook(
-            session, path, dry_run=dry_run, lang=context.lang, progress=display.update, actor=ADMINISTRATOR
-        )
-    _print_report(context, report)
-    if report.blocking:
-        sys.exit(EXIT_USER_ERROR)
-
-
 class ProgressDisplay:
     """A rich progress bar per big sheet on a terminal; elsewhere one line as each big sheet starts."""
 
-    def __init__(self, console: Console, lang: Lang, *, enabled: bool) -> None:
-        self.console, self.lang, self.enabled = console, lang, enabled
+    def __init__(self, console: Console, lang: Lang, format: Format, *, enabled: bool) -> None:
+        self.console, self.lang, self.format, self.enabled = console, lang, format, enabled
         self.bar = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
         )
@@ -92,7 +107,7 @@ class ProgressDisplay:
             return
         key = (stage, sheet_key)
         if key not in self.tasks:
-            sheet = next(s for s in SHEETS if s.key == sheet_key).label(self.lang)
+            sheet = self.format.sheet(sheet_key).label(self.lang)
             description = render(STAGES[stage], self.lang, sheet=sheet)
             self.tasks[key] = self.bar.add_task(description, total=total)
             if not self.console.is_terminal:
@@ -101,13 +116,13 @@ class ProgressDisplay:
         self.bar.update(self.tasks[key], completed=done, total=total)
 
 
-def print_report_tables(out: Console, lang: Lang, report: ImportReport | VillageImportReport) -> None:
+def print_report_tables(out: Console, lang: Lang, report: ImportReport) -> None:
     """Print an import's problems (sheet, row, column, value, message) and its row counts per sheet."""
     if report.problems:
         table = Table(title=render("Problems", lang), show_lines=False)
         for header in ("Severity", "Sheet", "Row", "Column", "Value", "Message"):
             table.add_column(render(header, lang), overflow="fold")
-        for problem in sorted(report.problems, key=_place(report)):
+        for problem in report.in_order():
             severity = render("ERROR" if problem.blocking else "WARNING", lang)
             row = str(problem.row) if problem.row else ""
             cells = (problem.sheet_label(lang), row, problem.column_label(lang), problem.value_text())
@@ -123,20 +138,6 @@ def print_report_tables(out: Console, lang: Lang, report: ImportReport | Village
         out.print(table)
 
 
-def _place(report: ImportReport | VillageImportReport) -> Callable[[Problem], tuple[int, int, int]]:
-    """Order problems as the workbook is read: by sheet as the format lists them, then row, then column."""
-    sheets = {sheet.key: position for position, sheet in enumerate(SHEETS if isinstance(report, ImportReport)
-                                                                  else VILLAGE_SHEETS)}  # fmt: skip
-
-    def place(problem: Problem) -> tuple[int, int, int]:
-        # The workbook as a whole comes first, then a sheet as a whole, then its rows; a row's cells left to right.
-        sheet = problem.sheet
-        column = sheet.columns.index(problem.column) if sheet and problem.column in sheet.columns else -1
-        return (sheets.get(sheet.key, len(sheets)) if sheet else -1, problem.row or 0, column)
-
-    return place
-
-
 def print_surplus(out: Console, lang: Lang, report: ImportReport) -> None:
     """Print 本年盈余 before → after for every year whose surplus the import changes."""
     if not report.surplus:
@@ -149,7 +150,7 @@ def print_surplus(out: Console, lang: Lang, report: ImportReport) -> None:
     out.print(table)
 
 
-def _print_report(context: Context, report: ImportReport) -> None:
+def _print_report(context: Context, report: ImportReport, done: str) -> None:
     lang = context.lang
     out = Console(width=None if sys.stdout.isatty() else 200)
     print_report_tables(out, lang, report)
@@ -161,7 +162,7 @@ def _print_report(context: Context, report: ImportReport) -> None:
         context.say("Dry run: nothing was written. {errors} errors, {warnings} warnings.", errors=0, warnings=warnings)
     else:
         context.say(
-            "Imported {credit_code}: {created} created, {updated} updated; {warnings} warnings.",
+            done,
             credit_code=report.credit_code,
             created=report.created,
             updated=report.updated,

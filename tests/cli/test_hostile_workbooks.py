@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative, FundingLine, ImprovementPlan, Member, Project, VillageIncome
-from coopcore.services.village_workbook import write_village_template
+from coopcore.services.imports import VILLAGES, write_template
 from tests.cli.conftest import COOP
 from tests.workbook import hostile
 from tests.workbook.builders import valid_book, write_book
@@ -171,7 +171,7 @@ def village_totals(url: str) -> tuple[int, ...]:
 @pytest.mark.parametrize("case", CASES)
 def test_coop_villages_import_refuses_a_hostile_workbook_the_same_way(case: str, demo_db: str, tmp_path: Path) -> None:
     base = tmp_path / "villages.xlsx"
-    write_village_template(base)
+    write_template(base, VILLAGES)
     path, message = village_case(case, base, tmp_path / "hostile.xlsx")
     before = village_totals(demo_db)
 
@@ -186,7 +186,7 @@ def test_the_workbooks_the_hostile_ones_are_made_from_import_cleanly_within_the_
 ) -> None:
     book = write_book(valid_book(), tmp_path / "valid.xlsx")
     villages = tmp_path / "villages.xlsx"
-    write_village_template(villages)
+    write_template(villages, VILLAGES)
 
     cooperative = run_limited("--db", f"sqlite:///{tmp_path / 'coop.sqlite3'}", "import", str(book))
     village = run_limited("--db", demo_db, "villages", "import", str(villages))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from coopcore.errors import PeriodClosed
 from coopcore.models import Cooperative, IncomeCategory, IncomeExpense
 from coopcore.services import distribution as workflow
-from coopcore.services.imports import import_workbook
+from coopcore.services.imports import COOPERATIVE, run_import
 from tests.distribution.builders import EXAMPLE_1, FARMER_IDS
 from tests.workbook.builders import Sheet, collective_code, cooperative_code, write_book
 
@@ -85,7 +85,7 @@ def example_1_workbook(path: Path) -> Path:
 
 
 def test_example_one_from_an_imported_workbook_is_distributed_to_the_fen(session: Session, tmp_path: Path) -> None:
-    report = import_workbook(session, example_1_workbook(tmp_path / "example1.xlsx"), today=D(2025, 1, 15))
+    report = run_import(session, example_1_workbook(tmp_path / "example1.xlsx"), COOPERATIVE, today=D(2025, 1, 15))
     assert not [p for p in report.problems if p.blocking], [p.message("en") for p in report.problems]
     cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == CREDIT_CODE))
     assert cooperative is not None

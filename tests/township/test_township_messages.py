@@ -10,13 +10,13 @@ import pytest
 from coopcore.commands import contracts as contract_commands
 from coopcore.i18n import translate
 from coopcore.rules import weak_village
-from coopcore.services import village_import, village_workbook, villages
+from coopcore.services import villages
+from coopcore.services.workbook import village_plan
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TEMPLATES = (
     *weak_village.TEMPLATES,
-    *village_import.TEMPLATES,
-    *village_workbook.TEMPLATES,
+    *village_plan.TEMPLATES,
     contract_commands.DEPOSIT_OVER,
     contract_commands.SHORTFALL,
     villages.PlanStepRefused.__doc__ or "",

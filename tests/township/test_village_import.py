@@ -1,4 +1,4 @@
-"""`import_villages`: plans, projects, funding lines and income from a workbook, all or nothing (all backends)."""
+"""The villages format: plans, projects, funding lines and income from a workbook, all or nothing (all backends)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,11 +19,13 @@ from coopcore.models import (
     Project,
     VillageIncome,
 )
-from coopcore.services import village_import, village_income, villages
-from coopcore.services.village_import import import_villages
-from coopcore.services.village_workbook import NO_SHEETS, write_village_template
+from coopcore.services import village_income, villages
+from coopcore.services.imports import VILLAGES, ImportReport, run_import, write_template
+from coopcore.services.workbook import village_plan
 from coopcore.services.workbook.cells import TOO_MANY_PLACES
+from coopcore.services.workbook.reader import NO_SHEETS
 from tests.township.builders import add_income, make_cooperative, make_township
+from tests.workbook.builders import write_sheets as workbook
 
 D = Decimal
 TODAY = dt.date(2025, 6, 30)
@@ -43,15 +45,8 @@ FUNDING_HEADER = ["乡镇", "村", "项目名称", "资金来源", "安排金额
 INCOME_HEADER = ["乡镇", "村", "年度", "收入类别", "金额", "摘要"]
 
 
-def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
+# What the good sheets create: (created, updated, unchanged, removed) per sheet.
+GOOD_COUNTS = {"plans": (1, 0, 0, 0), "projects": (2, 0, 0, 0), "funding": (2, 0, 0, 0), "income": (3, 0, 0, 0)}
 
 
 def good_sheets(township: str, village: str, coop_code: str) -> dict[str, list[list[Any]]]:
@@ -79,7 +74,7 @@ def good_sheets(township: str, village: str, coop_code: str) -> dict[str, list[l
     }
 
 
-def counts(report: village_import.VillageImportReport) -> dict[str, tuple[int, int, int, int]]:
+def counts(report: ImportReport) -> dict[str, tuple[int, int, int, int]]:
     return {s.key: (c.created, c.updated, c.unchanged, c.removed) for s, c in report.sheet_counts()}
 
 
@@ -90,14 +85,9 @@ def test_a_workbook_creates_plans_projects_funding_and_income_and_importing_agai
     village = township.villages[0]
     cooperative = make_cooperative(session, "93370602MA3IMPRT1X", village)
     path = workbook(tmp_path / "v.xlsx", good_sheets(township.name, village.name, cooperative.credit_code))
-    report = import_villages(session, path, today=TODAY)
+    report = run_import(session, path, VILLAGES, today=TODAY)
     assert report.written and not report.problems, [p.message("en") for p in report.problems]
-    assert counts(report) == {
-        "plans": (1, 0, 0, 0),
-        "projects": (2, 0, 0, 0),
-        "funding": (2, 0, 0, 0),
-        "income": (3, 0, 0, 0),
-    }
+    assert counts(report) == GOOD_COUNTS
     plan = session.scalars(select(ImprovementPlan).where(ImprovementPlan.village_id == village.id)).one()
     assert (plan.status, plan.baseline_income, [c.name for c in plan.cooperatives]) == (
         PlanStatus.IN_PROGRESS,
@@ -112,7 +102,7 @@ def test_a_workbook_creates_plans_projects_funding_and_income_and_importing_agai
     assert (row.income, row.previous, row.progress) == (D("32000.00"), D("30000.00"), D("13.92"))
     assert [flag.rule for flag in row.risks] == ["funds_idle"]  # 衔接资金 received 2023-02-10, nothing spent
 
-    again = import_villages(session, path, today=TODAY)
+    again = run_import(session, path, VILLAGES, today=TODAY)
     assert again.written and counts(again) == {
         "plans": (0, 0, 1, 0),
         "projects": (0, 0, 2, 0),
@@ -129,12 +119,12 @@ def test_the_income_sheet_replaces_imported_income_but_never_typed_or_linked_inc
     township = make_township(session, "替换镇", villages=1)
     village = township.villages[0]
     earlier = {"村集体收入": [INCOME_HEADER, [township.name, village.name, 2024, "经营收入", 99999, "旧表"]]}
-    assert import_villages(session, workbook(tmp_path / "old.xlsx", earlier), today=TODAY).written  # replaced
+    assert run_import(session, workbook(tmp_path / "old.xlsx", earlier), VILLAGES, today=TODAY).written  # replaced
     add_income(session, village, 2024, "500.00", "other")  # typed in the admin: kept
     add_income(session, village, 2023, "11111.00")  # another year, not in the sheet: kept
     village_income.link_land_rent(session, village_id=village.id, year=2024, amount=D("8000.00"), source_ref="rent:9")
     sheets = {"村集体收入": [INCOME_HEADER, [township.name, village.name, 2024, "经营收入", 32000, ""]]}
-    report = import_villages(session, workbook(tmp_path / "i.xlsx", sheets), today=TODAY)
+    report = run_import(session, workbook(tmp_path / "i.xlsx", sheets), VILLAGES, today=TODAY)
     assert report.written and counts(report) == {"income": (1, 0, 0, 1)}
     assert village_income.operating_income(session, village.id, 2024) == D("40000.00")  # 32,000 + linked 8,000
     assert village_income.operating_income(session, village.id, 2023) == D("11111.00")
@@ -166,22 +156,22 @@ def test_bad_input_is_reported_all_at_once_with_sheet_row_and_column_and_nothing
         "资金": [FUNDING_HEADER, [name, village, "不存在的项目", "衔接资金", 1000, -5, 0, None]],
         "村集体收入": [INCOME_HEADER, [name, village, 2024, "补助收入", -100, ""], [name, village, 2024, None, 1, ""]],
     }
-    report = import_villages(session, workbook(tmp_path / "bad.xlsx", sheets), today=TODAY)
+    report = run_import(session, workbook(tmp_path / "bad.xlsx", sheets), VILLAGES, today=TODAY)
     assert not report.written and report.blocking
     found = {
         (p.sheet.key if p.sheet else "", p.row, p.column.key if p.column else "", p.template) for p in report.errors
     }
     expected = {
-        ("plans", 2, "target_income", village_import.TARGET_NOT_ABOVE),
-        ("plans", 2, "target_year", village_import.TARGET_YEAR_BEFORE),
-        ("plans", 2, "cooperatives", village_import.UNKNOWN_COOPERATIVE),
-        ("plans", 3, "", village_import.DUPLICATE_KEY),
-        ("plans", 4, "village", village_import.UNKNOWN_VILLAGE),
+        ("plans", 2, "target_income", village_plan.TARGET_NOT_ABOVE),
+        ("plans", 2, "target_year", village_plan.TARGET_YEAR_BEFORE),
+        ("plans", 2, "cooperatives", village_plan.UNKNOWN_COOPERATIVE),
+        ("plans", 3, "", village_plan.DUPLICATE_KEY),
+        ("plans", 4, "village", village_plan.UNKNOWN_VILLAGE),
         ("projects", 2, "budget", TOO_MANY_PLACES),
-        ("projects", 2, "due_on", village_import.BEFORE_START),
-        ("funding", 2, "received", village_import.NEGATIVE),
-        ("funding", 2, "project", village_import.UNKNOWN_PROJECT),
-        ("income", 2, "amount", village_import.NEGATIVE_INCOME),
+        ("projects", 2, "due_on", village_plan.BEFORE_START),
+        ("funding", 2, "received", village_plan.NEGATIVE),
+        ("funding", 2, "project", village_plan.UNKNOWN_PROJECT),
+        ("income", 2, "amount", village_plan.NEGATIVE_INCOME),
     }
     assert expected <= found
     bad_cells = {(p.row, p.column.key) for p in report.errors if p.sheet and p.sheet.key == "projects" and p.column}
@@ -200,7 +190,7 @@ def test_a_dry_run_checks_everything_and_writes_nothing(session: Session, tmp_pa
     village = township.villages[0]
     cooperative = make_cooperative(session, "93370602MA3IMPRT2X", village)
     path = workbook(tmp_path / "d.xlsx", good_sheets(township.name, village.name, cooperative.credit_code))
-    report = import_villages(session, path, dry_run=True, today=TODAY)
+    report = run_import(session, path, VILLAGES, dry_run=True, today=TODAY)
     assert not report.blocking and not report.written and counts(report)["plans"] == (1, 0, 0, 0)
     assert session.scalar(select(func.count()).select_from(ImprovementPlan)) == 0
 
@@ -208,19 +198,60 @@ def test_a_dry_run_checks_everything_and_writes_nothing(session: Session, tmp_pa
 def test_an_unreadable_file_or_one_without_our_sheets_is_a_clear_error(session: Session, tmp_path: Path) -> None:
     text = tmp_path / "not.xlsx"
     text.write_text("村,收入\n")
-    assert import_villages(session, text, today=TODAY).errors[0].template.startswith("The file cannot be read")
+    assert run_import(session, text, VILLAGES, today=TODAY).errors[0].template.startswith("The file cannot be read")
     other = workbook(tmp_path / "other.xlsx", {"成员": [["姓名"], ["张三"]]})
-    report = import_villages(session, other, today=TODAY)
+    report = run_import(session, other, VILLAGES, today=TODAY)
     assert [p.template for p in report.errors] == [NO_SHEETS]
     assert "提升方案" in report.errors[0].message("zh")
 
 
 def test_the_template_has_every_sheet_with_headers_drop_downs_and_an_example(tmp_path: Path) -> None:
     path = tmp_path / "template.xlsx"
-    write_village_template(path, "zh")
+    write_template(path, VILLAGES, "zh")
     book = load_workbook(path)
     assert book.sheetnames == ["说明", "提升方案", "产业项目", "资金", "村集体收入"]
     header = [cell.value for cell in book["资金"][1]]
     assert header[:5] == ["乡镇*", "村*", "方案基期年度", "项目名称", "资金来源*"]
     assert book["资金"].data_validations.dataValidation  # drop-down lists for the choices
     assert book["提升方案"]["A2"].value == "凤鸣街道"
+
+
+def test_english_and_bracketed_sheet_names_and_headers_are_read_like_the_chinese_ones(
+    session: Session, tmp_path: Path
+) -> None:
+    township = make_township(session, "双语镇", villages=1)
+    village = township.villages[0]
+    cooperative = make_cooperative(session, "93370602MA3IMPRT3X", village)
+    chinese = good_sheets(township.name, village.name, cooperative.credit_code)
+    columns = {sheet.zh: {column.zh: column.key for column in sheet.columns} for sheet in VILLAGES.sheets}
+    english = {
+        "提升方案": "plans",  # the English name alone
+        "产业项目": "产业项目【projects】",  # Chinese [English] (Excel allows no [ ] in sheet names)
+        "资金": "Funding",
+        "村集体收入": "INCOME",
+    }
+    sheets = {}
+    for name, rows in chinese.items():
+        keys = columns[name]
+        header = [keys[h] if name in ("提升方案", "资金") else f"{h} [{keys[h]}]" for h in rows[0]]
+        sheets[english[name]] = [header, *rows[1:]]
+
+    report = run_import(session, workbook(tmp_path / "en.xlsx", sheets), VILLAGES, today=TODAY)
+
+    assert report.written and not report.problems, [p.message("en") for p in report.problems]
+    assert counts(report) == GOOD_COUNTS
+
+
+def test_the_english_template_names_its_sheets_and_headers_in_english(tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    write_template(path, VILLAGES, "en")
+    book = load_workbook(path)
+    assert book.sheetnames == ["instructions", "plans", "projects", "funding", "income"]
+    assert [cell.value for cell in book["funding"][1]][:5] == [
+        "township*",
+        "village*",
+        "baseline_year",
+        "project",
+        "source*",
+    ]
+    assert book["instructions"]["A1"].value == VILLAGES.instructions["en"][0]

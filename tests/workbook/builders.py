@@ -215,3 +215,14 @@ def write_book(book: Book, path: Path, *, blank_rows: int = 3) -> Path:
             worksheet.append(["", " ", None])
     workbook.save(path)
     return path
+
+
+def write_sheets(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """Write sheets given as lists of rows, exactly as given (no title or blank rows added)."""
+    workbook = Workbook(write_only=True)
+    for name, rows in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        for row in rows:
+            worksheet.append(row)
+    workbook.save(path)
+    return path

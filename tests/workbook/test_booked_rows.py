@@ -27,7 +27,7 @@ from coopcore.models import (
     Trade,
 )
 from coopcore.services import distribution as workflow
-from coopcore.services.imports import ImportReport, export_workbook, import_workbook
+from coopcore.services.imports import COOPERATIVE, ImportReport, export_workbook, run_import
 from coopcore.services.land import book_land_guarantees
 from coopcore.services.year_end import year_surplus
 from tests.workbook.builders import Book, cooperative_code, valid_book, write_book
@@ -37,7 +37,7 @@ TODAY = dt.date(2025, 6, 30)
 
 
 def run(session: Session, book: Book, path: Path, **options: object) -> ImportReport:
-    return import_workbook(session, write_book(book, path), today=TODAY, **options)  # type: ignore[arg-type]
+    return run_import(session, write_book(book, path), COOPERATIVE, today=TODAY, **options)  # type: ignore[arg-type]
 
 
 def imported(session: Session, tmp_path: Path) -> Cooperative:
@@ -66,7 +66,7 @@ def test_reimporting_the_accountants_corrected_workbook_keeps_the_booked_guarant
 ) -> None:
     cooperative = imported(session, tmp_path)
     booked = book_land_guarantees(session, cooperative, 2024)
-    assert [g.amount for g in booked] == [D("1050.00")]  # M04: 1.5 mu × ¥700
+    assert [g.amount for g in booked.guarantees] == [D("1050.00")]  # M04: 1.5 mu × ¥700
     surplus = workflow.plan_distribution(session, cooperative, 2024).surplus
 
     book = valid_book()
@@ -151,7 +151,7 @@ def test_an_export_marks_booked_and_typed_rows_and_reimporting_it_changes_nothin
         "2024年土地入股保底收益 M04": "系统记账：土地保底",
     }
     before = year_surplus(session, cooperative.id, 2024)
-    report = import_workbook(session, path, today=TODAY)
+    report = run_import(session, path, COOPERATIVE, today=TODAY)
 
     assert report.written and report.messages() == []
     assert changed(report) == {}  # created, updated and removed all zero on every sheet
@@ -174,7 +174,7 @@ def test_a_row_marked_as_booked_by_a_service_cannot_be_changed_through_the_workb
             row[header.index("金额*")].value = 999
     workbook.save(path)
 
-    report = import_workbook(session, path, today=TODAY)
+    report = run_import(session, path, COOPERATIVE, today=TODAY)
 
     assert report.blocking and not report.written
     assert any("土地保底" in line and "不能" in line for line in report.messages()), report.messages()

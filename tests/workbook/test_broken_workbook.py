@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, IncomeExpense, Member, MemberAccountEntry, Trade
-from coopcore.services.imports import import_workbook
+from coopcore.services.imports import COOPERATIVE, run_import
 from coopcore.services.workbook import cells, reader, validate, validate_books
 from tests.workbook.builders import Book, Sheet, person_id, valid_book, write_book
 
@@ -113,7 +113,7 @@ def test_a_broken_workbook_reports_every_problem_where_it_is_and_writes_nothing(
 ) -> None:
     before = totals(session)
 
-    report = import_workbook(session, write_book(broken_book(), tmp_path / "broken.xlsx"), today=TODAY)
+    report = run_import(session, write_book(broken_book(), tmp_path / "broken.xlsx"), COOPERATIVE, today=TODAY)
 
     found = {where(problem) for problem in report.problems}
     assert found >= EXPECTED, sorted(EXPECTED - found, key=str)
@@ -133,7 +133,7 @@ def test_a_workbook_without_the_members_sheet_is_refused(session: Session, tmp_p
     book = valid_book()
     del book["成员"]
 
-    report = import_workbook(session, write_book(book, tmp_path / "book.xlsx"), today=TODAY)
+    report = run_import(session, write_book(book, tmp_path / "book.xlsx"), COOPERATIVE, today=TODAY)
 
     assert [(p.template, p.message("en")) for p in report.errors] == [
         (reader.MISSING_SHEET, "The workbook has no members sheet; it is required.")
@@ -145,7 +145,7 @@ def test_a_file_that_is_not_a_workbook_is_one_clear_problem(session: Session, tm
     path = tmp_path / "not.xlsx"
     path.write_text("成员编号,姓名\n", encoding="utf-8")
 
-    report = import_workbook(session, path, today=TODAY)
+    report = run_import(session, path, COOPERATIVE, today=TODAY)
 
     assert [p.template for p in report.problems] == [reader.CANNOT_OPEN]
 
@@ -154,7 +154,7 @@ def test_a_sheet_without_a_header_row_names_the_columns_it_expects(session: Sess
     book = valid_book()
     book["出资"] = Sheet(["甲", "乙"], [{"甲": 1, "乙": 2}])
 
-    report = import_workbook(session, write_book(book, tmp_path / "book.xlsx"), today=TODAY)
+    report = run_import(session, write_book(book, tmp_path / "book.xlsx"), COOPERATIVE, today=TODAY)
 
     problem = next(p for p in report.problems if p.template == reader.NO_HEADER)
     assert "成员编号、日期、出资方式、金额" in problem.message("zh")
@@ -174,6 +174,6 @@ def test_english_sheet_names_and_headers_are_accepted(session: Session, tmp_path
         renamed[english.get(name, name)] = sheet
     renamed["members"].rows[1]["kind"] = "farmer"
 
-    report = import_workbook(session, write_book(renamed, tmp_path / "book.xlsx"), today=TODAY)
+    report = run_import(session, write_book(renamed, tmp_path / "book.xlsx"), COOPERATIVE, today=TODAY)
 
     assert report.written and not report.problems

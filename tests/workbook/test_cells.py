@@ -126,7 +126,7 @@ def test_flags_read_chinese_english_and_checkboxes() -> None:
 
 
 def test_headers_match_in_chinese_english_full_width_and_with_the_alias_in_brackets() -> None:
-    known = reader._COLUMN_NAMES[MEMBERS.key]
+    known = reader.column_names(MEMBERS)
     for header in ("成员编号*", "member_code", "Member_Code *", "成员编号 [member_code]", "成员编号【member_code】"):
         assert any(name in known for name in reader._names(header)), header
     assert normal("面积（亩）") == normal("面积(亩)")

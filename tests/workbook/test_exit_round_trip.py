@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, Member
 from coopcore.services import exits
-from coopcore.services.imports import export_workbook, import_workbook
+from coopcore.services.imports import COOPERATIVE, export_workbook, run_import
 from tests.workbook.builders import cooperative_code, valid_book, write_book
 
 TODAY = dt.date(2025, 6, 30)
 
 
 def test_an_exit_recorded_as_the_admin_does_survives_export_and_import(session: Session, tmp_path: Path) -> None:
-    assert import_workbook(session, write_book(valid_book(1), tmp_path / "in.xlsx"), today=TODAY).written
+    assert run_import(session, write_book(valid_book(1), tmp_path / "in.xlsx"), COOPERATIVE, today=TODAY).written
     coop_id = session.scalars(select(Cooperative.id).where(Cooperative.credit_code == cooperative_code(1))).one()
     member = session.scalars(select(Member).where(Member.cooperative_id == coop_id, Member.code == "M07")).one()
     ends_on = exits.apply_exit(session, member, TODAY)  # the admin's exit form: applied today
@@ -26,7 +26,7 @@ def test_an_exit_recorded_as_the_admin_does_survives_export_and_import(session: 
     path = tmp_path / "export.xlsx"
 
     export_workbook(session, cooperative_code(1), path)
-    report = import_workbook(session, path, today=TODAY)
+    report = run_import(session, path, COOPERATIVE, today=TODAY)
 
     assert report.messages() == [] and report.written
     session.expire_all()

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, Member
-from coopcore.services.imports import export_workbook, import_workbook
+from coopcore.services.imports import COOPERATIVE, export_workbook, run_import
 from tests.workbook.builders import cooperative_code, valid_book, write_book
 
 TODAY = dt.date(2025, 6, 30)
@@ -31,7 +31,7 @@ def _formulas(path: Path) -> list[str]:
 def test_formula_like_member_names_are_exported_as_text_and_import_back_exactly(
     session: Session, tmp_path: Path
 ) -> None:
-    assert import_workbook(session, write_book(valid_book(1), tmp_path / "in.xlsx"), today=TODAY).written
+    assert run_import(session, write_book(valid_book(1), tmp_path / "in.xlsx"), COOPERATIVE, today=TODAY).written
     coop_id = session.scalars(select(Cooperative.id).where(Cooperative.credit_code == cooperative_code(1))).one()
     for code, name in HOSTILE.items():
         session.execute(update(Member).where(Member.cooperative_id == coop_id, Member.code == code).values(name=name))
@@ -48,7 +48,7 @@ def test_formula_like_member_names_are_exported_as_text_and_import_back_exactly(
         for row in members.iter_rows(2, values_only=True)
     }
     assert {code: names[code] for code in HOSTILE} == HOSTILE
-    report = import_workbook(session, path, today=TODAY)
+    report = run_import(session, path, COOPERATIVE, today=TODAY)
     assert report.messages() == [] and report.written and report.updated == 0
     session.expire_all()
     stored = dict(session.execute(select(Member.code, Member.name).where(Member.cooperative_id == coop_id)).all())

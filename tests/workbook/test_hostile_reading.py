@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import translate
-from coopcore.services.imports import import_workbook
+from coopcore.services.imports import COOPERATIVE, run_import
 from coopcore.services.workbook import cells, guard, reader, sandbox
 from coopcore.services.workbook.guard import Refused, check_workbook
 from coopcore.services.workbook.report import Problems, show
@@ -99,7 +99,7 @@ def test_a_file_that_is_not_a_zip_is_one_clear_problem(tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0 an old .xls file")
     problems = Problems()
 
-    reader.read_workbook(path, problems, today=TODAY)
+    reader.read_workbook(path, COOPERATIVE, problems, today=TODAY)
 
     assert [p.template for p in problems.items] == [reader.CANNOT_OPEN]
 
@@ -114,8 +114,8 @@ def test_control_characters_are_refused_at_their_cell_in_the_dry_run_and_nothing
     path = hostile.text_in_cell(base, tmp_path / "nul.xlsx", "成员", "张二", "张\x00二", ("张三", "张\x1b三"))
     before = totals(session)
 
-    dry = import_workbook(session, path, dry_run=True, today=TODAY)
-    real = import_workbook(session, path, today=TODAY)
+    dry = run_import(session, path, COOPERATIVE, dry_run=True, today=TODAY)
+    real = run_import(session, path, COOPERATIVE, today=TODAY)
 
     for report in (dry, real):
         found = [(p.sheet, p.row, p.column and p.column.key, p.template) for p in report.errors]

@@ -23,7 +23,7 @@ from coopcore.models import (
     TradeKind,
 )
 from coopcore.rules import membership
-from coopcore.services.imports import ImportReport, import_workbook
+from coopcore.services.imports import COOPERATIVE, ImportReport, run_import
 from coopcore.services.workbook import plan
 from tests.workbook.builders import Book, cooperative_code, valid_book, write_book
 from tests.workbook.dump import dump_cooperative
@@ -32,7 +32,7 @@ TODAY = dt.date(2025, 6, 30)
 
 
 def run(session: Session, book: Book, path: Path, **options: object) -> ImportReport:
-    return import_workbook(session, write_book(book, path), today=TODAY, **options)  # type: ignore[arg-type]
+    return run_import(session, write_book(book, path), COOPERATIVE, today=TODAY, **options)  # type: ignore[arg-type]
 
 
 def cooperative(session: Session, number: int = 1) -> Cooperative:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import translate
 from coopcore.models import Cooperative, Member, PartyBranch, Product, Role, Township, Village, VillageCollective
 from coopcore.services.access import Scope, load_scope
-from coopcore.services.imports import ImportReport, import_workbook
+from coopcore.services.imports import COOPERATIVE, ImportReport, run_import
 from coopcore.services.users import create_user
 from coopcore.services.workbook import reach
 from tests.workbook.builders import Book, collective_code, cooperative_code, valid_book, write_book
@@ -23,7 +23,7 @@ NEEDS_ADMIN = "这一行需要管理员："
 
 
 def run(session: Session, book: Book, path: Path, **options: object) -> ImportReport:
-    return import_workbook(session, write_book(book, path), today=TODAY, **options)  # type: ignore[arg-type]
+    return run_import(session, write_book(book, path), COOPERATIVE, today=TODAY, **options)  # type: ignore[arg-type]
 
 
 def elsewhere_book() -> Book:

@@ -14,7 +14,7 @@ from coopcore.db import migrate
 from coopcore.models import Cooperative
 from coopcore.rules import membership
 from coopcore.services.demo import load_demo
-from coopcore.services.imports import export_workbook, import_workbook, write_template
+from coopcore.services.imports import COOPERATIVE, export_workbook, run_import, write_template
 from coopcore.services.workbook.schema import SHEETS
 from tests.backends import scratch_engine
 from tests.workbook.dump import dump_cooperative
@@ -25,7 +25,7 @@ TODAY = dt.date(2025, 6, 30)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_template_has_every_sheet_with_notes_drop_down_lists_and_an_example_row(lang: str, tmp_path: Path) -> None:
     path = tmp_path / "template.xlsx"
-    write_template(path, lang)  # type: ignore[arg-type]
+    write_template(path, COOPERATIVE, lang)  # type: ignore[arg-type]
 
     workbook = load_workbook(path)
     assert workbook.sheetnames[0] == ("说明" if lang == "zh" else "instructions")
@@ -49,9 +49,9 @@ def test_the_template_has_every_sheet_with_notes_drop_down_lists_and_an_example_
 
 def test_the_template_example_rows_are_valid_input(session: Session, tmp_path: Path) -> None:
     path = tmp_path / "template.xlsx"
-    write_template(path, "zh")
+    write_template(path, COOPERATIVE, "zh")
 
-    report = import_workbook(session, path, dry_run=True, today=TODAY)
+    report = run_import(session, path, COOPERATIVE, dry_run=True, today=TODAY)
 
     # One example member cannot found a cooperative; every cell and row of the examples is fine.
     assert {p.template for p in report.problems} == {membership.FOUNDERS, membership.INDIVIDUAL_CAP}
@@ -78,7 +78,7 @@ def test_the_demo_data_set_exports_and_imports_into_an_identical_database(
         migrate.upgrade(other)
         with Session(other) as fresh, fresh.begin():
             for code in codes:
-                report = import_workbook(fresh, tmp_path / f"{code}.xlsx", today=TODAY)
+                report = run_import(fresh, tmp_path / f"{code}.xlsx", COOPERATIVE, today=TODAY)
                 assert report.written and not report.errors, report.messages()
             for code in codes:
                 assert dump_cooperative(fresh, code) == expected[code], code
@@ -91,7 +91,7 @@ def test_an_export_imported_into_its_own_database_changes_nothing(session: Sessi
     before = dump_cooperative(session, code)
     export_workbook(session, code, tmp_path / "chenliang.xlsx")
 
-    report = import_workbook(session, tmp_path / "chenliang.xlsx", today=TODAY)
+    report = run_import(session, tmp_path / "chenliang.xlsx", COOPERATIVE, today=TODAY)
 
     assert report.written
     assert (report.created, report.updated) == (0, 0)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from coopcore.services.workbook.format import SCALES, CellType, Column
 from coopcore.services.workbook.report import Labels
-from coopcore.services.workbook.schema import SCALES, CellType, Column
 from coopcore.validation.folding import fold
 
 Converter = Callable[[Any], Any]

@@ -29,6 +29,7 @@ from coopcore.models import (
     Trade,
 )
 from coopcore.services.safe_cells import text_row
+from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.schema import (
     CONTRIBUTIONS,
     COOPERATIVE,
@@ -39,7 +40,6 @@ from coopcore.services.workbook.schema import (
     PROVIDENT_SHARES,
     SPECIAL_FUNDS,
     TRANSACTIONS,
-    Sheet,
 )
 from coopcore.services.workbook.stored import live_entries
 from coopcore.services.workbook.template import cell_value, new_sheet
@@ -76,7 +76,7 @@ def export_workbook(session: Session, credit_code: str, path: Path | str, *, lan
     )
     workbook = Workbook(write_only=True)
     for sheet, records in sheets:
-        worksheet = new_sheet(workbook, sheet, lang, notes=False)
+        worksheet = new_sheet(workbook, sheet, lang)
         for record in records:
             values = (cell_value(column, record.get(column.key), lang) for column in sheet.columns)
             worksheet.append(text_row(worksheet, values))  # a name such as "=HYPERLINK(…)" stays a name

@@ -4,7 +4,7 @@ calamine loads a sheet as a dense grid from its first to its last cell, so one v
 17 billion cells (512 GiB) and the process aborts in native code, where nothing can catch it; a compression
 bomb makes any XML reader churn through gigabytes. So the zip directory, the bytes each part really inflates
 to and the farthest cell of every sheet are checked here first, streaming with a fixed memory budget, and
-`open_workbook` is the only way the readers (the cooperative's and the villages') get to calamine.
+`open_workbook` is the only way the reader (every workbook format's) and the sandbox's child get to calamine.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from coopcore.models import FiscalYearState, LandGuaranteeTreatment, Origin, PatronageMeasure, ProvidentBasis
+from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems, SheetCounts
-from coopcore.services.workbook.schema import COOPERATIVE, FISCAL_YEARS, MEMBERS, ORIGINS, Sheet
+from coopcore.services.workbook.schema import COOPERATIVE, FISCAL_YEARS, MEMBERS, ORIGINS
 from coopcore.services.workbook.stored import Record, Stored
 from coopcore.validation import credit_code
 

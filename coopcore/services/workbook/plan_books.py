@@ -19,6 +19,7 @@ from typing import Any
 
 from coopcore.models import AccountEntryKind, IncomeCategory, TradeKind
 from coopcore.money import FEN, ZERO
+from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.plan import (
     OWNED_TICKET,
     WORKBOOK,
@@ -39,7 +40,6 @@ from coopcore.services.workbook.schema import (
     PROVIDENT_SHARES,
     SPECIAL_FUNDS,
     TRANSACTIONS,
-    Sheet,
 )
 from coopcore.services.workbook.stored import Record, Stored
 

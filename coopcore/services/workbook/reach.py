@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.models import PartyBranch, Township, Village, VillageCollective
 from coopcore.services.access import Area, Scope
+from coopcore.services.workbook.format import Column, Sheet
 from coopcore.services.workbook.plan import Plan
 from coopcore.services.workbook.plan_members import NEW_COLLECTIVE
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems, Words
-from coopcore.services.workbook.schema import COOPERATIVE, MEMBERS, TRANSACTIONS, Column, Sheet
+from coopcore.services.workbook.schema import COOPERATIVE, MEMBERS, TRANSACTIONS
 from coopcore.services.workbook.stored import Stored, party_branch_id
 
 NEEDS_ADMINISTRATOR = "This row needs an administrator: {actions}."

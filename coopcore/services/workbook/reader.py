@@ -1,4 +1,8 @@
-"""Read a workbook with python-calamine into typed rows per sheet, collecting every cell problem on the way."""
+"""The one workbook reader: every format's sheets, streamed row by row into typed rows, every problem collected.
+
+A format only declares its sheets and columns (format.py); sheet names and headers are found in Chinese or
+English, also as "成员编号 [member_code]", below a title of up to 20 rows.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coopcore.services.workbook.cells import CellError, converter, is_blank
+from coopcore.services.workbook.format import Column, Format, Sheet
 from coopcore.services.workbook.guard import CANNOT_OPEN, column_letters, load_sheet, open_workbook
 from coopcore.services.workbook.report import Labels, Problems
-from coopcore.services.workbook.schema import INSTRUCTIONS, SHEETS, Column, Sheet
 
 # Called with (stage, sheet key, rows done, rows in all) so that a caller can draw a progress bar.
 Progress = Callable[[str, str, int, int], None]
 
 HEADER_SEARCH_ROWS = 20  # a title such as 某某合作社成员花名册 may sit above the header
 PROGRESS_EVERY = 5000
+INSTRUCTION_SHEETS = ("说明", "instructions")  # the template's first sheet: read past silently
 _WIDE = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "＊": "*", "　": " "})
 
 MISSING_SHEET = "The workbook has no {sheet_name} sheet; it is required."
+NO_SHEETS = "The workbook has none of the sheets {sheets}."
 DUPLICATE_SHEET = "The workbook has two {sheet_name} sheets ({names}); keep one."
 UNKNOWN_SHEET = "The sheet {value} is not part of the format and was ignored."
 NO_HEADER = "No header row was found in the first 20 rows; the columns are: {columns}."
@@ -35,6 +41,7 @@ MERGED = (
 TEMPLATES = (
     CANNOT_OPEN,
     MISSING_SHEET,
+    NO_SHEETS,
     DUPLICATE_SHEET,
     UNKNOWN_SHEET,
     NO_HEADER,
@@ -109,27 +116,28 @@ def _names(text: str) -> list[str]:
     return [whole]
 
 
-_SHEET_NAMES = {name: sheet for sheet in SHEETS for name in (normal(sheet.zh), sheet.key)}
-_COLUMN_NAMES = {
-    sheet.key: {name: column for column in sheet.columns for name in (normal(column.zh), column.key)}
-    for sheet in SHEETS
-}
+def column_names(sheet: Sheet) -> dict[str, Column]:
+    """Return the sheet's columns by every name a header may give them: Chinese or English, normalised."""
+    return {name: column for column in sheet.columns for name in (normal(column.zh), column.key)}
 
 
-def read_workbook(path: Path, problems: Problems, *, today: dt.date, progress: Progress | None = None) -> Book:
+def read_workbook(
+    path: Path, format: Format, problems: Problems, *, today: dt.date, progress: Progress | None = None
+) -> Book:
     """Read every sheet of the format from an .xlsx file; problems are collected, never raised."""
     workbook = open_workbook(path, problems)
     if workbook is None:
         return Book()
     book = Book()
+    sheet_names = {name: sheet for sheet in format.sheets for name in (normal(sheet.zh), sheet.key)}
     found: dict[str, list[str]] = {}
     for name in workbook.sheet_names:
-        sheet = next((_SHEET_NAMES[n] for n in _names(name) if n in _SHEET_NAMES), None)
+        sheet = next((sheet_names[n] for n in _names(name) if n in sheet_names), None)
         if sheet is not None:
             found.setdefault(sheet.key, []).append(name)
-        elif normal(name) not in INSTRUCTIONS:
+        elif normal(name) not in INSTRUCTION_SHEETS:
             problems.warning(UNKNOWN_SHEET, value=name)
-    for sheet in SHEETS:
+    for sheet in format.sheets:
         names = found.get(sheet.key, [])
         if len(names) > 1:
             problems.error(DUPLICATE_SHEET, sheet=sheet, sheet_name=sheet, names=", ".join(names))
@@ -141,6 +149,8 @@ def read_workbook(path: Path, problems: Problems, *, today: dt.date, progress: P
             check_merged(sheet, calamine_sheet.merged_cell_ranges or (), data.header_row, problems)
             book.sheets[sheet.key] = data
     workbook.close()
+    if not found and not problems.blocking:  # a format whose sheets are all optional: say which it reads
+        problems.error(NO_SHEETS, sheets=Labels(format.sheets))
     return book
 
 
@@ -201,7 +211,7 @@ def _chain(first: Iterable[list[Any]], rest: Iterable[list[Any]]) -> Iterable[li
 def _find_header(
     sheet: Sheet, head: list[list[Any]], problems: Problems
 ) -> tuple[int | None, list[tuple[int, Column]]]:
-    known = _COLUMN_NAMES[sheet.key]
+    known = column_names(sheet)
     best_index, best_count = None, 0
     for index, raw in enumerate(head):
         count = sum(1 for cell in raw if isinstance(cell, str) and any(n in known for n in _names(cell)))

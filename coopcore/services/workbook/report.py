@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from coopcore.errors import Term
 from coopcore.i18n import Lang, render
 from coopcore.rules.findings import Severity
-from coopcore.services.workbook.schema import SHEETS, Column, Sheet
+from coopcore.services.workbook.format import Column, Format, Sheet
 
 SHOWN_CHARACTERS = 100  # a cell of 200 KB must not fill the error page: messages show its start
 # Control characters are drawn as their visible symbols (NUL as ␀): they must not reach a terminal or a page raw.
@@ -154,10 +154,11 @@ class SurplusChange:
 
 @dataclass
 class ImportReport:
-    """The outcome of an import: counts per sheet and every problem; nothing is written if one is blocking."""
+    """The outcome of an import of any format: counts per sheet and every problem; nothing is written if one blocks."""
 
+    format: Format
     problems: list[Problem]
-    counts: dict[str, SheetCounts]
+    counts: dict[str, SheetCounts] = field(default_factory=dict)
     lang: Lang = "zh"
     dry_run: bool = False
     written: bool = False
@@ -186,7 +187,21 @@ class ImportReport:
 
     def sheet_counts(self) -> list[tuple[Sheet, SheetCounts]]:
         """Return the counts in the order of the sheets of the format."""
-        return [(sheet, self.counts[sheet.key]) for sheet in SHEETS if sheet.key in self.counts]
+        return [(sheet, self.counts[sheet.key]) for sheet in self.format.sheets if sheet.key in self.counts]
+
+    def in_order(self) -> list[Problem]:
+        """Return the problems as the workbook reads: by sheet in the format's order, then row, then column.
+
+        The workbook as a whole comes first, then a sheet as a whole, then its rows; a row's cells left to right.
+        """
+        sheets = {sheet.key: position for position, sheet in enumerate(self.format.sheets)}
+
+        def place(problem: Problem) -> tuple[int, int, int]:
+            sheet = problem.sheet
+            column = sheet.columns.index(problem.column) if sheet and problem.column in sheet.columns else -1
+            return (sheets.get(sheet.key, len(sheets)) if sheet else -1, problem.row or 0, column)
+
+        return sorted(self.problems, key=place)
 
     def messages(self, lang: Lang | None = None) -> list[str]:
         """Return every problem as one line: sheet, row, column, message."""

@@ -1,4 +1,4 @@
-"""The workbook format: sheets and columns with Chinese names, English aliases, types, choices and notes.
+"""The cooperative workbook's schema: sheets and columns with Chinese names, English aliases, types and choices.
 
 Issue #3 lists the columns accountants fill. The columns marked EXTRA below are optional additions that
 carry the rest of what coopcore stores (founders, additional votes, non-member business, bylaws details …),
@@ -9,10 +9,7 @@ of existing records as it is; a blank cell in a present column clears it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 
 from coopcore.i18n import Lang
 from coopcore.models import (
@@ -26,92 +23,17 @@ from coopcore.models import (
     ProvidentBasis,
     TradeKind,
 )
+from coopcore.services.workbook.format import YES_NO, CellType, Column, Sheet, choices
 from coopcore.validation import credit_code
 
-
-class CellType(StrEnum):
-    TEXT = "text"
-    IDENTIFIER = "identifier"  # text only: an ID typed as a number has already lost digits in Excel
-    MONEY = "money"
-    QUANTITY = "quantity"
-    AREA = "area"
-    RATE = "rate"
-    DATE = "date"  # a recorded fact: not in the future
-    END_DATE = "end_date"  # the end of a term: may lie in the future
-    YEAR = "year"
-    COUNT = "count"
-    FLAG = "flag"
-    CHOICE = "choice"
-
-
-# Decimal places each numeric type allows: the scale of its database column (coopcore.db.types).
-SCALES = {CellType.MONEY: 2, CellType.QUANTITY: 4, CellType.AREA: 4, CellType.RATE: 6}
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One allowed value of an enumerated column: the stored value and its Chinese label."""
-
-    value: str
-    zh: str
-
-    def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.value
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: Chinese header, English alias (the key), type, and the note shown in the template."""
-
-    key: str
-    zh: str
-    type: CellType
-    required: bool = False
-    choices: tuple[Choice, ...] = ()
-    max_length: int = 0
-    example: object = None
-    required_unless: str = ""  # another column whose value makes this one optional
-
-    def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.key
-
-    def header(self, lang: Lang) -> str:
-        return self.label(lang) + ("*" if self.required else "")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One sheet: its Chinese name, English alias (the key) and columns."""
-
-    key: str
-    zh: str
-    columns: tuple[Column, ...]
-    required: bool = False
-    by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_key", {column.key: column for column in self.columns})
-
-    def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.key
-
-    def column(self, key: str) -> Column:
-        return self.by_key[key]
-
-
-def _choices(pairs: Iterable[tuple[object, str]]) -> tuple[Choice, ...]:
-    return tuple(Choice(str(value), zh) for value, zh in pairs)
-
-
-YES_NO = _choices((("yes", "是"), ("no", "否")))
-PROVIDENT_BASES = _choices(
+PROVIDENT_BASES = choices(
     ((ProvidentBasis.TRANSACTIONS, "交易额"), (ProvidentBasis.CONTRIBUTIONS, "出资额"), (ProvidentBasis.HALF, "各半"))
 )
-PATRONAGE_MEASURES = _choices(
+PATRONAGE_MEASURES = choices(
     ((PatronageMeasure.AMOUNT, "交易额"), (PatronageMeasure.QUANTITY, "交易量"), (PatronageMeasure.MU, "入股面积"))
 )
-GUARANTEE_TREATMENTS = _choices(((LandGuaranteeTreatment.COST, "计入成本"), (LandGuaranteeTreatment.CAPITAL, "资本化")))
-MEMBER_KINDS = _choices(
+GUARANTEE_TREATMENTS = choices(((LandGuaranteeTreatment.COST, "计入成本"), (LandGuaranteeTreatment.CAPITAL, "资本化")))
+MEMBER_KINDS = choices(
     (
         (MemberKind.FARMER, "农民"),
         (MemberKind.VILLAGE_COLLECTIVE, "村集体经济组织"),
@@ -122,7 +44,7 @@ MEMBER_KINDS = _choices(
         (MemberKind.COOPERATIVE, "合作社"),  # members of a federation (联合社, [L-56])
     )
 )
-CONTRIBUTION_METHODS = _choices(
+CONTRIBUTION_METHODS = choices(
     (
         (AccountEntryKind.CONTRIBUTION_CASH, "货币"),
         (AccountEntryKind.CONTRIBUTION_LAND, "土地经营权"),
@@ -130,8 +52,8 @@ CONTRIBUTION_METHODS = _choices(
         (AccountEntryKind.CONTRIBUTION_POVERTY_ASSET, "扶贫项目资产"),
     )
 )
-TRADE_KINDS = _choices(((TradeKind.INTAKE, "交售"), (TradeKind.SALE, "代销"), (TradeKind.INPUT_PURCHASE, "农资购买")))
-CATEGORIES = _choices(
+TRADE_KINDS = choices(((TradeKind.INTAKE, "交售"), (TradeKind.SALE, "代销"), (TradeKind.INPUT_PURCHASE, "农资购买")))
+CATEGORIES = choices(
     (
         (IncomeCategory.OPERATING_INCOME, "经营收入"),
         (IncomeCategory.OTHER_INCOME, "其他收入"),
@@ -144,10 +66,10 @@ CATEGORIES = _choices(
         (IncomeCategory.INCOME_TAX, "所得税费用"),
     )
 )
-FUND_SOURCES = _choices(((FundSource.FISCAL_SUBSIDY, "国家财政直接补助"), (FundSource.DONATION, "他人捐赠")))
+FUND_SOURCES = choices(((FundSource.FISCAL_SUBSIDY, "国家财政直接补助"), (FundSource.DONATION, "他人捐赠")))
 # Which path wrote a dated row. An export marks every row; a blank cell (or a workbook without the column)
 # means 工作簿: only those rows are the workbook's own, which a later import may change or remove.
-ORIGINS = _choices(
+ORIGINS = choices(
     (
         (Origin.WORKBOOK, "工作簿"),
         (Origin.MANUAL, "手工"),
@@ -350,5 +272,26 @@ SHEETS = (
     FISCAL_YEARS,
     LAND_SHARES,
 )
-# The template's instructions sheet: read past silently on import.
-INSTRUCTIONS = ("说明", "instructions")
+# The first sheet of the template (说明): how to fill the workbook.
+INSTRUCTIONS: dict[Lang, tuple[str, ...]] = {
+    "zh": (
+        "使用说明",
+        "1. 每个工作簿只填一个合作社；“合作社”和“成员”两张表必填，其余各表可选。",
+        "2. 表头带 * 的列必填；把鼠标停在表头上可看到每列的说明；有下拉列表的列请从列表中选择。",
+        "3. 第 2 行是示例，请改成本社的数据或删除。",
+        "4. 日期用日期格式或写成 YYYY-MM-DD；金额最多两位小数，数量和面积最多四位小数；身份证号请设为文本格式。",
+        "5. 先试导入检查：coop import 文件.xlsx --dry-run；按提示改正全部问题后再正式导入：coop import 文件.xlsx。",
+        "6. 再次导入同一工作簿会按统一社会信用代码、成员编号、单据号、地块编号更新，不会重复。",
+        "7. 已结账年度的数据不能再导入或修改。",
+    ),
+    "en": (
+        "How to fill this workbook",
+        "1. One cooperative per workbook; the cooperative and members sheets are required, the others optional.",
+        "2. Columns marked * are required; hover over a header for its note; pick listed values from the drop-down.",
+        "3. Row 2 of each sheet is an example: replace it with your data or delete it.",
+        "4. Dates as date cells or YYYY-MM-DD; money to 2 decimals, quantities and areas to 4; ID numbers as text.",
+        "5. Check first: coop import FILE.xlsx --dry-run; fix every problem, then: coop import FILE.xlsx.",
+        "6. Importing again updates by credit code, member code, ticket number and parcel code; nothing is duplicated.",
+        "7. Rows of a closed fiscal year are refused.",
+    ),
+}

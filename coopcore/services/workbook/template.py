@@ -1,4 +1,4 @@
-"""Write workbooks with openpyxl: the empty template (notes, drop-down lists, an example row) and the sheet layout.
+"""The one template writer (every format: instructions, notes, drop-down lists, an example row) and the sheet layout.
 
 Write-only mode streams rows to the file, so an export of 200,000 tickets does not hold them all as cells.
 """
@@ -6,6 +6,7 @@ Write-only mode streams rows to the file, so an export of 200,000 tickets does n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,8 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from coopcore.i18n import Lang
 from coopcore.services.safe_cells import text_cell
-from coopcore.services.workbook.notes import NOTES
-from coopcore.services.workbook.schema import SHEETS, CellType, Column, Sheet
+from coopcore.services.workbook.format import CellType, Column, Format, Sheet
 
 LAST_ROW = 1_048_576  # Excel's last row: drop-down lists cover the whole column
 DATE_FORMAT = "yyyy-mm-dd"
@@ -28,39 +28,19 @@ _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _EXAMPLE_FONT = Font(italic=True, color="808080")
 _WIDE_TYPES = (CellType.TEXT, CellType.IDENTIFIER)
-INSTRUCTIONS = {
-    "zh": (
-        "使用说明",
-        "1. 每个工作簿只填一个合作社；“合作社”和“成员”两张表必填，其余各表可选。",
-        "2. 表头带 * 的列必填；把鼠标停在表头上可看到每列的说明；有下拉列表的列请从列表中选择。",
-        "3. 第 2 行是示例，请改成本社的数据或删除。",
-        "4. 日期用日期格式或写成 YYYY-MM-DD；金额最多两位小数，数量和面积最多四位小数；身份证号请设为文本格式。",
-        "5. 先试导入检查：coop import 文件.xlsx --dry-run；按提示改正全部问题后再正式导入：coop import 文件.xlsx。",
-        "6. 再次导入同一工作簿会按统一社会信用代码、成员编号、单据号、地块编号更新，不会重复。",
-        "7. 已结账年度的数据不能再导入或修改。",
-    ),
-    "en": (
-        "How to fill this workbook",
-        "1. One cooperative per workbook; the cooperative and members sheets are required, the others optional.",
-        "2. Columns marked * are required; hover over a header for its note; pick listed values from the drop-down.",
-        "3. Row 2 of each sheet is an example: replace it with your data or delete it.",
-        "4. Dates as date cells or YYYY-MM-DD; money to 2 decimals, quantities and areas to 4; ID numbers as text.",
-        "5. Check first: coop import FILE.xlsx --dry-run; fix every problem, then: coop import FILE.xlsx.",
-        "6. Importing again updates by credit code, member code, ticket number and parcel code; nothing is duplicated.",
-        "7. Rows of a closed fiscal year are refused.",
-    ),
-}
+INSTRUCTIONS_WIDTH = 120  # characters: the longest line of instructions fits without wrapping
+Notes = Mapping[tuple[str, str], tuple[str, str]]
 
 
-def write_template(path: Path | str, lang: Lang = "zh") -> None:
-    """Write an empty workbook with every sheet, notes on the headers, drop-down lists and one example row."""
+def write_template(path: Path | str, format: Format, lang: Lang = "zh") -> None:
+    """Write an empty workbook of the format: instructions, every sheet with notes, drop-down lists, an example row."""
     workbook = Workbook(write_only=True)
-    notes_sheet = workbook.create_sheet("说明" if lang == "zh" else "instructions")
-    notes_sheet.column_dimensions["A"].width = 110
-    for line in INSTRUCTIONS[lang]:
-        notes_sheet.append([line])
-    for sheet in SHEETS:
-        worksheet = new_sheet(workbook, sheet, lang, notes=True)
+    instructions = workbook.create_sheet("说明" if lang == "zh" else "instructions")
+    instructions.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    for line in format.instructions[lang]:
+        instructions.append([line])
+    for sheet in format.sheets:
+        worksheet = new_sheet(workbook, sheet, lang, format.notes)
         example = [text_cell(worksheet, cell_value(c, c.example, lang)) for c in sheet.columns]
         for column, cell in zip(sheet.columns, example, strict=True):
             cell.font = _EXAMPLE_FONT
@@ -70,8 +50,8 @@ def write_template(path: Path | str, lang: Lang = "zh") -> None:
     workbook.save(str(path))
 
 
-def new_sheet(workbook: Workbook, sheet: Sheet, lang: Lang, *, notes: bool) -> _WorkbookChild:
-    """Add a sheet with its styled header row (and, for the template, a note on each header)."""
+def new_sheet(workbook: Workbook, sheet: Sheet, lang: Lang, notes: Notes | None = None) -> _WorkbookChild:
+    """Add a sheet with its styled header row (and, for the template, the format's note on each header)."""
     worksheet = workbook.create_sheet(sheet.label(lang))
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
@@ -84,15 +64,16 @@ def new_sheet(workbook: Workbook, sheet: Sheet, lang: Lang, *, notes: bool) -> _
         cell = text_cell(worksheet, column.header(lang))
         cell.font = Font(bold=True)
         cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
-        if notes:
-            cell.comment = _comment(sheet, column, lang)
+        note = notes.get((sheet.key, column.key)) if notes else None
+        if note is not None:
+            cell.comment = _comment(column, note, lang)
         header.append(cell)
     worksheet.append(header)
     return worksheet
 
 
-def _comment(sheet: Sheet, column: Column, lang: Lang) -> Comment:
-    zh, en = NOTES[(sheet.key, column.key)]
+def _comment(column: Column, note: tuple[str, str], lang: Lang) -> Comment:
+    zh, en = note
     alias = f"{column.zh} [{column.key}]"
     required = ("必填。" if lang == "zh" else "Required. ") if column.required else ""
     comment = Comment(f"{alias}\n{required}{zh if lang == 'zh' else en}", "coopcore")

@@ -9,9 +9,10 @@ from typing import Any
 
 from coopcore.errors import InvalidValue
 from coopcore.models import MemberKind
+from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems, Words
-from coopcore.services.workbook.schema import COOPERATIVE, MEMBERS, Sheet
+from coopcore.services.workbook.schema import COOPERATIVE, MEMBERS
 from coopcore.services.workbook.stored import Stored
 from coopcore.validation import credit_code, phone, resident_id
 from coopcore.validation.problems import InvalidChecksum, InvalidLength

@@ -8,6 +8,7 @@ from typing import Any
 
 from coopcore.models import AccountEntryKind, IncomeCategory
 from coopcore.money import FEN
+from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems
 from coopcore.services.workbook.schema import (
@@ -18,7 +19,6 @@ from coopcore.services.workbook.schema import (
     PROVIDENT_SHARES,
     SPECIAL_FUNDS,
     TRANSACTIONS,
-    Sheet,
 )
 from coopcore.services.workbook.stored import Stored
 from coopcore.services.workbook.validate import check_reference, check_unique

@@ -1,9 +1,9 @@
-"""Import the weak-village workbook: check every row against the database, then write all of it or nothing.
+"""The villages format's planner: check every row of the weak-village workbook against the database, plan the writes.
 
 Plans update by village + baseline year, projects by plan + name, funding lines by plan + project + source.
 The income sheet replaces the income an earlier workbook imported for each village and year it lists (origin
 workbook); income typed in the admin and linked income (cooperative dividends, land rent) is never touched.
-The service flushes inside a savepoint and never commits: the caller owns the transaction.
+run_import writes the plan inside a savepoint and never commits: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, tuple_
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, selectinload
 
 from coopcore.models import (
@@ -36,19 +34,11 @@ from coopcore.models import (
     VillageIncome,
     VillageIncomeCategory,
 )
-from coopcore.services.imports import REFUSED
-from coopcore.services.village_workbook import (
-    FUNDING,
-    INCOME,
-    PLANS,
-    PROJECTS,
-    VILLAGE_SHEETS,
-    SheetRow,
-    SheetRows,
-    read_village_workbook,
-)
-from coopcore.services.workbook.report import Problem, Problems, SheetCounts
-from coopcore.services.workbook.schema import Sheet
+from coopcore.services.access import Scope
+from coopcore.services.workbook.format import Planned, Sheet
+from coopcore.services.workbook.reader import Book, Row, SheetData
+from coopcore.services.workbook.report import Problems, SheetCounts
+from coopcore.services.workbook.village_schema import FUNDING, INCOME, PLANS, PROJECTS, SHEETS
 
 UNKNOWN_VILLAGE = "There is no village {value} in {township}; check the names or add the village first."
 DUPLICATE_KEY = "Row {first} already gives this; keep one of the two rows."
@@ -84,32 +74,6 @@ PlanKey = tuple[int, int]  # village id, baseline year
 
 
 @dataclass
-class VillageImportReport:
-    """What the import found and did: every problem, and per sheet how many rows were created or updated."""
-
-    problems: list[Problem]
-    counts: dict[str, SheetCounts] = field(default_factory=dict)
-    dry_run: bool = False
-    written: bool = False
-
-    @property
-    def blocking(self) -> bool:
-        return any(problem.blocking for problem in self.problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.blocking]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [problem for problem in self.problems if not problem.blocking]
-
-    def sheet_counts(self) -> list[tuple[Sheet, SheetCounts]]:
-        """Return the counts in the order of the sheets of the format."""
-        return [(sheet, self.counts[sheet.key]) for sheet in VILLAGE_SHEETS if sheet.key in self.counts]
-
-
-@dataclass
 class _Stored:
     """What the database already holds for the villages the workbook names."""
 
@@ -135,38 +99,30 @@ class _Changes:
     counts: dict[str, SheetCounts] = field(default_factory=lambda: defaultdict(SheetCounts))
 
 
-def import_villages(
-    session: Session, path: Path | str, *, dry_run: bool = False, today: dt.date | None = None
-) -> VillageImportReport:
-    """Check a village workbook and, unless a problem is blocking or this is a dry run, write it."""
-    problems = Problems()
-    book = read_village_workbook(Path(path), problems, today=today or dt.date.today())
-    report = VillageImportReport(problems.items, dry_run=dry_run)
-    if not book:
-        return report
+def plan_villages(session: Session, book: Book, problems: Problems, *, today: dt.date, actor: Scope) -> Planned:
+    """Check the rows against each other and the database, and plan the writes.
+
+    `today` already bounded the dates as they were read; `actor` is not asked: the villages workbook is imported
+    by `coop villages import`, at the server's shell.
+    """
     stored = _load(session, book)
     changes = _Changes()
-    _check_plans(book.get(PLANS.key), stored, changes, problems)
-    _check_projects(book.get(PROJECTS.key), stored, changes, problems)
-    _check_funding(book.get(FUNDING.key), stored, changes, problems)
-    _check_income(book.get(INCOME.key), stored, changes, problems)
-    report.counts = {sheet.key: changes.counts[sheet.key] for sheet in VILLAGE_SHEETS if sheet.key in book}
-    if problems.blocking or dry_run:
-        return report
-    try:
-        with session.begin_nested():
-            _apply(session, stored, changes)
-    except sa_exc.IntegrityError as error:  # the checks should have caught it; report rather than crash
-        problems.error(REFUSED, reason=str(error.orig).splitlines()[0])
-        return report
-    report.written = True
-    return report
+    _check_plans(book.sheets.get(PLANS.key), stored, changes, problems)
+    _check_projects(book.sheets.get(PROJECTS.key), stored, changes, problems)
+    _check_funding(book.sheets.get(FUNDING.key), stored, changes, problems)
+    _check_income(book.sheets.get(INCOME.key), stored, changes, problems)
+    counts = {sheet.key: changes.counts[sheet.key] for sheet in SHEETS if sheet.key in book.sheets}
+
+    def write(session: Session, progress: object) -> None:
+        _apply(session, stored, changes)
+
+    return Planned(counts, write)
 
 
-def _load(session: Session, book: dict[str, SheetRows]) -> _Stored:
+def _load(session: Session, book: Book) -> _Stored:
     named = {
         (row.get("township"), row.get("village"))
-        for data in book.values()
+        for data in book.sheets.values()
         for row in data.rows
         if row.get("township") is not None and row.get("village") is not None
     }
@@ -212,8 +168,8 @@ def _load(session: Session, book: dict[str, SheetRows]) -> _Stored:
     return _Stored(villages, plans, projects, lines, cooperatives, enterprises, {(v, y): n for v, y, n in imported})
 
 
-def _listed(book: dict[str, SheetRows], column: str) -> set[str]:
-    data = book.get(PLANS.key)
+def _listed(book: Book, column: str) -> set[str]:
+    data = book.sheets.get(PLANS.key)
     return {part for row in data.rows for part in _split(row.get(column))} if data else set()
 
 
@@ -221,7 +177,7 @@ def _split(text: str | None) -> list[str]:
     return [part for part in _SEPARATORS.split(text or "") if part]
 
 
-def _village(row: SheetRow, sheet: Sheet, stored: _Stored, problems: Problems) -> int | None:
+def _village(row: Row, sheet: Sheet, stored: _Stored, problems: Problems) -> int | None:
     township, village = row.get("township"), row.get("village")
     if township is None or village is None:
         return None  # already reported as a required cell
@@ -238,7 +194,7 @@ def _village(row: SheetRow, sheet: Sheet, stored: _Stored, problems: Problems) -
     return village_id
 
 
-def _first(changes: _Changes, sheet: Sheet, key: object, row: SheetRow, problems: Problems) -> bool:
+def _first(changes: _Changes, sheet: Sheet, key: object, row: Row, problems: Problems) -> bool:
     """Remember the row that gives a key first; report a second one. True if this row is the first."""
     first = changes.first_rows.setdefault((sheet.key, key), row.number)
     if first != row.number:
@@ -246,7 +202,7 @@ def _first(changes: _Changes, sheet: Sheet, key: object, row: SheetRow, problems
     return first == row.number
 
 
-def _given(data: SheetRows, row: SheetRow, keys: tuple[str, ...]) -> dict[str, Any]:
+def _given(data: SheetData, row: Row, keys: tuple[str, ...]) -> dict[str, Any]:
     # A column left out of the sheet leaves the stored field as it is; a blank cell in it clears it.
     return {key: row.get(key) for key in keys if data.has(key)}
 
@@ -261,7 +217,7 @@ def _count(changes: _Changes, sheet: Sheet, record: object | None, values: dict[
         counts.unchanged += 1
 
 
-def _check_plans(data: SheetRows | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
+def _check_plans(data: SheetData | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
     fields = ("baseline_income", "target_income", "target_year", "filed_on", "status", "causes", "measures", "cadres")
     for row in data.rows if data else []:
         assert data is not None
@@ -311,7 +267,7 @@ def _check_plans(data: SheetRows | None, stored: _Stored, changes: _Changes, pro
 
 
 def _plan_key(
-    row: SheetRow, sheet: Sheet, village_id: int, stored: _Stored, changes: _Changes, problems: Problems
+    row: Row, sheet: Sheet, village_id: int, stored: _Stored, changes: _Changes, problems: Problems
 ) -> PlanKey | None:
     years = {year for v, year in (*stored.plans, *changes.plans) if v == village_id}
     year = row.get("baseline_year")
@@ -330,7 +286,7 @@ def _plan_key(
     return village_id, year
 
 
-def _check_projects(data: SheetRows | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
+def _check_projects(data: SheetData | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
     fields = ("kind", "budget", "start_on", "due_on", "completed_on", "status")
     for row in data.rows if data else []:
         assert data is not None
@@ -368,7 +324,7 @@ def _check_projects(data: SheetRows | None, stored: _Stored, changes: _Changes, 
         _count(changes, PROJECTS, stored_project, values)
 
 
-def _check_funding(data: SheetRows | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
+def _check_funding(data: SheetData | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
     fields = ("allocated", "received", "spent", "received_on", "forms_poverty_asset")
     for row in data.rows if data else []:
         assert data is not None
@@ -417,7 +373,7 @@ def _check_funding(data: SheetRows | None, stored: _Stored, changes: _Changes, p
         _count(changes, FUNDING, stored.lines.get((plan, project, source)), values)
 
 
-def _check_income(data: SheetRows | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
+def _check_income(data: SheetData | None, stored: _Stored, changes: _Changes, problems: Problems) -> None:
     for row in data.rows if data else []:
         year, category, amount = row.get("year"), row.get("category"), row.get("amount")
         village_id = _village(row, INCOME, stored, problems)
