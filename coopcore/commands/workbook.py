@@ -13,11 +13,12 @@ from rich.table import Table
 
 from coopcore.commands.base import CREDIT_CODE, EXIT_USER_ERROR, Context, pass_context
 from coopcore.i18n import LANGS, Lang, format_money, render
+from coopcore.rules.findings import Finding
 from coopcore.services import imports
 from coopcore.services.access import ADMINISTRATOR
 from coopcore.services.village_import import VillageImportReport
 from coopcore.services.village_workbook import VILLAGE_SHEETS
-from coopcore.services.workbook.report import ImportReport, Problem
+from coopcore.services.workbook.report import ImportReport
 from coopcore.services.workbook.schema import SHEETS
 
 BIG = 5000  # rows: smaller sheets go by too fast for a progress bar
@@ -123,16 +124,16 @@ def print_report_tables(out: Console, lang: Lang, report: ImportReport | Village
         out.print(table)
 
 
-def _place(report: ImportReport | VillageImportReport) -> Callable[[Problem], tuple[int, int, int]]:
+def _place(report: ImportReport | VillageImportReport) -> Callable[[Finding], tuple[int, int, int]]:
     """Order problems as the workbook is read: by sheet as the format lists them, then row, then column."""
-    sheets = {sheet.key: position for position, sheet in enumerate(SHEETS if isinstance(report, ImportReport)
-                                                                  else VILLAGE_SHEETS)}  # fmt: skip
+    sheets = {sheet.key: (position, sheet) for position, sheet in enumerate(SHEETS if isinstance(report, ImportReport)
+                                                                             else VILLAGE_SHEETS)}  # fmt: skip
 
-    def place(problem: Problem) -> tuple[int, int, int]:
+    def place(problem: Finding) -> tuple[int, int, int]:
         # The workbook as a whole comes first, then a sheet as a whole, then its rows; a row's cells left to right.
-        sheet = problem.sheet
+        position, sheet = sheets.get(problem.sheet.key, (len(sheets), None)) if problem.sheet else (-1, None)
         column = sheet.columns.index(problem.column) if sheet and problem.column in sheet.columns else -1
-        return (sheets.get(sheet.key, len(sheets)) if sheet else -1, problem.row or 0, column)
+        return (position, problem.row or 0, column)
 
     return place
 

@@ -23,7 +23,7 @@ from coopcore.services.workbook.plan_land import plan_land
 from coopcore.services.workbook.plan_members import plan_members
 from coopcore.services.workbook.reach import check_reach
 from coopcore.services.workbook.reader import Progress, read_workbook
-from coopcore.services.workbook.report import ImportReport, Problem, Problems, SheetCounts
+from coopcore.services.workbook.report import ImportReport, Problems, SheetCounts
 from coopcore.services.workbook.roster import check_roster
 from coopcore.services.workbook.schema import MEMBERS, SHEETS
 from coopcore.services.workbook.stored import load_stored
@@ -32,7 +32,7 @@ from coopcore.services.workbook.validate import check_cooperative, check_members
 from coopcore.services.workbook.validate_books import check_books
 from coopcore.validation import credit_code
 
-__all__ = ["ImportReport", "Problem", "SheetCounts", "export_workbook", "import_workbook", "write_template"]
+__all__ = ["ImportReport", "SheetCounts", "export_workbook", "import_workbook", "write_template"]
 
 REFUSED = "The database refused the data: {reason}"
 TEMPLATES = (REFUSED,)

@@ -9,13 +9,14 @@ import pytest
 
 from coopcore.commands import contracts as contract_commands
 from coopcore.i18n import translate
-from coopcore.rules import weak_village
+from coopcore.rules import plans, weak_village
 from coopcore.services import village_import, village_workbook, villages
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TEMPLATES = (
     *weak_village.TEMPLATES,
     *village_import.TEMPLATES,
+    *plans.TEMPLATES,
     *village_workbook.TEMPLATES,
     contract_commands.DEPOSIT_OVER,
     contract_commands.SHORTFALL,

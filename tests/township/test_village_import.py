@@ -19,6 +19,7 @@ from coopcore.models import (
     Project,
     VillageIncome,
 )
+from coopcore.rules import plans
 from coopcore.services import village_import, village_income, villages
 from coopcore.services.village_import import import_villages
 from coopcore.services.village_workbook import NO_SHEETS, write_village_template
@@ -172,16 +173,16 @@ def test_bad_input_is_reported_all_at_once_with_sheet_row_and_column_and_nothing
         (p.sheet.key if p.sheet else "", p.row, p.column.key if p.column else "", p.template) for p in report.errors
     }
     expected = {
-        ("plans", 2, "target_income", village_import.TARGET_NOT_ABOVE),
-        ("plans", 2, "target_year", village_import.TARGET_YEAR_BEFORE),
+        ("plans", 2, "target_income", plans.TARGET_NOT_ABOVE),
+        ("plans", 2, "target_year", plans.TARGET_YEAR_BEFORE),
         ("plans", 2, "cooperatives", village_import.UNKNOWN_COOPERATIVE),
         ("plans", 3, "", village_import.DUPLICATE_KEY),
         ("plans", 4, "village", village_import.UNKNOWN_VILLAGE),
         ("projects", 2, "budget", TOO_MANY_PLACES),
-        ("projects", 2, "due_on", village_import.BEFORE_START),
+        ("projects", 2, "due_on", plans.DUE_BEFORE_START),
         ("funding", 2, "received", village_import.NEGATIVE),
         ("funding", 2, "project", village_import.UNKNOWN_PROJECT),
-        ("income", 2, "amount", village_import.NEGATIVE_INCOME),
+        ("income", 2, "amount", plans.NEGATIVE_INCOME),
     }
     assert expected <= found
     bad_cells = {(p.row, p.column.key) for p in report.errors if p.sheet and p.sheet.key == "projects" and p.column}

@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from coopcore.models import AccountEntryKind, IncomeCategory, TradeKind
-from coopcore.money import FEN, ZERO
+from coopcore.money import ZERO
+from coopcore.rules.books import trade_amount
 from coopcore.services.workbook.plan import (
     OWNED_TICKET,
     WORKBOOK,
@@ -240,10 +241,7 @@ def _trade_fields(row: Row, old: Record | None, has_kind: bool) -> Record:
         "quantity": quantity,
         "unit": row.get("unit"),
         "unit_price": price,
-        # docs/domain.md §0.2 (a): the amount is quantity × price, rounded half-up to the fen once.
-        "amount": (quantity * price).quantize(FEN, rounding=ROUND_HALF_UP)
-        if row.get("amount") is None
-        else row.get("amount"),
+        "amount": trade_amount(quantity, price) if row.get("amount") is None else row.get("amount"),
         "ticket_no": row.get("ticket_no"),
     }
 
