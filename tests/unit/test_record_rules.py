@@ -157,10 +157,10 @@ def test_only_investment_income_of_a_village_may_be_negative(category: VillageIn
 
 
 def test_the_rules_know_the_stored_values_of_the_categories_they_name() -> None:
-    assert books.INVESTMENT_INCOME == IncomeCategory.INVESTMENT_INCOME.value
-    assert books.CONTRIBUTION_LAND == AccountEntryKind.CONTRIBUTION_LAND.value
+    assert IncomeCategory.INVESTMENT_INCOME.value == books.INVESTMENT_INCOME
+    assert AccountEntryKind.CONTRIBUTION_LAND.value == books.CONTRIBUTION_LAND
     assert {kind.value for kind in AccountEntryKind if kind.is_contribution} == set(books.CONTRIBUTION_KINDS)
-    assert plans.INVESTMENT == VillageIncomeCategory.INVESTMENT.value
+    assert VillageIncomeCategory.INVESTMENT.value == plans.INVESTMENT
 
 
 def placeholders(template: str) -> set[str]:
