@@ -17,6 +17,7 @@ from admin.views.choices import CooperativeIdField
 from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords
 from coopcore.models import FundSource, IncomeCategory, IncomeExpense, SpecialFund, Trade, TradeKind
+from coopcore.models.trade import TICKET_FIELDS
 from coopcore.rules import books
 
 COOPERATIVE_FIELD: dict[str, Any] = {"cooperative_id": CooperativeIdField(lazy("Cooperative"))}
@@ -62,20 +63,7 @@ class TradeView(CooperativeRecords):
         filters.enum_filter(Trade.kind, "Kind", TradeKind),
         filters.cooperative_filter(Trade.cooperative_id),
     ]
-    form_columns = (
-        "cooperative_id",
-        "member",
-        "counterparty",
-        "kind",
-        "traded_on",
-        "product",
-        "grade",
-        "quantity",
-        "unit",
-        "unit_price",
-        "amount",
-        "ticket_no",
-    )
+    form_columns = ("cooperative_id", "member", *TICKET_FIELDS, "ticket_no")
     form_extra_fields = COOPERATIVE_FIELD
     form_args: ClassVar[dict[str, Any]] = {
         "member": {"allow_blank": True, "blank_text": "—"},

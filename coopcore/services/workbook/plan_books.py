@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from coopcore.models import AccountEntryKind, IncomeCategory, TradeKind
+from coopcore.models.trade import TICKET_FIELDS
 from coopcore.money import ZERO
 from coopcore.rules.books import trade_amount
 from coopcore.services.workbook.plan import (
@@ -44,18 +45,7 @@ from coopcore.services.workbook.schema import (
 )
 from coopcore.services.workbook.stored import Record, Stored
 
-TRADE_FIELDS = (
-    "member_code",
-    "counterparty",
-    "kind",
-    "traded_on",
-    "product",
-    "grade",
-    "quantity",
-    "unit",
-    "unit_price",
-    "amount",
-)
+TRADE_FIELDS = ("member_code", *TICKET_FIELDS)
 REVERSAL_MEMO = "冲销：{memo}"  # the wording of distribution reversals (coopcore.services.distribution_posting)
 LINKED_TRADE = (
     "Ticket {value} is no longer in the workbook, but an enterprise delivery is traced to it, so it was kept."
