@@ -61,7 +61,7 @@ UNKNOWN_ENTERPRISE = "No leading enterprise has the name or credit code {value}.
 NEGATIVE = "The amount {value} must not be negative."
 SPENT_OVER = "{value} is spent, more than the {allocated} allocated: the status report will flag it."
 UNDATED = "Money is received but the day it arrived is missing, so idle funds cannot be judged."
-# The rules of single records (targets, dates, signs) are coopcore.rules.plans', shared with the admin.
+# The rules of single records (targets, dates, signs) live in coopcore.rules.plans, shared with the admin.
 TEMPLATES = (
     UNKNOWN_VILLAGE,
     DUPLICATE_KEY,

@@ -41,7 +41,7 @@ DUPLICATE_SHARE = (
     "Parcel {value} has two shares starting on the same day (also row {first}); a share is identified by its "
     "parcel and start date."
 )
-# The rules of single records (amounts, signs, land terms) are coopcore.rules.books', shared with the admin.
+# The rules of single records (amounts, signs, land terms) live in coopcore.rules.books, shared with the admin.
 TEMPLATES = (
     MUST_BE_POSITIVE,
     MUST_NOT_BE_ZERO,
