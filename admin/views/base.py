@@ -4,12 +4,16 @@
 Each request to a model view passes `_handle_view` (sign-in, the role's right to read the view and to do the
 requested thing: create, edit, delete, details, export, action), then `get_query` / `get_count_query` /
 `get_one` (only records within the user's reach; another cooperative's id is a 404), then `on_model_change`
-/ `on_model_delete` (the record, as it would be saved, must be within the user's writable reach).
+/ `on_model_delete` (the record, as it would be saved, must be within the user's writable reach; a saved record
+must then pass the view's declared `rules`, the same functions of coopcore.rules the workbook imports call).
 """
 
 from __future__ import annotations
 
+import inspect as pyinspect
+from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -43,7 +47,8 @@ from admin.i18n import _, lazy
 from admin.labels import FIELD_LABELS
 from admin.row_actions import DeleteRow, row_actions
 from admin.views.choices import RELATION_ARGS
-from coopcore.errors import ConcurrentChange, CoopError
+from coopcore.errors import ConcurrentChange, CoopError, InvalidValue
+from coopcore.rules.findings import Finding
 from coopcore.services.safe_cells import csv_text
 
 # The characters werkzeug's url_for leaves unescaped in a query (werkzeug.urls._urlencode).
@@ -52,6 +57,7 @@ URL_SAFE = "!$'()*,/:;?@"
 WRITE_ENDPOINTS = {"create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete"}
 OTHER_ENDPOINTS = {"details_view": "can_view_details", "export": "can_export"}
 VERSION = "version"  # the row version column of coopcore.db.base.OptimisticLock
+Rule = Callable[..., list[Finding]]  # a record rule of coopcore.rules: the record's fields in, findings out
 
 
 def login_redirect() -> Any:
@@ -98,6 +104,14 @@ class CoopModelView(ModelView):
     sticky_column: ClassVar[str | None] = None
     form_args: ClassVar[dict[str, Any]] = {}
     model_class: ClassVar[type[Any]]
+    # The record rules (coopcore.rules) every create and edit must pass. Each argument of a rule is read from the
+    # record by its name, or by the path `rule_fields` gives it (a related record's field: "parcel.area_mu").
+    rules: ClassVar[tuple[Rule, ...]] = ()
+    rule_fields: ClassVar[dict[str, str]] = {}
+    # Fields the form may leave blank, computed from the record before the rules run (a trade's amount).
+    computed: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+    # What a record created here is stamped with (where it came from).
+    created_values: ClassVar[dict[str, Any]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Complete a concrete view's declarations: labels, money/quantity/rate formatters, scoped selects."""
@@ -121,6 +135,10 @@ class CoopModelView(ModelView):
         for key, args in cls.form_args.items():
             relations[key] = {**relations.get(key, {}), **args}
         cls.form_args = relations
+        for rule in cls.rules:  # a rule argument the record does not have would be read as None: refuse it here
+            for name in _arguments(rule):
+                if not hasattr(model, cls.rule_fields.get(name, name).split(".")[0]):
+                    raise TypeError(f"{cls.__name__}: {model.__name__} has no {name} for {rule.__name__}")
 
     def __init__(self, session: RequestSession, name: str, *, endpoint: str, category: str | None = None) -> None:
         super().__init__(self.model_class, session, name=name, endpoint=endpoint, category=category)
@@ -370,7 +388,26 @@ class CoopModelView(ModelView):
 
     def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
         self.check_writable(model)
-        self.apply_rules(form, model, is_created)
+        if is_created:
+            for name, value in self.created_values.items():
+                setattr(model, name, value)
+        for name, compute in self.computed.items():
+            if getattr(model, name) is None:
+                setattr(model, name, compute(model))
+        for finding in self.findings(model):
+            if finding.blocking:  # the first one, as the form shows one refusal at a time
+                raise InvalidValue(finding.template, **finding.fields)
+
+    def findings(self, model: Any) -> list[Finding]:
+        """What the view's rules find in the record as it would be saved."""
+        with database().session.no_autoflush:
+            return [
+                finding
+                for rule in self.rules
+                for finding in rule(
+                    **{name: rec_getattr(model, self.rule_fields.get(name, name)) for name in _arguments(rule)}
+                )
+            ]
 
     def on_model_delete(self, model: Any) -> None:
         self.check_writable(model)
@@ -379,9 +416,6 @@ class CoopModelView(ModelView):
         with database().session.no_autoflush:
             if not self.owner_writable(current_scope(), model):
                 abort(403)
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        """Subclasses check cross-field rules here and raise a CoopError to refuse."""
 
     # ----- refusals become messages -----------------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:
@@ -426,6 +460,12 @@ class CoopModelView(ModelView):
                     if fresh is not None:
                         item["options"] = [(key, str(label)) for key, label in fresh]
         return groups
+
+
+@cache
+def _arguments(rule: Rule) -> tuple[str, ...]:
+    """The names of a rule's arguments: the fields of the record it reads."""
+    return tuple(pyinspect.signature(rule).parameters)
 
 
 def _type_formatter(formatters: dict[type, Any], kind: type) -> Any:

@@ -10,7 +10,6 @@ from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, inspect
 from sqlalchemy.orm import joinedload
-from wtforms import Form  # type: ignore[import-untyped]
 
 from admin import filters
 from admin.access import Scope, current_scope
@@ -20,7 +19,7 @@ from admin.i18n import _
 from admin.lookups import cooperative_names
 from admin.views import choices
 from admin.views.scoped import ContractRecords, CooperativeRecords
-from coopcore.errors import InvalidValue, RuleViolation
+from coopcore.errors import RuleViolation
 from coopcore.models import (
     Bylaws,
     Contract,
@@ -33,7 +32,7 @@ from coopcore.models import (
     FiscalYearState,
     PriceRule,
 )
-from coopcore.rules.contracts import PriceTerms
+from coopcore.rules import books
 
 
 def cooperative_name(view: Any, context: Any, model: Any, name: str) -> str:
@@ -80,7 +79,8 @@ class CooperativeView(CooperativeRecords):
     def owner_writable(self, scope: Scope, model: Any) -> bool:
         return scope.writes(self.area) and (scope.is_admin or scope.has_cooperative(model.id))
 
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
+    def check_writable(self, model: Any) -> None:
+        super().check_writable(model)
         if not current_scope().moves_cooperatives and inspect(model).attrs.village.history.has_changes():
             raise RuleViolation("Only an administrator can move a cooperative to another village.")
 
@@ -216,12 +216,7 @@ class ContractView(CooperativeRecords):
         for name in ("fixed_price", "protective_price", "premium", "advance", "deposit", "tolerance")
     } | {"quantity": {"validators": [at_least(0, inclusive=False)]}}
     list_options = (joinedload(Contract.cooperative), joinedload(Contract.enterprise), joinedload(Contract.product))
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        # The price clause must name the prices it needs (§10.1); coopcore's rule says which.
-        PriceTerms(model.price_rule.value, model.fixed_price, model.protective_price, model.premium)
-        if model.end_on < model.start_on:
-            raise InvalidValue("The contract ends before it starts.")
+    rules = (books.check_price_terms, books.check_contract_term)
 
 
 class DeliveryView(ContractRecords):
@@ -262,7 +257,4 @@ class DeliveryView(ContractRecords):
         "paid_amount": {"validators": [at_least(0)]},
     }
     list_options = (joinedload(Delivery.contract),)
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.accepted_quantity > model.quantity:
-            raise InvalidValue("The accepted quantity cannot exceed the quantity delivered.")
+    rules = (books.check_accepted_quantity,)

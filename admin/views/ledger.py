@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from wtforms import Form, validators  # type: ignore[import-untyped]
+from wtforms import validators  # type: ignore[import-untyped]
 
 from admin import filters
 from admin.formatters import unit_quantity
@@ -16,9 +16,9 @@ from admin.i18n import _, lazy
 from admin.views.choices import CooperativeIdField
 from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords
-from coopcore.errors import InvalidValue
 from coopcore.models import FundSource, IncomeCategory, IncomeExpense, SpecialFund, Trade, TradeKind
-from coopcore.money import round_half_up
+from coopcore.models.trade import TICKET_FIELDS
+from coopcore.rules import books
 
 COOPERATIVE_FIELD: dict[str, Any] = {"cooperative_id": CooperativeIdField(lazy("Cooperative"))}
 
@@ -63,20 +63,7 @@ class TradeView(CooperativeRecords):
         filters.enum_filter(Trade.kind, "Kind", TradeKind),
         filters.cooperative_filter(Trade.cooperative_id),
     ]
-    form_columns = (
-        "cooperative_id",
-        "member",
-        "counterparty",
-        "kind",
-        "traded_on",
-        "product",
-        "grade",
-        "quantity",
-        "unit",
-        "unit_price",
-        "amount",
-        "ticket_no",
-    )
+    form_columns = ("cooperative_id", "member", *TICKET_FIELDS, "ticket_no")
     form_extra_fields = COOPERATIVE_FIELD
     form_args: ClassVar[dict[str, Any]] = {
         "member": {"allow_blank": True, "blank_text": "—"},
@@ -87,19 +74,9 @@ class TradeView(CooperativeRecords):
     }
     list_options = (joinedload(Trade.member), joinedload(Trade.product))
     ids_first = True
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.member is not None and model.member.cooperative_id != model.cooperative_id:
-            raise InvalidValue("The member {member} is not a member of this cooperative.", member=str(model.member))
-        if model.member is None and not (model.counterparty or "").strip():
-            raise InvalidValue("Name the member, or the counterparty of non-member business.")
-        expected = round_half_up(model.quantity * model.unit_price)  # the amount is rounded half-up to the fen
-        if model.amount is None:
-            model.amount = expected
-        elif model.amount != expected:
-            raise InvalidValue(
-                "The amount {amount} is not quantity × unit price = {expected}.", amount=model.amount, expected=expected
-            )
+    computed: ClassVar[dict[str, Any]] = {"amount": lambda trade: books.trade_amount(trade.quantity, trade.unit_price)}
+    rules = (books.check_member_cooperative, books.check_trade_party, books.check_trade_amount)
+    rule_fields: ClassVar[dict[str, str]] = {"member_cooperative_id": "member.cooperative_id"}
 
 
 class IncomeExpenseView(CooperativeRecords):
@@ -116,13 +93,8 @@ class IncomeExpenseView(CooperativeRecords):
     form_columns = ("cooperative_id", "recorded_on", "category", "amount", "memo", "voucher_no")
     form_extra_fields = COOPERATIVE_FIELD
     form_args: ClassVar[dict[str, Any]] = {"recorded_on": {"validators": [not_in_future]}}
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        # Only investment income (511) may be a loss; every other account carries its sign in the category.
-        if model.amount < 0 and model.category is not IncomeCategory.INVESTMENT_INCOME:
-            raise InvalidValue("Only investment income may be negative (a loss).")
-        if is_created:
-            model.source = "admin"
+    created_values: ClassVar[dict[str, Any]] = {"source": "admin"}
+    rules = (books.check_income_sign,)
 
 
 class SpecialFundView(CooperativeRecords):
@@ -142,7 +114,4 @@ class SpecialFundView(CooperativeRecords):
         "amount": {"validators": [at_least(0, inclusive=False)]},
         "received_on": {"validators": [not_in_future]},
     }
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.disposed_on is not None and model.disposed_on < model.received_on:
-            raise InvalidValue("The property is disposed of before it was received.")
+    rules = (books.check_fund_dates,)

@@ -9,7 +9,6 @@ from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import Unicode, cast, false, or_, select
 from sqlalchemy.orm import joinedload
-from wtforms import Form  # type: ignore[import-untyped]
 
 from admin import filters
 from admin.access import current_scope
@@ -21,8 +20,8 @@ from admin.pinyin import is_initials_query, matches
 from admin.views.choices import CooperativeIdField
 from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords, MemberRecords, ParcelRecords
-from coopcore.errors import InvalidValue
 from coopcore.models import AccountEntryKind, LandParcel, LandShare, Member, MemberAccountEntry, MemberKind
+from coopcore.rules import books
 from coopcore.services import exits
 
 CONTRIBUTION_KINDS = tuple(kind for kind in AccountEntryKind if kind.is_contribution)
@@ -169,12 +168,8 @@ class ContributionView(MemberRecords):
     def scope_clause(self, scope: Any) -> Any:
         return super().scope_clause(scope) & MemberAccountEntry.kind.in_(CONTRIBUTION_KINDS)
 
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.kind not in CONTRIBUTION_KINDS:
-            raise InvalidValue("Only contributions can be entered here.")
-        if model.kind is AccountEntryKind.CONTRIBUTION_LAND and model.area_mu is None:
-            raise InvalidValue("A contribution of land rights needs its area in mu.")
-        model.source = "admin"
+    created_values: ClassVar[dict[str, Any]] = {"source": "admin"}
+    rules = (books.check_contribution_kind, books.check_land_area)
 
 
 class AccountEntryView(MemberRecords):
@@ -210,10 +205,8 @@ class LandParcelView(CooperativeRecords):
 
     form_extra_fields: ClassVar[dict[str, Any]] = {"cooperative_id": CooperativeIdField(lazy("Cooperative"))}
     column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name}
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.member is not None and model.member.cooperative_id != model.cooperative_id:
-            raise InvalidValue("The member {member} is not a member of this cooperative.", member=str(model.member))
+    rules = (books.check_member_cooperative,)
+    rule_fields: ClassVar[dict[str, str]] = {"member_cooperative_id": "member.cooperative_id"}
 
 
 class LandShareView(ParcelRecords):
@@ -249,17 +242,10 @@ class LandShareView(ParcelRecords):
         "shares_per_mu": {"validators": [at_least(0, inclusive=False)]},
     }
     list_options = (joinedload(LandShare.parcel), joinedload(LandShare.member))
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        parcel, member = model.parcel, model.member
-        if parcel.cooperative_id != member.cooperative_id:
-            raise InvalidValue("The member {member} is not a member of this cooperative.", member=str(member))
-        if model.end_on <= model.start_on:
-            raise InvalidValue("The share ends before it starts.")
-        if model.area_mu > parcel.area_mu:
-            raise InvalidValue("The share is larger than its parcel ({area} mu).", area=parcel.area_mu)
-        if parcel.contract_end_on is not None and model.end_on > parcel.contract_end_on:
-            # [TD-38(三)]: a share cannot outlast the household's land contract.
-            raise InvalidValue(
-                "The share outlasts the land contract, which ends on {day}.", day=parcel.contract_end_on.isoformat()
-            )
+    rules = (books.check_member_cooperative, books.check_share_term, books.check_share_area, books.check_share_contract)
+    rule_fields: ClassVar[dict[str, str]] = {
+        "cooperative_id": "parcel.cooperative_id",
+        "member_cooperative_id": "member.cooperative_id",
+        "parcel_area_mu": "parcel.area_mu",
+        "contract_end_on": "parcel.contract_end_on",
+    }

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, ClassVar
 
 from flask import flash
 from flask_admin.actions import action  # type: ignore[import-untyped]
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import joinedload
-from wtforms import Form  # type: ignore[import-untyped]
 
 from admin import filters
 from admin.access import Area, Scope
@@ -20,7 +18,7 @@ from admin.i18n import _, lazy
 from admin.lookups import plan_label
 from admin.views.base import CoopModelView
 from admin.views.scoped import PlanRecords, ProjectRecords, VillageRecords
-from coopcore.errors import InvalidValue, RuleViolation
+from coopcore.errors import RuleViolation
 from coopcore.models import (
     FundingLine,
     FundingSource,
@@ -40,6 +38,7 @@ from coopcore.models import (
     VillageIncomeCategory,
     WeakVillageThreshold,
 )
+from coopcore.rules import plans
 from coopcore.services.villages import advance_plan
 
 
@@ -140,23 +139,14 @@ class PlanView(VillageRecords):
     )
     form_args: ClassVar[dict[str, Any]] = {"baseline_income": {"validators": [at_least(0)]}}
     list_options = (joinedload(ImprovementPlan.village),)
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.target_income <= model.baseline_income:
-            raise InvalidValue("The target income must be above the baseline income.")
-        if model.target_year < model.baseline_year:
-            raise InvalidValue("The target year cannot be before the baseline year.")
+    rules = (plans.check_plan_target, plans.check_plan_years)
 
     def _advance(self, ids: list[str], status: PlanStatus) -> None:
         session = current_session()
         plans = self.get_query().filter(ImprovementPlan.id.in_([int(i) for i in ids])).all()
         for plan in plans:
             self.check_writable(plan)
-            # Achieving is judged on the latest year the village reported income for.
-            latest = session.scalar(
-                select(func.max(VillageIncome.year)).where(VillageIncome.village_id == plan.village_id)
-            )
-            advance_plan(session, plan, status, year=latest or dt.date.today().year)
+            advance_plan(session, plan, status)
         session.commit()
         flash(_("{count} plans moved on.", count=len(plans)), "success")
 
@@ -188,10 +178,7 @@ class ProjectView(PlanRecords):
     form_columns = ("plan", "name", "kind", "budget", "start_on", "due_on", "completed_on", "status")
     form_args: ClassVar[dict[str, Any]] = {"budget": {"validators": [at_least(0)]}}
     list_options = (joinedload(Project.plan).joinedload(ImprovementPlan.village),)
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.due_on < model.start_on:
-            raise InvalidValue("The project is due before it starts.")
+    rules = (plans.check_project_due,)
 
 
 class MilestoneView(ProjectRecords):
@@ -215,10 +202,12 @@ class FundingLineView(PlanRecords):
         **{name: {"validators": [at_least(0)]} for name in ("allocated", "received", "spent")},
     }
     list_options = (joinedload(FundingLine.plan).joinedload(ImprovementPlan.village), joinedload(FundingLine.project))
-
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        if model.project is not None and model.project.plan_id != model.plan.id:
-            raise InvalidValue("The project {project} belongs to another plan.", project=model.project.name)
+    rules = (plans.check_funding_project,)
+    rule_fields: ClassVar[dict[str, str]] = {
+        "plan_id": "plan.id",
+        "project_plan_id": "project.plan_id",
+        "project_name": "project.name",
+    }
 
 
 class ProgressEntryView(PlanRecords):
@@ -246,17 +235,9 @@ class VillageIncomeView(VillageRecords):
     ]
     form_columns = ("village", "year", "category", "amount", "memo")
     list_options = (joinedload(VillageIncome.village),)
+    rules = (plans.check_village_income_sign,)
 
-    def apply_rules(self, form: Form, model: Any, is_created: bool) -> None:
-        self._refuse_linked(model)
-        if model.amount < 0 and model.category is not VillageIncomeCategory.INVESTMENT:
-            raise InvalidValue("Only investment income may be negative (a loss).")
-
-    def on_model_delete(self, model: Any) -> None:
-        super().on_model_delete(model)
-        self._refuse_linked(model)
-
-    @staticmethod
-    def _refuse_linked(model: VillageIncome) -> None:
+    def check_writable(self, model: VillageIncome) -> None:
+        super().check_writable(model)
         if model.origin is not None and Origin(model.origin).is_service:
             raise RuleViolation("Linked income is kept by the service that linked it; it cannot be changed here.")

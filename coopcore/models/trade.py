@@ -16,6 +16,10 @@ from coopcore.models.enums import Origin, TradeKind
 if TYPE_CHECKING:
     from coopcore.models.member import Member
 
+# What a ticket says besides who it is with and its number, in the order people write it: the fields of the admin's
+# trade form and the ones a workbook re-import compares.
+TICKET_FIELDS = ("counterparty", "kind", "traded_on", "product", "grade", "quantity", "unit", "unit_price", "amount")
+
 
 class Product(OptimisticLock, Base):
     """A product the cooperatives handle (苹果, 樱桃, 复合肥 …)."""

@@ -21,7 +21,7 @@ from coopcore.services.workbook.export import export_workbook
 from coopcore.services.workbook.format import Format
 from coopcore.services.workbook.notes import NOTES
 from coopcore.services.workbook.reader import Progress, read_workbook
-from coopcore.services.workbook.report import ImportReport, Problem, Problems, SheetCounts
+from coopcore.services.workbook.report import ImportReport, Problems, SheetCounts
 from coopcore.services.workbook.template import write_template
 from coopcore.services.workbook.village_plan import plan_villages
 
@@ -29,7 +29,6 @@ __all__ = [
     "COOPERATIVE",
     "VILLAGES",
     "ImportReport",
-    "Problem",
     "SheetCounts",
     "export_workbook",
     "run_import",

@@ -143,14 +143,22 @@ NEXT_STATES = {
 }
 
 
-def advance_plan(session: Session, plan: ImprovementPlan, status: PlanStatus, *, year: int) -> ImprovementPlan:
-    """Move a plan along filed → in progress → achieved (摘帽) → monitored; achieving needs the year's income."""
+def advance_plan(
+    session: Session, plan: ImprovementPlan, status: PlanStatus, *, year: int | None = None
+) -> ImprovementPlan:
+    """Move a plan along filed → in progress → achieved (摘帽) → monitored; achieving needs the year's income.
+
+    Achieving is judged on `year`, by default the latest year the village reported income for (this year if none).
+    """
     village = session.get_one(Village, plan.village_id)
     if status not in NEXT_STATES[plan.status]:
         raise PlanStepRefused(
             village=village.name, state=Term(PLAN_LABELS[plan.status]), required=Term(PLAN_LABELS[status])
         )
     if status is PlanStatus.ACHIEVED:
+        if year is None:
+            latest = select(func.max(VillageIncome.year)).where(VillageIncome.village_id == plan.village_id)
+            year = session.scalar(latest) or dt.date.today().year
         threshold = threshold_in_force(session, year=year, township_id=village.township_id)
         income = operating_income(session, plan.village_id, year)
         if income is None or not rules.is_achieved(income, threshold, plan.target_income):

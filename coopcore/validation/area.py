@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from coopcore.validation.problems import InvalidFormat, OutOfRange
+from coopcore.validation.problems import InvalidFormat, OutOfRange, TooManyPlaces
 
 MAX_AREA_MU = Decimal(100000)
 AREA_MU_PLACES = 4
@@ -23,5 +23,5 @@ def validate_mu(value: Decimal | int) -> Decimal:
         raise OutOfRange(value=value, minimum=0, maximum=MAX_AREA_MU)
     # Trailing zeros (1.50000) are harmless; only digits beyond the fourth place lose precision in storage.
     if area != area.quantize(_QUANTUM):
-        raise InvalidFormat(value=value, reason=f"at most {AREA_MU_PLACES} decimal places are allowed")
+        raise TooManyPlaces(value=value, places=AREA_MU_PLACES)
     return area

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coopcore.errors import InvalidValue
 from coopcore.validation.folding import fold
-from coopcore.validation.problems import InvalidChecksum, InvalidFormat, InvalidLength
+from coopcore.validation.problems import InvalidChecksum, InvalidFormat, InvalidLength, OutsideAlphabet
 
 # 31 symbols valued 0-30; I, O, Z, S and V are left out so they cannot be misread as 1, 0, 2, 5 and U.
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -23,7 +23,7 @@ def compact(number: str) -> str:
 def calc_check_digit(first17: str) -> str:
     """Return the check character for the first 17 characters."""
     if len(first17) != 17 or not set(first17) <= _VALUES.keys():
-        raise InvalidFormat(value=first17, reason=f"expected 17 characters from {ALPHABET}")
+        raise InvalidFormat(value=first17, reason="expected 17 characters of the code alphabet")
     total = sum(_VALUES[char] * weight for char, weight in zip(first17, _WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]
 
@@ -33,11 +33,7 @@ def validate(number: str) -> str:
     number = compact(number)
     bad = sorted(set(number) - _VALUES.keys())
     if bad:
-        verb = "is" if len(bad) == 1 else "are"
-        raise InvalidFormat(
-            value=number,
-            reason=f"{', '.join(bad)} {verb} not in the code alphabet {ALPHABET}",
-        )
+        raise OutsideAlphabet(value=number, characters=", ".join(bad), alphabet=ALPHABET)
     if len(number) != 18:
         raise InvalidLength(value=number, expected=18, actual=len(number))
     # Positions 1-2 may be letters (village collectives are "N1".."N9"), unlike stdnum.cn.uscc (domain.md §12.2).

@@ -6,12 +6,7 @@ from datetime import date
 
 from coopcore.errors import InvalidValue
 from coopcore.validation.folding import fold
-from coopcore.validation.problems import (
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
-)
+from coopcore.validation.problems import BornInFuture, InvalidChecksum, InvalidFormat, InvalidLength, NotARealDate
 
 # ISO 7064 MOD 11-2: W_i = 2^(18-i) mod 11 for i = 1..17; the check character is indexed by S mod 11.
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
@@ -43,7 +38,7 @@ def birth_date(number: str) -> date:
     try:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
-        raise InvalidComponent(value=number, reason=f"birth date {digits} is not a real date") from None
+        raise NotARealDate(value=number, digits=digits) from None
 
 
 def validate(number: str, *, today: date | None = None) -> str:
@@ -63,7 +58,7 @@ def validate(number: str, *, today: date | None = None) -> str:
         raise InvalidFormat(value=number, reason="X is only allowed as the last character")
     born_on = birth_date(number)
     if born_on > (today or date.today()):
-        raise InvalidComponent(value=number, reason=f"birth date {born_on.isoformat()} is in the future")
+        raise BornInFuture(value=number, born_on=born_on.isoformat())
     # No address-code lookup: IDs keep the county code of their issue date, so stdnum's
     # birth-year check rejects real older rural members (domain.md §12.1).
     expected = calc_check_digit(number[:17])

@@ -90,7 +90,7 @@ VALIDATION = {
     "only digits are allowed",
     "a mobile number starts with 13 to 19",
     "not a finite number",
-    "at most 4 decimal places are allowed",
+    "expected 17 characters of the code alphabet",
     "a password needs at least {minimum} characters",
 }
 

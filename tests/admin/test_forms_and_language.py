@@ -143,7 +143,7 @@ def test_money_takes_at_most_two_decimals_and_the_amount_is_computed(client: Fla
     )
     assert "最多保留 2 位小数" in refused.text
     wrong = client.post("/admin/trade/new/", data=trade_form(token, found["coop"], found["member"], amount="351"))
-    assert "不等于数量 × 单价 = 350.00" in wrong.text
+    assert "不等于 数量×单价 = 350.00" in wrong.text  # the import's wording: one message for the one rule
     saved = client.post("/admin/trade/new/", data=trade_form(token, found["coop"], found["member"]))
     assert saved.status_code == 302
     engine = make_engine(demo_url)

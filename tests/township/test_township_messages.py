@@ -9,7 +9,7 @@ import pytest
 
 from coopcore.commands import contracts as contract_commands
 from coopcore.i18n import translate
-from coopcore.rules import weak_village
+from coopcore.rules import plans, weak_village
 from coopcore.services import villages
 from coopcore.services.workbook import village_plan
 
@@ -17,6 +17,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 TEMPLATES = (
     *weak_village.TEMPLATES,
     *village_plan.TEMPLATES,
+    *plans.TEMPLATES,
     contract_commands.DEPOSIT_OVER,
     contract_commands.SHORTFALL,
     villages.PlanStepRefused.__doc__ or "",

@@ -19,6 +19,7 @@ from coopcore.models import (
     Project,
     VillageIncome,
 )
+from coopcore.rules import plans
 from coopcore.services import village_income, villages
 from coopcore.services.imports import VILLAGES, ImportReport, run_import, write_template
 from coopcore.services.workbook import village_plan
@@ -162,16 +163,16 @@ def test_bad_input_is_reported_all_at_once_with_sheet_row_and_column_and_nothing
         (p.sheet.key if p.sheet else "", p.row, p.column.key if p.column else "", p.template) for p in report.errors
     }
     expected = {
-        ("plans", 2, "target_income", village_plan.TARGET_NOT_ABOVE),
-        ("plans", 2, "target_year", village_plan.TARGET_YEAR_BEFORE),
+        ("plans", 2, "target_income", plans.TARGET_NOT_ABOVE),
+        ("plans", 2, "target_year", plans.TARGET_YEAR_BEFORE),
         ("plans", 2, "cooperatives", village_plan.UNKNOWN_COOPERATIVE),
         ("plans", 3, "", village_plan.DUPLICATE_KEY),
         ("plans", 4, "village", village_plan.UNKNOWN_VILLAGE),
         ("projects", 2, "budget", TOO_MANY_PLACES),
-        ("projects", 2, "due_on", village_plan.BEFORE_START),
+        ("projects", 2, "due_on", plans.DUE_BEFORE_START),
         ("funding", 2, "received", village_plan.NEGATIVE),
         ("funding", 2, "project", village_plan.UNKNOWN_PROJECT),
-        ("income", 2, "amount", village_plan.NEGATIVE_INCOME),
+        ("income", 2, "amount", plans.NEGATIVE_INCOME),
     }
     assert expected <= found
     bad_cells = {(p.row, p.column.key) for p in report.errors if p.sheet and p.sheet.key == "projects" and p.column}

@@ -269,3 +269,16 @@ def test_a_plan_moves_forward_and_is_achieved_only_with_the_income_to_show_for_i
     villages.advance_plan(session, plan, PlanStatus.ACHIEVED, year=2024)
     villages.advance_plan(session, plan, PlanStatus.MONITORED, year=2025)
     assert plan.status is PlanStatus.MONITORED
+
+
+def test_achieving_is_judged_on_the_latest_year_the_village_reported_income_for(session: Session) -> None:
+    village = make_township(session).villages[0]
+    plan = make_plan(session, village, target="120000.00")
+    add_income(session, village, 2023, "130000.00")  # the target reached in 2023 ...
+    add_income(session, village, 2024, "90000.00")  # ... but 2024, the latest year reported, fell short
+    with pytest.raises(villages.TargetNotReached) as refused:
+        villages.advance_plan(session, plan, PlanStatus.ACHIEVED)
+    assert refused.value.fields["year"] == 2024
+    add_income(session, village, 2024, "40000.00")
+    villages.advance_plan(session, plan, PlanStatus.ACHIEVED)
+    assert plan.status is PlanStatus.ACHIEVED

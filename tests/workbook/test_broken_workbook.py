@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, IncomeExpense, Member, MemberAccountEntry, Trade
+from coopcore.rules import books
 from coopcore.services.imports import COOPERATIVE, run_import
 from coopcore.services.workbook import cells, reader, validate, validate_books
 from tests.workbook.builders import Book, Sheet, person_id, valid_book, write_book
@@ -72,20 +73,20 @@ EXPECTED = {
     ("members", MEMBER_ROW + 8, "joined_on", cells.DATE_OUT_OF_RANGE),
     ("members", MEMBER_ROW - 1, None, reader.EXTRA_COLUMN),
     ("contributions", ROW + 1, "member_code", validate.UNKNOWN_MEMBER),
-    ("contributions", ROW + 2, "area_mu", validate_books.AREA_REQUIRED),
+    ("contributions", ROW + 2, "area_mu", books.AREA_REQUIRED),
     ("contributions", ROW + 3, "amount", cells.TOO_MANY_PLACES),
     ("contributions", ROW + 4, "amount", cells.NOT_A_NUMBER),
     ("transactions", ROW + 1, "quantity", validate_books.MUST_BE_POSITIVE),
     ("transactions", ROW + 2, "unit_price", validate_books.MUST_BE_POSITIVE),
-    ("transactions", ROW + 3, "amount", validate_books.WRONG_AMOUNT),
+    ("transactions", ROW + 3, "amount", books.WRONG_AMOUNT),
     ("transactions", ROW + 4, "ticket_no", validate.DUPLICATE),
     ("transactions", ROW + 5, "product", reader.REQUIRED),
     ("transactions", ROW + 6, "quantity", cells.TOO_MANY_PLACES),
     ("income_expense", ROW, "category", cells.UNKNOWN_CHOICE),
-    ("income_expense", ROW + 1, "amount", validate_books.ONLY_INVESTMENT_NEGATIVE),
+    ("income_expense", ROW + 1, "amount", books.ONLY_INVESTMENT_NEGATIVE),
     ("fiscal_years", ROW, "year", cells.NOT_A_YEAR),
-    ("land_shares", ROW, "end_on", validate_books.END_NOT_AFTER_START),
-    ("land_shares", ROW + 1, "end_on", validate_books.END_BEYOND_CONTRACT),
+    ("land_shares", ROW, "end_on", books.END_NOT_AFTER_START),
+    ("land_shares", ROW + 1, "end_on", books.END_BEYOND_CONTRACT),
     ("special_funds", None, "source", reader.MISSING_COLUMN),
     (None, None, None, reader.UNKNOWN_SHEET),
 }

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import translate
+from coopcore.rules.findings import show
 from coopcore.services.imports import COOPERATIVE, run_import
 from coopcore.services.workbook import cells, guard, reader, sandbox
 from coopcore.services.workbook.guard import Refused, check_workbook
-from coopcore.services.workbook.report import Problems, show
+from coopcore.services.workbook.report import Problems
 from coopcore.services.workbook.schema import MEMBERS
 from tests.workbook import hostile
 from tests.workbook.builders import valid_book, write_book

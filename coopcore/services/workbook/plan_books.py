@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from coopcore.models import AccountEntryKind, IncomeCategory, TradeKind
-from coopcore.money import FEN, ZERO
+from coopcore.models.trade import TICKET_FIELDS
+from coopcore.money import ZERO
+from coopcore.rules.books import trade_amount
 from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.plan import (
     OWNED_TICKET,
@@ -43,18 +45,7 @@ from coopcore.services.workbook.schema import (
 )
 from coopcore.services.workbook.stored import Record, Stored
 
-TRADE_FIELDS = (
-    "member_code",
-    "counterparty",
-    "kind",
-    "traded_on",
-    "product",
-    "grade",
-    "quantity",
-    "unit",
-    "unit_price",
-    "amount",
-)
+TRADE_FIELDS = ("member_code", *TICKET_FIELDS)
 REVERSAL_MEMO = "冲销：{memo}"  # the wording of distribution reversals (coopcore.services.distribution_posting)
 LINKED_TRADE = (
     "Ticket {value} is no longer in the workbook, but an enterprise delivery is traced to it, so it was kept."
@@ -245,10 +236,7 @@ def _trade_fields(row: Row, old: Record | None, has_kind: bool) -> Record:
         "quantity": quantity,
         "unit": row.get("unit"),
         "unit_price": price,
-        # docs/domain.md §0.2 (a): the amount is quantity × price, rounded half-up to the fen once.
-        "amount": (quantity * price).quantize(FEN, rounding=ROUND_HALF_UP)
-        if row.get("amount") is None
-        else row.get("amount"),
+        "amount": trade_amount(quantity, price) if row.get("amount") is None else row.get("amount"),
         "ticket_no": row.get("ticket_no"),
     }
 

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from coopcore.errors import Term
-from coopcore.i18n import Lang, render
-from coopcore.rules.findings import Severity
-from coopcore.services.workbook.format import Column, Format, Sheet
-
-SHOWN_CHARACTERS = 100  # a cell of 200 KB must not fill the error page: messages show its start
-# Control characters are drawn as their visible symbols (NUL as ␀): they must not reach a terminal or a page raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@runtime_checkable
-class Labelled(Protocol):
-    def label(self, lang: Lang) -> str: ...
+from coopcore.i18n import Lang
+from coopcore.rules.findings import Finding, Labelled, Severity
+from coopcore.services.workbook.format import Format, Sheet
 
 
 @dataclass(frozen=True)
@@ -45,76 +33,11 @@ class Words:
         return self.zh if lang == "zh" else self.en
 
 
-def show(value: object, lang: Lang = "zh") -> str:
-    """Return a cell value or message field as people read it: floats by their shortest repr, dates ISO.
-
-    This is the one place where a value becomes part of a message: long text is cut and control characters
-    are made visible here, for the command line and the admin alike.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, Labelled):
-        return value.label(lang)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if len(text) > SHOWN_CHARACTERS:
-        text = text[:SHOWN_CHARACTERS] + "…"
-    return _CONTROL.sub(_symbol, text)
-
-
-def _symbol(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    return chr(0x2421 if code == 0x7F else 0x2400 + code)  # Unicode's control pictures: ␀ … ␟, ␡
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem of the workbook; the English template is also the translation key (workbook.po)."""
-
-    severity: Severity
-    template: str
-    fields: Mapping[str, object]
-    sheet: Sheet | None = None
-    row: int | None = None  # the row number Excel shows
-    column: Column | None = None
-    value: object = None
-
-    @property
-    def blocking(self) -> bool:
-        """True if the workbook cannot be imported until this is fixed."""
-        return self.severity is Severity.ERROR
-
-    def message(self, lang: Lang) -> str:
-        """Return what is wrong and how to fix it, in the given language."""
-        # Labels, floats and text go through show; Decimals stay numbers for format specs such as {contribution:,}.
-        fields = {
-            key: show(value, lang)
-            if isinstance(value, Labelled | float | str) and not isinstance(value, Term)
-            else value
-            for key, value in self.fields.items()
-        }
-        return render(self.template, lang, **fields)
-
-    def sheet_label(self, lang: Lang) -> str:
-        return self.sheet.label(lang) if self.sheet else ""
-
-    def column_label(self, lang: Lang) -> str:
-        return self.column.label(lang) if self.column else ""
-
-    def value_text(self) -> str:
-        return show(self.value)
-
-
 @dataclass
 class Problems:
     """Collects problems in the order they are found; checks go on after an error to report them all."""
 
-    items: list[Problem] = field(default_factory=list)
+    items: list[Finding] = field(default_factory=list)
 
     def error(self, template: str, **where_and_fields: Any) -> None:
         self._add(Severity.ERROR, template, where_and_fields)
@@ -126,7 +49,15 @@ class Problems:
         where = {key: given.pop(key) for key in ("sheet", "row", "column") if key in given}
         # The offending value is shown in its own column and is usually part of the message too.
         value = given.get("value")
-        self.items.append(Problem(severity, template, given, value=value, **where))
+        self.items.append(Finding("", severity, template, given, value=value, **where))
+
+    def place(
+        self, findings: Iterable[Finding], sheet: Sheet, row: int, columns: Mapping[str, str] | None = None
+    ) -> None:
+        """Add a rule's findings about a row, each in the column of the field it is about (`columns` renames)."""
+        for finding in findings:
+            key = (columns or {}).get(finding.key or "", finding.key)
+            self.items.append(finding.at(sheet, row, sheet.column(key) if key else None))
 
     @property
     def blocking(self) -> bool:
@@ -157,7 +88,7 @@ class ImportReport:
     """The outcome of an import of any format: counts per sheet and every problem; nothing is written if one blocks."""
 
     format: Format
-    problems: list[Problem]
+    problems: list[Finding]
     counts: dict[str, SheetCounts] = field(default_factory=dict)
     lang: Lang = "zh"
     dry_run: bool = False
@@ -170,11 +101,11 @@ class ImportReport:
         return any(problem.blocking for problem in self.problems)
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> list[Finding]:
         return [problem for problem in self.problems if problem.blocking]
 
     @property
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> list[Finding]:
         return [problem for problem in self.problems if not problem.blocking]
 
     @property
@@ -189,17 +120,20 @@ class ImportReport:
         """Return the counts in the order of the sheets of the format."""
         return [(sheet, self.counts[sheet.key]) for sheet in self.format.sheets if sheet.key in self.counts]
 
-    def in_order(self) -> list[Problem]:
+    def in_order(self) -> list[Finding]:
         """Return the problems as the workbook reads: by sheet in the format's order, then row, then column.
 
         The workbook as a whole comes first, then a sheet as a whole, then its rows; a row's cells left to right.
         """
-        sheets = {sheet.key: position for position, sheet in enumerate(self.format.sheets)}
+        sheets = {sheet.key: (position, sheet) for position, sheet in enumerate(self.format.sheets)}
 
-        def place(problem: Problem) -> tuple[int, int, int]:
-            sheet = problem.sheet
-            column = sheet.columns.index(problem.column) if sheet and problem.column in sheet.columns else -1
-            return (sheets.get(sheet.key, len(sheets)) if sheet else -1, problem.row or 0, column)
+        def place(problem: Finding) -> tuple[int, int, int]:
+            if problem.sheet is None:
+                return (-1, 0, -1)
+            position, sheet = sheets.get(problem.sheet.key, (len(sheets), None))
+            columns = [column.key for column in sheet.columns] if sheet else []
+            column = columns.index(problem.column.key) if problem.column and problem.column.key in columns else -1
+            return (position, problem.row or 0, column)
 
         return sorted(self.problems, key=place)
 

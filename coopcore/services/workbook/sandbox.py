@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from coopcore.services.workbook.guard import load_sheet, open_workbook
 
 if TYPE_CHECKING:
-    from coopcore.services.workbook.report import Problem
+    from coopcore.rules.findings import Finding
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ UNREADABLE = (
 TEMPLATES = (UNREADABLE,)
 
 
-def read_in_child(path: Path, *, memory_bytes: int = MEMORY_BYTES, cpu_seconds: int = CPU_SECONDS) -> list[Problem]:
+def read_in_child(path: Path, *, memory_bytes: int = MEMORY_BYTES, cpu_seconds: int = CPU_SECONDS) -> list[Finding]:
     """Read the workbook in a child process under limits; no problem if it read through, else the one problem."""
     command = [sys.executable, "-m", __name__, str(path), str(memory_bytes), str(cpu_seconds)]
     try:

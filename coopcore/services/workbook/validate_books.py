@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from coopcore.models import AccountEntryKind, IncomeCategory
-from coopcore.money import FEN
+from coopcore.rules import books
 from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems
@@ -29,57 +28,33 @@ Dates = dict[str, tuple[dt.date | None, dt.date | None]]
 MUST_BE_POSITIVE = "{value} must be more than 0."
 MUST_NOT_BE_ZERO = "{value} must not be 0."
 MUST_NOT_BE_NEGATIVE = "{value} must not be negative."
-ONLY_INVESTMENT_NEGATIVE = (
-    "{value} is negative; only investment income (投资收益) may be a loss, other accounts carry their sign in the "
-    "account."
-)
-AREA_REQUIRED = "A contribution of land-management rights needs its area in mu (Art. 13)."
-AREA_ONLY_FOR_LAND = (
-    "An area is only recorded for a contribution of land-management rights; remove it or change the method."
-)
 AREA_TOO_LARGE = "{value} mu is more than {maximum} mu; check the unit."
-WRONG_AMOUNT = "The amount {value} is not quantity × unit price = {expected} (rounded half-up to the fen)."
 MEMBER_OR_PARTY = "Give either a member code or a non-member party, not both."
 BEFORE_JOINING = "Dated {value}, before member {member} joined on {joined_on}: check the date or the member."
 AFTER_LEAVING = (
     "Dated {value}, after member {member} left on {left_on}: business with a former member is non-member "
     "business (Art. 41)."
 )
-END_NOT_AFTER_START = "The end date {value} must be after the start date {start_on}."
-END_BEYOND_CONTRACT = (
-    "The share ends on {value}, after the land contract ends on {contract_end_on}: a transfer may not exceed the "
-    "remaining contract term (Land Contract Law Art. 38)."
-)
-DISPOSED_BEFORE_RECEIVED = "Disposed of on {value}, before it was received on {received_on}."
 PARCEL_MISMATCH = "Parcel {parcel} has a different {column_name} in row {first} ({other}); a parcel's rows must agree."
 PARCEL_OF_OTHER_MEMBER = "Parcel {value} belongs to member {owner} in the database; a parcel keeps its household."
-SHARE_LARGER_THAN_PARCEL = "The share of {value} mu is larger than the parcel's {parcel_area} mu."
 DUPLICATE_SHARE = (
     "Parcel {value} has two shares starting on the same day (also row {first}); a share is identified by its "
     "parcel and start date."
 )
+# The rules of single records (amounts, signs, land terms) live in coopcore.rules.books, shared with the admin.
 TEMPLATES = (
     MUST_BE_POSITIVE,
     MUST_NOT_BE_ZERO,
     MUST_NOT_BE_NEGATIVE,
-    ONLY_INVESTMENT_NEGATIVE,
-    AREA_REQUIRED,
-    AREA_ONLY_FOR_LAND,
     AREA_TOO_LARGE,
-    WRONG_AMOUNT,
     MEMBER_OR_PARTY,
     BEFORE_JOINING,
     AFTER_LEAVING,
-    END_NOT_AFTER_START,
-    END_BEYOND_CONTRACT,
-    DISPOSED_BEFORE_RECEIVED,
     PARCEL_MISMATCH,
     PARCEL_OF_OTHER_MEMBER,
-    SHARE_LARGER_THAN_PARCEL,
     DUPLICATE_SHARE,
 )
 PARCEL_COLUMNS = ("member_code", "certificate_no", "location", "parcel_area_mu", "contract_end_on")
-LAND = AccountEntryKind.CONTRIBUTION_LAND.value
 
 
 def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) -> None:
@@ -90,11 +65,9 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
         _sign(CONTRIBUTIONS, row, "amount", problems, positive=True)
         method, area = row.get("method"), row.get("area_mu")
         unreadable_area = book.has(CONTRIBUTIONS, "area_mu") and "area_mu" not in row  # already reported
-        if method == LAND and area is None and not unreadable_area:
-            problems.error(AREA_REQUIRED, sheet=CONTRIBUTIONS, row=row.number, column=CONTRIBUTIONS.column("area_mu"))
-        elif method is not None and method != LAND and area is not None:
-            column = CONTRIBUTIONS.column("area_mu")
-            problems.error(AREA_ONLY_FOR_LAND, sheet=CONTRIBUTIONS, row=row.number, column=column, value=area)
+        if not unreadable_area:
+            problems.place(books.check_land_area(method, area), CONTRIBUTIONS, row.number)
+        problems.place(books.check_area_only_for_land(method, area), CONTRIBUTIONS, row.number)
         _area(CONTRIBUTIONS, row, "area_mu", problems)
     for row in book.rows(PROVIDENT_SHARES):
         check_reference(PROVIDENT_SHARES, row, members, problems)
@@ -108,28 +81,11 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
             )
     _check_transactions(book, members, problems)
     for row in book.rows(INCOME_EXPENSE):
-        amount = row.get("amount")
-        if amount is not None and amount < 0 and row.get("category") != IncomeCategory.INVESTMENT_INCOME:
-            problems.error(
-                ONLY_INVESTMENT_NEGATIVE,
-                sheet=INCOME_EXPENSE,
-                row=row.number,
-                column=_amount(INCOME_EXPENSE),
-                value=amount,
-            )
+        problems.place(books.check_income_sign(row.get("category"), row.get("amount")), INCOME_EXPENSE, row.number)
     for row in book.rows(SPECIAL_FUNDS):
         _sign(SPECIAL_FUNDS, row, "amount", problems, positive=True)
-        received_on, disposed_on = row.get("date"), row.get("disposed_on")
-        if received_on and disposed_on and disposed_on < received_on:
-            column = SPECIAL_FUNDS.column("disposed_on")
-            problems.error(
-                DISPOSED_BEFORE_RECEIVED,
-                sheet=SPECIAL_FUNDS,
-                row=row.number,
-                column=column,
-                value=disposed_on,
-                received_on=received_on,
-            )
+        found = books.check_fund_dates(row.get("date"), row.get("disposed_on"))
+        problems.place(found, SPECIAL_FUNDS, row.number)
     check_unique(FISCAL_YEARS, book.rows(FISCAL_YEARS), "year", problems)
     _check_land(book, stored, members, problems)
 
@@ -188,14 +144,8 @@ def _check_transactions(book: Book, members: Dates, problems: Problems) -> None:
             _check_membership_dates(sheet, row, members, problems, warn_after=True)
         _sign(sheet, row, "quantity", problems, positive=True)
         _sign(sheet, row, "unit_price", problems, positive=True)
-        quantity, price, amount = row.get("quantity"), row.get("unit_price"), row.get("amount")
-        if quantity is not None and price is not None and amount is not None:
-            # docs/domain.md §0.2 (a): price × quantity is rounded once, half-up, to the fen.
-            expected = (quantity * price).quantize(FEN, rounding=ROUND_HALF_UP)
-            if amount != expected:
-                problems.error(
-                    WRONG_AMOUNT, sheet=sheet, row=row.number, column=_amount(sheet), value=amount, expected=expected
-                )
+        found = books.check_trade_amount(row.get("quantity"), row.get("unit_price"), row.get("amount"))
+        problems.place(found, sheet, row.number)
 
 
 def _check_land(book: Book, stored: Stored, members: Dates, problems: Problems) -> None:
@@ -212,8 +162,7 @@ def _check_land(book: Book, stored: Stored, members: Dates, problems: Problems) 
         _sign(sheet, row, "shares_per_mu", problems, positive=True)
         _sign(sheet, row, "share_value", problems, positive=False)
         code, start_on, end_on = row.get("parcel_code"), row.get("start_on"), row.get("end_on")
-        if start_on and end_on and end_on <= start_on:
-            problems.error(END_NOT_AFTER_START, **where, column=sheet.column("end_on"), value=end_on, start_on=start_on)
+        problems.place(books.check_share_term(start_on, end_on), sheet, row.number)
         if code is None:
             continue
         if (code, start_on) in keys:
@@ -229,18 +178,11 @@ def _check_land(book: Book, stored: Stored, members: Dates, problems: Problems) 
             _same_parcel(first[code], row, problems)
         else:
             first[code] = row
-        # [TD-38(三)]: 流转期限不得超过承包期的剩余期限; known from the row or the stored parcel.
+        # The end of the land contract is known from the row or the stored parcel.
         contract_end = row.get("contract_end_on") if "contract_end_on" in book.sheets[sheet.key].columns else None
         contract_end = contract_end or parcel.get("contract_end_on")
-        if end_on and contract_end and end_on > contract_end:
-            problems.error(
-                END_BEYOND_CONTRACT, **where, column=sheet.column("end_on"), value=end_on, contract_end_on=contract_end
-            )
-        area, parcel_area = row.get("area_mu"), row.get("parcel_area_mu")
-        if area and parcel_area and area > parcel_area:
-            problems.error(
-                SHARE_LARGER_THAN_PARCEL, **where, column=sheet.column("area_mu"), value=area, parcel_area=parcel_area
-            )
+        problems.place(books.check_share_contract(end_on, contract_end), sheet, row.number)
+        problems.place(books.check_share_area(row.get("area_mu"), row.get("parcel_area_mu")), sheet, row.number)
 
 
 def _same_parcel(first: Row, row: Row, problems: Problems) -> None:

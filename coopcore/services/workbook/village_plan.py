@@ -34,6 +34,7 @@ from coopcore.models import (
     VillageIncome,
     VillageIncomeCategory,
 )
+from coopcore.rules import plans as rules
 from coopcore.services.access import Scope
 from coopcore.services.workbook.format import Planned, Sheet
 from coopcore.services.workbook.reader import Book, Row, SheetData
@@ -42,29 +43,22 @@ from coopcore.services.workbook.village_schema import FUNDING, INCOME, PLANS, PR
 
 UNKNOWN_VILLAGE = "There is no village {value} in {township}; check the names or add the village first."
 DUPLICATE_KEY = "Row {first} already gives this; keep one of the two rows."
-TARGET_NOT_ABOVE = "The target income {value} must be above the baseline income {baseline}."
-TARGET_YEAR_BEFORE = "The target year {value} is before the baseline year {baseline_year}."
 NO_PLAN = "{village} has no improvement plan{year}; add it on the plans sheet first."
 UNKNOWN_PROJECT = "The plan of {village} has no project {value}; add it on the projects sheet first."
 UNKNOWN_COOPERATIVE = "No cooperative has the credit code {value}."
 UNKNOWN_ENTERPRISE = "No leading enterprise has the name or credit code {value}."
 NEGATIVE = "The amount {value} must not be negative."
-BEFORE_START = "{value} is before the start date {start_on}."
-NEGATIVE_INCOME = "Only investment income (投资收益) may be negative, not {value}."
 SPENT_OVER = "{value} is spent, more than the {allocated} allocated: the status report will flag it."
 UNDATED = "Money is received but the day it arrived is missing, so idle funds cannot be judged."
+# The rules of single records (targets, dates, signs) live in coopcore.rules.plans, shared with the admin.
 TEMPLATES = (
     UNKNOWN_VILLAGE,
     DUPLICATE_KEY,
-    TARGET_NOT_ABOVE,
-    TARGET_YEAR_BEFORE,
     NO_PLAN,
     UNKNOWN_PROJECT,
     UNKNOWN_COOPERATIVE,
     UNKNOWN_ENTERPRISE,
     NEGATIVE,
-    BEFORE_START,
-    NEGATIVE_INCOME,
     SPENT_OVER,
     UNDATED,
 )
@@ -222,25 +216,8 @@ def _check_plans(data: SheetData | None, stored: _Stored, changes: _Changes, pro
     for row in data.rows if data else []:
         assert data is not None
         village_id, year = _village(row, PLANS, stored, problems), row.get("baseline_year")
-        baseline, target, target_year = row.get("baseline_income"), row.get("target_income"), row.get("target_year")
-        if baseline is not None and target is not None and target <= baseline:
-            problems.error(
-                TARGET_NOT_ABOVE,
-                sheet=PLANS,
-                row=row.number,
-                column=PLANS.column("target_income"),
-                value=target,
-                baseline=baseline,
-            )
-        if year is not None and target_year is not None and target_year < year:
-            problems.error(
-                TARGET_YEAR_BEFORE,
-                sheet=PLANS,
-                row=row.number,
-                column=PLANS.column("target_year"),
-                value=target_year,
-                baseline_year=year,
-            )
+        problems.place(rules.check_plan_target(row.get("baseline_income"), row.get("target_income")), PLANS, row.number)
+        problems.place(rules.check_plan_years(year, row.get("target_year")), PLANS, row.number)
         values = _given(data, row, fields)
         for text in ("causes", "measures", "cadres"):
             if text in values and values[text] is None:
@@ -292,16 +269,8 @@ def _check_projects(data: SheetData | None, stored: _Stored, changes: _Changes, 
         assert data is not None
         village_id, name = _village(row, PROJECTS, stored, problems), row.get("name")
         start_on = row.get("start_on")
-        for column in ("due_on", "completed_on"):
-            if start_on is not None and row.get(column) is not None and row.get(column) < start_on:
-                problems.error(
-                    BEFORE_START,
-                    sheet=PROJECTS,
-                    row=row.number,
-                    column=PROJECTS.column(column),
-                    value=row.get(column),
-                    start_on=start_on,
-                )
+        problems.place(rules.check_project_due(start_on, row.get("due_on")), PROJECTS, row.number)
+        problems.place(rules.check_project_completed(start_on, row.get("completed_on")), PROJECTS, row.number)
         if row.get("budget") is not None and row.get("budget") < 0:
             problems.error(
                 NEGATIVE, sheet=PROJECTS, row=row.number, column=PROJECTS.column("budget"), value=row.get("budget")
@@ -377,8 +346,7 @@ def _check_income(data: SheetData | None, stored: _Stored, changes: _Changes, pr
     for row in data.rows if data else []:
         year, category, amount = row.get("year"), row.get("category"), row.get("amount")
         village_id = _village(row, INCOME, stored, problems)
-        if amount is not None and amount < 0 and category != VillageIncomeCategory.INVESTMENT:
-            problems.error(NEGATIVE_INCOME, sheet=INCOME, row=row.number, column=INCOME.column("amount"), value=amount)
+        problems.place(rules.check_village_income_sign(category, amount), INCOME, row.number)
         if village_id is None or None in (year, category, amount):
             continue
         changes.income.append(
