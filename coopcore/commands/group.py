@@ -13,17 +13,19 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
-from importlib.abc import InspectLoader
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache, cached_property
+from importlib.abc import InspectLoader
 from importlib.machinery import ModuleSpec, PathFinder
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from coopcore.commands.language import lang_of, localize, speaking
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 # The keywords of `@click.command(...)` / `@group.command(...)` that the list of commands shows.
 _LISTED = ("help", "short_help", "hidden", "deprecated")
@@ -46,6 +48,8 @@ class CoopGroup(click.Group):
     @cached_property
     def entry_points(self) -> dict[str, EntryPoint]:
         """The plug-in commands by name (listing entry points reads package metadata, it imports nothing)."""
+        from importlib.metadata import entry_points  # here: `coop --version` has no use for it (tens of ms)
+
         return {point.name: point for point in entry_points(group=self.plugins)} if self.plugins else {}
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
@@ -60,7 +64,9 @@ class CoopGroup(click.Group):
         return sorted({*self.commands, *self.lazy, *self.entry_points})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = self.commands.get(cmd_name) or self._load(cmd_name)
+        command = self.commands.get(cmd_name)
+        if command is None:
+            command = self._load(cmd_name)
         if command is not None:
             localize(command, ctx, params=False)  # enough for the list of commands
         return command
