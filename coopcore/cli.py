@@ -2,57 +2,43 @@
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
-
 import click
 
 from coopcore import __version__
-from coopcore.commands import contracts, distribution, land, members, setup, villages, workbook
-from coopcore.commands.base import Context, CoopGroup
-from coopcore.db.engine import default_url
+from coopcore.commands.group import CoopGroup
 from coopcore.i18n import LANGS, Lang, default_lang
 
+# Each command is imported when it is used (see coopcore.commands.group), so `coop --help` stays fast.
+COMMANDS = {
+    "init": "coopcore.commands.setup:init",
+    "demo": "coopcore.commands.setup:load_demo",
+    "check": "coopcore.commands.setup:check",
+    "distribution": "coopcore.commands.distribution:distribution_group",
+    "members": "coopcore.commands.members:members_group",
+    "land": "coopcore.commands.land:land_group",
+    "villages": "coopcore.commands.villages:villages_group",
+    "contracts": "coopcore.commands.contracts:contracts_group",
+    "template": "coopcore.commands.workbook:template",
+    "import": "coopcore.commands.workbook:import_command",
+    "export": "coopcore.commands.workbook:export",
+}
 
-@click.group(cls=CoopGroup)
+
+# The web admin and the reports live outside the library (they use Flask, pandas, matplotlib); they plug their
+# commands in through the entry-point group "coopcore.commands", declared in pyproject.toml.
+@click.group(cls=CoopGroup, lazy=COMMANDS, plugins="coopcore.commands")
 @click.version_option(__version__, prog_name="coop")
 @click.option("--db", "url", metavar="URL", help="Database URL (default: $COOP_DATABASE_URL or ./coopcore.sqlite3).")
 @click.option("--lang", type=click.Choice(LANGS), help="Language of messages (default: from the locale).")
 @click.pass_context
 def main(ctx: click.Context, url: str | None, lang: Lang | None) -> None:
     """coopcore: farmer cooperatives and village collectives, exact to the fen."""
+    # Here, not at the top: the database and the subcommands' shared parts are loaded once a command runs.
+    from coopcore.commands.base import Context
+    from coopcore.db.engine import default_url
+
     ctx.obj = Context(url=url or default_url(), lang=lang or default_lang())
 
-
-for command in (
-    setup.init,
-    setup.load_demo,
-    setup.check,
-    distribution.distribution_group,
-    members.members_group,
-    land.land_group,
-    villages.villages_group,
-    contracts.contracts_group,
-    *(workbook.template, workbook.import_command, workbook.export),
-):
-    main.add_command(command)
-
-
-# The web admin and the reports live outside the library (they use Flask, pandas, matplotlib); they plug their
-# commands in through this entry-point group, declared in pyproject.toml.
-def _unavailable(name: str, error: ImportError) -> click.Command:
-    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-    def command() -> None:
-        """Not available: its optional dependencies are not installed."""
-        raise click.ClickException(f"`coop {name}` needs more packages ({error}); install coopcore[dev].")
-
-    return command
-
-
-for entry_point in entry_points(group="coopcore.commands"):
-    try:
-        main.add_command(entry_point.load(), entry_point.name)
-    except ImportError as error:
-        main.add_command(_unavailable(entry_point.name, error))
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +15,7 @@ from sqlalchemy import Engine, exc, inspect, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from coopcore.commands.language import current_lang, lang_of, localize, speaking
+from coopcore.commands.language import current_lang
 from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.errors import ConcurrentChange, CoopError
@@ -132,49 +132,29 @@ class CreditCodeType(click.types.StringParamType):
 CREDIT_CODE = CreditCodeType()
 
 
-class CoopGroup(click.Group):
-    """The `coop` command: speaks the language of `--lang` (or the locale) from the first word it prints, and
-    turns coopcore's errors into translated one-line messages instead of tracebacks."""
-
-    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
-        with speaking(lang_of(sys.argv[1:] if args is None else args)):
-            return super().main(args, *rest, **extra)
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        localize(self, ctx)
-        return super().parse_args(ctx, args)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            localize(command, ctx, params=False)  # enough for the list of commands
-        return command
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        name, command, rest = super().resolve_command(ctx, args)
-        if command is not None:
-            localize(command, ctx, subcommands=True)
-        return name, command, rest
-
-    def invoke(self, ctx: click.Context) -> Any:
+@contextmanager
+def translated_errors(ctx: click.Context) -> Iterator[None]:
+    """Turn coopcore's errors, and the database's refusals, into translated one-line messages and an exit code."""
+    try:
         try:
-            try:
-                return super().invoke(ctx)
-            except StaleDataError:
-                raise ConcurrentChange() from None  # a row changed by someone else since this command read it
-        except CoopError as error:
-            lang = ctx.obj.lang if isinstance(ctx.obj, Context) else default_lang()
-            click.echo(render("Error: {message}", lang, message=render_error(error, lang)), err=True)
-            sys.exit(EXIT_USER_ERROR)
-        except exc.IntegrityError as error:
-            lang = ctx.obj.lang if isinstance(ctx.obj, Context) else default_lang()
-            reason = str(error.orig).splitlines()[0]
-            message = render("The database refused the change: {reason}", lang, reason=reason)
-            click.echo(render("Error: {message}", lang, message=message), err=True)
-            sys.exit(EXIT_USER_ERROR)
-        except exc.OperationalError as error:
-            lang = ctx.obj.lang if isinstance(ctx.obj, Context) else default_lang()
-            click.echo(render("Cannot use the database: {reason}", lang, reason=error.orig), err=True)
-            sys.exit(EXIT_FINDINGS)
+            yield
+        except StaleDataError:
+            raise ConcurrentChange() from None  # a row changed by someone else since this command read it
+    except CoopError as error:
+        lang = _lang(ctx)
+        click.echo(render("Error: {message}", lang, message=render_error(error, lang)), err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except exc.IntegrityError as error:
+        lang = _lang(ctx)
+        reason = str(error.orig).splitlines()[0]
+        message = render("The database refused the change: {reason}", lang, reason=reason)
+        click.echo(render("Error: {message}", lang, message=message), err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except exc.OperationalError as error:
+        click.echo(render("Cannot use the database: {reason}", _lang(ctx), reason=error.orig), err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+def _lang(ctx: click.Context) -> Lang:
+    """The language of the run: the group's callback has set it, unless the error came before."""
+    return ctx.obj.lang if isinstance(ctx.obj, Context) else default_lang()

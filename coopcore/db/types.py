@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import BigInteger, ColumnElement, Dialect, Enum, Numeric, column
+from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from coopcore.errors import InvalidValue
@@ -61,19 +62,18 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return self
 
 
-def Money() -> ExactDecimal:  # noqa: N802 - reads as a type in column declarations
-    """Yuan to the fen, signed, up to ±999,999,999,999.99."""
-    return ExactDecimal(14, 2)
+# The exact columns, each declared once (SQLAlchemy's "mapping whole column declarations to Python types"):
+# `amount: Mapped[Money]`, `premium: Mapped[Money | None]` (nullable), and a default where it is declared:
+# `paid: Mapped[Money] = mapped_column(default=Decimal("0.00"))`.
 
+Money = Annotated[Decimal, mapped_column(ExactDecimal(14, 2))]
+"""Yuan to the fen, signed, up to ±999,999,999,999.99."""
 
-def Quantity() -> ExactDecimal:  # noqa: N802
-    """A quantity (kg, jin, pieces) or an area in mu, to 4 decimal places."""
-    return ExactDecimal(14, 4)
+Quantity = Annotated[Decimal, mapped_column(ExactDecimal(14, 4))]
+"""A quantity (kg, jin, pieces) or an area in mu, to 4 decimal places."""
 
-
-def Rate() -> ExactDecimal:  # noqa: N802
-    """A ratio such as 0.10 or 0.70, to 6 decimal places."""
-    return ExactDecimal(9, 6)
+Rate = Annotated[Decimal, mapped_column(ExactDecimal(9, 6))]
+"""A ratio such as 0.10 or 0.70, to 6 decimal places."""
 
 
 def StrEnumType(enum_class: type[enum.Enum], name: str) -> Enum:  # noqa: N802

@@ -81,8 +81,8 @@ class Bylaws(OptimisticLock, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     effective_on: Mapped[dt.date]
-    provident_fund_rate: Mapped[Decimal] = mapped_column(Rate())
-    patronage_ratio: Mapped[Decimal] = mapped_column(Rate())
+    provident_fund_rate: Mapped[Rate]
+    patronage_ratio: Mapped[Rate]
     provident_basis: Mapped[ProvidentBasis] = mapped_column(
         StrEnumType(ProvidentBasis, "provident_basis"), default=ProvidentBasis.TRANSACTIONS
     )
@@ -112,7 +112,7 @@ class FiscalYear(Base):
     year: Mapped[int]
     state: Mapped[FiscalYearState] = mapped_column(StrEnumType(FiscalYearState, "state"), default=FiscalYearState.OPEN)
     # Negative means an uncovered loss carried in (待弥补亏损).
-    opening_undistributed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    opening_undistributed: Mapped[Money] = mapped_column(default=Decimal("0.00"))
     closed_at: Mapped[dt.datetime | None]
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="fiscal_years")

@@ -38,22 +38,22 @@ class Distribution(Base):
         StrEnumType(DistributionState, "state"), default=DistributionState.DRAFT
     )
     # The bylaws as applied, frozen with the plan.
-    provident_fund_rate: Mapped[Decimal] = mapped_column(Rate())
-    patronage_ratio: Mapped[Decimal] = mapped_column(Rate())
+    provident_fund_rate: Mapped[Rate]
+    patronage_ratio: Mapped[Rate]
     provident_basis: Mapped[ProvidentBasis] = mapped_column(StrEnumType(ProvidentBasis, "provident_basis"))
     patronage_measure: Mapped[PatronageMeasure] = mapped_column(StrEnumType(PatronageMeasure, "patronage_measure"))
     # The waterfall (02表 lines 12-20).
-    surplus: Mapped[Decimal] = mapped_column(Money())
-    opening_undistributed: Mapped[Decimal] = mapped_column(Money())
-    loss_covered: Mapped[Decimal] = mapped_column(Money())
-    carried_loss: Mapped[Decimal] = mapped_column(Money())
-    retained_from_prior_years: Mapped[Decimal] = mapped_column(Money())
-    provident_fund: Mapped[Decimal] = mapped_column(Money())
-    distributable: Mapped[Decimal] = mapped_column(Money())
-    patronage_pool: Mapped[Decimal] = mapped_column(Money())
-    residual_pool: Mapped[Decimal] = mapped_column(Money())
-    subsidy_property: Mapped[Decimal] = mapped_column(Money())
-    donation_property: Mapped[Decimal] = mapped_column(Money())
+    surplus: Mapped[Money]
+    opening_undistributed: Mapped[Money]
+    loss_covered: Mapped[Money]
+    carried_loss: Mapped[Money]
+    retained_from_prior_years: Mapped[Money]
+    provident_fund: Mapped[Money]
+    distributable: Mapped[Money]
+    patronage_pool: Mapped[Money]
+    residual_pool: Mapped[Money]
+    subsidy_property: Mapped[Money]
+    donation_property: Mapped[Money]
     planned_at: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
     # [L-40] published at the office at least 15 days before the assembly; [L-29, L-30] approved by it.
     published_on: Mapped[dt.date | None]
@@ -89,16 +89,16 @@ class DistributionLine(Base):
     distribution_id: Mapped[int] = mapped_column(ForeignKey("distribution.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     member_code: Mapped[str] = mapped_column(String(20))
-    contribution: Mapped[Decimal] = mapped_column(Money())
-    provident_share_opening: Mapped[Decimal] = mapped_column(Money())
-    patronage: Mapped[Decimal] = mapped_column(Quantity())
-    transaction_amount: Mapped[Decimal] = mapped_column(Money())
-    provident_share_added: Mapped[Decimal] = mapped_column(Money())
-    subsidy_share: Mapped[Decimal] = mapped_column(Money())
-    donation_share: Mapped[Decimal] = mapped_column(Money())
-    residual_weight: Mapped[Decimal] = mapped_column(Money())
-    patronage_return: Mapped[Decimal] = mapped_column(Money())
-    residual_distribution: Mapped[Decimal] = mapped_column(Money())
+    contribution: Mapped[Money]
+    provident_share_opening: Mapped[Money]
+    patronage: Mapped[Quantity]
+    transaction_amount: Mapped[Money]
+    provident_share_added: Mapped[Money]
+    subsidy_share: Mapped[Money]
+    donation_share: Mapped[Money]
+    residual_weight: Mapped[Money]
+    patronage_return: Mapped[Money]
+    residual_distribution: Mapped[Money]
     paid_on: Mapped[dt.date | None]
     payment_method: Mapped[PaymentMethod | None] = mapped_column(StrEnumType(PaymentMethod, "payment_method"))
 

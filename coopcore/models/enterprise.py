@@ -62,16 +62,16 @@ class Contract(OptimisticLock, Base):
     signed_on: Mapped[dt.date]
     start_on: Mapped[dt.date]
     end_on: Mapped[dt.date]
-    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    quantity: Mapped[Quantity]
     unit: Mapped[str] = mapped_column(String(10), default="kg")
-    tolerance: Mapped[Decimal] = mapped_column(Rate(), default=Decimal("0"))  # ± share of quantity
+    tolerance: Mapped[Rate] = mapped_column(default=Decimal("0"))  # ± share of quantity
     price_rule: Mapped[PriceRule] = mapped_column(StrEnumType(PriceRule, "price_rule"))
-    fixed_price: Mapped[Decimal | None] = mapped_column(Money())
-    protective_price: Mapped[Decimal | None] = mapped_column(Money())
-    premium: Mapped[Decimal | None] = mapped_column(Money())
-    advance: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
-    deposit: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))  # 定金, ≤ 20% [MF-586]
-    shortfall_penalty_per_unit: Mapped[Decimal | None] = mapped_column(Money())
+    fixed_price: Mapped[Money | None]
+    protective_price: Mapped[Money | None]
+    premium: Mapped[Money | None]
+    advance: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    deposit: Mapped[Money] = mapped_column(default=Decimal("0.00"))  # 定金, ≤ 20% [MF-586]
+    shortfall_penalty_per_unit: Mapped[Money | None]
     payment_term_days: Mapped[int] = mapped_column(default=30)
 
     cooperative: Mapped[Cooperative] = relationship()
@@ -97,7 +97,7 @@ class ContractGrade(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
     grade: Mapped[str] = mapped_column(String(20))
-    coefficient: Mapped[Decimal | None] = mapped_column(Rate())
+    coefficient: Mapped[Rate | None]
     is_rejected: Mapped[bool] = mapped_column(default=False)
 
     contract: Mapped[Contract] = relationship(back_populates="grades")
@@ -116,7 +116,7 @@ class DeliveryWindow(Base):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
     start_on: Mapped[dt.date]
     end_on: Mapped[dt.date]
-    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    quantity: Mapped[Quantity]
 
     contract: Mapped[Contract] = relationship(back_populates="windows")
 
@@ -145,10 +145,10 @@ class Delivery(OptimisticLock, Base):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
     delivered_on: Mapped[dt.date]
     grade: Mapped[str] = mapped_column(String(20), default="")
-    quantity: Mapped[Decimal] = mapped_column(Quantity())
-    accepted_quantity: Mapped[Decimal] = mapped_column(Quantity())
-    market_price: Mapped[Decimal | None] = mapped_column(Money())  # market price of the day
-    paid_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    quantity: Mapped[Quantity]
+    accepted_quantity: Mapped[Quantity]
+    market_price: Mapped[Money | None]  # market price of the day
+    paid_amount: Mapped[Money] = mapped_column(default=Decimal("0.00"))
     paid_on: Mapped[dt.date | None]
     ticket_no: Mapped[str | None] = mapped_column(String(40))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
@@ -29,7 +28,7 @@ class IncomeExpense(OptimisticLock, Base):
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     recorded_on: Mapped[dt.date]
     category: Mapped[IncomeCategory] = mapped_column(StrEnumType(IncomeCategory, "category"))
-    amount: Mapped[Decimal] = mapped_column(Money())
+    amount: Mapped[Money]
     memo: Mapped[str] = mapped_column(String(200), default="")
     voucher_no: Mapped[str | None] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(60), default="")  # what booked it, e.g. "land_guarantee:2024:7"
@@ -54,7 +53,7 @@ class SpecialFund(OptimisticLock, Base):
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     received_on: Mapped[dt.date]
     source: Mapped[FundSource] = mapped_column(StrEnumType(FundSource, "source"))
-    amount: Mapped[Decimal] = mapped_column(Money())
+    amount: Mapped[Money]
     memo: Mapped[str] = mapped_column(String(200), default="")
     is_poverty_asset: Mapped[bool] = mapped_column(default=False)  # [KJ 第三十三条] memorandum book
     disposed_on: Mapped[dt.date | None]

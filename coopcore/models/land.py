@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -32,7 +31,7 @@ class LandParcel(OptimisticLock, Base):
     code: Mapped[str] = mapped_column(String(30))
     certificate_no: Mapped[str | None] = mapped_column(String(40))  # 承包经营权证号
     location: Mapped[str] = mapped_column(String(100), default="")
-    area_mu: Mapped[Decimal] = mapped_column(Quantity())
+    area_mu: Mapped[Quantity]
     contract_end_on: Mapped[dt.date | None]  # end of the household's land-contract term
 
     member: Mapped[Member] = relationship()
@@ -54,13 +53,13 @@ class LandShare(OptimisticLock, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     parcel_id: Mapped[int] = mapped_column(ForeignKey("land_parcel.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    area_mu: Mapped[Decimal] = mapped_column(Quantity())
+    area_mu: Mapped[Quantity]
     start_on: Mapped[dt.date]
     end_on: Mapped[dt.date]
-    guarantee_per_mu: Mapped[Decimal | None] = mapped_column(Money())  # yuan per mu per year
+    guarantee_per_mu: Mapped[Money | None]  # yuan per mu per year
     # docs/domain.md §7.2: shares either per mu (东院头: 1 mu = 8,000 shares) or by an agreed value.
-    shares_per_mu: Mapped[Decimal | None] = mapped_column(Quantity())
-    share_value: Mapped[Decimal | None] = mapped_column(Money())
+    shares_per_mu: Mapped[Quantity | None]
+    share_value: Mapped[Money | None]
 
     parcel: Mapped[LandParcel] = relationship(back_populates="shares")
     member: Mapped[Member] = relationship()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, func
@@ -84,8 +83,8 @@ class MemberAccountEntry(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     entry_on: Mapped[dt.date]
     kind: Mapped[AccountEntryKind] = mapped_column(StrEnumType(AccountEntryKind, "kind"))
-    amount: Mapped[Decimal] = mapped_column(Money())
-    area_mu: Mapped[Decimal | None] = mapped_column(Quantity())
+    amount: Mapped[Money]
+    area_mu: Mapped[Quantity | None]
     memo: Mapped[str] = mapped_column(String(200), default="")
     # What produced the entry, e.g. "import", "distribution:12"; reversals point at what they undo.
     source: Mapped[str] = mapped_column(String(60), default="")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -59,10 +58,10 @@ class Trade(OptimisticLock, Base):
     traded_on: Mapped[dt.date]
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
     grade: Mapped[str] = mapped_column(String(20), default="")
-    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    quantity: Mapped[Quantity]
     unit: Mapped[str] = mapped_column(String(10))
-    unit_price: Mapped[Decimal] = mapped_column(Money())
-    amount: Mapped[Decimal] = mapped_column(Money())  # HALF_UP(quantity × unit_price)
+    unit_price: Mapped[Money]
+    amount: Mapped[Money]  # HALF_UP(quantity × unit_price)
     ticket_no: Mapped[str | None] = mapped_column(String(40))
     # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(

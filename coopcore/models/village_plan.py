@@ -47,8 +47,8 @@ class WeakVillageThreshold(OptimisticLock, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     effective_year: Mapped[int]
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"))
-    weak_below: Mapped[Decimal] = mapped_column(Money())
-    shell_at: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    weak_below: Mapped[Money]
+    shell_at: Mapped[Money] = mapped_column(default=Decimal("0.00"))
 
     township: Mapped[Township | None] = relationship()
 
@@ -67,7 +67,7 @@ class VillageIncome(OptimisticLock, Base):
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
     year: Mapped[int]
     category: Mapped[VillageIncomeCategory] = mapped_column(StrEnumType(VillageIncomeCategory, "category"))
-    amount: Mapped[Decimal] = mapped_column(Money())
+    amount: Mapped[Money]
     # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
@@ -109,8 +109,8 @@ class ImprovementPlan(OptimisticLock, Base):
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"))
     filed_on: Mapped[dt.date]
     baseline_year: Mapped[int]
-    baseline_income: Mapped[Decimal] = mapped_column(Money())
-    target_income: Mapped[Decimal] = mapped_column(Money())
+    baseline_income: Mapped[Money]
+    target_income: Mapped[Money]
     target_year: Mapped[int]
     causes: Mapped[str] = mapped_column(String(200), default="")  # tags: 资源, 区位, 班子, 债务, 其他
     measures: Mapped[str] = mapped_column(Text, default="")
@@ -141,7 +141,7 @@ class Project(OptimisticLock, Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("improvement_plan.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[ProjectKind] = mapped_column(StrEnumType(ProjectKind, "kind"))
-    budget: Mapped[Decimal] = mapped_column(Money())
+    budget: Mapped[Money]
     start_on: Mapped[dt.date]
     due_on: Mapped[dt.date]
     completed_on: Mapped[dt.date | None]
@@ -177,9 +177,9 @@ class FundingLine(OptimisticLock, Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("improvement_plan.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
     source: Mapped[FundingSource] = mapped_column(StrEnumType(FundingSource, "source"))
-    allocated: Mapped[Decimal] = mapped_column(Money())
-    received: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
-    spent: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    allocated: Mapped[Money]
+    received: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    spent: Mapped[Money] = mapped_column(default=Decimal("0.00"))
     received_on: Mapped[dt.date | None]
     forms_poverty_asset: Mapped[bool] = mapped_column(default=False)  # 扶贫/衔接项目资产 [KJ 第三十三条]
 
@@ -197,6 +197,6 @@ class ProgressEntry(OptimisticLock, Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("improvement_plan.id"), index=True)
     entry_on: Mapped[dt.date]
     note: Mapped[str] = mapped_column(Text)
-    income_to_date: Mapped[Decimal | None] = mapped_column(Money())
+    income_to_date: Mapped[Money | None]
 
     plan: Mapped[ImprovementPlan] = relationship(back_populates="progress_entries")
