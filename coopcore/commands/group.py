@@ -151,6 +151,8 @@ def _commands_in(module: str) -> dict[str, dict[str, Any]]:
         return {}
     found: dict[str, dict[str, Any]] = {}
     for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and (texts := _factory_texts(node)) is not None:
+            found[node.targets[0].id] = texts  # type: ignore[attr-defined]
         if not isinstance(node, ast.FunctionDef):
             continue
         for decorator in node.decorator_list:
@@ -158,6 +160,19 @@ def _commands_in(module: str) -> dict[str, dict[str, Any]]:
             if texts is not None:
                 found[node.name] = {"help": ast.get_docstring(node, clean=False), **texts}
     return found
+
+
+def _factory_texts(node: ast.Assign) -> dict[str, Any] | None:
+    """`name = …_command_for(…, "help")`: a command one factory builds for each workbook format, its help last."""
+    call = node.value
+    if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or not isinstance(call, ast.Call):
+        return None
+    function = call.func
+    named = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    last = call.args[-1] if call.args else None
+    if not named.endswith("_command_for") or not isinstance(last, ast.Constant) or not isinstance(last.value, str):
+        return None
+    return {"help": last.value}
 
 
 def _decorator_texts(decorator: ast.expr) -> dict[str, Any] | None:
