@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
+from coopcore.services import lookups
 from coopcore.services.plan_review import line_sums
 from reports import base, parts, pdf, queries, text
 from reports.cli import Progress, cooperative_command, standalone
@@ -44,7 +45,7 @@ def build_dividend_slips(
     """Write one slip per member of the year's distribution, per_page to an A4 page; return the PDF's path."""
     if per_page not in (1, 2, 3):
         raise ValueError("per_page must be 1, 2 or 3")
-    distribution = queries.distribution_of(session, cooperative, year)
+    distribution = lookups.live_distribution(session, cooperative, year)
     total = line_sums(session, distribution).members
     path = base.output_path(out_dir, year, cooperative.credit_code, "dividend slips", "pdf", lang)
     title, author = text.tr("{year} dividend slips", lang, year=year), base.issuer(cooperative, lang)

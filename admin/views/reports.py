@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Response, abort, current_app, redirect, request, send_file, url_for
 from flask_admin import expose  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from admin import errors
 from admin.access import Area, current_scope
 from admin.database import current_session, database
 from admin.glance import latest_year
@@ -159,13 +160,10 @@ class ReportsPage(CoopPage):
         else:
             abort(404)
         title = " · ".join(part for part in (translate(label), about, str(year), suffix.upper()) if part)
-        try:
-            job = report_jobs().submit(
-                scope.user_id, (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
-            )
-        except CoopError as error:
-            flash(error_text(error), "error")
-            return redirect(url_for(".index", cooperative=back, year=year))
+        errors.return_to(url_for(".index", cooperative=back, year=year))  # e.g. too many reports waiting
+        job = report_jobs().submit(
+            scope.user_id, (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
+        )
         return redirect(url_for(".job", job_id=job.id))
 
     @expose("/job/<job_id>")
