@@ -8,7 +8,7 @@ commits, and shows the result, or rolls back and shows the reason the service ga
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -65,6 +65,17 @@ def scoped_cooperative(cooperative_id: int | None) -> Cooperative:
     return cooperative
 
 
+def chosen_cooperative() -> tuple[Sequence[Cooperative], Cooperative | None]:
+    """The user's cooperatives by name, and the one the page's ?cooperative= chose (the first by default)."""
+    cooperatives = (
+        current_session()
+        .scalars(select(Cooperative).where(current_scope().cooperatives(Cooperative.id)).order_by(Cooperative.name))
+        .all()
+    )
+    chosen = request.args.get("cooperative", type=int) or (cooperatives[0].id if cooperatives else None)
+    return cooperatives, scoped_cooperative(chosen) if chosen else None
+
+
 # The money columns of the member lines, each totalled under the list (the shares add up to their pools).
 LINE_TOTALS = ("contribution", "provident_share_added", "patronage_return", "residual_distribution", "total")
 
@@ -104,11 +115,9 @@ class DistributionPage(CoopPage):
     def index(self) -> Any:
         session = current_session()
         scope = current_scope()
-        cooperatives = session.scalars(
-            select(Cooperative).where(scope.cooperatives(Cooperative.id)).order_by(Cooperative.name)
-        ).all()
-        chosen = request.args.get("cooperative", type=int) or (cooperatives[0].id if cooperatives else None)
-        cooperative = scoped_cooperative(chosen)
+        cooperatives, cooperative = chosen_cooperative()
+        if cooperative is None:
+            abort(404)  # the user has no cooperative to show
         year = request.args.get("year", type=int) or latest_year(session, cooperative.id)
         distribution = lookups.live_distribution_or_none(session, cooperative, year)
         members = session.execute(

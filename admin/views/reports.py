@@ -29,9 +29,9 @@ from admin.glance import latest_year
 from admin.i18n import current_lang, error_text, translate
 from admin.report_jobs import EXTENSION, Build, JobState, ReportJob, ReportJobs
 from admin.views.base import CoopPage
-from admin.views.distribution import scoped_cooperative
+from admin.views.distribution import chosen_cooperative, scoped_cooperative
 from coopcore.errors import CoopError
-from coopcore.models import Cooperative, Township
+from coopcore.models import Township
 
 # Report → (module, builder, the formats it writes, English label).
 COOPERATIVE_REPORTS = {
@@ -99,11 +99,7 @@ class ReportsPage(CoopPage):
     def index(self) -> Any:
         session = current_session()
         scope = current_scope()
-        cooperatives = session.scalars(
-            select(Cooperative).where(scope.cooperatives(Cooperative.id)).order_by(Cooperative.name)
-        ).all()
-        chosen = request.args.get("cooperative", type=int) or (cooperatives[0].id if cooperatives else None)
-        cooperative = scoped_cooperative(chosen) if chosen else None
+        cooperatives, cooperative = chosen_cooperative()
         year = request.args.get("year", type=int) or (latest_year(session, cooperative.id) if cooperative else 2024)
         townships: list[Township] = []
         if scope.is_admin:
