@@ -23,6 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import coopcore.models  # noqa: F401  (maps every table, sets up the audit trail and the closed-year guard)
 from admin.auth import init_auth
 from admin.database import init_database
+from admin.errors import init_errors
 from admin.i18n import _, jinja_globals, select_locale
 from admin.labels import enum_label
 from admin.menu import main_menu, static_url
@@ -142,6 +143,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     init_auth(app, db, limiter)
+    init_errors(app)
     app.jinja_env.globals.update(jinja_globals(), enum_label=enum_label, main_menu=main_menu, static_url=static_url)
 
     admin = Admin(

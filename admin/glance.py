@@ -23,7 +23,7 @@ from coopcore.models import (
 from coopcore.money import ZERO
 from coopcore.rules.findings import Finding
 from coopcore.services import membership
-from coopcore.services.distribution import LIVE_STATES, current_distribution
+from coopcore.services.lookups import LIVE_STATES, live_distribution_or_none
 from coopcore.services.year_end import year_bounds, year_surplus
 
 INCOME = [category for category in IncomeCategory if category.is_income]
@@ -90,7 +90,7 @@ def glance(session: Session, cooperative: Cooperative, year: int) -> Glance:
         trade_amount=trade_amount or ZERO,
         income=income or ZERO,
         surplus=year_surplus(session, cooperative.id, year),
-        distribution=current_distribution(session, cooperative, year),
+        distribution=live_distribution_or_none(session, cooperative, year),
         findings=membership.check_cooperative(session, cooperative, on=day),
     )
 

@@ -53,6 +53,7 @@ from coopcore.models import (
     Village,
 )
 from coopcore.services import distribution as workflow
+from coopcore.services import lookups
 from reports.parts import JOINER
 
 YEAR = 2024
@@ -174,7 +175,7 @@ def builder(report: str) -> Callable[..., list[Path]]:
 
 def measure(url: str, report: str, out: Path) -> dict[str, Any]:
     """Generate one report twice in this process: timed, then under tracemalloc."""
-    from reports import charts, queries
+    from reports import charts
     from reports.cli import read_only
     from reports.fonts import configure_matplotlib, register_pdf_font
 
@@ -185,7 +186,7 @@ def measure(url: str, report: str, out: Path) -> dict[str, Any]:
     engine = make_engine(url)
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with read_only(engine) as session:
-        cooperative = queries.find_cooperative(session, CREDIT_CODE)
+        cooperative = lookups.cooperative_by_code(session, CREDIT_CODE)
         start = time.perf_counter()
         paths = make(session, cooperative, YEAR, out / "timed", "zh")
         seconds = time.perf_counter() - start
@@ -193,7 +194,7 @@ def measure(url: str, report: str, out: Path) -> dict[str, Any]:
     log = Path(os.environ.get(JOIN_LOG, "/nonexistent"))
     child_rss = max((int(line) for line in log.read_text().split()), default=0) if log.exists() else 0
     with read_only(engine) as session:
-        cooperative = queries.find_cooperative(session, CREDIT_CODE)
+        cooperative = lookups.cooperative_by_code(session, CREDIT_CODE)
         tracemalloc.start()
         make(session, cooperative, YEAR, out / "traced", "zh")
         _, peak = tracemalloc.get_traced_memory()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative, Distribution, DistributionState
-from coopcore.services import distribution as workflow
+from coopcore.services import lookups
 from coopcore.services.member_account import Amounts, MemberAccount, member_account
 from reports import base, pdf, queries, text, xlsx
 from reports.cli import Progress, cooperative_command, standalone
@@ -51,7 +51,7 @@ def build_member_accounts(
     """Write every member's account for the year (PDF, one member per page, and XLSX); return both paths."""
     units = queries.product_units(session, cooperative.id, year)
     products = sorted(units)
-    distribution = workflow.current_distribution(session, cooperative, year)
+    distribution = lookups.live_distribution_or_none(session, cooperative, year)
     pdf_path = base.output_path(out_dir, year, cooperative.credit_code, "member accounts", "pdf", lang)
     xlsx_path = base.output_path(out_dir, year, cooperative.credit_code, "member accounts", "xlsx", lang)
     book = xlsx.new_book()

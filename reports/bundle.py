@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from coopcore.commands.base import CREDIT_CODE, Context, pass_context
 from coopcore.i18n import Lang, render
 from coopcore.models import Cooperative
+from coopcore.services import lookups
 from reports import queries
 from reports.accounts import build_member_accounts
 from reports.cli import LANG, OUT, YEAR, Progress, announce, progress_bar, read_only, standalone
@@ -59,7 +60,7 @@ def build_all_reports(
     for cooperative in queries.cooperatives_with_plans(session, year) if cooperatives is None else cooperatives:
         paths += build_cooperative_reports(session, cooperative, year, out_dir, lang, progress=progress)
     for name in queries.township_names(session) if townships is None else townships:
-        paths += build_township_report(session, queries.find_township(session, name), year, out_dir, lang)
+        paths += build_township_report(session, lookups.township_by_name(session, name), year, out_dir, lang)
     paths += build_contract_report(session, year, out_dir, lang)
     return paths
 
@@ -89,7 +90,7 @@ def command(
 ) -> None:
     lang = report_lang or context.lang
     with read_only(context.engine) as session, progress_bar(render("Reports", lang)) as advance:
-        cooperatives = [queries.find_cooperative(session, code) for code in credit_codes] or None
+        cooperatives = [lookups.cooperative_by_code(session, code) for code in credit_codes] or None
         paths = build_all_reports(
             session, year, out_dir, lang, cooperatives=cooperatives, townships=list(townships) or None, progress=advance
         )

@@ -16,6 +16,7 @@ from coopcore.commands.base import CREDIT_CODE, EXIT_USER_ERROR, Context, pass_c
 from coopcore.db.engine import default_url
 from coopcore.errors import CoopError
 from coopcore.i18n import LANGS, Lang, default_lang, render, render_error
+from coopcore.services import lookups
 
 Progress = Callable[[int, int], None]  # (done, total)
 Builder = Callable[..., list[Path]]
@@ -119,11 +120,10 @@ def cooperative_command(
     def command(
         context: Context, /, credit_code: str, year: int, out_dir: Path, report_lang: Lang | None, **extra: Any
     ) -> None:
-        from reports import queries
 
         lang = report_lang or context.lang
         with read_only(context.engine) as session:
-            cooperative = queries.find_cooperative(session, credit_code)
+            cooperative = lookups.cooperative_by_code(session, credit_code)
             if progress is None:
                 paths = builder(session, cooperative, year, out_dir, lang, **extra)
             else:

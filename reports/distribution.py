@@ -19,6 +19,7 @@ from coopcore.i18n import Lang
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
 from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
 from coopcore.rules.plan_review import review
+from coopcore.services import lookups
 from reports import base, charts, pdf, queries, text, xlsx
 from reports.cli import cooperative_command, standalone
 
@@ -173,7 +174,7 @@ def build_distribution_report(
     session: Session, cooperative: Cooperative, year: int, out_dir: Path, lang: Lang = "zh"
 ) -> list[Path]:
     """Write the year's distribution report as PDF and XLSX into out_dir and return both paths."""
-    distribution = queries.distribution_of(session, cooperative, year)
+    distribution = lookups.live_distribution(session, cooperative, year)
     sums = queries.plan_sums(session, distribution)
     checks = statutory_checks(distribution, sums, lang)
     pdf_path = base.output_path(out_dir, year, cooperative.credit_code, "distribution report", "pdf", lang)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
 from coopcore.rules.plan_review import NOTICE_DAYS
+from coopcore.services import lookups
 from reports import base, pdf, queries, text
 from reports.cli import cooperative_command, standalone
 
@@ -38,7 +39,7 @@ def build_publicity_notice(
     session: Session, cooperative: Cooperative, year: int, out_dir: Path, lang: Lang = "zh", *, contact: str = ""
 ) -> list[Path]:
     """Write the publicity notice of the year's plan (PDF, A4 portrait) and return its path."""
-    distribution = queries.distribution_of(session, cooperative, year)
+    distribution = lookups.live_distribution(session, cooperative, year)
     path = base.output_path(out_dir, year, cooperative.credit_code, "publicity notice", "pdf", lang)
     title = text.tr("Publicity notice of the {year} surplus distribution plan", lang, year=year)
     doc = pdf.ReportDoc(path, base.letterhead(title, cooperative, distribution, lang))

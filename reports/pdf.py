@@ -112,13 +112,29 @@ class Letterhead:
     generated_on: dt.date = field(default_factory=dt.date.today)
 
 
+@dataclass(frozen=True)
+class PageLayout:
+    """Where the content of a page goes, and whether the letterhead's running header and footer frame it."""
+
+    margin_x: float = MARGIN  # left and right
+    margin_top: float = MARGIN + HEADER_SPACE
+    margin_bottom: float = MARGIN + FOOTER_SPACE
+    running: bool = True  # header, footer and watermark; off for pages that are cut apart (dividend slips)
+
+
+LETTERHEAD = PageLayout()
+
+
 class ReportDoc:
     """An A4 document with portrait and landscape pages, filled from an iterator of flowables, written in parts."""
 
-    def __init__(self, path: Path, letterhead: Letterhead, *, first: str = PORTRAIT) -> None:
+    def __init__(
+        self, path: Path, letterhead: Letterhead, *, first: str = PORTRAIT, layout: PageLayout = LETTERHEAD
+    ) -> None:
         self.path = path
         self.letterhead = letterhead
         self.first = first
+        self.layout = layout
 
     def build_from(self, story: Iterable[Flowable]) -> None:
         """Lay out and write the document, pulling flowables from the story as pages fill."""
@@ -129,7 +145,7 @@ class ReportDoc:
         with parts.parts(self.path) as new_part:
             limit = parts.pages_per_part()
             while flowable is not None:
-                part = _Part(new_part(), self.letterhead, first=template, pages_before=pages, limit=limit)
+                part = _Part(new_part(), self.letterhead, self.layout, first=template, pages_before=pages, limit=limit)
                 part.build_from(flowable, pending)
                 pages += part.page
                 template = part.pageTemplate.id  # the page after the part's last page break
@@ -144,14 +160,16 @@ class _Part(BaseDocTemplate):  # type: ignore[misc]
     on a new page with the template that break chose, and numbers its pages on from this one's.
     """
 
-    def __init__(self, path: Path, letterhead: Letterhead, *, first: str, pages_before: int, limit: int) -> None:
+    def __init__(
+        self, path: Path, letterhead: Letterhead, layout: PageLayout, *, first: str, pages_before: int, limit: int
+    ) -> None:
         super().__init__(
             str(path),
             pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + HEADER_SPACE,
-            bottomMargin=MARGIN + FOOTER_SPACE,
+            leftMargin=layout.margin_x,
+            rightMargin=layout.margin_x,
+            topMargin=layout.margin_top,
+            bottomMargin=layout.margin_bottom,
             title=letterhead.title,
             author=letterhead.issuer,
             creator="coopcore reports",
@@ -159,6 +177,7 @@ class _Part(BaseDocTemplate):  # type: ignore[misc]
             initialFontName=font(),  # no unembedded Helvetica left in the file
         )
         self.letterhead = letterhead
+        self.layout = layout
         self.pages_before = pages_before
         self.limit = limit
         templates = [self._template(PORTRAIT, A4), self._template(LANDSCAPE, landscape(A4))]
@@ -168,17 +187,20 @@ class _Part(BaseDocTemplate):  # type: ignore[misc]
         self._full = False
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
+        layout = self.layout
         frame = Frame(
-            MARGIN,
-            MARGIN + FOOTER_SPACE,
-            size[0] - 2 * MARGIN,
-            size[1] - 2 * MARGIN - HEADER_SPACE - FOOTER_SPACE,
+            layout.margin_x,
+            layout.margin_bottom,
+            size[0] - 2 * layout.margin_x,
+            size[1] - layout.margin_top - layout.margin_bottom,
             id=name,
             leftPadding=0,
             rightPadding=0,
             topPadding=0,
             bottomPadding=0,
         )
+        if not layout.running:
+            return PageTemplate(id=name, frames=[frame], pagesize=size)
         return PageTemplate(id=name, frames=[frame], onPage=self._decorate, pagesize=size)
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -236,6 +258,22 @@ class _Part(BaseDocTemplate):  # type: ignore[misc]
         self.build(self._work)
 
 
+class Drawn(Flowable):  # type: ignore[misc]
+    """A block of a fixed height drawn by a function on the canvas, whose origin is the block's bottom left."""
+
+    def __init__(self, height: float, draw: Callable[[Canvas], None]) -> None:
+        super().__init__()
+        self.height = height
+        self._draw = draw
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self) -> None:
+        self._draw(self.canv)
+
+
 def to_landscape() -> list[Flowable]:
     """Start the next page in landscape."""
     return [NextPageTemplate(LANDSCAPE), PageBreak()]
@@ -246,10 +284,10 @@ def to_portrait() -> list[Flowable]:
     return [NextPageTemplate(PORTRAIT), PageBreak()]
 
 
-def frame_size(orientation: str) -> tuple[float, float]:
+def frame_size(orientation: str, layout: PageLayout = LETTERHEAD) -> tuple[float, float]:
     """Width and height of the content frame of a page template."""
     size = A4 if orientation == PORTRAIT else landscape(A4)
-    return size[0] - 2 * MARGIN, size[1] - 2 * MARGIN - HEADER_SPACE - FOOTER_SPACE
+    return size[0] - 2 * layout.margin_x, size[1] - layout.margin_top - layout.margin_bottom
 
 
 def fitted(

@@ -14,7 +14,6 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from coopcore.errors import NotFound, Term
 from coopcore.models import (
     Bylaws,
     Cooperative,
@@ -29,7 +28,7 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 from coopcore.rules.plan_review import LineSums
-from coopcore.services import distribution as workflow
+from coopcore.services.lookups import LIVE_STATES
 from coopcore.services.plan_review import line_sums
 from coopcore.services.year_end import NoBylaws, bylaws_in_force, year_bounds
 
@@ -89,30 +88,6 @@ class PlanSums:
     lines: LineSums
     converted: Decimal  # paid by conversion into contributions
     by_kind: tuple[KindTotals, ...]
-
-
-def find_cooperative(session: Session, credit_code: str) -> Cooperative:
-    """Return the cooperative with a credit code, or raise NotFound."""
-    cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
-    if cooperative is None:
-        raise NotFound(what=Term("Cooperative"), key=credit_code)
-    return cooperative
-
-
-def find_township(session: Session, name: str) -> Township:
-    """Return the township of a name, or raise NotFound."""
-    township = session.scalar(select(Township).where(Township.name == name))
-    if township is None:
-        raise NotFound(what=Term("Township"), key=name)
-    return township
-
-
-def distribution_of(session: Session, cooperative: Cooperative, year: int) -> Distribution:
-    """Return the year's live distribution (draft to paid), or raise NotFound."""
-    distribution = workflow.current_distribution(session, cooperative, year)
-    if distribution is None:
-        raise NotFound(what=Term("Distribution"), key=f"{cooperative.credit_code} {year}")
-    return distribution
 
 
 def bylaws_of(session: Session, cooperative: Cooperative, year: int) -> Bylaws | None:
@@ -246,9 +221,7 @@ def product_units(session: Session, cooperative_id: int, year: int) -> dict[str,
 
 def cooperatives_with_plans(session: Session, year: int) -> list[Cooperative]:
     """Cooperatives that have a live distribution (draft to paid) for the year, by name."""
-    live = select(Distribution.cooperative_id).where(
-        Distribution.year == year, Distribution.state.in_(workflow.LIVE_STATES)
-    )
+    live = select(Distribution.cooperative_id).where(Distribution.year == year, Distribution.state.in_(LIVE_STATES))
     return list(session.scalars(select(Cooperative).where(Cooperative.id.in_(live)).order_by(Cooperative.name)))
 
 

@@ -10,6 +10,7 @@ A slip of an unapproved plan carries a red 草案 stamp of its own, since it is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -18,17 +19,20 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
+from coopcore.services import lookups
 from coopcore.services.plan_review import line_sums
-from reports import base, parts, pdf, queries, text
+from reports import base, pdf, queries, text
 from reports.cli import Progress, cooperative_command, standalone
 
 MARGIN_X, MARGIN_Y = 16 * mm, 10 * mm
+# The slips fill the page to near its edges and are cut apart: no running header or footer to cut through.
+SLIP_PAGE = pdf.PageLayout(margin_x=MARGIN_X, margin_top=MARGIN_Y, margin_bottom=MARGIN_Y, running=False)
 
 
 def build_dividend_slips(
@@ -44,44 +48,41 @@ def build_dividend_slips(
     """Write one slip per member of the year's distribution, per_page to an A4 page; return the PDF's path."""
     if per_page not in (1, 2, 3):
         raise ValueError("per_page must be 1, 2 or 3")
-    distribution = queries.distribution_of(session, cooperative, year)
+    distribution = lookups.live_distribution(session, cooperative, year)
     total = line_sums(session, distribution).members
     path = base.output_path(out_dir, year, cooperative.credit_code, "dividend slips", "pdf", lang)
-    title, author = text.tr("{year} dividend slips", lang, year=year), base.issuer(cooperative, lang)
-    width, height = A4
-    slot = (height - 2 * MARGIN_Y) / per_page
-    with parts.parts(path) as new_part:
-        limit = parts.pages_per_part()
-        canvas = _canvas(new_part(), title, author)
+    letterhead = pdf.Letterhead(text.tr("{year} dividend slips", lang, year=year), base.issuer(cooperative, lang), lang)
+    width, height = pdf.frame_size(pdf.PORTRAIT, SLIP_PAGE)
+    slot = height / per_page
+
+    def story() -> Iterator[Flowable]:
         done = 0
         for done, line in enumerate(queries.plan_lines(session, distribution.id), start=1):
             position = (done - 1) % per_page
             if position == 0 and done > 1:
-                canvas.showPage()
-                if (done - 1) // per_page % limit == 0:  # the part has its pages: save it, start the next
-                    canvas.save()
-                    del canvas  # let it go before the next part (parts.parts)
-                    canvas = _canvas(new_part(), title, author)
-            top = height - MARGIN_Y - position * slot
-            _slip(canvas, cooperative, distribution, line, lang, top, slot, width - 2 * MARGIN_X)
-            if position < per_page - 1:
-                _cut_line(canvas, top - slot, width, lang)
-            if progress is not None:
-                progress(done, total)
+                yield PageBreak()  # a document written in parts ends a part only at a page break
+            cut = position < per_page - 1  # a dashed line under each slip but the page's last
+
+            def draw(canvas: Canvas, line: queries.PlanLine = line, cut: bool = cut, done: int = done) -> None:
+                _slip(canvas, cooperative, distribution, line, lang, slot, width)
+                if cut:
+                    _cut_line(canvas, lang)
+                if progress is not None:
+                    progress(done, total)
+
+            yield pdf.Drawn(slot, draw)
         if done == 0:
-            canvas.setFont(pdf.font(), 11)
-            canvas.drawString(MARGIN_X, height / 2, text.tr("The distribution has no members.", lang))
-        canvas.showPage()
-        canvas.save()
+            note = text.tr("The distribution has no members.", lang)
+            yield pdf.Drawn(height, lambda canvas: _no_members(canvas, note))
+
+    pdf.ReportDoc(path, letterhead, layout=SLIP_PAGE).build_from(story())
     return [path]
 
 
-def _canvas(path: Path, title: str, author: str) -> Canvas:
-    """A canvas for a part of the slips (reports/parts.py), with the document's title and author."""
-    canvas = Canvas(str(path), pagesize=A4, invariant=True, initialFontName=pdf.font())
-    canvas.setTitle(title)
-    canvas.setAuthor(author)
-    return canvas
+def _no_members(canvas: Canvas, note: str) -> None:
+    """The note half way down the page (the canvas's origin is MARGIN_Y above the page's bottom edge)."""
+    canvas.setFont(pdf.font(), 11)
+    canvas.drawString(0, A4[1] / 2 - MARGIN_Y, note)
 
 
 def _slip(
@@ -90,11 +91,11 @@ def _slip(
     distribution: Distribution,
     line: queries.PlanLine,
     lang: Lang,
-    top: float,
     slot: float,
     width: float,
 ) -> None:
-    x = MARGIN_X
+    """One slip in its slot, the canvas's origin at the slot's bottom left."""
+    x, top = 0.0, slot
     head = Paragraph(
         pdf.escape(cooperative.name)
         + "<br/>"
@@ -219,14 +220,16 @@ def _stamp(canvas: Canvas, x: float, top: float, label: str, lang: Lang) -> None
     canvas.restoreState()
 
 
-def _cut_line(canvas: Canvas, y: float, width: float, lang: Lang) -> None:
+def _cut_line(canvas: Canvas, lang: Lang) -> None:
+    """A dashed line along the slot's bottom edge, 8 mm short of the page's edges (beyond the slip's margins)."""
+    page_width = A4[0]
     canvas.saveState()
     canvas.setDash(4, 3)
     canvas.setStrokeColor(colors.HexColor("#999999"))
-    canvas.line(8 * mm, y, width - 8 * mm, y)
+    canvas.line(8 * mm - MARGIN_X, 0, page_width - 8 * mm - MARGIN_X, 0)
     canvas.setFont(pdf.font(), 7)
     canvas.setFillColor(colors.HexColor("#999999"))
-    canvas.drawString(9 * mm, y + 1.5 * mm, text.tr("cut here", lang))
+    canvas.drawString(9 * mm - MARGIN_X, 1.5 * mm, text.tr("cut here", lang))
     canvas.restoreState()
 
 

@@ -22,6 +22,7 @@ from coopcore.i18n import Lang
 from coopcore.models import Township
 from coopcore.money import round_half_up
 from coopcore.rules.weak_village import RiskKind, VillageStatus
+from coopcore.services import lookups
 from coopcore.services import villages as service
 from coopcore.services.villages import StatusReport, TownshipTotals, VillageRow
 from reports import charts, pdf, text, xlsx
@@ -371,11 +372,10 @@ def _workbook(
 @LANG
 @pass_context
 def command(context: Context, name: str, year: int, out_dir: Path, report_lang: Lang | None) -> None:
-    from reports import queries
 
     lang = report_lang or context.lang
     with read_only(context.engine) as session:
-        paths = build_township_report(session, queries.find_township(session, name), year, out_dir, lang)
+        paths = build_township_report(session, lookups.township_by_name(session, name), year, out_dir, lang)
     announce(context, lang, paths)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from coopcore.db import migrate
 from coopcore.models import Cooperative, Distribution, MemberAccountEntry
 from coopcore.services import distribution as workflow
+from coopcore.services import lookups
 from tests.backends import scratch_engine
 from tests.distribution.builders import make_example_1
 
@@ -46,7 +47,7 @@ def current(session: Session, cooperative_id: int) -> Distribution:
     """The cooperative's 2024 distribution, as this session reads it."""
     cooperative = session.get(Cooperative, cooperative_id)
     assert cooperative is not None
-    distribution = workflow.current_distribution(session, cooperative, 2024)
+    distribution = lookups.live_distribution_or_none(session, cooperative, 2024)
     assert distribution is not None
     return distribution
 

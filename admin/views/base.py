@@ -1,11 +1,12 @@
 # mypy: allow-subclassing-any, allow-untyped-decorators
-"""The one place where every model view enforces access and turns coopcore's refusals into messages.
+"""The base views: where every model view enforces access and every page button runs its step.
 
 Each request to a model view passes `_handle_view` (sign-in, the role's right to read the view and to do the
 requested thing: create, edit, delete, details, export, action), then `get_query` / `get_count_query` /
 `get_one` (only records within the user's reach; another cooperative's id is a 404), then `on_model_change`
 / `on_model_delete` (the record, as it would be saved, must be within the user's writable reach; a saved record
 must then pass the view's declared `rules`, the same functions of coopcore.rules the workbook imports call).
+coopcore's refusals become messages in admin.errors.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, func, inspect, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import True_
 from werkzeug.datastructures import iter_multi_items
 from werkzeug.exceptions import HTTPException
@@ -38,7 +39,7 @@ from wtforms import Form, IntegerField  # type: ignore[import-untyped]
 from wtforms.validators import Optional  # type: ignore[import-untyped]
 from wtforms.widgets import HiddenInput  # type: ignore[import-untyped]
 
-from admin import i18n
+from admin import errors, i18n
 from admin.access import Area, Scope, current_scope
 from admin.database import RequestSession, database
 from admin.formatters import TYPE_FORMATTERS, decimal_formatters, decimal_scales
@@ -47,7 +48,7 @@ from admin.i18n import _, lazy
 from admin.labels import FIELD_LABELS
 from admin.row_actions import DeleteRow, row_actions
 from admin.views.choices import RELATION_ARGS
-from coopcore.errors import ConcurrentChange, CoopError, InvalidValue
+from coopcore.errors import InvalidValue
 from coopcore.rules.findings import Finding
 from coopcore.services.safe_cells import csv_text
 
@@ -419,12 +420,12 @@ class CoopModelView(ModelView):
 
     # ----- refusals become messages -----------------------------------------------------------------------------
     def handle_view_exception(self, exc: Exception) -> bool:
+        # Flask-Admin's create, edit and delete ask here and show the form again: the refusal is flashed above it.
         if isinstance(exc, HTTPException):
             raise exc
-        if isinstance(exc, StaleDataError):
-            exc = ConcurrentChange()  # someone else saved the record since this form was opened
-        if isinstance(exc, CoopError):
-            flash(i18n.error_text(exc), "error")
+        refusal = errors.refusal_of(exc)
+        if refusal is not None:
+            errors.flash_refusal(refusal)
             return True
         if isinstance(exc, IntegrityError):
             flash(_("The database refused the change: {reason}", reason=constraint_of(exc)), "error")
@@ -441,13 +442,9 @@ class CoopModelView(ModelView):
             abort(404)
         if wanted and self.get_query().filter(key.in_(wanted)).count() != len(wanted):
             abort(404)
-        # Actions do not pass through handle_view_exception: refusals are caught here.
-        try:
-            return super().handle_action(return_view)
-        except CoopError as error:
-            database().session.rollback()
-            flash(i18n.error_text(error), "error")
-            return redirect(get_redirect_target() or self.get_url(".index_view"))
+        # Actions do not pass through handle_view_exception: a refusal rises to admin.errors, which goes back here.
+        errors.return_to(get_redirect_target() or self.get_url(".index_view"))
+        return super().handle_action(return_view)
 
     def _get_filter_groups(self) -> Any:
         # Flask-Admin computes filter options once at start-up; options that depend on the data (products)
@@ -515,3 +512,15 @@ class CoopPage(BaseView):
         if not scope.writes(self.area):
             abort(403)
         return scope
+
+    def run_step(self, step: Callable[[Session], str], back: str) -> Any:
+        """Press a button: run its step in the request's transaction, commit, and show what it did on `back`.
+
+        A step that coopcore refuses is rolled back and its reason shown on `back` instead (admin.errors).
+        """
+        errors.return_to(back)
+        session = database().session()
+        message = step(session)
+        session.commit()
+        flash(message, "success")
+        return redirect(back)

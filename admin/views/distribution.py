@@ -8,14 +8,15 @@ commits, and shows the result, or rolls back and shows the reason the service ga
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_admin import expose  # type: ignore[import-untyped]
 from flask_wtf import FlaskForm  # type: ignore[import-untyped]
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import DateField, IntegerField, SelectField, StringField  # type: ignore[import-untyped]
 from wtforms.validators import InputRequired, NumberRange, Optional  # type: ignore[import-untyped]
 
@@ -24,14 +25,13 @@ from admin.database import current_session, database
 from admin.formatters import quantity_with_unit
 from admin.forms import form_problems, option
 from admin.glance import latest_year
-from admin.i18n import _, error_text, lazy, money
+from admin.i18n import _, lazy, money
 from admin.labels import enum_label
 from admin.views.base import CoopPage
-from coopcore.errors import CoopError, NotFound, Term
 from coopcore.models import Cooperative, Distribution, FiscalYear, Member, PatronageMeasure, PaymentMethod
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
-from coopcore.services import year_end
+from coopcore.services import lookups, year_end
 from coopcore.services.plan_review import review_plan
 
 
@@ -63,6 +63,17 @@ def scoped_cooperative(cooperative_id: int | None) -> Cooperative:
     if cooperative is None or not current_scope().has_cooperative(cooperative.id):
         abort(404)
     return cooperative
+
+
+def chosen_cooperative() -> tuple[Sequence[Cooperative], Cooperative | None]:
+    """The user's cooperatives by name, and the one the page's ?cooperative= chose (the first by default)."""
+    cooperatives = (
+        current_session()
+        .scalars(select(Cooperative).where(current_scope().cooperatives(Cooperative.id)).order_by(Cooperative.name))
+        .all()
+    )
+    chosen = request.args.get("cooperative", type=int) or (cooperatives[0].id if cooperatives else None)
+    return cooperatives, scoped_cooperative(chosen) if chosen else None
 
 
 # The money columns of the member lines, each totalled under the list (the shares add up to their pools).
@@ -104,13 +115,11 @@ class DistributionPage(CoopPage):
     def index(self) -> Any:
         session = current_session()
         scope = current_scope()
-        cooperatives = session.scalars(
-            select(Cooperative).where(scope.cooperatives(Cooperative.id)).order_by(Cooperative.name)
-        ).all()
-        chosen = request.args.get("cooperative", type=int) or (cooperatives[0].id if cooperatives else None)
-        cooperative = scoped_cooperative(chosen)
+        cooperatives, cooperative = chosen_cooperative()
+        if cooperative is None:
+            abort(404)  # the user has no cooperative to show
         year = request.args.get("year", type=int) or latest_year(session, cooperative.id)
-        distribution = workflow.current_distribution(session, cooperative, year)
+        distribution = lookups.live_distribution_or_none(session, cooperative, year)
         members = session.execute(
             select(Member.code, Member.name, Member.kind, Member.id).where(Member.cooperative_id == cooperative.id)
         ).all()
@@ -135,33 +144,20 @@ class DistributionPage(CoopPage):
             pay_form=PayForm(),
         )
 
-    def _run(self, step: Callable[[Any, Cooperative, int], str]) -> Any:
-        """Run one step for the cooperative and year of the form: commit and say what happened, or say why not."""
+    def _target(self) -> tuple[Cooperative, int, str]:
+        """The cooperative and year a button's form names (if the user may act on them), and their page."""
         self.require_write()
-        session = current_session()
         cooperative = scoped_cooperative(request.form.get("cooperative", type=int))
         year = request.form.get("year", type=int)
         if year is None:
             abort(400)
-        try:
-            message = step(session, cooperative, year)
-            session.commit()
-            flash(message, "success")
-        except CoopError as error:
-            session.rollback()
-            flash(error_text(error), "error")
-        return redirect(url_for(".index", cooperative=cooperative.id, year=year))
-
-    @staticmethod
-    def _current(session: Any, cooperative: Cooperative, year: int) -> Distribution:
-        distribution = workflow.current_distribution(session, cooperative, year)
-        if distribution is None:
-            raise NotFound(what=Term("Distribution"), key=f"{cooperative.name} {year}")
-        return distribution
+        return cooperative, year, url_for(".index", cooperative=cooperative.id, year=year)
 
     @expose("/plan", methods=["POST"])
     def plan(self) -> Any:
-        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+        cooperative, year, back = self._target()
+
+        def step(session: Session) -> str:
             distribution = workflow.plan_distribution(session, cooperative, year)
             return _(
                 "The {year} plan is computed: {total} to {members} members.",
@@ -170,33 +166,37 @@ class DistributionPage(CoopPage):
                 members=len(distribution.lines),
             )
 
-        return self._run(step)
+        return self.run_step(step, back)
 
     @expose("/publish", methods=["POST"])
     def publish(self) -> Any:
-        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+        cooperative, year, back = self._target()
+
+        def step(session: Session) -> str:
             form = PublishForm()
             if not form.validate():
                 raise form_problems(form)
             workflow.publish_distribution(
                 session,
-                self._current(session, cooperative, year),
+                lookups.live_distribution(session, cooperative, year),
                 published_on=form.published_on.data,
                 assembly_on=form.assembly_on.data,
             )
             return _("The {year} plan is published.", year=year)
 
-        return self._run(step)
+        return self.run_step(step, back)
 
     @expose("/approve", methods=["POST"])
     def approve(self) -> Any:
-        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+        cooperative, year, back = self._target()
+
+        def step(session: Session) -> str:
             form = ApproveForm()
             if not form.validate():
                 raise form_problems(form)
             workflow.approve_distribution(
                 session,
-                self._current(session, cooperative, year),
+                lookups.live_distribution(session, cooperative, year),
                 assembly_on=form.assembly_on.data,
                 members_present=form.members_present.data,
                 votes_for=form.votes_for.data,
@@ -204,25 +204,29 @@ class DistributionPage(CoopPage):
             )
             return _("The {year} plan is approved by the member assembly.", year=year)
 
-        return self._run(step)
+        return self.run_step(step, back)
 
     @expose("/post", methods=["POST"])
     def post(self) -> Any:
-        def step(session: Any, cooperative: Cooperative, year: int) -> str:
-            workflow.post_distribution(session, self._current(session, cooperative, year))
+        cooperative, year, back = self._target()
+
+        def step(session: Session) -> str:
+            workflow.post_distribution(session, lookups.live_distribution(session, cooperative, year))
             return _("The {year} distribution is posted; the year is closed.", year=year)
 
-        return self._run(step)
+        return self.run_step(step, back)
 
     @expose("/pay", methods=["POST"])
     def pay(self) -> Any:
-        def step(session: Any, cooperative: Cooperative, year: int) -> str:
+        cooperative, year, back = self._target()
+
+        def step(session: Session) -> str:
             form = PayForm()
             if not form.validate():
                 raise form_problems(form)
             paid = workflow.pay_distribution(
                 session,
-                self._current(session, cooperative, year),
+                lookups.live_distribution(session, cooperative, year),
                 paid_on=form.paid_on.data,
                 method=form.method.data,
                 resolution=form.resolution.data or "",
@@ -230,12 +234,14 @@ class DistributionPage(CoopPage):
             total = sum((line.total for line in paid), Decimal("0.00"))
             return _("Recorded {count} payments, {total} in all.", count=len(paid), total=money(total))
 
-        return self._run(step)
+        return self.run_step(step, back)
 
     @expose("/reverse", methods=["POST"])
     def reverse(self) -> Any:
-        def step(session: Any, cooperative: Cooperative, year: int) -> str:
-            workflow.reverse_distribution(session, self._current(session, cooperative, year))
+        cooperative, year, back = self._target()
+
+        def step(session: Session) -> str:
+            workflow.reverse_distribution(session, lookups.live_distribution(session, cooperative, year))
             return _("The {year} distribution is reversed and the year reopened.", year=year)
 
-        return self._run(step)
+        return self.run_step(step, back)

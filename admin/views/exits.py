@@ -8,10 +8,9 @@ commits, and shows the result, or rolls back and shows the reason the service ga
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_admin import expose  # type: ignore[import-untyped]
 from flask_wtf import FlaskForm  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
@@ -21,10 +20,9 @@ from wtforms.validators import InputRequired  # type: ignore[import-untyped]
 from admin.access import current_scope
 from admin.database import current_session
 from admin.forms import form_problems, not_in_future
-from admin.i18n import _, day, error_text, lazy, money
+from admin.i18n import _, day, lazy, money
 from admin.views.base import CoopPage
 from admin.views.member_account import scoped_member
-from coopcore.errors import CoopError
 from coopcore.models import Member
 from coopcore.services import exits
 
@@ -58,23 +56,17 @@ class MemberExitPage(CoopPage):
             pay_form=PayOutForm(),
         )
 
-    def _run(self, step: Callable[[Session, Member], str]) -> Any:
-        """Run one step for the member of the form: commit and say what happened, or roll back and say why not."""
+    def _target(self) -> tuple[Member, str]:
+        """The member a button's form names (if the user may act on them), and their exit page."""
         self.require_write()
-        session = current_session()
         member = scoped_member(request.form.get("id", type=int))
-        try:
-            message = step(session, member)
-            session.commit()
-            flash(message, "success")
-        except CoopError as error:
-            session.rollback()
-            flash(error_text(error), "error")
-        return redirect(url_for(".index", id=member.id))
+        return member, url_for(".index", id=member.id)
 
     @expose("/apply", methods=["POST"])
     def apply(self) -> Any:
-        def step(session: Session, member: Member) -> str:
+        member, back = self._target()
+
+        def step(session: Session) -> str:
             form = ApplyForm()
             if not form.validate():
                 raise form_problems(form)
@@ -82,15 +74,17 @@ class MemberExitPage(CoopPage):
             return _("The exit application of {member} is recorded; membership ends on {day}.",
                      member=str(member), day=day(ends_on))  # fmt: skip
 
-        return self._run(step)
+        return self.run_step(step, back)
 
     @expose("/pay-out", methods=["POST"])
     def pay_out(self) -> Any:
-        def step(session: Session, member: Member) -> str:
+        member, back = self._target()
+
+        def step(session: Session) -> str:
             form = PayOutForm()
             if not form.validate():
                 raise form_problems(form)
             result = exits.pay_out(session, member, form.paid_on.data)
             return _("{member} is paid back {refund}.", member=str(member), refund=money(result.settlement.refund))
 
-        return self._run(step)
+        return self.run_step(step, back)

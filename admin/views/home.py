@@ -15,7 +15,6 @@ from admin.charts import income_chart
 from admin.database import current_session
 from admin.glance import glance, latest_income_year, latest_year, township_cooperatives
 from admin.views.base import CoopPage, login_redirect
-from coopcore.errors import NotFound
 from coopcore.models import Cooperative, Role, Township, User
 from coopcore.services.villages import StatusReport, village_status
 
@@ -36,11 +35,7 @@ def township_report(scope: Scope, year: int, township_id: int | None) -> tuple[S
     chosen = next((t for t in townships if t.id == township_id), None)
     if township_id is not None and chosen is None:
         abort(404)
-    try:
-        report = village_status(session, year=year, township=chosen.name if chosen else None)
-    except NotFound:
-        report = StatusReport(year, None, [], [])  # type: ignore[arg-type]
-    return report, townships
+    return village_status(session, year=year, township=chosen.name if chosen else None), townships
 
 
 class HomeView(AdminIndexView):

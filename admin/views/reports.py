@@ -18,19 +18,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Response, abort, current_app, redirect, request, send_file, url_for
 from flask_admin import expose  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from admin import errors
 from admin.access import Area, current_scope
 from admin.database import current_session, database
 from admin.glance import latest_year
 from admin.i18n import current_lang, error_text, translate
 from admin.report_jobs import EXTENSION, Build, JobState, ReportJob, ReportJobs
 from admin.views.base import CoopPage
-from admin.views.distribution import scoped_cooperative
+from admin.views.distribution import chosen_cooperative, scoped_cooperative
 from coopcore.errors import CoopError
-from coopcore.models import Cooperative, Township
+from coopcore.models import Township
 
 # Report → (module, builder, the formats it writes, English label).
 COOPERATIVE_REPORTS = {
@@ -98,11 +99,7 @@ class ReportsPage(CoopPage):
     def index(self) -> Any:
         session = current_session()
         scope = current_scope()
-        cooperatives = session.scalars(
-            select(Cooperative).where(scope.cooperatives(Cooperative.id)).order_by(Cooperative.name)
-        ).all()
-        chosen = request.args.get("cooperative", type=int) or (cooperatives[0].id if cooperatives else None)
-        cooperative = scoped_cooperative(chosen) if chosen else None
+        cooperatives, cooperative = chosen_cooperative()
         year = request.args.get("year", type=int) or (latest_year(session, cooperative.id) if cooperative else 2024)
         townships: list[Township] = []
         if scope.is_admin:
@@ -159,13 +156,10 @@ class ReportsPage(CoopPage):
         else:
             abort(404)
         title = " · ".join(part for part in (translate(label), about, str(year), suffix.upper()) if part)
-        try:
-            job = report_jobs().submit(
-                scope.user_id, (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
-            )
-        except CoopError as error:
-            flash(error_text(error), "error")
-            return redirect(url_for(".index", cooperative=back, year=year))
+        errors.return_to(url_for(".index", cooperative=back, year=year))  # e.g. too many reports waiting
+        job = report_jobs().submit(
+            scope.user_id, (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
+        )
         return redirect(url_for(".job", job_id=job.id))
 
     @expose("/job/<job_id>")

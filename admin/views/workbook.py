@@ -19,15 +19,15 @@ from flask_wtf import FlaskForm  # type: ignore[import-untyped]
 from flask_wtf.file import FileAllowed, FileField, FileRequired  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from admin import errors
 from admin.access import current_scope
 from admin.database import database
-from admin.i18n import _, current_lang, error_text, lazy
+from admin.i18n import _, current_lang, lazy
 from admin.views.base import CoopPage
 from admin.views.distribution import scoped_cooperative
-from coopcore.errors import CoopError
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative
-from coopcore.services import imports
+from coopcore.services import imports, lookups
 from coopcore.services.imports import ImportReport
 from coopcore.services.workbook import sandbox
 
@@ -110,6 +110,8 @@ class WorkbookPage(CoopPage):
         memory = current_app.config.get("COOP_UPLOAD_CHECK_MEMORY", sandbox.MEMORY_BYTES)
         refused = sandbox.read_in_child(path, memory_bytes=memory)
         db = database().session
+        errors.return_to(url_for(".index"))  # a workbook refused as a whole: back to the upload form, reason shown
+        kept = False  # the upload stays only while it waits to be applied
         try:
             if refused:
                 report = ImportReport(imports.COOPERATIVE, refused, lang=current_lang(), dry_run=True)
@@ -117,25 +119,22 @@ class WorkbookPage(CoopPage):
                 report = imports.run_import(
                     db(), path, imports.COOPERATIVE, dry_run=True, lang=current_lang(), actor=current_scope()
                 )
-        except CoopError as error:
-            path.unlink(missing_ok=True)
-            flash(error_text(error), "error")
-            return redirect(url_for(".index"))
-        finally:
             db.rollback()  # a dry run writes nothing; make sure of it
-        refusal = _refusal(report.credit_code)
-        if refusal is not None:
-            # Nothing can be imported, but the user is told why and who can change that.
-            path.unlink(missing_ok=True)
-            session.pop(UPLOAD_KEY, None)
-            reason, problems_shown = refusal
-            return self._page(UploadForm(), report if problems_shown else None, refusal=reason), 403
-        if report.blocking:
-            path.unlink(missing_ok=True)
-            session.pop(UPLOAD_KEY, None)
-        else:
-            session[UPLOAD_KEY] = {"token": token, "credit_code": report.credit_code}
-        return self._page(UploadForm(), report)
+            refusal = _refusal(report.credit_code)
+            if refusal is not None:
+                # Nothing can be imported, but the user is told why and who can change that.
+                session.pop(UPLOAD_KEY, None)
+                reason, problems_shown = refusal
+                return self._page(UploadForm(), report if problems_shown else None, refusal=reason), 403
+            if report.blocking:
+                session.pop(UPLOAD_KEY, None)
+            else:
+                session[UPLOAD_KEY] = {"token": token, "credit_code": report.credit_code}
+                kept = True
+            return self._page(UploadForm(), report)
+        finally:
+            if not kept:
+                path.unlink(missing_ok=True)
 
     @expose("/apply", methods=["POST"])
     def apply(self) -> Any:
@@ -149,6 +148,7 @@ class WorkbookPage(CoopPage):
         path, credit_code = pending
         self._check_reach(credit_code)
         db = database().session
+        errors.return_to(url_for(".index"))
         try:
             report = imports.run_import(db(), path, imports.COOPERATIVE, lang=current_lang(), actor=current_scope())
             if report.credit_code != credit_code:
@@ -166,10 +166,6 @@ class WorkbookPage(CoopPage):
                 )
             else:
                 db.rollback()
-        except CoopError as error:
-            db.rollback()
-            flash(error_text(error), "error")
-            return redirect(url_for(".index"))
         finally:
             path.unlink(missing_ok=True)
             session.pop(UPLOAD_KEY, None)
@@ -201,9 +197,9 @@ def _refusal(credit_code: str | None) -> tuple[str, bool] | None:
     """
     if credit_code is None:
         return None
-    cooperative_id = database().session.scalar(select(Cooperative.id).where(Cooperative.credit_code == credit_code))
+    cooperative = lookups.cooperative_by_code_or_none(database().session(), credit_code)
     scope = current_scope()
-    if cooperative_id is None:
+    if cooperative is None:
         if scope.is_admin:
             return None
         text = _(
@@ -212,7 +208,7 @@ def _refusal(credit_code: str | None) -> tuple[str, bool] | None:
             credit_code=credit_code,
         )
         return text, True
-    if scope.has_cooperative(cooperative_id):
+    if scope.has_cooperative(cooperative.id):
         return None
     text = _(
         "The cooperative {credit_code} is not assigned to you: ask the administrator to assign it to your account,"

@@ -16,15 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
-from coopcore.errors import InvalidValue, NotFound, Term
+from coopcore.errors import InvalidValue, Term
 from coopcore.i18n import format_money, render
-from coopcore.models import Cooperative, Distribution, Member, PatronageMeasure
+from coopcore.models import Distribution, Member, PatronageMeasure
 from coopcore.money import ZERO
 from coopcore.rules.distribution import distribute
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
 from coopcore.services.distribution import MEASURE_LABELS
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
+from coopcore.services.lookups import cooperative_by_code, live_distribution
 from coopcore.services.plan_review import review_plan
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,14 +55,6 @@ def _year_options(function: F) -> F:
     return click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")(function)
 
 
-def cooperative_by_code(session: Session, credit_code: str) -> Cooperative:
-    """Find a cooperative by its credit code, or refuse."""
-    cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
-    if cooperative is None:
-        raise NotFound(what=Term("Cooperative"), key=credit_code)
-    return cooperative
-
-
 def member_names(session: Session, cooperative_id: int) -> dict[str, str]:
     """Return a cooperative's member names by member code, for tables that show both."""
     rows = session.execute(select(Member.code, Member.name).where(Member.cooperative_id == cooperative_id))
@@ -69,10 +62,7 @@ def member_names(session: Session, cooperative_id: int) -> dict[str, str]:
 
 
 def _distribution(session: Session, credit_code: str, year: int) -> Distribution:
-    distribution = workflow.current_distribution(session, cooperative_by_code(session, credit_code), year)
-    if distribution is None:
-        raise NotFound(what=Term("Distribution"), key=f"{credit_code} {year}")
-    return distribution
+    return live_distribution(session, cooperative_by_code(session, credit_code), year)
 
 
 @distribution_group.command()

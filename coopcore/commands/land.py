@@ -7,10 +7,11 @@ from rich.console import Console
 from rich.table import Table
 
 from coopcore.commands.base import CREDIT_CODE, Context, pass_context
-from coopcore.commands.distribution import cooperative_by_code, member_names
+from coopcore.commands.distribution import member_names
 from coopcore.i18n import format_money, render
 from coopcore.money import ZERO
 from coopcore.services.land import book_land_guarantees, land_guarantees
+from coopcore.services.lookups import cooperative_by_code
 
 
 @click.group("land")

@@ -8,15 +8,15 @@ from decimal import Decimal
 import click
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
-from coopcore.commands.distribution import F, cooperative_by_code
-from coopcore.errors import NotFound, Term
+from coopcore.commands.distribution import F
+from coopcore.errors import Term
 from coopcore.i18n import Lang, format_money, render
 from coopcore.models import Member
 from coopcore.services import exits
+from coopcore.services.lookups import cooperative_by_code, member_by_code
 from coopcore.services.member_account import Amounts, member_account
 
 COLUMNS = ("poverty_contribution", "other_contribution", "provident_share", "subsidy_share", "donation_share",
@@ -29,11 +29,7 @@ def members_group() -> None:
 
 
 def _member(session: Session, credit_code: str, code: str) -> Member:
-    cooperative = cooperative_by_code(session, credit_code)
-    member = session.scalar(select(Member).where(Member.cooperative_id == cooperative.id, Member.code == code))
-    if member is None:
-        raise NotFound(what=Term("Member"), key=code)
-    return member
+    return member_by_code(session, cooperative_by_code(session, credit_code), code)
 
 
 MEMBER_OPTIONS = [

@@ -10,11 +10,11 @@ import click
 from sqlalchemy import select
 
 from coopcore.commands.base import CREDIT_CODE, DAY, EXIT_FINDINGS, Context, pass_context
-from coopcore.errors import NotFound, Term
 from coopcore.i18n import format_money, render
 from coopcore.models import Cooperative
 from coopcore.rules.findings import Severity
 from coopcore.services import demo, membership
+from coopcore.services.lookups import cooperative_by_code
 
 
 @click.command()
@@ -50,9 +50,7 @@ def check(context: Context, credit_code: str | None, day: dt.date | None) -> Non
     on = day or dt.date.today()
     with context.transaction() as session:
         if credit_code:
-            cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
-            if cooperative is None:
-                raise NotFound(what=Term("Cooperative"), key=credit_code)
+            cooperative = cooperative_by_code(session, credit_code)
             results = {cooperative.id: membership.check_cooperative(session, cooperative, on=on)}
         else:
             results = membership.check_all(session, on=on)

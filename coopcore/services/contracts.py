@@ -24,6 +24,7 @@ from coopcore.models import (
 )
 from coopcore.models.enterprise import delivery_trade
 from coopcore.rules import contracts as rules
+from coopcore.services.lookups import cooperative_by_code
 
 LEVEL_ORDER = list(EnterpriseLevel)  # national first
 # What the CLI and the reports call the contracts' terms and findings (English msgids, translated).
@@ -125,9 +126,7 @@ def contract_status(
         .order_by(Contract.start_on, Cooperative.name, Contract.code)
     )
     if cooperative is not None:
-        if session.scalar(select(Cooperative.id).where(Cooperative.credit_code == cooperative)) is None:
-            raise NotFound(what=Term("Cooperative"), key=cooperative)
-        query = query.where(Cooperative.credit_code == cooperative)
+        query = query.where(Contract.cooperative_id == cooperative_by_code(session, cooperative).id)
     if enterprise is not None:
         named = or_(Enterprise.credit_code == enterprise, Enterprise.name == enterprise)
         if session.scalar(select(Enterprise.id).where(named)) is None:

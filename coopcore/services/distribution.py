@@ -27,9 +27,8 @@ from coopcore.rules import distribution as waterfall
 from coopcore.rules.plan_review import NOTICE_DAYS
 from coopcore.rules.voting import has_quorum, passes_ordinary
 from coopcore.services import distribution_posting, year_end
+from coopcore.services.lookups import live_distribution_or_none
 
-LIVE_STATES = (DistributionState.DRAFT, DistributionState.PUBLISHED, DistributionState.APPROVED,
-               DistributionState.POSTED, DistributionState.PAID)  # fmt: skip
 # What the patronage column of a plan holds, as its heading (the CLI, the reports).
 MEASURE_LABELS = {
     PatronageMeasure.AMOUNT: "Transaction amount",
@@ -110,20 +109,11 @@ class ResolutionNeeded(RuleViolation):
     """Converting returns into contributions needs its own member assembly resolution (Art. 44): give its number."""
 
 
-def current_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution | None:
-    """Return the year's distribution that is not reversed, if any."""
-    return session.scalar(
-        select(Distribution)
-        .where(Distribution.cooperative_id == cooperative.id, Distribution.year == year)
-        .where(Distribution.state.in_(LIVE_STATES))
-    )
-
-
 def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution:
     """Compute the year's distribution from the books and store it as a draft (re-planning replaces a draft)."""
     lock(session, cooperative)  # two plans of a cooperative, one after the other: the second replaces the draft
     _open_fiscal_year(session, cooperative, year)  # a closed year is never re-planned
-    distribution = current_distribution(session, cooperative, year)
+    distribution = live_distribution_or_none(session, cooperative, year)
     if distribution is not None:
         _lock(session, distribution, "re-plan", DistributionState.DRAFT)
     _, last = year_end.year_bounds(year)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from coopcore.errors import NotFound, RuleViolation, Term
+from coopcore.errors import RuleViolation, Term
 from coopcore.models import (
     FundingLine,
     FundingSource,
@@ -28,6 +28,7 @@ from coopcore.money import ZERO
 from coopcore.rules import weak_village as rules
 from coopcore.rules.findings import Finding
 from coopcore.rules.weak_village import RiskKind, Threshold, ThresholdRule, VillageStatus
+from coopcore.services.lookups import township_by_name
 from coopcore.services.village_income import operating_income, threshold_in_force, threshold_rules
 
 # English labels (also the translation keys) of the funding sources of §9.2.
@@ -198,8 +199,7 @@ def village_status(
         )
     }
     if township is not None and not names:
-        if session.scalar(select(Township.id).where(Township.name == township)) is None:
-            raise NotFound(what=Term("Township"), key=township)
+        township_by_name(session, township)  # an unknown township is refused; a known one may have no villages
         return StatusReport(year, as_of, [], [])
     incomes = _incomes(session, villages, year)
     lines = threshold_rules(session, year)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, Distribution, DistributionState, Trade
 from coopcore.services import distribution as workflow
-from coopcore.services import imports
+from coopcore.services import imports, lookups
 from tests.backends import BACKENDS
 from tests.cli.conftest import COOP
 from tests.concurrency import committed_engine, current, duplicated_entries, lock_waits, new_example, wait_until
@@ -92,7 +92,7 @@ def test_two_plans_at_once_keep_one_draft_and_neither_prints_a_database_error(db
     with Session(db) as session:
         states = session.scalars(
             select(Distribution.state).where(
-                Distribution.cooperative_id == cooperative_id, Distribution.state.in_(workflow.LIVE_STATES)
+                Distribution.cooperative_id == cooperative_id, Distribution.state.in_(lookups.LIVE_STATES)
             )
         ).all()
     assert states == [DistributionState.DRAFT]

@@ -31,6 +31,7 @@ from coopcore.models import (
     Trade,
 )
 from coopcore.services import distribution as workflow
+from coopcore.services import lookups
 from tests.backends import BACKENDS
 from tests.concurrency import committed_engine, current, duplicated_entries, lock_waits, new_example, wait_until
 
@@ -122,7 +123,7 @@ def test_of_two_plans_at_once_one_draft_is_kept_and_neither_fails_with_a_databas
     with Session(db) as session:
         live = session.scalars(
             select(Distribution).where(
-                Distribution.cooperative_id == cooperative_id, Distribution.state.in_(workflow.LIVE_STATES)
+                Distribution.cooperative_id == cooperative_id, Distribution.state.in_(lookups.LIVE_STATES)
             )
         ).all()
         assert [d.state for d in live] == [DistributionState.DRAFT]

@@ -15,7 +15,6 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.errors import NotFound
 from coopcore.i18n import Lang
 from coopcore.models import (
     Cooperative,
@@ -28,6 +27,7 @@ from coopcore.models import (
     SpecialFund,
     Trade,
 )
+from coopcore.services.lookups import cooperative_by_code
 from coopcore.services.safe_cells import text_row
 from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.schema import (
@@ -54,9 +54,7 @@ YEAR_COLUMNS = {"closed": "is_closed"}
 
 def export_workbook(session: Session, credit_code: str, path: Path | str, *, lang: Lang = "zh") -> None:
     """Write one cooperative's data as an import workbook (live account entries only: reversed pairs cancel)."""
-    cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
-    if cooperative is None:
-        raise NotFound(what="Cooperative", key=credit_code)
+    cooperative = cooperative_by_code(session, credit_code)
     coop_id = cooperative.id
     entries = sorted(live_entries(session, coop_id), key=lambda e: (e["entry_on"], e["member_code"], e["id"]))
     members = select(Member).where(Member.cooperative_id == coop_id).order_by(Member.code)
