@@ -104,6 +104,7 @@ def accountant_workbooks(demo: Path, folder: Path, credit_code: str) -> tuple[Pa
         row[header.index("金额")] = None
         row[header.index("单据号")] = f"WEB-2024-{number:04d}"
         row[header.index("交易类型")] = "交售"
+        row[header.index("记录来源")] = None  # a row the accountant types has no origin mark: it is the workbook's
         trades.append(row)
     clean = folder / "晨靓-2024-补录.xlsx"
     book.save(clean)
