@@ -57,9 +57,13 @@ def live_distribution_or_none(session: Session, cooperative: Cooperative, year: 
     )
 
 
+class NoPlanYet(NotFound):
+    """{cooperative} has no distribution plan for {year} yet: plan it first."""
+
+
 def live_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution:
-    """Return the year's live distribution (draft to paid), or raise NotFound."""
+    """Return the year's live distribution (draft to paid), or raise NoPlanYet (a NotFound)."""
     distribution = live_distribution_or_none(session, cooperative, year)
     if distribution is None:
-        raise NotFound(what=Term("Distribution"), key=f"{cooperative.credit_code} {year}")
+        raise NoPlanYet(cooperative=cooperative.name, year=year)
     return distribution

@@ -77,7 +77,7 @@ def test_a_refused_button_on_the_distribution_page_shows_why_on_that_page_and_wr
     assert sent.status_code == 302
     assert sent.headers["Location"] == f"/admin/distribution/?cooperative={cooperative.id}&year=2030"
     shown = text_of(client.get(sent.headers["Location"]).text)
-    assert f"未找到盈余分配方案 '{cooperative.credit_code} 2030'。" in shown
+    assert f"{cooperative.name}2030年度还没有编制盈余分配方案：请先编制方案。" in shown
     with Session(engine) as session:
         after = session.scalars(select(Distribution.id).where(Distribution.cooperative_id == cooperative.id)).all()
     assert after == before

@@ -59,8 +59,8 @@ def test_the_live_distribution_of_a_year_is_the_one_not_reversed(session: Sessio
     with pytest.raises(NotFound) as error:
         lookups.live_distribution(session, cooperative, 2024)
     assert refusal(error) == (
-        f"未找到盈余分配方案 '{CREDIT_CODE} 2024'。",
-        f"Distribution '{CREDIT_CODE} 2024' was not found.",
+        f"{cooperative.name}2024年度还没有编制盈余分配方案：请先编制方案。",
+        f"{cooperative.name} has no distribution plan for 2024 yet: plan it first.",
     )
     first = workflow.plan_distribution(session, cooperative, 2024)
     workflow.publish_distribution(session, first, published_on=dt.date(2025, 3, 1))

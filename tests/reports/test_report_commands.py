@@ -100,7 +100,7 @@ def test_an_unknown_cooperative_or_year_is_a_clear_error(example_file: str, tmp_
         "--out",
         str(tmp_path),
     )
-    assert done.returncode == 2 and "未找到盈余分配方案" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "年度还没有编制盈余分配方案" in done.stderr and "Traceback" not in done.stderr
     done = run(
         sys.executable,
         "-m",
