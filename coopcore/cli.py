@@ -25,7 +25,6 @@ def main(ctx: click.Context, url: str | None, lang: Lang | None) -> None:
 
 for command in (
     setup.init,
-    setup.load_demo,
     setup.check,
     distribution.distribution_group,
     members.members_group,
@@ -37,8 +36,8 @@ for command in (
     main.add_command(command)
 
 
-# The web admin and the reports live outside the library (they use Flask, pandas, matplotlib); they plug their
-# commands in through this entry-point group, declared in pyproject.toml.
+# The web admin, the reports (they use Flask, pandas, matplotlib) and the demo data set live outside the library;
+# they plug their commands in through this entry-point group, declared in pyproject.toml.
 def _unavailable(name: str, error: ImportError) -> click.Command:
     @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
     def command() -> None:

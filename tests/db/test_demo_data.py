@@ -38,10 +38,10 @@ from coopcore.models import (
     VillageCollective,
     VillageIncome,
 )
-from coopcore.services.demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo, summarize
-from coopcore.services.demo.dataset import DemoSet
 from coopcore.services.users import authenticate
 from coopcore.validation import credit_code, resident_id
+from demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo, summarize
+from demo.dataset import DemoSet
 
 CHENLIANG = "晨靓果业专业合作社"
 

@@ -10,7 +10,7 @@ from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from coopcore.db.base import Base
-from coopcore.services.demo.dataset import DemoSet, Ref, Row
+from demo.dataset import DemoSet, Ref, Row
 
 # Tables too big to read ids back from, with the columns that identify a row.
 NATURAL_KEYS = {"trade": ("cooperative_id", "ticket_no")}

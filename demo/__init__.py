@@ -51,19 +51,19 @@ from coopcore.models import (
     Village,
     WeakVillageThreshold,
 )
-from coopcore.services.demo.business import add_products, add_trades
-from coopcore.services.demo.context import YEARS, DemoContext
-from coopcore.services.demo.cooperatives import add_cooperatives
-from coopcore.services.demo.dataset import DemoSet
-from coopcore.services.demo.enterprises import add_enterprises
-from coopcore.services.demo.federations import add_federations
-from coopcore.services.demo.finance import add_finance
-from coopcore.services.demo.history import post_past_years
-from coopcore.services.demo.places import add_places, add_threshold
-from coopcore.services.demo.villages import add_weak_villages
-from coopcore.services.demo.writer import write_demo
 from coopcore.services.land import book_land_guarantees
 from coopcore.services.users import create_user
+from demo.business import add_products, add_trades
+from demo.context import YEARS, DemoContext
+from demo.cooperatives import add_cooperatives
+from demo.dataset import DemoSet
+from demo.enterprises import add_enterprises
+from demo.federations import add_federations
+from demo.finance import add_finance
+from demo.history import post_past_years
+from demo.places import add_places, add_threshold
+from demo.villages import add_weak_villages
+from demo.writer import write_demo
 
 DEMO_PASSWORD = "coopdemo2024"  # documented demo credential, never for real use
 ACCOUNTANT_COOPERATIVES = ("晨靓果业专业合作社", "杏花葡萄土地股份专业合作社", "姜家疃苹果种植专业合作社")
