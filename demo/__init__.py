@@ -6,6 +6,11 @@ entries and income records have source "demo". The same seed gives the same rows
 makes every choice (no Faker, whose zh_CN names ignore sex and change between releases; no global random;
 no today's date: the demo's "now" is the end of 2024). Money, areas and quantities are Decimal throughout.
 
+It lives outside the library (coopcore never imports it) and plugs `coop demo` in through the coopcore.commands
+entry point. It writes as the library's own paths do (demo.writer): master data through the ORM, so the audit
+trail has each row's first version; the dated records (trades, entries, income and expense) through
+coopcore.db.bulk, in bulk and unversioned as an import writes them, with the origin "manual" (no path owns them).
+
 Contents: two townships (凤鸣街道, 泉山街道) of 15 villages, each with its collective (N2 credit code) and
 party branch; 21 cooperatives led by their branch, among them 晨靓果业专业合作社 (brand 九妹山, 120+ households,
 500+ mu of land shares at 8,000 shares a mu); three federations; twelve leading enterprises with sixteen
