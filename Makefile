@@ -43,8 +43,8 @@ test: setup system-packages lint
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check coopcore admin reports bench tests alembic/env.py
-	$(BIN)/ruff format --check coopcore admin reports bench tests alembic/env.py
+	$(BIN)/ruff check coopcore admin reports demo bench tests alembic/env.py
+	$(BIN)/ruff format --check coopcore admin reports demo bench tests alembic/env.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -48,7 +48,7 @@ from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative, Member, Product, Trade, TradeKind, User
 from coopcore.models.user import user_cooperative
-from coopcore.services.demo import DEMO_PASSWORD, load_demo
+from demo import DEMO_PASSWORD, load_demo
 
 FEN = Decimal("0.01")
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

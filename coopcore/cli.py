@@ -11,7 +11,6 @@ from coopcore.i18n import LANGS, Lang, default_lang
 # Each command is imported when it is used (see coopcore.commands.group), so `coop --help` stays fast.
 COMMANDS = {
     "init": "coopcore.commands.setup:init",
-    "demo": "coopcore.commands.setup:load_demo",
     "check": "coopcore.commands.setup:check",
     "distribution": "coopcore.commands.distribution:distribution_group",
     "members": "coopcore.commands.members:members_group",

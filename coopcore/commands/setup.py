@@ -1,19 +1,18 @@
-"""Commands that set up and check a database: init, demo, check."""
+"""Commands that set up and check a database: init, check."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import asdict
 
 import click
 from sqlalchemy import select
 
 from coopcore.commands.base import CREDIT_CODE, DAY, EXIT_FINDINGS, Context, pass_context
-from coopcore.i18n import format_money, render
+from coopcore.i18n import render
 from coopcore.models import Cooperative
 from coopcore.rules.findings import Severity
-from coopcore.services import demo, membership
+from coopcore.services import membership
 from coopcore.services.lookups import cooperative_by_code
 
 
@@ -23,22 +22,6 @@ def init(context: Context) -> None:
     """Create or upgrade the database schema to the newest version."""
     engine = context.upgrade()
     context.say("Database ready: {url}", url=engine.url.render_as_string(hide_password=True))
-
-
-@click.command("demo")
-@pass_context
-def load_demo(context: Context) -> None:
-    """Load the illustrative demo data set (a district of Yantai) into the database."""
-    context.upgrade()  # like `coop init`: the demo brings its own database
-    with context.transaction() as session:
-        summary = demo.load_demo(session)
-    context.say(
-        "Demo data loaded (illustrative, not real): {townships} townships, {villages} villages, "
-        "{cooperatives} cooperatives and {federations} federations, {members} members, {land_mu} mu of land shares, "
-        "{trades} trades, {enterprises} leading enterprises with {contracts} contracts, {weak_villages} weak villages "
-        "with {projects} projects and {funding_total} of funding, {users} users.",
-        **{**asdict(summary), "funding_total": format_money(summary.funding_total, context.lang)},
-    )
 
 
 @click.command()

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from admin.app import create_app
 from coopcore.db import migrate
 from coopcore.models import Role
-from coopcore.services.demo import DEMO_PASSWORD
 from coopcore.services.users import create_user
+from demo import DEMO_PASSWORD
 from tests.admin.demo import copy_of, shared_demo_file
 from tests.backends import BACKENDS, scratch_engine
 from tests.distribution.builders import make_example_1

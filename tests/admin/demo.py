@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.db import migrate
 from coopcore.db.engine import make_engine
-from coopcore.services.demo import DEMO_PASSWORD, load_demo
+from demo import DEMO_PASSWORD, load_demo
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

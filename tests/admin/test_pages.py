@@ -14,9 +14,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.db.engine import make_engine
-from coopcore.models import Cooperative, Distribution, DistributionState, Member, MemberAccountEntry, Trade
+from coopcore.models import (
+    Cooperative,
+    Distribution,
+    DistributionState,
+    IncomeExpense,
+    Member,
+    MemberAccountEntry,
+    Origin,
+    Trade,
+)
 from coopcore.services import imports
 from tests.admin.demo import csrf_token, distribution_step, sign_in
+from tests.admin.test_concurrent_edits import edit_form
 
 CHENLIANG = "晨靓果业专业合作社"
 
@@ -203,11 +213,10 @@ def test_the_template_downloads_as_a_workbook(reader: FlaskClient) -> None:
     assert "成员" in openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames
 
 
-def test_the_audit_log_shows_who_changed_what_with_old_and_new_values(client: FlaskClient) -> None:
+def test_the_audit_log_shows_who_changed_what_with_old_and_new_values(client: FlaskClient, demo_url: str) -> None:
     sign_in(client, "accountant")
-    form = client.get("/admin/cooperative/edit/?id=12")
-    data = {
-        "csrf_token": csrf_token(form.text),
+    url = "/admin/cooperative/edit/?id=12"
+    changed = {
         "name": CHENLIANG,
         "credit_code": "93370671MA3H6XFL2R",
         "village": "16",
@@ -217,12 +226,26 @@ def test_the_audit_log_shows_who_changed_what_with_old_and_new_values(client: Fl
         "brand": "九妹山（新）",
         "status": "active",
     }
-    assert client.post("/admin/cooperative/edit/?id=12", data=data).status_code == 302  # a unique column saves
+    # The form as shown (its CSRF token, the row version it was read at), with the changes typed in.
+    assert client.post(url, data={**edit_form(client, url), **changed}).status_code == 302  # a unique column saves
     log = client.get("/admin/audit/?table=cooperative").text
-    assert "accountant" in log and "未记录 → 九妹山（新）" in log  # the demo was loaded in bulk, unversioned
-    data["brand"] = "九妹山"
-    assert client.post("/admin/cooperative/edit/?id=12", data=data).status_code == 302
+    assert "accountant" in log and "九妹山 → 九妹山（新）" in log  # the demo's master data has its first version
+    assert client.post(url, data={**edit_form(client, url), **changed, "brand": "九妹山"}).status_code == 302
     log = client.get("/admin/audit/?table=cooperative").text
     assert "品牌</strong>: 九妹山（新） → 九妹山" in log
     assert "名称</strong>" not in log.split("九妹山（新） → 九妹山")[0].rsplit("<tr>", 1)[-1]  # only what changed
     assert client.get("/admin/audit/?table=user").text.count("<tr>") <= 2  # users' changes: administrators only
+    # A dated record loaded in bulk (as a workbook import writes it) has no first version: its old values are unknown.
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        row_id = session.scalars(
+            select(IncomeExpense.id)
+            .join(Cooperative)
+            .where(Cooperative.name == CHENLIANG, IncomeExpense.recorded_on >= dt.date(2024, 1, 1))
+            .where(IncomeExpense.origin == Origin.MANUAL)
+            .order_by(IncomeExpense.id)
+        ).first()
+    engine.dispose()
+    url = f"/admin/income_expense/edit/?id={row_id}"
+    assert client.post(url, data={**edit_form(client, url), "memo": "农资销售收入（更正）"}).status_code == 302
+    assert "未记录 → 农资销售收入（更正）" in client.get("/admin/audit/?table=income_expense").text

@@ -24,7 +24,7 @@ from admin.command import make_server
 from admin.report_jobs import EXTENSION
 from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative
-from coopcore.services.demo import DEMO_PASSWORD
+from demo import DEMO_PASSWORD
 from tests.admin.conftest import make_app
 from tests.admin.demo import csrf_token, sign_in
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from coopcore.services.demo import DEMO_PASSWORD
+from demo import DEMO_PASSWORD
 from tests.admin.conftest import make_app
 from tests.admin.demo import csrf_token
 

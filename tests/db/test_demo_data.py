@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy_continuum import version_class
 
+from coopcore.db.base import Base
 from coopcore.models import (
     Bylaws,
     Contract,
@@ -38,10 +40,11 @@ from coopcore.models import (
     VillageCollective,
     VillageIncome,
 )
-from coopcore.services.demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo, summarize
-from coopcore.services.demo.dataset import DemoSet
 from coopcore.services.users import authenticate
 from coopcore.validation import credit_code, resident_id
+from demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo, summarize
+from demo.dataset import DemoSet
+from demo.writer import BULK
 
 CHENLIANG = "晨靓果业专业合作社"
 
@@ -164,6 +167,26 @@ def test_2022_and_2023_are_posted_and_closed_and_2024_is_open(demo: tuple[Sessio
     assert dividends and {income.year for income in dividends} == {2022, 2023}
     typed_in = session.scalars(select(VillageIncome.memo).where(VillageIncome.origin == Origin.MANUAL))
     assert not any("分红" in memo for memo in typed_in)  # a typed-in dividend would count twice once posted
+
+
+def test_every_demo_row_but_the_dated_records_written_in_bulk_has_its_first_audit_version(
+    demo: tuple[Session, DemoSummary], generated: DemoSet
+) -> None:
+    session, _ = demo
+    models = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
+    audited = [models[name] for name in generated.rows if name not in BULK and hasattr(models[name], "__versioned__")]
+    assert len(audited) >= 15  # townships, villages, cooperatives, members, land, enterprises, plans, projects …
+    for model in audited:
+        table, versions = model.__table__, version_class(model).__table__
+        assert isinstance(table, Table) and isinstance(versions, Table)
+        # One version per row and transaction: a row the same load changed later (a year closed) has one too.
+        unrecorded = select(func.count()).select_from(table).where(table.c.id.not_in(select(versions.c.id)))
+        assert session.scalar(unrecorded) == 0, table.name
+    # The dated records (those with an origin) go through coopcore.db.bulk, as a workbook import writes them.
+    assert {name for name in generated.rows if "origin" in Base.metadata.tables[name].c} == BULK
+    assert {"township", "village", "cooperative", "member", "land_parcel", "land_share", "contract", "project"} <= {
+        model.__tablename__ for model in audited
+    }
 
 
 def test_every_resident_id_and_credit_code_validates(demo: tuple[Session, DemoSummary]) -> None:

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from coopcore.db import migrate
 from coopcore.models import Cooperative
 from coopcore.rules import membership
-from coopcore.services.demo import load_demo
 from coopcore.services.imports import COOPERATIVE, export_workbook, run_import, write_template
 from coopcore.services.workbook.schema import SHEETS
+from demo import load_demo
 from tests.backends import scratch_engine
 from tests.workbook.dump import dump_cooperative
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from coopcore.models import PartyBranch, Township, Village, VillageCollective, WeakVillageThreshold
-from coopcore.services.demo.context import DISTRICT, DISTRICT_CODE, DemoContext, VillagePlan
+from demo.context import DISTRICT, DISTRICT_CODE, DemoContext, VillagePlan
 
 # Fictional, in the style of the district's streets and villages (夼, 疃, 泊 and 格庄 are Jiaodong place words).
 TOWNSHIPS = (

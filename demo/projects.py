@@ -9,8 +9,8 @@ from decimal import ROUND_CEILING, Decimal
 
 from coopcore.models import FundingLine, FundingSource, Milestone, PlanStatus, Project, ProjectKind, ProjectStatus
 from coopcore.money import to_money
-from coopcore.services.demo.context import CoopPlan, DemoContext, VillagePlan
-from coopcore.services.demo.dataset import Ref
+from demo.context import CoopPlan, DemoContext, VillagePlan
+from demo.dataset import Ref
 
 K = ProjectKind
 P = ProjectStatus

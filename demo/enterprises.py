@@ -16,9 +16,9 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO, to_money
 from coopcore.rules.contracts import GradeTerms, PriceTerms, settle
-from coopcore.services.demo.business import crop_price, season
-from coopcore.services.demo.context import CoopPlan, DemoContext
-from coopcore.services.demo.dataset import Ref
+from demo.business import crop_price, season
+from demo.context import CoopPlan, DemoContext
+from demo.dataset import Ref
 
 L = EnterpriseLevel
 ENTERPRISES = (

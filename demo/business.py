@@ -9,7 +9,7 @@ from typing import Any
 
 from coopcore.models import MemberKind, Product, Trade, TradeKind
 from coopcore.money import to_money
-from coopcore.services.demo.context import YEARS, CoopPlan, DemoContext, MemberPlan
+from demo.context import YEARS, CoopPlan, DemoContext, MemberPlan
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ from decimal import Decimal
 from coopcore.models import FiscalYear, FundSource, IncomeCategory, IncomeExpense, LandShare, SpecialFund, Trade
 from coopcore.models import TradeKind as K
 from coopcore.money import to_money
-from coopcore.services.demo.business import season
-from coopcore.services.demo.context import DEMO_MARK, YEARS, CoopPlan, DemoContext
-from coopcore.services.demo.dataset import Ref
+from demo.business import season
+from demo.context import DEMO_MARK, YEARS, CoopPlan, DemoContext
+from demo.dataset import Ref
 
 IC = IncomeCategory
 LOSS = (1, 2023)  # 李格庄: a late frost (倒春寒) in 2023 turns the year into a loss

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from coopcore.models import Bylaws, Cooperative, PatronageMeasure, ProvidentBasis
-from coopcore.services.demo.context import DEMO_MARK, DISTRICT_CODE, CoopPlan, DemoContext
-from coopcore.services.demo.land import add_land
-from coopcore.services.demo.members import add_roster
+from demo.context import DEMO_MARK, DISTRICT_CODE, CoopPlan, DemoContext
+from demo.land import add_land
+from demo.members import add_roster
 
 CHENLIANG = 15  # 晨靓果业专业合作社, the showcase of docs/domain.md §16
 LAND_SHARE_COOP = 16  # 杏花: a land-share cooperative measuring patronage in mu (§7.3)

@@ -15,10 +15,10 @@ from coopcore.models import (
     VillageIncomeCategory,
 )
 from coopcore.money import to_money
-from coopcore.services.demo.context import DEMO_MARK, YEARS, CoopPlan, DemoContext, VillagePlan
-from coopcore.services.demo.dataset import Ref
-from coopcore.services.demo.enterprises import CONTRACTS
-from coopcore.services.demo.projects import ProjectPlan, add_projects, plan_projects, project_budgets
+from demo.context import DEMO_MARK, YEARS, CoopPlan, DemoContext, VillagePlan
+from demo.dataset import Ref
+from demo.enterprises import CONTRACTS
+from demo.projects import ProjectPlan, add_projects, plan_projects, project_budgets
 
 LAST_YEAR = YEARS[-1]
 S = PlanStatus

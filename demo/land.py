@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from coopcore.models import LandParcel, LandShare, MemberKind
 from coopcore.money import to_money
-from coopcore.services.demo.context import CoopPlan, DemoContext
-from coopcore.services.demo.dataset import Ref
+from demo.context import CoopPlan, DemoContext
+from demo.dataset import Ref
 
 SECOND_ROUND_END = dt.date(2028, 12, 31)  # 第二轮承包 ends here for most households
 EXTENDED_END = dt.date(2058, 12, 31)  # households already extended by thirty years (二轮延包)

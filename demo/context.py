@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from coopcore.models import MemberKind
-from coopcore.services.demo.dataset import DemoSet, Ref
-from coopcore.services.demo.names import Identities
+from demo.dataset import DemoSet, Ref
+from demo.names import Identities
 
 YEARS = (2022, 2023, 2024)
 DEMO_MARK = "（演示数据）"  # appended to free text so nobody mistakes a demo row for a real one

@@ -1,28 +1,34 @@
-"""Persist a generated demo set: bulk INSERTs in foreign-key order, then the many-to-many links."""
+"""Persist a generated demo set in foreign-key order: master data through the ORM, dated records in bulk."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy import Table, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from coopcore.db.base import Base
-from coopcore.services.demo.dataset import DemoSet, Ref, Row
+from coopcore.db.bulk import insert_rows
+from demo.dataset import DemoSet, Ref, Row
 
-# Tables too big to read ids back from, with the columns that identify a row.
+# The dated records (the tables with an `origin`: trades, member-account entries, income and expense, special
+# funds, village income; 22,000 of the demo's 24,500 rows) go in through the library's one bulk path, as a workbook
+# import or a distribution's posting writes them: no audit versions, like any bulk INSERT. The master data (places,
+# cooperatives, members, land, enterprises, contracts, plans, projects) goes through the ORM, so the audit trail
+# records the first version of each row as it does for a row typed in the admin.
+BULK = frozenset({"trade", "member_account_entry", "income_expense", "special_fund", "village_income"})
+# Bulk tables whose rows others point at, with the columns that identify a row (its id is looked up by them).
 NATURAL_KEYS = {"trade": ("cooperative_id", "ticket_no")}
 
 
 def write_demo(session: Session, data: DemoSet, known: dict[str, dict[int, int]] | None = None) -> dict[str, list[int]]:
     """Insert every row of data, resolving references to ids; rows listed in known already exist (index → id).
 
-    Bulk INSERT skips the ORM unit of work, so these rows get no audit versions; only the links, stored
-    through their relationships at the end, are versioned (Continuum versions association tables itself
-    and refuses raw INSERTs into them). Return the ids of the referenced rows of every table (0 elsewhere).
+    Return the ids of the referenced rows of every table (0 elsewhere). Flush, never commit.
     """
+    models = {cast(Table, mapper.local_table).name: mapper.class_ for mapper in Base.registry.mappers}
     ids: dict[str, list[int]] = {}
     for table in Base.metadata.sorted_tables:
         rows = data.rows.get(table.name)
@@ -31,28 +37,36 @@ def write_demo(session: Session, data: DemoSet, known: dict[str, dict[int, int]]
         existing = (known or {}).get(table.name, {})
         new = [(index, _resolve(row, ids)) for index, row in enumerate(rows) if index not in existing]
         table_ids = [existing.get(index, 0) for index in range(len(rows))]
-        needed = table.name in data.referenced and table.name not in NATURAL_KEYS
-        # Rows with the same columns go in one executemany; generators keep a table's columns uniform.
-        for _, group in groupby(new, key=lambda item: tuple(item[1])):
-            batch = list(group)
-            values = [row for _, row in batch]
-            if needed:
-                statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                for (index, _), new_id in zip(batch, session.scalars(statement, values), strict=True):
-                    table_ids[index] = new_id
-            else:
-                session.execute(insert(table), values)
-        if table.name in data.referenced and table.name in NATURAL_KEYS:
-            wanted = sorted(data.referenced[table.name])
-            _look_up(session, table, dict(new), wanted, table_ids)
+        if table.name in BULK:
+            _insert_in_bulk(session, models[table.name], [row for _, row in new])
+            if table.name in data.referenced:
+                _look_up(session, table, dict(new), sorted(data.referenced[table.name]), table_ids)
+        else:
+            added = [(index, models[table.name](**row)) for index, row in new]
+            session.add_all(row for _, row in added)
+            session.flush()
+            for index, row in added:
+                table_ids[index] = row.id
+            # Keep the session small: the audit trail inspects every object it holds at each flush.
+            session.expunge_all()
         ids[table.name] = table_ids
     _write_links(session, data, ids)
     return ids
 
 
+def _insert_in_bulk(session: Session, model: type[Base], rows: list[Row]) -> None:
+    # insert_rows takes rows with the same columns; generators keep a table's columns uniform, in runs.
+    for _, run in groupby(rows, key=_columns):
+        insert_rows(session, model, list(run))
+
+
+def _columns(row: Row) -> tuple[str, ...]:
+    return tuple(row)
+
+
 def _look_up(session: Session, table: Table, rows: dict[int, Row], wanted: list[int], table_ids: list[int]) -> None:
-    # RETURNING over 20,000 trades costs seconds on psycopg (it parses every long statement); fetching the
-    # few ids that links need by their natural key costs one query.
+    # Fetching the few ids that links need by their natural key costs one query (RETURNING over 20,000 tickets
+    # costs seconds on psycopg, which parses every long statement).
     columns = NATURAL_KEYS[table.name]
     keys = {tuple(rows[index][column] for column in columns): index for index in wanted}
     key_columns = [table.c[column] for column in columns]
@@ -89,3 +103,4 @@ def _write_links(session: Session, data: DemoSet, ids: dict[str, list[int]]) -> 
         for parent_id, child_id in id_pairs:
             getattr(parents[parent_id], relationship.key).append(children[child_id])
     session.flush()
+    session.expunge_all()

@@ -17,9 +17,9 @@ from coopcore.models import (
     TradeKind,
 )
 from coopcore.money import to_money
-from coopcore.services.demo.business import CROPS, crop_price, season, ticket, write_tickets
-from coopcore.services.demo.context import DEMO_MARK, DISTRICT_CODE, YEARS, CoopPlan, DemoContext, MemberPlan
-from coopcore.services.demo.members import add_entry
+from demo.business import CROPS, crop_price, season, ticket, write_tickets
+from demo.context import DEMO_MARK, DISTRICT_CODE, YEARS, CoopPlan, DemoContext, MemberPlan
+from demo.members import add_entry
 
 # Name, crop, the member cooperatives (spec indices; the first one's village is the seat). [L-56]: three or more.
 FEDERATIONS = (

@@ -8,9 +8,9 @@ from decimal import ROUND_CEILING, Decimal
 
 from coopcore.models import AccountEntryKind, Member, MemberAccountEntry, MemberKind
 from coopcore.money import to_money
-from coopcore.services.demo.context import DEMO_MARK, DISTRICT_CODE, CoopPlan, DemoContext, MemberPlan
-from coopcore.services.demo.dataset import Ref
-from coopcore.services.demo.land import add_contributed_parcel
+from demo.context import DEMO_MARK, DISTRICT_CODE, CoopPlan, DemoContext, MemberPlan
+from demo.dataset import Ref
+from demo.land import add_contributed_parcel
 
 FOUNDING_HOUSEHOLDS = 6  # with the collective, seven founders: [L-12] asks for at least five
 # [L-20]: over 20 members, organisations may be at most 5%; with the collective that allows a second

@@ -6,6 +6,11 @@ entries and income records have source "demo". The same seed gives the same rows
 makes every choice (no Faker, whose zh_CN names ignore sex and change between releases; no global random;
 no today's date: the demo's "now" is the end of 2024). Money, areas and quantities are Decimal throughout.
 
+It lives outside the library (coopcore never imports it) and plugs `coop demo` in through the coopcore.commands
+entry point. It writes as the library's own paths do (demo.writer): master data through the ORM, so the audit
+trail has each row's first version; the dated records (trades, entries, income and expense) through
+coopcore.db.bulk, in bulk and unversioned as an import writes them, with the origin "manual" (no path owns them).
+
 Contents: two townships (凤鸣街道, 泉山街道) of 15 villages, each with its collective (N2 credit code) and
 party branch; 21 cooperatives led by their branch, among them 晨靓果业专业合作社 (brand 九妹山, 120+ households,
 500+ mu of land shares at 8,000 shares a mu); three federations; twelve leading enterprises with sixteen
@@ -51,19 +56,19 @@ from coopcore.models import (
     Village,
     WeakVillageThreshold,
 )
-from coopcore.services.demo.business import add_products, add_trades
-from coopcore.services.demo.context import YEARS, DemoContext
-from coopcore.services.demo.cooperatives import add_cooperatives
-from coopcore.services.demo.dataset import DemoSet
-from coopcore.services.demo.enterprises import add_enterprises
-from coopcore.services.demo.federations import add_federations
-from coopcore.services.demo.finance import add_finance
-from coopcore.services.demo.history import post_past_years
-from coopcore.services.demo.places import add_places, add_threshold
-from coopcore.services.demo.villages import add_weak_villages
-from coopcore.services.demo.writer import write_demo
 from coopcore.services.land import book_land_guarantees
 from coopcore.services.users import create_user
+from demo.business import add_products, add_trades
+from demo.context import YEARS, DemoContext
+from demo.cooperatives import add_cooperatives
+from demo.dataset import DemoSet
+from demo.enterprises import add_enterprises
+from demo.federations import add_federations
+from demo.finance import add_finance
+from demo.history import post_past_years
+from demo.places import add_places, add_threshold
+from demo.villages import add_weak_villages
+from demo.writer import write_demo
 
 DEMO_PASSWORD = "coopdemo2024"  # documented demo credential, never for real use
 ACCOUNTANT_COOPERATIVES = ("晨靓果业专业合作社", "杏花葡萄土地股份专业合作社", "姜家疃苹果种植专业合作社")
