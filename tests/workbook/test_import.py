@@ -343,6 +343,18 @@ def test_a_registered_cooperative_without_its_founders_marked_is_imported_with_a
     assert not any("本社设立时的成员只有" in line for line in report.messages())
 
 
+def test_a_provident_rate_outside_yantai_practice_is_a_warning_at_the_rate_cell(
+    session: Session, tmp_path: Path
+) -> None:
+    book = valid_book()
+    book["合作社"].rows[0]["公积金提取比例*"] = 0.15
+
+    report = run(session, book, tmp_path / "rate.xlsx", dry_run=True)
+
+    [warning] = [p for p in report.warnings if p.template == membership.PROVIDENT_RATE]
+    assert (warning.sheet_label("zh"), warning.row, warning.column_label("zh")) == ("合作社", 2, "公积金提取比例")
+
+
 def test_founders_marked_in_the_column_and_fewer_than_five_are_still_refused(session: Session, tmp_path: Path) -> None:
     book = founded_before_everyone_joined(valid_book())
     book["成员"].header.append("设立成员")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from coopcore.models import AccountEntryKind
 from coopcore.rules.findings import Severity
@@ -19,7 +20,7 @@ from coopcore.rules.membership import (
 from coopcore.services.workbook.plan import Plan
 from coopcore.services.workbook.reader import Book
 from coopcore.services.workbook.report import Problems
-from coopcore.services.workbook.schema import MEMBERS
+from coopcore.services.workbook.schema import CONTRIBUTIONS, COOPERATIVE, MEMBERS
 from coopcore.services.workbook.stored import Stored
 
 CONTRIBUTION_KINDS = frozenset(kind.value for kind in AccountEntryKind if kind.is_contribution)
@@ -65,9 +66,20 @@ def check_roster(book: Book, plan: Plan, stored: Stored, problems: Problems, *, 
     )
     for finding in check_membership(facts, context):
         add = problems.error if finding.severity is Severity.ERROR else problems.warning
-        # Founders left unmarked are fixed in one column: name it.
-        where = {"column": MEMBERS.column("is_founder")} if finding.template == FOUNDERS_NOT_MARKED else {}
-        add(finding.template, sheet=MEMBERS, **where, **finding.fields)
+        add(finding.template, **_where(book, finding.rule, finding.template), **finding.fields)
+
+
+def _where(book: Book, rule: str, template: str) -> dict[str, Any]:
+    """Where the accountant fixes what a roster rule found: the cell that holds it, else the members sheet."""
+    if template == FOUNDERS_NOT_MARKED:
+        return {"sheet": MEMBERS, "column": MEMBERS.column("is_founder")}
+    if rule == "provident_rate":  # the bylaws' rate, on the cooperative's row
+        row = next(iter(book.rows(COOPERATIVE)), None)
+        where = {"sheet": COOPERATIVE, "column": COOPERATIVE.column("provident_fund_rate")}
+        return where | ({"row": row.number} if row is not None else {})
+    if rule == "individual_cap":  # a member's contributions added up: the amounts of the contributions sheet
+        return {"sheet": CONTRIBUTIONS, "column": CONTRIBUTIONS.column("amount")}
+    return {"sheet": MEMBERS}
 
 
 def _founders_stated(book: Book) -> bool:
