@@ -150,7 +150,7 @@ phone_valid = _coopcore(phone.validate)
 
 
 def member_id_valid(form: Form, field: Field) -> None:
-    """A resident ID for persons, a credit code for organisations (docs/domain.md §12), check digit included."""
+    """A resident ID for persons, a credit code for organisations (docs/identifiers.md), check digit included."""
     kind = getattr(form, "kind", None)
     is_person = kind is None or kind.data is None or MemberKind(kind.data).is_person
     _coopcore(resident_id.validate if is_person else credit_code.validate)(form, field)

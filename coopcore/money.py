@@ -79,7 +79,7 @@ def has_places(value: Decimal, places: int) -> bool:
 def allocate(pool: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, Decimal]:
     """Split pool among the keys of weights in proportion, to the fen, by the largest-remainder method.
 
-    docs/domain.md §3: every key first gets the floor of its exact share in fen; the fen left over go one
+    docs/distribution.md: every key first gets the floor of its exact share in fen; the fen left over go one
     each to the largest fractional parts, ties to the larger weight, then to the smaller key. The parts sum
     to the pool exactly and each is within one fen of its exact proportional value.
     """

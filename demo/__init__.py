@@ -1,4 +1,4 @@
-"""The demo data set of `coop demo`: an illustrative district of Yantai shaped on docs/domain.md §16.
+"""The demo data set of `coop demo`: an illustrative district of Yantai shaped on the README's demo section
 
 It is fictional and marked as demo everywhere: the district is "黄渤海新区（演示）"; townships, cooperatives
 and enterprises have is_demo set; free text (memos, resolutions, notes) ends in "（演示数据）"; member-account

@@ -11,7 +11,7 @@ from demo.context import DEMO_MARK, DISTRICT_CODE, CoopPlan, DemoContext
 from demo.land import add_land
 from demo.members import add_roster
 
-CHENLIANG = 15  # 晨靓果业专业合作社, the showcase of docs/domain.md §16
+CHENLIANG = 15  # 晨靓果业专业合作社, the showcase of the README's demo section
 LAND_SHARE_COOP = 16  # 杏花: a land-share cooperative measuring patronage in mu (§7.3)
 CAP_FINDING = 7  # one household holds more than the Yantai 20% of capital (§8.2): a warning
 RATE_FINDING = 10  # provident-fund rate 0.12, outside the Yantai 5–10% band (§8.2): a warning

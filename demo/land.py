@@ -1,4 +1,4 @@
-"""Demo contracted parcels and land-management-right shares (土地经营权入股, docs/domain.md §7)."""
+"""Demo contracted parcels and land-management-right shares (土地经营权入股, docs/land.md)."""
 
 from __future__ import annotations
 

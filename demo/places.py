@@ -58,7 +58,7 @@ def add_places(ctx: DemoContext) -> None:
 
 
 def add_threshold(ctx: DemoContext) -> None:
-    """Generate the district-wide weak-village line of docs/domain.md §9.1 (the writer skips it if present)."""
+    """Generate the district-wide weak-village line of docs/villages.md (the writer skips it if present)."""
     ctx.data.add(
         WeakVillageThreshold,
         effective_year=2020,

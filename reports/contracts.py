@@ -1,5 +1,5 @@
 """Contract fulfilment report (订单履约报告) per leading enterprise and year: each enterprise's recognition and
-fulfilment, its contracts with the §10.2 metrics, and every delivery settled (docs/domain.md §10).
+fulfilment, its contracts with the §10.2 metrics, and every delivery settled (docs/contracts.md).
 
     python -m reports.contracts --db URL --year 2024 [--enterprise NAME|CREDIT_CODE] [--coop CREDIT_CODE] [--out DIR]
     coop report contracts --year 2024

@@ -3,7 +3,7 @@
 fontconfig is asked first (``fc-list :lang=zh-cn``), then the usual font folders are searched. A candidate must be
 TrueType (reportlab embeds TrueType outlines only; Noto CJK's CFF outlines are refused) and must really draw the
 sample below: matplotlib's own "Last Resort" font claims every code point and draws boxes, so it never counts
-(docs/stack-notes.md §5).
+(a known matplotlib behaviour).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def configure_matplotlib() -> str:
     from matplotlib import font_manager
 
     font = chinese_font()
-    # addfont sees a font installed after matplotlib's cache was written (docs/stack-notes.md §5).
+    # addfont sees a font installed after matplotlib's cache was written (a known matplotlib behaviour).
     font_manager.fontManager.addfont(str(font.path))
     known = {entry.name for entry in font_manager.fontManager.ttflist}
     family = font.family if font.family in known else font_manager.FontProperties(fname=str(font.path)).get_name()

@@ -1,5 +1,5 @@
 """Township weak-village progress report (薄弱村提升进展): a row per village, each village's income trend against
-the weak line, funding by source, projects behind schedule and the risk list (docs/domain.md §9.3).
+the weak line, funding by source, projects behind schedule and the risk list (docs/villages.md).
 
     python -m reports.township --db URL --township 凤鸣街道 --year 2024 [--out DIR] [--lang zh|en]
     coop report township --township 凤鸣街道 --year 2024

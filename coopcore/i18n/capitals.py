@@ -12,7 +12,7 @@ The rules are those of 《会计基础工作规范》第五十二条 for voucher
 * no 零元 before an amount under one yuan (¥0.10 → 壹角整, ¥0.05 → 伍分);
 * 拾 at the head of a number keeps its 壹 (¥10.00 → 壹拾元整), as the rules require, unlike spoken Chinese.
 
-cn2an's "rmb" mode truncates beyond the fen and drops that 零 (docs/stack-notes.md §9), hence this module.
+cn2an's "rmb" mode truncates beyond the fen and drops that 零 (checked with cn2an 0.5), hence this module.
 """
 
 from __future__ import annotations

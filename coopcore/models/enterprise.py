@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class Enterprise(OptimisticLock, Base):
-    """An agricultural leading enterprise and its recognition level (docs/domain.md §10.3)."""
+    """An agricultural leading enterprise and its recognition level (docs/contracts.md)."""
 
     __tablename__ = "enterprise"
     __versioned__: ClassVar[dict[str, object]] = {}

@@ -28,7 +28,7 @@ class PatronageMeasure(enum.StrEnum):
 
 
 class LandGuaranteeTreatment(enum.StrEnum):
-    """docs/domain.md §7.3: view A books the guarantee as a cost; view B capitalises the land."""
+    """docs/land.md: view A books the guarantee as a cost; view B capitalises the land."""
 
     COST = "cost"
     CAPITAL = "capital"
@@ -146,7 +146,7 @@ class EnterpriseLevel(enum.StrEnum):
 
 
 class PriceRule(enum.StrEnum):
-    """docs/domain.md §10.1 price clauses of order contracts."""
+    """docs/contracts.md price clauses of order contracts."""
 
     FIXED = "fixed"
     PROTECTIVE = "protective"  # 保护价: a minimum price
@@ -155,7 +155,7 @@ class PriceRule(enum.StrEnum):
 
 
 class VillageIncomeCategory(enum.StrEnum):
-    """docs/domain.md §9.1: only the first three count as 经营性收入."""
+    """docs/villages.md: only the first three count as 经营性收入."""
 
     OPERATING = "operating"
     INVESTMENT = "investment"

@@ -57,7 +57,7 @@ class LandShare(OptimisticLock, Base):
     start_on: Mapped[dt.date]
     end_on: Mapped[dt.date]
     guarantee_per_mu: Mapped[Money | None]  # yuan per mu per year
-    # docs/domain.md §7.2: shares either per mu (东院头: 1 mu = 8,000 shares) or by an agreed value.
+    # docs/land.md: shares either per mu (东院头: 1 mu = 8,000 shares) or by an agreed value.
     shares_per_mu: Mapped[Quantity | None]
     share_value: Mapped[Money | None]
 

@@ -35,7 +35,7 @@ class Member(OptimisticLock, Base):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[MemberKind] = mapped_column(StrEnumType(MemberKind, "kind"))
-    # Resident ID for persons, unified social credit code for organisations (docs/domain.md §12).
+    # Resident ID for persons, unified social credit code for organisations (docs/identifiers.md).
     id_number: Mapped[str] = mapped_column(String(18), index=True)
     household_head: Mapped[str | None] = mapped_column(String(40))
     household_size: Mapped[int | None]

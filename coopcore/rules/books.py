@@ -61,7 +61,7 @@ TEMPLATES = (
 
 # ----- trades ---------------------------------------------------------------------------------------------------
 def trade_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
-    """Return a ticket's amount: quantity × unit price, rounded half-up to the fen once (docs/domain.md §0.2 (a))."""
+    """Return a ticket's amount: quantity × unit price, rounded half-up to the fen once (docs/distribution.md)."""
     return round_half_up(quantity * unit_price)
 
 

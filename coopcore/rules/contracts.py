@@ -11,7 +11,7 @@ from coopcore.errors import InvalidValue
 from coopcore.money import FEN, ZERO, round_half_up, to_money
 
 # Price clauses by their stored values (coopcore.models.enums.PriceRule has the same values; the rules layer sits
-# below the models). docs/domain.md §10.1.
+# below the models). docs/contracts.md
 FIXED = "fixed"
 PROTECTIVE = "protective"  # 保护价: the market price, but never less than the protective price
 MARKET_PLUS = "market_plus"  # 随行就市 + 加价

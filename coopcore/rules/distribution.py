@@ -133,7 +133,7 @@ def distribute(case: Case) -> Result:
     residual_pool = distributable - patronage_pool
 
     roster = {member.code: 1 for member in members}
-    # [L-44] "平均量化到成员": equal shares per member on the year-end roster (docs/domain.md D6).
+    # [L-44] "平均量化到成员": equal shares per member on the year-end roster (docs/distribution.md).
     subsidy = _split(_money(case.subsidy_property, "subsidy_property"), roster, "subsidy property", "membership")
     donation = _split(_money(case.donation_property, "donation_property"), roster, "donation property", "membership")
     provident = _quantify_provident_fund(provident_fund, members, case.policy.provident_basis)

@@ -18,7 +18,7 @@ from coopcore.rules.findings import Finding, Severity
 # 补助收入 and 其他收入 are kept but do not count.
 COUNTED_CATEGORIES = frozenset({"operating", "investment", "rent"})
 INCOME_CATEGORIES = COUNTED_CATEGORIES | {"subsidy", "other"}
-ARTICLE = "docs/domain.md §9.3"
+ARTICLE = "docs/villages.md"
 IDLE_MONTHS = 6  # DEFAULT: money received and not touched for more than half a year is a risk
 
 INCOME_FELL = "Operating income fell from {previous:,} in {previous_year} to {current:,} in {year}."
@@ -65,7 +65,7 @@ class Threshold:
             )
 
 
-# docs/domain.md D12 (DEFAULT, no Shandong text found): weak below 100,000.00; 空壳 at 0.
+# docs/villages.md (DEFAULT, no Shandong text found): weak below 100,000.00; 空壳 at 0.
 DEFAULT_THRESHOLD = Threshold(Decimal("100000.00"), Decimal("0.00"))
 
 

@@ -73,7 +73,7 @@ def _requantify(
     """The quantified shares members hold after the year end.
 
     Leavers at this year end take part in the year's distribution with their share, but [SD-22] re-quantifies
-    it equally to the members who remain; donation property is treated alike (docs/domain.md D11).
+    it equally to the members who remain; donation property is treated alike (docs/membership.md).
     """
     remaining = {line.member_code: 1 for line in distribution.lines if members[line.member_id].left_on != last}
     if not remaining:

@@ -54,7 +54,7 @@ def land_guarantees(session: Session, cooperative: Cooperative, year: int) -> li
     for share, code in rows:
         assert share.guarantee_per_mu is not None
         days = (min(share.end_on, last) - max(share.start_on, first)).days + 1
-        # One rounding per member (docs/domain.md §0.2 (a)): the exact rent of every share, summed, then half-up.
+        # One rounding per member (docs/distribution.md): the exact rent of every share, summed, then half-up.
         exact[share.member_id, code] += Fraction(share.area_mu) * Fraction(share.guarantee_per_mu) * days / days_in_year
         area[share.member_id, code] += share.area_mu
     return [

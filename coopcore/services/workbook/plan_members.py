@@ -94,7 +94,7 @@ def _collective(number: str, name: str, old: Record | None, stored: Stored, plan
     found = stored.collectives.get(number) or (old or {}).get("village_collective_id")
     if found is not None:
         return found
-    # The collective that joins a party-branch-led cooperative is usually its own village's (docs/domain.md §8):
+    # The collective that joins a party-branch-led cooperative is usually its own village's (docs/membership.md):
     # record it there when that village has none yet.
     if not stored.village_has_collective and plan.new_collective in (None, (number, name)):
         plan.new_collective = (number, name)
