@@ -32,6 +32,7 @@ from admin.views.base import CoopPage
 from admin.views.distribution import chosen_cooperative, scoped_cooperative
 from coopcore.errors import CoopError
 from coopcore.models import Township
+from coopcore.services import lookups
 
 # Report → (module, builder, the formats it writes, English label).
 COOPERATIVE_REPORTS = {
@@ -41,6 +42,7 @@ COOPERATIVE_REPORTS = {
     "accounts": ("reports.accounts", "build_member_accounts", ("pdf", "xlsx"), "Member accounts"),
     "contracts": ("reports.contracts", "build_contract_report", ("pdf", "xlsx"), "Contract fulfilment"),
 }
+PLAN_REPORTS = ("distribution", "slips", "notice")  # they print the year's distribution plan
 MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 REFRESH_SECONDS = 2
 
@@ -157,6 +159,8 @@ class ReportsPage(CoopPage):
             abort(404)
         title = " · ".join(part for part in (translate(label), about, str(year), suffix.upper()) if part)
         errors.return_to(url_for(".index", cooperative=back, year=year))  # e.g. too many reports waiting
+        if report in PLAN_REPORTS:  # said on the page at once, not by a job that fails later
+            lookups.live_distribution(current_session(), cooperative, year)
         job = report_jobs().submit(
             scope.user_id, (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
         )

@@ -211,3 +211,18 @@ def test_while_the_report_workers_build_long_reports_sign_in_and_lists_answer_fa
     assert status == 404  # another user's report
     with accountant.opener.open(f"{base}{jobs[0]}/file", timeout=60) as response:
         assert response.read(4) == b"%PDF"
+
+
+def test_a_plan_report_of_a_year_without_a_plan_is_refused_on_the_page_without_a_job(
+    client: FlaskClient, demo_url: str
+) -> None:
+    coop = cooperative_id(demo_url)
+    sign_in(client, "accountant")
+    page = client.get("/admin/reports/")
+    data = {"csrf_token": csrf_token(page.text), "report": "slips", "cooperative": coop, "year": 2030, "format": "pdf"}
+    response = client.post("/admin/reports/build", data=data)
+    assert response.status_code == 302
+    assert "/admin/reports/job/" not in response.headers["Location"]  # back to the reports page
+    shown = client.get(response.headers["Location"]).text
+    assert f"{CHENLIANG}2030年度还没有编制盈余分配方案" in shown
+    assert "/admin/reports/job/" not in shown  # no job was queued
