@@ -54,6 +54,19 @@ def horizontal_bars(
     size: tuple[float, float] = (7.0, 3.2),
 ) -> bytes:
     """Stacked horizontal bars, first label at the top, each bar's total written at its end."""
+    return _png(horizontal_bars_figure(labels, stacks, value_labels, title, axis_label, size=size))
+
+
+def horizontal_bars_figure(
+    labels: Sequence[str],
+    stacks: Sequence[tuple[str, Sequence[Decimal], str]],
+    value_labels: Sequence[str],
+    title: str,
+    axis_label: str,
+    *,
+    size: tuple[float, float] = (7.0, 3.2),
+) -> Any:
+    """The figure of `horizontal_bars`; its legend sits above the bars, where no bar or total can be."""
     figure = _figure(*size)
     axes = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
@@ -67,14 +80,14 @@ def horizontal_bars(
         axes.text(end + top * 0.01, position, text, va="center", fontsize=7.5)
     axes.set_yticks(positions, list(labels), fontsize=8)
     axes.set_xlim(0, top * 1.22)
-    axes.set_title(title, fontsize=10)
+    axes.set_title(title, fontsize=10, pad=22 if len(stacks) > 1 else 6)
     axes.set_xlabel(axis_label, fontsize=8)
     axes.tick_params(axis="x", labelsize=7.5)
     axes.xaxis.set_major_formatter(_thousands())
     axes.spines[["top", "right"]].set_visible(False)
     if len(stacks) > 1:
-        axes.legend(fontsize=8, loc="lower right", frameon=False)
-    return _png(figure)
+        axes.legend(fontsize=8, frameon=False, ncols=len(stacks), loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    return figure
 
 
 def share_bar(
