@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,24 +42,47 @@ class Run:
 def run_limited(*args: str) -> Run:
     """Run `coop --lang zh ARGS…` under hard limits and measure its peak memory (ru_maxrss of this one child)."""
 
-    def limits() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (HARD_LIMIT, HARD_LIMIT))
-        resource.setrlimit(resource.RLIMIT_CPU, (120, 120))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
+    # On Linux a child's peak memory (ru_maxrss) starts at its parent's own peak when it execs, so measured from
+    # this test process it would read the test run's size. A small Python in between runs `coop` as its child,
+    # under the limits, and hands back that child's own peak and how it ended.
+    wrapper = f"""
+import os, resource, sys
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # the abort passed on below leaves no core file either
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, ({HARD_LIMIT}, {HARD_LIMIT}))
+    resource.setrlimit(resource.RLIMIT_CPU, (120, 120))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as peak:
+    peak.write(str(usage.ru_maxrss))
+if os.WIFSIGNALED(status):
+    os.kill(os.getpid(), os.WTERMSIG(status))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        handle, name = tempfile.mkstemp(suffix=".peak")
+        os.close(handle)
+        peak = Path(name)
         process = subprocess.Popen(
-            [COOP, "--lang", "zh", *args], stdin=subprocess.DEVNULL, stdout=out, stderr=err, preexec_fn=limits
+            [sys.executable, "-c", wrapper, str(peak), COOP, "--lang", "zh", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        process.wait()
         out.seek(0)
         err.seek(0)
+        written = peak.read_text()
+        peak.unlink()
+        assert written, f"the wrapper around coop did not report ({process.returncode})"
+        max_rss_kb = int(written)
         return Run(
             process.returncode,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
-            usage.ru_maxrss // 1024,
+            max_rss_kb // 1024,
         )
 
 
