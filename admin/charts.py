@@ -9,8 +9,8 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from admin.i18n import _, money, quantity
-from coopcore.rules.weak_village import VillageStatus
 from coopcore.services.villages import VillageRow
+from coopcore.terms import VillageStatus
 
 COLOURS = {
     VillageStatus.EMPTY_SHELL: "#6c757d",

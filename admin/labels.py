@@ -4,127 +4,18 @@ from __future__ import annotations
 
 import enum
 
-from admin.i18n import translate
-from coopcore.models import (
-    AccountEntryKind,
-    CooperativeStatus,
-    DistributionState,
-    EnterpriseLevel,
-    FiscalYearState,
-    FundSource,
-    IncomeCategory,
-    LandGuaranteeTreatment,
-    MemberKind,
-    Origin,
-    PatronageMeasure,
-    PaymentMethod,
-    PriceRule,
-    ProjectKind,
-    ProjectStatus,
-    ProvidentBasis,
-    Role,
-    TradeKind,
-    VillageIncomeCategory,
-)
-from coopcore.services.villages import FUNDING_LABELS, PLAN_LABELS, RISK_LABELS, STATUS_LABELS
-
-ENUM_LABELS: dict[enum.Enum, str] = {
-    CooperativeStatus.ACTIVE: "Active",
-    CooperativeStatus.DORMANT: "Dormant",
-    CooperativeStatus.DISSOLVED: "Dissolved",
-    ProvidentBasis.TRANSACTIONS: "By transactions",
-    ProvidentBasis.CONTRIBUTIONS: "By contributions",
-    ProvidentBasis.HALF: "Half transactions, half contributions",
-    PatronageMeasure.AMOUNT: "Transaction amount",
-    PatronageMeasure.QUANTITY: "Transaction quantity",
-    PatronageMeasure.MU: "Land shares in mu",
-    LandGuaranteeTreatment.COST: "Booked as a cost",
-    LandGuaranteeTreatment.CAPITAL: "Capitalised",
-    MemberKind.FARMER: "Farmer",
-    MemberKind.VILLAGE_COLLECTIVE: "Village collective",
-    MemberKind.ENTERPRISE: "Enterprise",
-    MemberKind.INSTITUTION: "Public institution",
-    MemberKind.SOCIAL_ORG: "Social organisation",
-    MemberKind.NON_FARMER: "Non-farmer individual",
-    MemberKind.COOPERATIVE: "Cooperative",
-    AccountEntryKind.CONTRIBUTION_CASH: "Cash contribution",
-    AccountEntryKind.CONTRIBUTION_LAND: "Land-right contribution",
-    AccountEntryKind.CONTRIBUTION_IN_KIND: "Contribution in kind",
-    AccountEntryKind.CONTRIBUTION_POVERTY_ASSET: "Poverty-alleviation asset contribution",
-    AccountEntryKind.PROVIDENT_SHARE: "Provident-fund share",
-    AccountEntryKind.SUBSIDY_SHARE: "Subsidy share",
-    AccountEntryKind.DONATION_SHARE: "Donation share",
-    AccountEntryKind.PATRONAGE_RETURN: "Patronage return",
-    AccountEntryKind.RESIDUAL_DISTRIBUTION: "Residual distribution",
-    AccountEntryKind.CAPITAL_CONVERSION: "Converted into contribution",
-    AccountEntryKind.REFUND: "Refund of contribution",
-    TradeKind.INTAKE: "Intake",
-    TradeKind.SALE: "Sale on behalf",
-    TradeKind.INPUT_PURCHASE: "Input purchase",
-    IncomeCategory.OPERATING_INCOME: "501 Operating income",
-    IncomeCategory.OTHER_INCOME: "502 Other income",
-    IncomeCategory.INVESTMENT_INCOME: "511 Investment income",
-    IncomeCategory.OPERATING_EXPENSE: "521 Operating expense",
-    IncomeCategory.TAXES: "522 Taxes and surcharges",
-    IncomeCategory.ADMIN_EXPENSE: "523 Administrative expense",
-    IncomeCategory.FINANCE_EXPENSE: "524 Finance expense",
-    IncomeCategory.OTHER_EXPENSE: "529 Other expense",
-    IncomeCategory.INCOME_TAX: "531 Income tax",
-    FundSource.FISCAL_SUBSIDY: "Direct fiscal subsidy",
-    FundSource.DONATION: "Donation",
-    FiscalYearState.OPEN: "Open",
-    FiscalYearState.CLOSED: "Closed",
-    EnterpriseLevel.NATIONAL: "National",
-    EnterpriseLevel.PROVINCIAL: "Provincial",
-    EnterpriseLevel.MUNICIPAL: "Municipal",
-    EnterpriseLevel.COUNTY: "County",
-    EnterpriseLevel.NONE: "Not recognised",
-    PriceRule.FIXED: "Fixed price",
-    PriceRule.PROTECTIVE: "Protective price",
-    PriceRule.MARKET_PLUS: "Market price plus premium",
-    PriceRule.HIGHER_OF: "Higher of protective and market price",
-    VillageIncomeCategory.OPERATING: "Operating income",
-    VillageIncomeCategory.INVESTMENT: "Investment income",
-    VillageIncomeCategory.RENT: "Rent and contracting income",
-    VillageIncomeCategory.SUBSIDY: "Subsidy income",
-    VillageIncomeCategory.OTHER: "Other income",
-    Origin.MANUAL: "Entered by hand",
-    Origin.WORKBOOK: "Imported from a workbook",
-    Origin.LAND_GUARANTEE: "Guaranteed land rent",
-    Origin.DISTRIBUTION: "Surplus distribution",
-    Origin.EXIT: "Exit settlement",
-    ProjectKind.PARTY_BRANCH_COOPERATIVE: "Party-branch-led cooperative",
-    ProjectKind.PROPERTY_LEASE: "Property lease",
-    ProjectKind.LAND_CONSOLIDATION: "Land consolidation",
-    ProjectKind.SERVICE: "Services",
-    ProjectKind.ORDER_FARMING: "Order farming",
-    ProjectKind.TOURISM: "Rural tourism",
-    ProjectStatus.PLANNED: "Planned",
-    ProjectStatus.UNDERWAY: "Underway",
-    ProjectStatus.COMPLETED: "Completed",
-    ProjectStatus.SUSPENDED: "Suspended",
-    Role.ADMIN: "Administrator",
-    Role.TOWNSHIP_OFFICIAL: "Township official",
-    Role.ACCOUNTANT: "Cooperative accountant",
-    Role.SUPERVISOR: "Supervisor",
-    PaymentMethod.CASH: "Cash",
-    PaymentMethod.CAPITAL: "Converted into contribution",
-    **{state: state.value for state in DistributionState},
-}
-# coopcore's own catalogs already name these.
-for _labels in (PLAN_LABELS, FUNDING_LABELS, STATUS_LABELS, RISK_LABELS):
-    for _value, _text in _labels.items():
-        ENUM_LABELS[_value] = _text
+from admin.i18n import current_lang
+from coopcore import labels
 
 
 def enum_label(value: enum.Enum) -> str:
-    """The label of an enum value in the reader's language."""
-    return translate(ENUM_LABELS.get(value, str(value.value)))
+    """The label of an enum value in the reader's language (coopcore.labels names every term)."""
+    return labels.label(value, current_lang())
 
 
 def enum_choices(enum_class: type[enum.Enum]) -> list[tuple[str, str]]:
     """(stored value, label) pairs of an enum, for selects and filters."""
-    return [(str(member.value), enum_label(member)) for member in enum_class]
+    return labels.options(enum_class, current_lang())
 
 
 # Column labels shared by every view (English msgids; a view may override one for its own meaning).

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
+from coopcore.labels import label
 from coopcore.models import Cooperative, Distribution, DistributionState
 from coopcore.services import lookups
 from coopcore.services.member_account import Amounts, MemberAccount, member_account
@@ -88,7 +89,7 @@ def _note(distribution: Distribution | None, year: int, lang: Lang) -> str:
     """Say so when the year's distribution is not in the accounts yet (it is written when posted)."""
     if distribution is not None and distribution.state in (DistributionState.POSTED, DistributionState.PAID):
         return ""
-    state = text.tr(text.STATE_LABELS[distribution.state], lang) if distribution else text.tr("none", lang)
+    state = label(distribution.state, lang) if distribution else text.tr("none", lang)
     return text.tr(
         "Note: the {year} distribution is not posted (state: {state}), so this year's provident fund, returns and "
         "residual distribution are not in these accounts yet.",

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from coopcore.i18n import Lang
+from coopcore.labels import label
 from coopcore.models import Cooperative, Distribution, DistributionState
 from reports import pdf, text
 
@@ -27,7 +28,7 @@ def issuer(cooperative: Cooperative, lang: Lang) -> str:
 
 def state_label(distribution: Distribution, lang: Lang) -> str:
     """The plan's state in a word: 草案, 已公示, 已通过, 已记账, 已支付."""
-    return text.tr(text.STATE_LABELS[distribution.state], lang)
+    return label(distribution.state, lang)
 
 
 def watermark(distribution: Distribution, lang: Lang) -> str | None:

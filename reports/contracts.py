@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from coopcore.commands.base import CREDIT_CODE, Context, pass_context
 from coopcore.i18n import Lang
+from coopcore.labels import label
 from coopcore.rules.contracts import Metrics
 from coopcore.services.contracts import (
     DEPOSIT_OVER,
-    LEVEL_LABELS,
-    PRICE_RULE_LABELS,
     SHORTFALL,
     ContractReport,
     ContractRow,
@@ -57,7 +56,7 @@ def build_contract_report(
 
 
 def _level(row: EnterpriseRow, lang: Lang) -> str:
-    level = text.tr(LEVEL_LABELS[row.level], lang)
+    level = label(row.level, lang)
     if row.recognised_year:
         level += f" ({row.recognised_year})"
     if not row.is_recognition_valid:
@@ -67,9 +66,9 @@ def _level(row: EnterpriseRow, lang: Lang) -> str:
 
 def enterprise_columns(lang: Lang) -> list[pdf.Column]:
     return [
-        pdf.Column(text.tr("Enterprise", lang), 140, xlsx_width=30),
+        pdf.Column(text.tr("Leading enterprise", lang), 140, xlsx_width=30),
         pdf.Column(text.tr("Level", lang), 118, xlsx_width=22),
-        pdf.Column(text.tr("Contracts", lang), 40, "count", total=True, xlsx_width=8),
+        pdf.Column(text.tr("Number of contracts", lang), 40, "count", total=True, xlsx_width=8),
         pdf.Column(text.tr("Deliveries", lang), 42, "count", total=True, xlsx_width=8),
         pdf.Column(text.tr("Quantity fulfilled", lang), 50, "percent"),
         pdf.Column(text.tr("Delivered on time", lang), 50, "percent"),
@@ -103,7 +102,7 @@ def contract_columns(lang: Lang, *, workbook: bool = False) -> list[pdf.Column]:
     return [
         pdf.Column(text.tr("Contract", lang), 56, xlsx_width=12),
         pdf.Column(text.tr("Cooperative", lang), 112, xlsx_width=28),
-        *([pdf.Column(text.tr("Enterprise", lang), 0, xlsx_width=30)] if workbook else []),
+        *([pdf.Column(text.tr("Leading enterprise", lang), 0, xlsx_width=30)] if workbook else []),
         pdf.Column(text.tr("Product", lang), 36, xlsx_width=8),
         pdf.Column(text.tr("Price rule", lang), 104, xlsx_width=22),
         pdf.Column(text.tr("Contract term", lang), 92, xlsx_width=22),
@@ -125,7 +124,7 @@ def contract_row(row: ContractRow, lang: Lang, *, workbook: bool = False) -> lis
         row.cooperative,
         *([row.enterprise] if workbook else []),
         row.product,
-        text.tr(PRICE_RULE_LABELS[row.price_rule], lang),
+        label(row.price_rule, lang),
         f"{row.start_on.isoformat()} ~ {row.end_on.isoformat()}",
         text.quantity(m.contracted, lang) + unit,
         text.quantity(m.accepted, lang) + unit,

@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
+from coopcore.labels import label, msgid
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
 from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
 from coopcore.rules.plan_review import review
@@ -135,7 +136,7 @@ def statutory_checks(distribution: Distribution, sums: queries.PlanSums, lang: L
 
 def member_columns(distribution: Distribution, lang: Lang) -> list[pdf.Column]:
     """The per-member table, the same in the PDF and the workbook."""
-    measure = text.MEASURE_LABELS[distribution.patronage_measure]
+    measure = msgid(distribution.patronage_measure)
     kind: pdf.Kind = "money" if distribution.patronage_measure is PatronageMeasure.AMOUNT else "quantity"
     return [
         pdf.Column(text.tr("Member code", lang), 40, xlsx_width=9),
@@ -157,7 +158,7 @@ def member_row(line: queries.PlanLine, lang: Lang) -> list[pdf.Cell]:
     return [
         line.code,
         line.name,
-        text.tr(text.KIND_LABELS[line.kind], lang),
+        label(line.kind, lang),
         line.patronage,
         line.contribution,
         line.provident_share,
@@ -251,7 +252,7 @@ def _story(
     yield from table.flowables(member_row(line, lang) for line in queries.plan_lines(session, distribution.id))
     yield Spacer(1, 18)
     yield pdf.signatures(
-        [text.tr(label, lang) for label in ("Prepared by", "Accountant", "Chair", "Supervisor")],
+        [text.tr(label, lang) for label in ("Prepared by", "Accountant", "Chair", "Chief supervisor")],
         pdf.frame_size(pdf.LANDSCAPE)[0],
         lang,
     )
@@ -311,8 +312,8 @@ def _bylaws_table(
             text.tr("Share returned by patronage", lang),
             text.tr("{ratio} (the law: at least 60%)", lang, ratio=text.rate(d.patronage_ratio, lang)),
         ),
-        (text.tr("Patronage measured by", lang), text.tr(text.MEASURE_LABELS[d.patronage_measure], lang)),
-        (text.tr("Provident fund quantified", lang), text.tr(text.BASIS_LABELS[d.provident_basis], lang)),
+        (text.tr("Patronage measured by", lang), label(d.patronage_measure, lang)),
+        (text.tr("Provident fund quantified", lang), label(d.provident_basis, lang)),
         (text.tr("Subsidy-formed property, quantified equally", lang), d.subsidy_property),
         (text.tr("Donation-formed property, quantified equally", lang), d.donation_property),
         (
@@ -345,10 +346,7 @@ def _charts(
     kinds = [k for k in sums.by_kind if k.members]
     yield pdf.chart(
         charts.horizontal_bars(
-            [
-                text.tr("{kind} ({count})", lang, kind=text.tr(text.KIND_LABELS[k.kind], lang), count=k.members)
-                for k in kinds
-            ],
+            [text.tr("{kind} ({count})", lang, kind=label(k.kind, lang), count=k.members) for k in kinds],
             [
                 (text.tr("Patronage return", lang), [k.patronage_return for k in kinds], charts.BLUE),
                 (text.tr("Residual distribution", lang), [k.residual_distribution for k in kinds], charts.ORANGE),
@@ -431,8 +429,8 @@ def _workbook(
     rules.row([text.tr("Plan state", lang), state, base.state_sentence(d, lang)])
     rules.row([text.tr("Provident fund rate", lang), text.rate(d.provident_fund_rate, lang), ""])
     rules.row([text.tr("Share returned by patronage", lang), text.rate(d.patronage_ratio, lang), ""])
-    rules.row([text.tr("Patronage measured by", lang), text.tr(text.MEASURE_LABELS[d.patronage_measure], lang), ""])
-    rules.row([text.tr("Provident fund quantified", lang), text.tr(text.BASIS_LABELS[d.provident_basis], lang), ""])
+    rules.row([text.tr("Patronage measured by", lang), label(d.patronage_measure, lang), ""])
+    rules.row([text.tr("Provident fund quantified", lang), label(d.provident_basis, lang), ""])
     for check in checks:
         result = {True: FIT, False: "Does not comply", None: "Pending"}[check.ok]
         rules.row([check.label, text.tr(result, lang), check.detail])

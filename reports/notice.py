@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
+from coopcore.labels import label
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
 from coopcore.rules.plan_review import NOTICE_DAYS
 from coopcore.services import lookups
@@ -88,7 +89,7 @@ def _story(
         (text.tr("Residual surplus distributed", lang), d.residual_pool),
     ]
     yield pdf.key_values(pairs, (width * 0.62, width * 0.38), lang, 10.5)  # type: ignore[arg-type]
-    measure = text.tr(text.MEASURE_LABELS[d.patronage_measure], lang)
+    measure = label(d.patronage_measure, lang)
     yield Spacer(1, 4)
     in_sentence = measure if lang == "zh" else measure.lower()
     yield pdf.para(

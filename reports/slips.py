@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
+from coopcore.labels import label
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
 from coopcore.services import lookups
 from coopcore.services.plan_review import line_sums
@@ -117,8 +118,8 @@ def _slip(
     canvas.setFont(pdf.font(), 9.5)
     y -= 6 * mm
     left = x
-    for share, (label, value) in zip((0.18, 0.44, 0.2, 0.18), who, strict=True):
-        content, size = pdf.shrink(label + colon + value, width * share - 4, 9.5, smallest=7)
+    for share, (caption, value) in zip((0.18, 0.44, 0.2, 0.18), who, strict=True):
+        content, size = pdf.shrink(caption + colon + value, width * share - 4, 9.5, smallest=7)
         canvas.setFont(pdf.font(), size)
         canvas.drawString(left, y, content)
         left += width * share
@@ -134,7 +135,7 @@ def _amounts(distribution: Distribution, line: queries.PlanLine, lang: Lang, wid
     if distribution.patronage_measure is PatronageMeasure.AMOUNT:
         basis = text.tr("transactions {amount} yuan", lang, amount=text.amount(line.patronage, lang))
     else:
-        measure = text.tr(text.MEASURE_LABELS[distribution.patronage_measure], lang)
+        measure = label(distribution.patronage_measure, lang)
         basis = f"{measure} {text.quantity(line.patronage, lang)}"
     residual_basis = text.tr(
         "contribution {contribution} + provident fund share {provident} + quantified shares {shares} = {weight}",
@@ -185,7 +186,7 @@ def _payment(line: queries.PlanLine, lang: Lang) -> str:
         return text.tr(
             "{method} on {day}",
             lang,
-            method=text.tr(text.PAYMENT_LABELS[line.payment_method], lang),
+            method=label(line.payment_method, lang),
             day=text.day(line.paid_on, lang),
         )
     return text.tr("Not paid yet:  □ cash   □ converted into contribution (needs the assembly's resolution)", lang)

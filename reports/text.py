@@ -13,38 +13,19 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from coopcore.i18n import BABEL_LOCALES, Lang, format_day, render
-from coopcore.models import DistributionState, MemberKind, PaymentMethod, ProvidentBasis
+from coopcore.models import DistributionState
 from coopcore.money import to_money
-from coopcore.services.distribution import MEASURE_LABELS as MEASURE_LABELS  # with the CLI's heading
 
 DASH = "—"
 LOCALES = {lang: Locale.parse(name) for lang, name in BABEL_LOCALES.items()}  # parsed once: reports format a lot
 BLANK_DAY = {"zh": "______年____月____日", "en": "____________"}
 
-STATE_LABELS = {  # msgids shared with distribution.po: 草案, 已公示, 已通过, 已记账, 已支付, 已冲销
-    state: state.value for state in DistributionState
-}
 # Across every page of a plan the member assembly has not approved yet, and in words in its footer.
 WATERMARKS = {DistributionState.DRAFT: "DRAFT", DistributionState.PUBLISHED: "FOR COMMENT"}
 STATUS_LINES = {
     DistributionState.DRAFT: "Draft - not approved by the member assembly",
     DistributionState.PUBLISHED: "Published for comment - not yet approved by the member assembly",
 }
-KIND_LABELS = {
-    MemberKind.FARMER: "Farmer",
-    MemberKind.VILLAGE_COLLECTIVE: "Village collective",
-    MemberKind.ENTERPRISE: "Enterprise member",
-    MemberKind.INSTITUTION: "Institution",
-    MemberKind.SOCIAL_ORG: "Social organisation",
-    MemberKind.NON_FARMER: "Non-farmer individual",
-    MemberKind.COOPERATIVE: "Member cooperative",
-}
-BASIS_LABELS = {
-    ProvidentBasis.TRANSACTIONS: "by transactions",
-    ProvidentBasis.CONTRIBUTIONS: "by contributions",
-    ProvidentBasis.HALF: "half by transactions, half by contributions",
-}
-PAYMENT_LABELS = {PaymentMethod.CASH: "Paid in cash", PaymentMethod.CAPITAL: "Converted into contribution"}
 
 
 def tr(msgid: str, lang: Lang, **fields: Any) -> str:

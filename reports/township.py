@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from coopcore.commands.base import Context, pass_context
 from coopcore.i18n import Lang
+from coopcore.labels import label
 from coopcore.models import Township
 from coopcore.money import round_half_up
-from coopcore.rules.weak_village import RiskKind, VillageStatus
 from coopcore.services import lookups
 from coopcore.services import villages as service
 from coopcore.services.villages import StatusReport, TownshipTotals, VillageRow
+from coopcore.terms import RiskKind, VillageStatus
 from reports import charts, pdf, text, xlsx
 from reports.base import output_path
 from reports.cli import LANG, OUT, YEAR, announce, read_only, standalone
@@ -86,7 +87,7 @@ def village_columns(lang: Lang) -> list[pdf.Column]:
 def village_row(row: VillageRow, lang: Lang) -> list[pdf.Cell]:
     return [
         row.village,
-        text.tr(service.PLAN_LABELS[row.plan_status], lang) if row.plan_status else "",
+        label(row.plan_status, lang) if row.plan_status else "",
         row.baseline_year,
         row.baseline,
         row.previous,
@@ -94,7 +95,7 @@ def village_row(row: VillageRow, lang: Lang) -> list[pdf.Cell]:
         row.target,
         row.target_year,
         row.shown_progress,
-        text.tr(service.STATUS_LABELS[row.status], lang),
+        label(row.status, lang),
         _risk_summary(row, lang),
     ]
 
@@ -104,7 +105,7 @@ def _risk_summary(row: VillageRow, lang: Lang) -> str:
     for risk in row.risks:
         counts[risk.rule] = counts.get(risk.rule, 0) + 1
     return text.joined(
-        [text.tr(service.RISK_LABELS[RiskKind(kind)], lang) + (f"×{n}" if n > 1 else "") for kind, n in counts.items()],
+        [label(RiskKind(kind), lang) + (f"×{n}" if n > 1 else "") for kind, n in counts.items()],
         lang,
     )
 
@@ -129,7 +130,7 @@ def _story(
     yield Spacer(1, 8)
     columns = village_columns(lang)
     status_column = len(columns) - 2
-    colour_of = {text.tr(service.STATUS_LABELS[status], lang): colour for status, colour in STATUS_COLOURS.items()}
+    colour_of = {label(status, lang): colour for status, colour in STATUS_COLOURS.items()}
     table = pdf.PagedTable(
         columns,
         lang,
@@ -154,11 +155,7 @@ def _summary(report: StatusReport, totals: TownshipTotals, lang: Lang, width: fl
     counts = [
         (text.tr("Villages listed", lang), str(totals.villages)),
         (text.tr("Villages with an improvement plan", lang), str(totals.with_plan)),
-        *(
-            (text.tr(service.STATUS_LABELS[s], lang), str(totals.by_status[s]))
-            for s in VillageStatus
-            if totals.by_status[s]
-        ),
+        *((label(s, lang), str(totals.by_status[s])) for s in VillageStatus if totals.by_status[s]),
         (text.tr("Reached the target this year", lang), str(totals.newly_achieved)),
         (text.tr("Villages with risks", lang), str(totals.at_risk)),
     ]
@@ -205,7 +202,7 @@ def funding_rows(totals: TownshipTotals, lang: Lang) -> list[list[pdf.Cell]]:
 
     return [
         [
-            text.tr(service.FUNDING_LABELS[source], lang),
+            label(source, lang),
             funds.allocated,
             funds.received,
             funds.spent,
@@ -272,10 +269,7 @@ def _risks(report: StatusReport, lang: Lang, width: float) -> Iterator[Flowable]
         yield pdf.para(text.tr("No risks.", lang))
         return
     rows = [[text.tr("Village", lang), text.tr("Risk kind", lang), text.tr("Details", lang)]]
-    rows += [
-        [village, text.tr(service.RISK_LABELS[RiskKind(risk.rule)], lang), pdf.para(risk.message(lang), 8)]
-        for village, risk in items
-    ]
+    rows += [[village, label(RiskKind(risk.rule), lang), pdf.para(risk.message(lang), 8)] for village, risk in items]
     table = Table(rows, colWidths=[70, 70, width - 140], repeatRows=1)
     table.setStyle(pdf.table_style([pdf.Column("", 0)] * 3, 1, 8, padding=2))
     yield table
@@ -347,7 +341,7 @@ def _workbook(
     )
     for row in report.rows:
         for risk in row.risks:
-            risks.row([row.village, text.tr(service.RISK_LABELS[RiskKind(risk.rule)], lang), risk.message(lang)])
+            risks.row([row.village, label(RiskKind(risk.rule), lang), risk.message(lang)])
     years = list(history)
     trend_columns = [pdf.Column(text.tr("Village", lang), 0, xlsx_width=12)]
     trend_columns += [pdf.Column(str(y), 0, "money", total=True, xlsx_width=15) for y in years]

@@ -2,7 +2,7 @@
 
 An import treats a workbook as the complete record only of the rows that came from workbooks; rows typed in the
 admin or booked by a service must never be removed by a workbook that lacks them. This adds `origin`
-(coopcore.models.enums.Origin) to income_expense, trade, member_account_entry and special_fund, and makes
+(coopcore.terms.Origin) to income_expense, trade, member_account_entry and special_fund, and makes
 village_income's `source` (manual / cooperative_dividend / land_rent) the same `origin`.
 
 Existing rows get an origin inferred from what was recorded about them:

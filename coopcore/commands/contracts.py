@@ -12,12 +12,11 @@ from rich.table import Table
 from coopcore.commands.base import CREDIT_CODE, Context, pass_context
 from coopcore.commands.villages import console
 from coopcore.i18n import Lang, format_money, render
+from coopcore.labels import label
 from coopcore.rules.contracts import Metrics
 from coopcore.services import contracts as service
 from coopcore.services.contracts import (
     DEPOSIT_OVER,
-    LEVEL_LABELS,
-    PRICE_RULE_LABELS,
     SHORTFALL,
     ContractReport,
     ContractRow,
@@ -66,10 +65,15 @@ def _percent(value: Decimal | None) -> str:
 
 def _enterprise_table(lang: Lang, report: ContractReport) -> Table:
     table = Table(title=render("Leading enterprises, contracts in force in {year}", lang, year=report.year))
-    for header in ("Enterprise", "Level", "Contracts", *_METRICS):
-        table.add_column(render(header, lang), justify="left" if header in ("Enterprise", "Level") else "right")
+    for header in ("Leading enterprise", "Level", "Number of contracts", *_METRICS):
+        # The level is a term: kept whole on its line, so it reads (and is found) as one phrase.
+        table.add_column(
+            render(header, lang),
+            justify="left" if header in ("Leading enterprise", "Level") else "right",
+            no_wrap=header == "Level",
+        )
     for row in report.enterprises:
-        level = render(LEVEL_LABELS[row.level], lang)
+        level = label(row.level, lang)
         if row.recognised_year:
             level += f" ({row.recognised_year})"
         if not row.is_recognition_valid:
@@ -92,7 +96,7 @@ def _contract_table(lang: Lang, report: ContractReport) -> Table:
         "Contracts in force in {year} (payments as of {as_of})", lang, year=report.year, as_of=report.as_of.isoformat()
     )
     table = Table(title=title)
-    headers = ("Contract", "Enterprise", "Price rule", *_METRICS, "Settled", "Balance after advance")
+    headers = ("Contract", "Leading enterprise", "Price rule", *_METRICS, "Settled", "Balance after advance")
     for header in headers:
         table.add_column(
             render(header, lang), justify="left" if header in headers[:3] else "right", no_wrap=header in headers[:2]
@@ -102,7 +106,7 @@ def _contract_table(lang: Lang, report: ContractReport) -> Table:
         table.add_row(
             f"{row.code} {row.product}\n{row.cooperative}",
             row.enterprise,
-            render(PRICE_RULE_LABELS[row.price_rule], lang),
+            label(row.price_rule, lang),
             _percent(metrics.quantity_percent),
             _percent(metrics.on_time_percent),
             _percent(metrics.payment_percent),

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
 from coopcore.errors import InvalidValue, Term
 from coopcore.i18n import format_money, render
+from coopcore.labels import msgid
 from coopcore.models import Distribution, Member, PatronageMeasure
 from coopcore.money import ZERO
 from coopcore.rules.distribution import distribute
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
-from coopcore.services.distribution import MEASURE_LABELS
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
 from coopcore.services.lookups import cooperative_by_code, live_distribution
 from coopcore.services.plan_review import review_plan
@@ -211,7 +211,7 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
     table = Table()
     table.add_column(render("code", lang))
     table.add_column(render("name", lang))
-    for header in (MEASURE_LABELS[measure], "provident_share_added", "patronage_return", "residual_distribution",
+    for header in (msgid(measure), "provident_share_added", "patronage_return", "residual_distribution",
                    "total"):  # fmt: skip
         table.add_column(render(header, lang), justify="right")
     money_columns = ("provident_share_added", "patronage_return", "residual_distribution", "total")

@@ -14,11 +14,13 @@ from rich.table import Table
 from coopcore.commands.base import Context, pass_context
 from coopcore.commands.workbook import import_command_for, template_command_for
 from coopcore.i18n import Lang, format_money, render
+from coopcore.labels import label, msgid
 from coopcore.models import FundingSource
-from coopcore.rules.weak_village import IDLE_MONTHS, RiskKind, VillageStatus
+from coopcore.rules.weak_village import IDLE_MONTHS
 from coopcore.services import villages as service
 from coopcore.services.imports import VILLAGES
 from coopcore.services.villages import StatusReport, TownshipTotals, VillageRow
+from coopcore.terms import RiskKind, VillageStatus
 
 
 @click.group("villages")
@@ -93,13 +95,13 @@ def _village_table(lang: Lang, report: StatusReport, township: str, rows: list[V
     for row in rows:
         table.add_row(
             row.village,
-            render(service.PLAN_LABELS[row.plan_status], lang) if row.plan_status else "",
+            label(row.plan_status, lang) if row.plan_status else "",
             _money(row.baseline, lang),
             _money(row.income, lang),
             _money(row.target, lang),
             str(row.target_year or ""),
             f"{row.shown_progress}%" if row.shown_progress is not None else "—",
-            render(service.STATUS_LABELS[row.status], lang),
+            label(row.status, lang),
             _risk_summary(row, lang),
         )
     return table
@@ -121,9 +123,7 @@ def _risk_summary(row: VillageRow, lang: Lang) -> str:
     counts: dict[str, int] = {}
     for risk in row.risks:
         counts[risk.rule] = counts.get(risk.rule, 0) + 1
-    parts = [
-        render(service.RISK_LABELS[RiskKind(kind)], lang) + (f"×{n}" if n > 1 else "") for kind, n in counts.items()
-    ]
+    parts = [label(RiskKind(kind), lang) + (f"×{n}" if n > 1 else "") for kind, n in counts.items()]
     return ("、" if lang == "zh" else ", ").join(parts)
 
 
@@ -135,21 +135,17 @@ def _totals_table(lang: Lang, report: StatusReport, totals: TownshipTotals) -> T
     counts = [
         ("Villages listed", totals.villages),
         ("Villages with an improvement plan", totals.with_plan),
-        *(
-            (service.STATUS_LABELS[status], totals.by_status[status])
-            for status in VillageStatus
-            if totals.by_status[status]
-        ),
+        *((msgid(status), totals.by_status[status]) for status in VillageStatus if totals.by_status[status]),
         ("Reached the target this year", totals.newly_achieved),
         ("Villages with risks", totals.at_risk),
     ]
-    for label, count in counts:
-        table.add_row(render(label, lang), str(count))
+    for heading, count in counts:
+        table.add_row(render(heading, lang), str(count))
     table.add_row(render("Cooperative dividends linked to collectives", lang), format_money(totals.dividends, lang))
     table.add_row(render("Investment income of collectives", lang), format_money(totals.investment_income, lang))
     for source, funds in totals.funds.items():
         table.add_row(
-            render(service.FUNDING_LABELS[source], lang),
+            label(source, lang),
             render(
                 "allocated {allocated}, received {received}, spent {spent}",
                 lang,

@@ -10,10 +10,10 @@ from coopcore.db.base import Base
 from coopcore.models.cooperative import Bylaws, Cooperative, FiscalYear
 from coopcore.models.distribution import Distribution, DistributionLine
 from coopcore.models.enterprise import Contract, ContractGrade, Delivery, DeliveryWindow, Enterprise
-from coopcore.models.enums import *  # noqa: F403
 from coopcore.models.finance import IncomeExpense, SpecialFund
 from coopcore.models.geography import PartyBranch, Township, Village, VillageCollective
 from coopcore.models.land import LandParcel, LandShare
+from coopcore.models.ledger import Account, Period, Voucher, VoucherLine
 from coopcore.models.member import Member, MemberAccountEntry
 from coopcore.models.trade import Product, Trade
 from coopcore.models.user import User
@@ -26,12 +26,14 @@ from coopcore.models.village_plan import (
     VillageIncome,
     WeakVillageThreshold,
 )
+from coopcore.terms import *  # noqa: F403
 
 # Continuum builds the *_version tables when the mappers are configured; do it now so that
 # Base.metadata is complete for Alembic and create_all.
 configure_mappers()
 
 __all__ = [
+    "Account",
     "Base",
     "Bylaws",
     "Contract",
@@ -52,12 +54,15 @@ __all__ = [
     "MemberAccountEntry",
     "Milestone",
     "PartyBranch",
+    "Period",
     "Product",
     "ProgressEntry",
     "Project",
     "SpecialFund",
     "Township",
     "Trade",
+    "Voucher",
+    "VoucherLine",
     "User",
     "Village",
     "VillageCollective",

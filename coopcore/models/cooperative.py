@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Rate, StrEnumType, between
-from coopcore.models.enums import (
+from coopcore.terms import (
     CooperativeStatus,
     FiscalYearState,
     LandGuaranteeTreatment,

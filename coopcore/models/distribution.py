@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base
 from coopcore.db.types import Money, Quantity, Rate, StrEnumType
-from coopcore.models.enums import DistributionState, PatronageMeasure, PaymentMethod, ProvidentBasis
+from coopcore.terms import DistributionState, PatronageMeasure, PaymentMethod, ProvidentBasis
 
 if TYPE_CHECKING:
     from coopcore.models.cooperative import Cooperative

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity, Rate, StrEnumType
-from coopcore.models.enums import EnterpriseLevel, PriceRule
+from coopcore.terms import EnterpriseLevel, PriceRule
 
 if TYPE_CHECKING:
     from coopcore.models.cooperative import Cooperative

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, StrEnumType
-from coopcore.models.enums import FundSource, IncomeCategory, Origin
+from coopcore.terms import FundSource, IncomeCategory, Origin
 
 
 class IncomeExpense(OptimisticLock, Base):
@@ -32,7 +32,7 @@ class IncomeExpense(OptimisticLock, Base):
     memo: Mapped[str] = mapped_column(String(200), default="")
     voucher_no: Mapped[str | None] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(60), default="")  # what booked it, e.g. "land_guarantee:2024:7"
-    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    # Which path wrote the row (coopcore.terms.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
     )
@@ -57,7 +57,7 @@ class SpecialFund(OptimisticLock, Base):
     memo: Mapped[str] = mapped_column(String(200), default="")
     is_poverty_asset: Mapped[bool] = mapped_column(default=False)  # [KJ 第三十三条] memorandum book
     disposed_on: Mapped[dt.date | None]
-    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    # Which path wrote the row (coopcore.terms.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
     )

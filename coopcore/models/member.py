@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity, StrEnumType
 from coopcore.errors import AppendOnly
-from coopcore.models.enums import AccountEntryKind, MemberKind, Origin
+from coopcore.terms import AccountEntryKind, MemberKind, Origin
 
 if TYPE_CHECKING:
     from coopcore.models.cooperative import Cooperative
@@ -88,7 +88,7 @@ class MemberAccountEntry(Base):
     memo: Mapped[str] = mapped_column(String(200), default="")
     # What produced the entry, e.g. "import", "distribution:12"; reversals point at what they undo.
     source: Mapped[str] = mapped_column(String(60), default="")
-    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    # Which path wrote the row (coopcore.terms.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
     )

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from coopcore.errors import PeriodClosed
 from coopcore.models.cooperative import Cooperative, FiscalYear
-from coopcore.models.enums import FiscalYearState
 from coopcore.models.finance import IncomeExpense, SpecialFund
 from coopcore.models.member import Member, MemberAccountEntry
 from coopcore.models.trade import Trade
+from coopcore.terms import FiscalYearState
 
 # The date that places each kind of record in a fiscal year. Bulk statements bypass the ORM; the database's
 # triggers (migration "closed years in the database") hold the same rule for them, this guard says it first.

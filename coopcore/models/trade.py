@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity, StrEnumType
-from coopcore.models.enums import Origin, TradeKind
+from coopcore.terms import Origin, TradeKind
 
 if TYPE_CHECKING:
     from coopcore.models.member import Member
@@ -63,7 +63,7 @@ class Trade(OptimisticLock, Base):
     unit_price: Mapped[Money]
     amount: Mapped[Money]  # HALF_UP(quantity × unit_price)
     ticket_no: Mapped[str | None] = mapped_column(String(40))
-    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    # Which path wrote the row (coopcore.terms.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import StrEnumType
-from coopcore.models.enums import Role
+from coopcore.terms import Role
 
 if TYPE_CHECKING:
     from coopcore.models.cooperative import Cooperative

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, StrEnumType
-from coopcore.models.enums import (
+from coopcore.terms import (
     FundingSource,
     Origin,
     PlanStatus,
@@ -68,7 +68,7 @@ class VillageIncome(OptimisticLock, Base):
     year: Mapped[int]
     category: Mapped[VillageIncomeCategory] = mapped_column(StrEnumType(VillageIncomeCategory, "category"))
     amount: Mapped[Money]
-    # Which path wrote the row (coopcore.models.enums.Origin); unclaimed rows count as typed by hand.
+    # Which path wrote the row (coopcore.terms.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"
     )

@@ -15,11 +15,11 @@ from coopcore.errors import InvalidValue
 from coopcore.money import round_half_up
 from coopcore.rules.contracts import PriceTerms
 from coopcore.rules.findings import Finding, Severity, error
+from coopcore.terms import AccountEntryKind, IncomeCategory
 
-# Stored values of coopcore.models.enums (IncomeCategory, AccountEntryKind): the rules layer sits below the models.
-INVESTMENT_INCOME = "investment_income"  # 511 投资收益
-CONTRIBUTION_LAND = "contribution_land"
-CONTRIBUTION_KINDS = ("contribution_cash", CONTRIBUTION_LAND, "contribution_in_kind", "contribution_poverty_asset")
+INVESTMENT_INCOME = IncomeCategory.INVESTMENT_INCOME  # 511 投资收益
+CONTRIBUTION_LAND = AccountEntryKind.CONTRIBUTION_LAND
+CONTRIBUTION_KINDS = frozenset(kind for kind in AccountEntryKind if kind.is_contribution)
 
 WRONG_AMOUNT = "The amount {value} is not quantity × unit price = {expected} (rounded half-up to the fen)."
 NO_PARTY = "Name the member, or the counterparty of non-member business."

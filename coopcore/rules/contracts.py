@@ -9,14 +9,14 @@ from decimal import ROUND_DOWN, Decimal
 
 from coopcore.errors import InvalidValue
 from coopcore.money import FEN, ZERO, round_half_up, to_money
+from coopcore.terms import PriceRule
 
-# Price clauses by their stored values (coopcore.models.enums.PriceRule has the same values; the rules layer sits
-# below the models). docs/contracts.md
-FIXED = "fixed"
-PROTECTIVE = "protective"  # 保护价: the market price, but never less than the protective price
-MARKET_PLUS = "market_plus"  # 随行就市 + 加价
-HIGHER_OF = "higher_of"  # 保底价 + 随行就市: max(protective, market + premium)
-PRICE_RULES = (FIXED, PROTECTIVE, MARKET_PLUS, HIGHER_OF)
+# Price clauses (docs/contracts.md); a clause given as its stored string equals its PriceRule.
+FIXED = PriceRule.FIXED
+PROTECTIVE = PriceRule.PROTECTIVE  # 保护价: the market price, but never less than the protective price
+MARKET_PLUS = PriceRule.MARKET_PLUS  # 随行就市 + 加价
+HIGHER_OF = PriceRule.HIGHER_OF  # 保底价 + 随行就市: max(protective, market + premium)
+PRICE_RULES = tuple(PriceRule)
 # [MF-586]: 定金的数额 … 不得超过主合同标的额的百分之二十; the excess has no 定金 effect. "不得超过" allows exactly 20%.
 DEPOSIT_CAP = Decimal("0.20")
 HUNDRED = Decimal(100)
@@ -32,12 +32,13 @@ class PriceTerms:
     premium: Decimal | None = None
 
     def __post_init__(self) -> None:
-        needed = {
+        needs: dict[str, tuple[str, ...]] = {
             FIXED: ("fixed_price",),
             PROTECTIVE: ("protective_price",),
             MARKET_PLUS: ("premium",),
             HIGHER_OF: ("protective_price", "premium"),
-        }.get(self.rule)
+        }
+        needed = needs.get(self.rule)
         if needed is None:
             raise InvalidValue("unknown price rule {value!r}", value=self.rule)
         for name in needed:

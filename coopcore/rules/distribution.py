@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from coopcore.errors import InvalidValue, RuleViolation
 from coopcore.money import ZERO, allocate, ceil_to_fen, round_half_up, to_money
+from coopcore.terms import ProvidentBasis
 
 # [L-44]: returns by patronage are "不得低于可分配盈余的百分之六十".
 STATUTORY_PATRONAGE_FLOOR = Decimal("0.60")
-BASES = ("transactions", "contributions", "half")
+BASES = tuple(ProvidentBasis)
 
 
 class PatronageShareTooLow(RuleViolation):
@@ -28,7 +29,7 @@ class Policy:
 
     provident_fund_rate: Decimal
     patronage_ratio: Decimal
-    provident_basis: str = "transactions"
+    provident_basis: str = ProvidentBasis.TRANSACTIONS
 
     def __post_init__(self) -> None:
         if not ZERO <= self.provident_fund_rate < 1:
@@ -173,9 +174,9 @@ def _quantify_provident_fund(pool: Decimal, members: Sequence[Position], basis: 
     # [L-42] "按照章程规定量化为每个成员的份额": by transactions (default), by contribution, or half each.
     by_trade = {m.code: m.patronage if m.transaction_amount is None else m.transaction_amount for m in members}
     by_capital = {m.code: m.contribution for m in members}
-    if basis == "transactions":
+    if basis == ProvidentBasis.TRANSACTIONS:
         return _split(pool, by_trade, "the provident fund", "transactions")
-    if basis == "contributions":
+    if basis == ProvidentBasis.CONTRIBUTIONS:
         return _split(pool, by_capital, "the provident fund", "contribution")
     first_half = round_half_up(pool / 2)
     halves = (

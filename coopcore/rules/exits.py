@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from coopcore.errors import InvalidValue
 from coopcore.money import ZERO, allocate
+from coopcore.terms import MemberKind
 
-# Member kinds that are units rather than people; they give six months' notice instead of three.
-ORGANISATION_KINDS = frozenset({"enterprise", "institution", "social_org", "village_collective", "cooperative"})
+# Units rather than people (a federation's member cooperatives too); they give six months' notice, not three.
+ORGANISATION_KINDS = frozenset(kind for kind in MemberKind if not kind.is_person)
 
 
 def exit_effective_on(kind: str, applied_on: dt.date) -> dt.date:

@@ -12,18 +12,16 @@ from fractions import Fraction
 
 from coopcore.errors import InvalidValue, RuleViolation
 from coopcore.rules.findings import Finding, Severity
+from coopcore.terms import MemberKind
 
-# Member kinds by their stored values. coopcore.models.enums.MemberKind is a StrEnum with the same values, but
-# the rules layer sits below the models (import-linter), so it classifies the strings; a unit test keeps both equal.
-FARMER = "farmer"
-NON_FARMER = "non_farmer"
-VILLAGE_COLLECTIVE = "village_collective"
-COOPERATIVE = "cooperative"
-PUBLIC_AFFAIRS_UNIT = "public_affairs_unit"
-PERSON_KINDS = frozenset({FARMER, NON_FARMER})
+# Kinds are MemberKind values, or the strings an applicant's form carries (a StrEnum equals its value).
+FARMER = MemberKind.FARMER
+COOPERATIVE = MemberKind.COOPERATIVE
+PUBLIC_AFFAIRS_UNIT = "public_affairs_unit"  # barred by [L-19]: never a MemberKind, only a refused applicant
+PERSON_KINDS = frozenset(kind for kind in MemberKind if kind.is_person)
 # A village collective is a legal person [JJ-6], so [L-20] counts it with the organisations (domain.md §1.1).
-ORGANISATION_KINDS = frozenset({"enterprise", "institution", "social_org", VILLAGE_COLLECTIVE})
-MEMBER_KINDS = PERSON_KINDS | ORGANISATION_KINDS | {COOPERATIVE}
+ORGANISATION_KINDS = frozenset(kind for kind in MemberKind if kind.is_organisation)
+MEMBER_KINDS = frozenset(MemberKind)
 
 FARMER_RATIO = "Farmers are {farmers} of {members} members; at least 80% ({required}) are required (Art. 20)."
 FARMER_RATIO_DEADLINE = (

@@ -11,8 +11,9 @@ import datetime as dt
 from decimal import Decimal
 
 from coopcore.rules.findings import Finding, error
+from coopcore.terms import VillageIncomeCategory
 
-INVESTMENT = "investment"  # coopcore.models.enums.VillageIncomeCategory.INVESTMENT: 投资收益
+INVESTMENT = VillageIncomeCategory.INVESTMENT  # 投资收益
 
 TARGET_NOT_ABOVE = "The target income {value} must be above the baseline income {baseline}."
 TARGET_YEAR_BEFORE = "The target year {value} is before the baseline year {baseline_year}."

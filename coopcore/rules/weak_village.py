@@ -7,17 +7,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from coopcore.errors import InvalidValue
 from coopcore.money import ZERO, round_half_up, to_money
 from coopcore.rules.findings import Finding, Severity
+from coopcore.terms import RiskKind, VillageIncomeCategory, VillageStatus
 
-# Income categories by their stored values (coopcore.models.enums.VillageIncomeCategory has the same values; the
-# rules layer sits below the models). §9.1: 经营性收入 = 经营收入 + 投资收益 + rent and contract (发包) income;
-# 补助收入 and 其他收入 are kept but do not count.
-COUNTED_CATEGORIES = frozenset({"operating", "investment", "rent"})
-INCOME_CATEGORIES = COUNTED_CATEGORIES | {"subsidy", "other"}
+# §9.1: 经营性收入 = 经营收入 + 投资收益 + rent and contract (发包) income; 补助收入 and 其他收入 are kept but do
+# not count.
+COUNTED_CATEGORIES = frozenset(
+    {VillageIncomeCategory.OPERATING, VillageIncomeCategory.INVESTMENT, VillageIncomeCategory.RENT}
+)
 ARTICLE = "docs/villages.md"
 IDLE_MONTHS = 6  # DEFAULT: money received and not touched for more than half a year is a risk
 
@@ -27,26 +27,6 @@ FUNDS_IDLE = "{amount:,} of {source} received on {received_on} is unspent after 
 OVERSPENT = "{source} of {project}: {spent:,} spent, more than the {allocated:,} allocated."
 TARGET_YEAR_PASSED = "The plan's target year {target_year} has passed and the target of {target:,} is not reached."
 TEMPLATES = (INCOME_FELL, MILESTONE_OVERDUE, FUNDS_IDLE, OVERSPENT, TARGET_YEAR_PASSED)
-
-
-class VillageStatus(StrEnum):
-    """Where a village stands in a year against the weak line in force and its plan's target (§9.1, §9.3)."""
-
-    EMPTY_SHELL = "empty_shell"  # 空壳村: 经营性收入 at or below the shell line (0 by default)
-    WEAK = "weak"  # 薄弱村: below the weak line
-    ABOVE_LINE = "above_line"  # at or over the weak line, short of the plan's own target: not yet achieved
-    ACHIEVED = "achieved"  # 达标: over the weak line and at the plan's target (if any)
-    NOT_REPORTED = "not_reported"  # no income recorded for the year: unknown, not zero
-
-
-class RiskKind(StrEnum):
-    """The risk list of §9.3 that a township official needs without asking."""
-
-    INCOME_FELL = "income_fell"
-    MILESTONE_OVERDUE = "milestone_overdue"
-    FUNDS_IDLE = "funds_idle"
-    OVERSPENT = "overspent"
-    TARGET_YEAR_PASSED = "target_year_passed"
 
 
 @dataclass(frozen=True)
@@ -91,7 +71,7 @@ def threshold_for(
 
 def operating_income(amounts: Mapping[str, Decimal]) -> Decimal:
     """Return 经营性收入 from the year's income by category: operating, investment and rent count (§9.1)."""
-    unknown = set(amounts) - INCOME_CATEGORIES
+    unknown = set(amounts) - set(VillageIncomeCategory)
     if unknown:
         raise InvalidValue("unknown village income category {value}", value=", ".join(sorted(unknown)))
     return to_money(sum((amount for category, amount in amounts.items() if category in COUNTED_CATEGORIES), ZERO))

@@ -25,22 +25,9 @@ from coopcore.models import (
 from coopcore.models.enterprise import delivery_trade
 from coopcore.rules import contracts as rules
 from coopcore.services.lookups import cooperative_by_code
+from coopcore.terms import PriceRule
 
 LEVEL_ORDER = list(EnterpriseLevel)  # national first
-# What the CLI and the reports call the contracts' terms and findings (English msgids, translated).
-PRICE_RULE_LABELS = {
-    "fixed": "fixed price",
-    "protective": "protective price",
-    "market_plus": "market price plus premium",
-    "higher_of": "protective floor or market plus premium",
-}
-LEVEL_LABELS = {
-    EnterpriseLevel.NATIONAL: "national leading enterprise",
-    EnterpriseLevel.PROVINCIAL: "provincial leading enterprise",
-    EnterpriseLevel.MUNICIPAL: "municipal leading enterprise",
-    EnterpriseLevel.COUNTY: "county leading enterprise",
-    EnterpriseLevel.NONE: "not recognised",
-}
 DEPOSIT_OVER = (
     "Deposit {deposit} is over 20% of the contract amount {amount} (cap {cap}): the excess {excess} has no deposit "
     "effect (Civil Code Art. 586)."
@@ -70,7 +57,7 @@ class ContractRow:
     enterprise_id: int
     enterprise: str
     product: str
-    price_rule: str
+    price_rule: PriceRule
     start_on: dt.date
     end_on: dt.date
     fulfilment: rules.Fulfilment
@@ -130,7 +117,7 @@ def contract_status(
     if enterprise is not None:
         named = or_(Enterprise.credit_code == enterprise, Enterprise.name == enterprise)
         if session.scalar(select(Enterprise.id).where(named)) is None:
-            raise NotFound(what=Term("Enterprise"), key=enterprise)
+            raise NotFound(what=Term("Leading enterprise"), key=enterprise)
         query = query.where(named)
     found = session.execute(query).all()
     ids = [contract.id for contract, *_ in found]
@@ -166,7 +153,7 @@ def contract_status(
                 party.id,
                 party.name,
                 product,
-                contract.price_rule.value,
+                contract.price_rule,
                 contract.start_on,
                 contract.end_on,
                 rules.evaluate(facts, as_of=as_of),

@@ -30,11 +30,6 @@ from coopcore.services import distribution_posting, year_end
 from coopcore.services.lookups import live_distribution_or_none
 
 # What the patronage column of a plan holds, as its heading (the CLI, the reports).
-MEASURE_LABELS = {
-    PatronageMeasure.AMOUNT: "Transaction amount",
-    PatronageMeasure.QUANTITY: "Transaction quantity",
-    PatronageMeasure.MU: "Land shares (mu × days)",
-}
 
 
 class WrongState(RuleViolation):

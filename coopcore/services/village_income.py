@@ -44,7 +44,7 @@ def link_land_rent(
     value = to_decimal(amount)
     if value < 0 or decimal_places(value) > 2:
         raise InvalidValue("land rent must be a non-negative amount in fen, not {value}", value=amount)
-    if category.value not in rules.COUNTED_CATEGORIES:
+    if category not in rules.COUNTED_CATEGORIES:
         raise InvalidValue("land rent counts as operating income; category {value} does not", value=category.value)
     if not 0 < len(source_ref) <= 60:
         raise InvalidValue("a link needs a reference of 1 to 60 characters, not {value!r}", value=source_ref)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import RuleViolation, Term
+from coopcore.labels import term
 from coopcore.models import (
     FundingLine,
     FundingSource,
@@ -27,37 +28,11 @@ from coopcore.models import (
 from coopcore.money import ZERO
 from coopcore.rules import weak_village as rules
 from coopcore.rules.findings import Finding
-from coopcore.rules.weak_village import RiskKind, Threshold, ThresholdRule, VillageStatus
+from coopcore.rules.weak_village import Threshold, ThresholdRule
 from coopcore.services.lookups import township_by_name
 from coopcore.services.village_income import operating_income, threshold_in_force, threshold_rules
+from coopcore.terms import VillageStatus
 
-# English labels (also the translation keys) of the funding sources of §9.2.
-FUNDING_LABELS = {
-    FundingSource.CONNECTION_FUND: "connection fund",
-    FundingSource.COLLECTIVE_SUPPORT_FUND: "village collective economy support fund",
-    FundingSource.SOCIAL_AID: "social assistance",
-    FundingSource.SELF_RAISED: "self-raised by the collective",
-}
-STATUS_LABELS = {
-    VillageStatus.EMPTY_SHELL: "empty shell",
-    VillageStatus.WEAK: "weak",
-    VillageStatus.ABOVE_LINE: "over the line, short of target",
-    VillageStatus.ACHIEVED: "target reached",
-    VillageStatus.NOT_REPORTED: "not reported",
-}
-PLAN_LABELS = {
-    PlanStatus.FILED: "filed",
-    PlanStatus.IN_PROGRESS: "in progress",
-    PlanStatus.ACHIEVED: "achieved (plan)",
-    PlanStatus.MONITORED: "monitored",
-}
-RISK_LABELS = {
-    RiskKind.INCOME_FELL: "income fell",
-    RiskKind.MILESTONE_OVERDUE: "behind schedule",
-    RiskKind.FUNDS_IDLE: "idle funds",
-    RiskKind.OVERSPENT: "overspent",
-    RiskKind.TARGET_YEAR_PASSED: "target year passed",
-}
 PLAN_LEVEL = "the plan as a whole"  # a funding line not tied to one project
 DIVIDENDS = "cooperative_dividend"  # key of linked dividends beside the income categories
 
@@ -153,9 +128,7 @@ def advance_plan(
     """
     village = session.get_one(Village, plan.village_id)
     if status not in NEXT_STATES[plan.status]:
-        raise PlanStepRefused(
-            village=village.name, state=Term(PLAN_LABELS[plan.status]), required=Term(PLAN_LABELS[status])
-        )
+        raise PlanStepRefused(village=village.name, state=term(plan.status), required=term(status))
     if status is PlanStatus.ACHIEVED:
         if year is None:
             latest = select(func.max(VillageIncome.year)).where(VillageIncome.village_id == plan.village_id)
@@ -285,7 +258,7 @@ def _plan_parts(
         .order_by(FundingLine.id)
     ):
         facts = rules.FundingFacts(
-            Term(FUNDING_LABELS[line.source]),
+            term(line.source),
             project or Term(PLAN_LEVEL),
             line.allocated,
             line.received,

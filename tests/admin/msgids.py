@@ -53,7 +53,7 @@ def template_msgids() -> set[str]:
 
 def label_msgids() -> set[str]:
     from admin import registry
-    from admin.labels import ENUM_LABELS, FIELD_LABELS
+    from admin.labels import FIELD_LABELS
     from admin.views.reports import COOPERATIVE_REPORTS
 
     names = {name for _, name, _, _ in registry.MODEL_VIEWS} | {
@@ -71,7 +71,7 @@ def label_msgids() -> set[str]:
         "Cooperative administration",
     }
     reports = {label for _, _, _, label in COOPERATIVE_REPORTS.values()}
-    return set(FIELD_LABELS.values()) | set(ENUM_LABELS.values()) | names | reports
+    return set(FIELD_LABELS.values()) | names | reports
 
 
 # coopcore's validation messages, shown in form errors; coopcore's own catalogs do not cover them.

@@ -10,8 +10,6 @@ import pytest
 
 from coopcore.errors import InvalidValue
 from coopcore.i18n import translate
-from coopcore.models import PriceRule
-from coopcore.rules import contracts as rules
 from coopcore.rules.contracts import (
     ContractFacts,
     DeliveryFacts,
@@ -42,10 +40,6 @@ HIGHER_OF = PriceTerms("higher_of", protective_price=D("3.00"), premium=D("0.20"
 def price(terms: PriceTerms, market: str | None) -> tuple[Decimal, bool]:
     quote = base_price(terms, D(market) if market else None)
     return quote.price, quote.protective_applied
-
-
-def test_the_rules_know_every_stored_price_rule() -> None:
-    assert set(rules.PRICE_RULES) == {rule.value for rule in PriceRule}
 
 
 def test_a_fixed_price_ignores_the_market() -> None:

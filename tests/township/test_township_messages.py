@@ -22,13 +22,7 @@ TEMPLATES = (
     contract_commands.SHORTFALL,
     villages.PlanStepRefused.__doc__ or "",
     villages.TargetNotReached.__doc__ or "",
-    *villages.FUNDING_LABELS.values(),
-    *villages.STATUS_LABELS.values(),
-    *villages.PLAN_LABELS.values(),
-    *villages.RISK_LABELS.values(),
     villages.PLAN_LEVEL,
-    *contract_commands.PRICE_RULE_LABELS.values(),
-    *contract_commands.LEVEL_LABELS.values(),
 )
 
 

@@ -23,9 +23,9 @@ from coopcore.models import (
     VillageIncome,
     VillageIncomeCategory,
 )
-from coopcore.rules.weak_village import RiskKind, VillageStatus
 from coopcore.services import distribution as workflow
 from coopcore.services import lookups, village_income, villages
+from coopcore.terms import RiskKind, VillageStatus
 from tests.distribution.builders import make_example_1
 from tests.township.builders import add_funding, add_income, add_project, add_threshold, make_plan, make_township
 

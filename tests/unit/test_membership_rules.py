@@ -420,10 +420,3 @@ def test_the_rules_catalog_is_a_standard_po_file() -> None:
         *voting.TEMPLATES,
         *error_templates(),
     }
-
-
-def test_the_rules_classify_member_kinds_like_the_model() -> None:
-    assert set(MemberKind) == membership.MEMBER_KINDS
-    for kind in MemberKind:
-        assert (kind in membership.PERSON_KINDS) is kind.is_person
-        assert (kind in membership.ORGANISATION_KINDS) is kind.is_organisation

@@ -156,13 +156,6 @@ def test_only_investment_income_of_a_village_may_be_negative(category: VillageIn
     assert plans.check_village_income_sign(category, D("0.00")) == []
 
 
-def test_the_rules_know_the_stored_values_of_the_categories_they_name() -> None:
-    assert IncomeCategory.INVESTMENT_INCOME.value == books.INVESTMENT_INCOME
-    assert AccountEntryKind.CONTRIBUTION_LAND.value == books.CONTRIBUTION_LAND
-    assert {kind.value for kind in AccountEntryKind if kind.is_contribution} == set(books.CONTRIBUTION_KINDS)
-    assert VillageIncomeCategory.INVESTMENT.value == plans.INVESTMENT
-
-
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 

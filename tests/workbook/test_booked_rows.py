@@ -144,10 +144,10 @@ def test_an_export_marks_booked_and_typed_rows_and_reimporting_it_changes_nothin
     memo = rows[0].index("摘要")
     marks = {row[memo]: row[origin] for row in rows[1:]}
     assert marks == {
-        "苹果销售收入": "工作簿",
-        "收购苹果支出": "工作簿",
-        "联合社投资损失": "工作簿",
-        "办公用品": "手工",
+        "苹果销售收入": "工作簿导入",
+        "收购苹果支出": "工作簿导入",
+        "联合社投资损失": "工作簿导入",
+        "办公用品": "手工录入",
         "2024年土地入股保底收益 M04": "系统记账：土地保底",
     }
     before = year_surplus(session, cooperative.id, 2024)

@@ -40,7 +40,7 @@ def test_the_template_has_every_sheet_with_notes_drop_down_lists_and_an_example_
     assert all(cell.comment is not None and "[" in cell.comment.text for cell in members[1])
     lists = {v.formula1 for v in members.data_validations.dataValidation}
     assert (
-        '"农民,村集体经济组织,企业,事业单位,社会组织,非农个人,合作社"'
+        '"农民,村集体经济组织,企业,事业单位,社会组织,非农民个人,成员社"'
         if lang == "zh"
         else '"farmer,village_collective,enterprise,institution,social_org,non_farmer,cooperative"'
     ) in lists

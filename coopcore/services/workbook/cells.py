@@ -208,8 +208,9 @@ def converter(column: Column, *, today: dt.date) -> Converter:
 
 
 def _choice_converter(column: Column) -> Converter:
-    # Chinese labels and the stored (English) values are both accepted, the latter in any case.
-    lookup = {choice.zh: choice.value for choice in column.choices}
+    # Chinese labels (and older templates' words) and the stored (English) values, the latter in any case.
+    lookup = {alias: choice.value for choice in column.choices for alias in choice.aliases}
+    lookup |= {choice.zh: choice.value for choice in column.choices}
     lookup |= {choice.value.lower(): choice.value for choice in column.choices}
     allowed = Labels(column.choices)
 

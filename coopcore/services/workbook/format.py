@@ -7,12 +7,14 @@ these declarations alone (the way beangulp's csvbase serves many layouts): a for
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from coopcore.i18n import Lang
+from coopcore.labels import label
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,10 +45,11 @@ SCALES = {CellType.MONEY: 2, CellType.QUANTITY: 4, CellType.AREA: 4, CellType.RA
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of an enumerated column: the stored value and its Chinese label."""
+    """One allowed value of an enumerated column: the stored value, its Chinese label and older words for it."""
 
     value: str
     zh: str
+    aliases: tuple[str, ...] = ()  # what earlier templates wrote: their workbooks still import
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.value
@@ -92,12 +95,14 @@ class Sheet:
         return self.by_key[key]
 
 
-def choices(pairs: Iterable[tuple[object, str]]) -> tuple[Choice, ...]:
-    """Return the choices of a column from (stored value, Chinese label) pairs."""
-    return tuple(Choice(str(value), zh) for value, zh in pairs)
+def choices(
+    values: Iterable[enum.Enum], aliases: Mapping[enum.Enum, tuple[str, ...]] | None = None
+) -> tuple[Choice, ...]:
+    """The choices of a column: each term as coopcore.labels names it, and the words earlier templates used."""
+    return tuple(Choice(str(value.value), label(value, "zh"), (aliases or {}).get(value, ())) for value in values)
 
 
-YES_NO = choices((("yes", "是"), ("no", "否")))
+YES_NO = (Choice("yes", "是"), Choice("no", "否"))
 
 
 @dataclass

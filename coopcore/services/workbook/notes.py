@@ -125,9 +125,9 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("land_shares", "shares_per_mu"): ("可选。", "Optional."),
     ("land_shares", "share_value"): ("可选。", "Optional."),
 }
-# The 记录来源 column of every dated sheet (coopcore.models.enums.Origin).
+# The 记录来源 column of every dated sheet (coopcore.terms.Origin).
 ORIGIN_NOTE = (
-    "留空即“工作簿”。导出时标明手工录入和系统记账的行：导入只核对这些行，不新增、不修改、不删除。",
+    "留空即“工作簿导入”。导出时标明手工录入和系统记账的行：导入只核对这些行，不新增、不修改、不删除。",
     "Blank means workbook. Exports mark rows typed in the admin or booked by the system: imports only match them.",
 )
 NOTES |= {

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from coopcore.i18n import Lang
+from coopcore.labels import label
 from coopcore.models import (
     AccountEntryKind,
     FundSource,
@@ -27,56 +28,37 @@ from coopcore.services.workbook.format import YES_NO, CellType, Column, Sheet, c
 from coopcore.validation import credit_code
 
 PROVIDENT_BASES = choices(
-    ((ProvidentBasis.TRANSACTIONS, "交易额"), (ProvidentBasis.CONTRIBUTIONS, "出资额"), (ProvidentBasis.HALF, "各半"))
+    ProvidentBasis,
+    {
+        ProvidentBasis.TRANSACTIONS: ("交易额",),
+        ProvidentBasis.CONTRIBUTIONS: ("出资额",),
+        ProvidentBasis.HALF: ("各半",),
+    },
 )
-PATRONAGE_MEASURES = choices(
-    ((PatronageMeasure.AMOUNT, "交易额"), (PatronageMeasure.QUANTITY, "交易量"), (PatronageMeasure.MU, "入股面积"))
-)
-GUARANTEE_TREATMENTS = choices(((LandGuaranteeTreatment.COST, "计入成本"), (LandGuaranteeTreatment.CAPITAL, "资本化")))
-MEMBER_KINDS = choices(
-    (
-        (MemberKind.FARMER, "农民"),
-        (MemberKind.VILLAGE_COLLECTIVE, "村集体经济组织"),
-        (MemberKind.ENTERPRISE, "企业"),
-        (MemberKind.INSTITUTION, "事业单位"),
-        (MemberKind.SOCIAL_ORG, "社会组织"),
-        (MemberKind.NON_FARMER, "非农个人"),
-        (MemberKind.COOPERATIVE, "合作社"),  # members of a federation (联合社, [L-56])
-    )
-)
+PATRONAGE_MEASURES = choices(PatronageMeasure, {PatronageMeasure.MU: ("入股面积",)})
+GUARANTEE_TREATMENTS = choices(LandGuaranteeTreatment, {LandGuaranteeTreatment.CAPITAL: ("资本化",)})
+# MemberKind.COOPERATIVE: the members of a federation (联合社, [L-56]).
+MEMBER_KINDS = choices(MemberKind, {MemberKind.NON_FARMER: ("非农个人",), MemberKind.COOPERATIVE: ("合作社",)})
 CONTRIBUTION_METHODS = choices(
-    (
-        (AccountEntryKind.CONTRIBUTION_CASH, "货币"),
-        (AccountEntryKind.CONTRIBUTION_LAND, "土地经营权"),
-        (AccountEntryKind.CONTRIBUTION_IN_KIND, "实物"),
-        (AccountEntryKind.CONTRIBUTION_POVERTY_ASSET, "扶贫项目资产"),
-    )
+    (kind for kind in AccountEntryKind if kind.is_contribution),
+    {
+        AccountEntryKind.CONTRIBUTION_CASH: ("货币",),
+        AccountEntryKind.CONTRIBUTION_LAND: ("土地经营权",),
+        AccountEntryKind.CONTRIBUTION_IN_KIND: ("实物",),
+        AccountEntryKind.CONTRIBUTION_POVERTY_ASSET: ("扶贫项目资产",),
+    },
 )
-TRADE_KINDS = choices(((TradeKind.INTAKE, "交售"), (TradeKind.SALE, "代销"), (TradeKind.INPUT_PURCHASE, "农资购买")))
+TRADE_KINDS = choices(TradeKind)
+# The label carries the account code (501 经营收入); the name alone is accepted too.
 CATEGORIES = choices(
-    (
-        (IncomeCategory.OPERATING_INCOME, "经营收入"),
-        (IncomeCategory.OTHER_INCOME, "其他收入"),
-        (IncomeCategory.INVESTMENT_INCOME, "投资收益"),
-        (IncomeCategory.OPERATING_EXPENSE, "经营支出"),
-        (IncomeCategory.TAXES, "税金及附加"),
-        (IncomeCategory.ADMIN_EXPENSE, "管理费用"),
-        (IncomeCategory.FINANCE_EXPENSE, "财务费用"),
-        (IncomeCategory.OTHER_EXPENSE, "其他支出"),
-        (IncomeCategory.INCOME_TAX, "所得税费用"),
-    )
+    IncomeCategory, {category: (label(category, "zh").split(" ", 1)[1],) for category in IncomeCategory}
 )
-FUND_SOURCES = choices(((FundSource.FISCAL_SUBSIDY, "国家财政直接补助"), (FundSource.DONATION, "他人捐赠")))
+FUND_SOURCES = choices(FundSource)
 # Which path wrote a dated row. An export marks every row; a blank cell (or a workbook without the column)
-# means 工作簿: only those rows are the workbook's own, which a later import may change or remove.
+# means a workbook's row: only those rows are the workbook's own, which a later import may change or remove.
 ORIGINS = choices(
-    (
-        (Origin.WORKBOOK, "工作簿"),
-        (Origin.MANUAL, "手工"),
-        (Origin.LAND_GUARANTEE, "系统记账：土地保底"),
-        (Origin.DISTRIBUTION, "系统记账：盈余分配"),
-        (Origin.EXIT, "系统记账：退社结算"),
-    )
+    (Origin.WORKBOOK, Origin.MANUAL, Origin.LAND_GUARANTEE, Origin.DISTRIBUTION, Origin.EXIT),
+    {Origin.WORKBOOK: ("工作簿",), Origin.MANUAL: ("手工",)},
 )
 
 _EXAMPLE_BODY = "93370602MA3C00001"

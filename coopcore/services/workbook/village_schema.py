@@ -17,49 +17,14 @@ T, M, Y, D, END = CellType.TEXT, CellType.MONEY, CellType.YEAR, CellType.DATE, C
 CHOICE = CellType.CHOICE
 
 
-PLAN_STATUSES = choices(
-    (
-        (PlanStatus.FILED, "已建档"),
-        (PlanStatus.IN_PROGRESS, "推进中"),
-        (PlanStatus.ACHIEVED, "已摘帽"),
-        (PlanStatus.MONITORED, "巩固监测"),
-    )
-)
-PROJECT_KINDS = choices(
-    (
-        (ProjectKind.PARTY_BRANCH_COOPERATIVE, "党支部领办合作社"),
-        (ProjectKind.PROPERTY_LEASE, "物业租赁"),
-        (ProjectKind.LAND_CONSOLIDATION, "土地整理"),
-        (ProjectKind.SERVICE, "社会化服务"),
-        (ProjectKind.ORDER_FARMING, "订单农业"),
-        (ProjectKind.TOURISM, "乡村旅游"),
-    )
-)
+PLAN_STATUSES = choices(PlanStatus)
+PROJECT_KINDS = choices(ProjectKind)
 PROJECT_STATUSES = choices(
-    (
-        (ProjectStatus.PLANNED, "计划"),
-        (ProjectStatus.UNDERWAY, "实施中"),
-        (ProjectStatus.COMPLETED, "已完工"),
-        (ProjectStatus.SUSPENDED, "暂停"),
-    )
+    ProjectStatus,
+    {ProjectStatus.PLANNED: ("计划",), ProjectStatus.COMPLETED: ("已完工",), ProjectStatus.SUSPENDED: ("暂停",)},
 )
-FUNDING_SOURCES = choices(
-    (
-        (FundingSource.CONNECTION_FUND, "衔接资金"),
-        (FundingSource.COLLECTIVE_SUPPORT_FUND, "扶持村级集体经济发展资金"),
-        (FundingSource.SOCIAL_AID, "社会帮扶"),
-        (FundingSource.SELF_RAISED, "集体自筹"),
-    )
-)
-INCOME_CATEGORIES = choices(
-    (
-        (VillageIncomeCategory.OPERATING, "经营收入"),
-        (VillageIncomeCategory.INVESTMENT, "投资收益"),
-        (VillageIncomeCategory.RENT, "发包及租赁收入"),
-        (VillageIncomeCategory.SUBSIDY, "补助收入"),
-        (VillageIncomeCategory.OTHER, "其他收入"),
-    )
-)
+FUNDING_SOURCES = choices(FundingSource)
+INCOME_CATEGORIES = choices(VillageIncomeCategory)
 
 
 def _place() -> tuple[Column, Column]:

@@ -1,4 +1,9 @@
-"""The enumerations of the data model; values are the stable strings stored in the database."""
+"""The domain's vocabulary: every enumeration the rules, the models and every entry point share.
+
+Values are the stable strings stored in the database. The layer sits below the rules (import-linter), so a rule
+says `MemberKind.FARMER`, never a copy of the string. What each term is called in Chinese and English lives in
+one registry, `coopcore.labels`.
+"""
 
 from __future__ import annotations
 
@@ -232,3 +237,77 @@ class DistributionState(enum.StrEnum):
 class PaymentMethod(enum.StrEnum):
     CASH = "cash"
     CAPITAL = "capital"  # converted into the member's contribution by assembly resolution [L-44]
+
+
+class VillageStatus(enum.StrEnum):
+    """Where a village stands in a year against the weak line in force and its plan's target (§9.1, §9.3)."""
+
+    EMPTY_SHELL = "empty_shell"  # 空壳村: 经营性收入 at or below the shell line (0 by default)
+    WEAK = "weak"  # 薄弱村: below the weak line
+    ABOVE_LINE = "above_line"  # at or over the weak line, short of the plan's own target: not yet achieved
+    ACHIEVED = "achieved"  # 达标: over the weak line and at the plan's target (if any)
+    NOT_REPORTED = "not_reported"  # no income recorded for the year: unknown, not zero
+
+
+class RiskKind(enum.StrEnum):
+    """The risk list of §9.3 that a township official needs without asking."""
+
+    INCOME_FELL = "income_fell"
+    MILESTONE_OVERDUE = "milestone_overdue"
+    FUNDS_IDLE = "funds_idle"
+    OVERSPENT = "overspent"
+    TARGET_YEAR_PASSED = "target_year_passed"
+
+
+class AccountClass(enum.StrEnum):
+    """The classes of the 2021 chart ([KJ 附录 一 (一)]): assets to profit and loss."""
+
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    COST = "cost"
+    INCOME = "income"
+    EXPENSE = "expense"
+
+
+class Side(enum.StrEnum):
+    """The side of an entry, and an account's normal balance side."""
+
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class VoucherState(enum.StrEnum):
+    """A voucher's way to the books: only a draft changes; a posted voucher is corrected by a reversal."""
+
+    DRAFT = "draft"
+    AUDITED = "audited"
+    POSTED = "posted"
+
+
+class PeriodState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VoucherOrigin(enum.StrEnum):
+    """What wrote a voucher: a person, a workbook, or the business event it books (one voucher per event)."""
+
+    MANUAL = "manual"  # typed by an accountant
+    WORKBOOK = "workbook"  # imported voucher sheets
+    OPENING = "opening"  # opening balances of a cooperative's books (期初)
+    INCOME_EXPENSE = "income_expense"  # a 收支 row booked against its 对方科目
+    CONTRIBUTION = "contribution"  # a member's contribution or its refund
+    TRADE = "trade"  # an intake, a sale on behalf or an input purchase
+    LAND_GUARANTEE = "land_guarantee"  # guaranteed land rent owed to a household
+    SPECIAL_FUND = "special_fund"  # subsidy or donation
+    DISTRIBUTION = "distribution"  # the year's distribution (extraction, returns, residual, close-out)
+    PAYMENT = "payment"  # paying returns or residual, or converting them into contributions
+    EXIT = "exit"  # paying a leaver back
+    FEDERATION = "federation"  # returns from a federation
+    YEAR_END = "year_end"  # profit and loss carried to 331, and 331 to 332 at the year's close
+
+    @property
+    def is_event(self) -> bool:
+        """True for vouchers a service books from a business event: they follow the event, not a person."""
+        return self not in (VoucherOrigin.MANUAL, VoucherOrigin.WORKBOOK, VoucherOrigin.OPENING)
