@@ -61,11 +61,11 @@ __all__ = [
     "SpecialFund",
     "Township",
     "Trade",
-    "Voucher",
-    "VoucherLine",
     "User",
     "Village",
     "VillageCollective",
     "VillageIncome",
+    "Voucher",
+    "VoucherLine",
     "WeakVillageThreshold",
 ]
