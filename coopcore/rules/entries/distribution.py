@@ -24,6 +24,7 @@ from coopcore.rules.ledger import EntryLine
 NOTHING: Mapping[str, Decimal] = MappingProxyType({})
 
 TRANSFER = "{year}年结转本年盈余"
+TRANSFER_LOSS = "{year}年结转本年亏损"
 LOSS_COVERED = "盈余公积弥补亏损"
 PROVIDENT = "{year}年提取盈余公积"
 PATRONAGE = "{year}年盈余返还"
@@ -63,9 +64,12 @@ def distribution_vouchers(
     extracted = amount(result.provident_fund)
     distributed = extracted + sum(patronage.values(), ZERO) + sum(residual.values(), ZERO)
     distributed += sum(converted.values(), ZERO) + amount(other_distributions)
+    transferred = (TRANSFER if result.surplus >= 0 else TRANSFER_LOSS).format(year=year)
     vouchers = [
         # [KJ 331 三]: Example 1 entry 1.
-        JournalEntry(TRANSFER.format(year=year), transfer_year_surplus(result.surplus) if transfer_surplus else []),
+        JournalEntry(
+            transferred, transfer_year_surplus(result.surplus, summary=transferred) if transfer_surplus else []
+        ),
         # [KJ 332 二; 322]: 02表 line 14 其他转入.
         JournalEntry(LOSS_COVERED, provident_fund_covers_loss(loss_covered_by_provident_fund)),
         # [L-42; KJ 322 二; 332 三]: Example 1 entry 2; quantifying it to members is a member-account entry only.

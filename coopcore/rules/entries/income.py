@@ -57,7 +57,8 @@ def income_expense(
     text = summary or SUMMARY[category]
     # Income raises the counter account (debit) and its P&L account (credit); an expense the other way round.
     towards_counter = value if category.is_income else -value
-    return balanced([net(counter_account, towards_counter, text), net(own, -towards_counter, text)])
+    pair = [net(counter_account, towards_counter, text), net(own, -towards_counter, text)]
+    return balanced(sorted(pair, key=lambda entry: not entry.debit))  # the debit first, as vouchers are written
 
 
 def year_end_vouchers(balances: Mapping[str, Decimal]) -> list[JournalEntry]:
@@ -82,12 +83,13 @@ def year_end_vouchers(balances: Mapping[str, Decimal]) -> list[JournalEntry]:
     return [voucher for voucher in vouchers if voucher.lines]
 
 
-def transfer_year_surplus(surplus: Decimal) -> list[EntryLine]:
+def transfer_year_surplus(surplus: Decimal, *, summary: str = "") -> list[EntryLine]:
     """Move the year's surplus from 331 to 332—未分配盈余 (a loss the other way round)."""
-    return _transfer(surplus)[1]
+    return _transfer(surplus, summary)[1]
 
 
-def _transfer(surplus: Decimal) -> tuple[str, list[EntryLine]]:
+def _transfer(surplus: Decimal, summary: str = "") -> tuple[str, list[EntryLine]]:
     # [KJ 331 三]: Dr 331 / Cr 332—未分配盈余; reversed for a loss. 331 is then zero.
-    text = TRANSFER_SURPLUS if surplus >= 0 else TRANSFER_LOSS
-    return text, balanced([net(YEAR_SURPLUS, surplus, text), net(UNDISTRIBUTED, -surplus, text)])
+    text = summary or (TRANSFER_SURPLUS if surplus >= 0 else TRANSFER_LOSS)
+    pair = [net(YEAR_SURPLUS, surplus, text), net(UNDISTRIBUTED, -surplus, text)]
+    return text, balanced(sorted(pair, key=lambda entry: not entry.debit))
