@@ -145,3 +145,9 @@ def test_paying_example_one_clears_221_and_222_against_163_999_96() -> None:
     books.post(lines)
     assert books["221"] == 0 and books["222"] == 0
     assert all(value == 0 for (account, _), value in books.by_member.items() if account in ("221", "222"))
+
+
+def test_a_long_resolution_is_cut_to_the_summary_column_on_the_voucher_and_its_lines() -> None:
+    vouchers = entries.distribution_vouchers(EXAMPLE_1, conversions={"M02": D("1.00")}, resolution="决" * 300)
+    converted = next(v for v in vouchers if v.lines[-1].account == "301")
+    assert len(converted.summary) == 200 and {line.summary for line in converted.lines} == {converted.summary}

@@ -18,7 +18,7 @@ from coopcore.rules.entries.accounts import (
     UNDISTRIBUTED,
 )
 from coopcore.rules.entries.income import transfer_year_surplus
-from coopcore.rules.entries.lines import Aux, JournalEntry, amount, balanced, cr, dr, require_resolution
+from coopcore.rules.entries.lines import Aux, JournalEntry, amount, balanced, cr, dr, fit, require_resolution
 from coopcore.rules.ledger import EntryLine
 
 NOTHING: Mapping[str, Decimal] = MappingProxyType({})
@@ -81,9 +81,11 @@ def distribution_vouchers(
         # [L-44; KJ 332 六]: §15 rule 25b, 02表 line 19.
         _declare(CONVERTED.format(year=year, resolution=resolution), SHARE_CAPITAL, converted),
         # [KJ 332 七]: Example 1 entry 5; 各项分配 is then zero.
-        JournalEntry(CLOSE_OUT.format(year=year), close_distributions(distributed, CLOSE_OUT.format(year=year))),
+        JournalEntry(
+            CLOSE_OUT.format(year=year), close_distributions(distributed, summary=CLOSE_OUT.format(year=year))
+        ),
     ]
-    return [voucher for voucher in vouchers if voucher.lines]
+    return [JournalEntry(fit(voucher.summary), voucher.lines) for voucher in vouchers if voucher.lines]
 
 
 def provident_fund_covers_loss(value: Decimal, *, summary: str = "") -> list[EntryLine]:
@@ -93,7 +95,7 @@ def provident_fund_covers_loss(value: Decimal, *, summary: str = "") -> list[Ent
     return balanced([dr(SURPLUS_RESERVE, value, text), cr(UNDISTRIBUTED, value, text)])
 
 
-def close_distributions(value: Decimal, summary: str = "") -> list[EntryLine]:
+def close_distributions(value: Decimal, *, summary: str = "") -> list[EntryLine]:
     """Close 332—各项分配 into 332—未分配盈余: Dr 33202 / Cr 33201."""
     # [KJ 332 七]: at the year end 各项分配 has no balance.
     text = summary or CLOSED

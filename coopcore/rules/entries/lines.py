@@ -20,6 +20,7 @@ from coopcore.rules.ledger import EntryLine, totals
 NOT_AN_AMOUNT = "The amount {value} must be in yuan to the fen and not negative."
 NOT_IN_FEN = "The amount {value} must be in yuan to the fen."
 MEMBER_REQUIRED = "Account {account} is kept per member: name the member."
+SUMMARY_LENGTH = 200  # the voucher's and each line's 摘要 column (coopcore.models.ledger)
 
 
 class UnbalancedEntry(RuleViolation):
@@ -35,6 +36,11 @@ class JournalEntry(NamedTuple):
 
     summary: str
     lines: list[EntryLine]
+
+
+def fit(summary: str) -> str:
+    """A 摘要 cut to the column's length (a resolution's title may be long; the voucher keeps its start)."""
+    return summary.strip()[:SUMMARY_LENGTH]
 
 
 def amount(value: Decimal) -> Decimal:
@@ -78,7 +84,7 @@ def line(account: str, debit: Decimal, credit: Decimal, summary: str, aux: Aux =
         account=account,
         debit=debit,
         credit=credit,
-        summary=summary,
+        summary=fit(summary),
         member=aux.member if per_member else None,
         counterparty=aux.counterparty,
         product=aux.product,
