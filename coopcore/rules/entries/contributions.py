@@ -112,7 +112,7 @@ def contribution(
     poverty_asset: bool = False,
     summary: str = "",
 ) -> list[EntryLine]:
-    """Book a member-account contribution of any kind; account defaults to 102, 161, 151 or 151 by kind."""
+    """Book a contribution of any kind; the asset account defaults to 102 (cash), 161 (land) or 151 (the rest)."""
     if kind == AccountEntryKind.CONTRIBUTION_CASH:
         return cash_contribution(member, value, share_value, account=account or BANK, summary=summary)
     if kind == AccountEntryKind.CONTRIBUTION_LAND:
