@@ -38,6 +38,7 @@ from coopcore.terms import (
     Role,
     Side,
     TradeKind,
+    TradeModel,
     VillageIncomeCategory,
     VillageStatus,
     VoucherOrigin,
@@ -108,6 +109,12 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
             TradeKind.INTAKE: "Intake",
             TradeKind.SALE: "Sale on behalf",
             TradeKind.INPUT_PURCHASE: "Input purchase",
+        }
+    ),
+    TradeModel: _table(
+        {
+            TradeModel.PURCHASE: "Purchase model: the cooperative buys the produce",
+            TradeModel.AGENCY: "Agency model: the cooperative sells on the member's behalf",
         }
     ),
     IncomeCategory: _table(

@@ -91,6 +91,13 @@ class TradeKind(enum.StrEnum):
     INPUT_PURCHASE = "input_purchase"  # seeds, fertiliser bought through the cooperative (农资)
 
 
+class TradeModel(enum.StrEnum):
+    """How a cooperative takes its members' produce ([KJ 121 二; 128 二]): it buys it, or sells it on their behalf."""
+
+    PURCHASE = "purchase"  # 收购: the produce becomes the cooperative's stock (121 产品物资)
+    AGENCY = "agency"  # 受托代销: the cooperative holds it for the member until sold (128 受托代销商品)
+
+
 class IncomeCategory(enum.StrEnum):
     """Profit-and-loss accounts of the 2021 cooperative accounting rules ([KJ 附录 一])."""
 

@@ -1,0 +1,100 @@
+"""Paying what a distribution declared, converting it into contributions, and a cooperative's federation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from coopcore.errors import InvalidValue
+from coopcore.money import ZERO
+from coopcore.rules.books import NO_PARTY
+from coopcore.rules.entries.accounts import (
+    BANK,
+    INVESTMENT_INCOME,
+    INVESTMENTS,
+    MONEY,
+    RECEIVABLES,
+    RESIDUAL_PAYABLE,
+    RETURNS_PAYABLE,
+    SHARE_CAPITAL,
+    check_account,
+)
+from coopcore.rules.entries.lines import Aux, amount, balanced, cr, dr, require_resolution
+from coopcore.rules.entries.trades import receivable_collected
+from coopcore.rules.ledger import EntryLine
+
+PAID = "支付盈余返还及剩余盈余"
+CONVERTED = "应付盈余转为成员出资（{resolution}）"
+FEDERATION_RETURN = "应收联合社盈余返还"
+FEDERATION_RECEIVED = "收到联合社盈余返还"
+FEDERATION_INVESTMENT = "向联合社出资"
+
+
+@dataclass(frozen=True)
+class Payable:
+    """What one member is paid (or has converted) of what the distribution declared."""
+
+    member: str
+    patronage_return: Decimal = ZERO  # out of 221 应付盈余返还
+    residual: Decimal = ZERO  # out of 222 应付剩余盈余
+
+
+def pay_returns(payables: Iterable[Payable], *, account: str = BANK, summary: str = "") -> list[EntryLine]:
+    """Pay declared returns and residual (the 分红): Dr 221 / Dr 222 per member / Cr 101/102 for the total."""
+    # [KJ 221 二; 222 二]: the payment day of Example 1, Dr 221 114,799.97, Dr 222 49,199.99 / Cr 102 163,999.96.
+    text = summary or PAID
+    debits = _cleared(payables, text)
+    total = sum((entry.debit for entry in debits), ZERO)
+    return balanced([*debits, cr(check_account(account, MONEY), total, text)])
+
+
+def convert_returns(payables: Iterable[Payable], resolution: str, *, summary: str = "") -> list[EntryLine]:
+    """Convert declared returns into contributions: Dr 221 / Dr 222 / Cr 301, per member (§15 rule 25a)."""
+    # [L-44; KJ 221 三; 222 三; 301 五]: 02表 line 17 already holds the return, so line 19 stays 0.00.
+    resolution = require_resolution(resolution)
+    text = summary or CONVERTED.format(resolution=resolution)
+    payables = list(payables)
+    debits = _cleared(payables, text)
+    credits = [
+        cr(SHARE_CAPITAL, amount(p.patronage_return) + amount(p.residual), text, Aux(member=p.member)) for p in payables
+    ]
+    return balanced([*debits, *credits])
+
+
+def federation_return_declared(federation: str, value: Decimal, *, summary: str = "") -> list[EntryLine]:
+    """Book returns a federation declared to this cooperative: Dr 113—federation / Cr 511."""
+    # [KJ 第二十一条; 131 四; 511 二].
+    if not federation.strip():
+        raise InvalidValue(NO_PARTY)
+    text = summary or FEDERATION_RETURN
+    return balanced([dr(RECEIVABLES, value, text, Aux(counterparty=federation)), cr(INVESTMENT_INCOME, value, text)])
+
+
+def federation_return_received(
+    federation: str, value: Decimal, *, account: str = BANK, summary: str = ""
+) -> list[EntryLine]:
+    """Book a federation's returns arriving: Dr 102 / Cr 113—federation."""
+    # [KJ 131 四; 113 二].
+    return receivable_collected(federation, value, account=account, summary=summary or FEDERATION_RECEIVED)
+
+
+def federation_investment(
+    federation: str, value: Decimal, *, account: str = BANK, summary: str = ""
+) -> list[EntryLine]:
+    """Invest money in a federation: Dr 131—federation / Cr 102."""
+    # [KJ 131 二; L-56]: a member cooperative's contribution to its federation.
+    if not federation.strip():
+        raise InvalidValue(NO_PARTY)
+    text = summary or FEDERATION_INVESTMENT
+    paying = check_account(account, MONEY)
+    return balanced([dr(INVESTMENTS, value, text, Aux(counterparty=federation)), cr(paying, value, text)])
+
+
+def _cleared(payables: Iterable[Payable], summary: str) -> list[EntryLine]:
+    lines: list[EntryLine] = []
+    for payable in payables:
+        member = Aux(member=payable.member)
+        lines += [dr(RETURNS_PAYABLE, payable.patronage_return, summary, member),
+                  dr(RESIDUAL_PAYABLE, payable.residual, summary, member)]  # fmt: skip
+    return [entry for entry in lines if entry.debit]
