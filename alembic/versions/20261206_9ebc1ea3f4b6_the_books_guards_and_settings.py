@@ -6,9 +6,11 @@
   they are posted (at the latest by the month's close). Off by default: they are posted by the close.
 - triggers on voucher and voucher_line, whoever writes (SQLite RAISE(ABORT), PostgreSQL plpgsql, MariaDB SIGNAL
   SQLSTATE '45000'), in the pattern of 16d8e29af6dc:
-  * nothing is inserted, changed or deleted in a closed period (ledger_period.state = 'closed'), old and new
-    row checked; on PostgreSQL and MariaDB the period rows are read with a share lock, so a close in progress in
-    another transaction is waited for, not read as still open;
+  * nothing is inserted, changed or deleted in a closed period, old and new row checked: a month is closed when
+    it or a later month of the cooperative has ledger_period.state = 'closed' (months close in order, so a
+    month before the first one closed, which has no row, is closed too); on PostgreSQL and MariaDB the period
+    rows are read with a share lock, so a close in progress in another transaction is waited for, not read as
+    still open;
   * a posted voucher never changes: its lines are neither inserted, changed nor deleted, the voucher is not
     deleted, and of its own columns only `number` (its place in an open month, closed up when a draft before
     it is deleted or moved) and the row `version` may change; a voucher is never inserted as posted;
@@ -81,7 +83,7 @@ def _sqlite_triggers() -> list[str]:
     # SQLite's RAISE takes only a literal: the message cannot name the period (coopcore.db.errors says so).
     def closed(row: str) -> str:
         return (f"EXISTS (SELECT 1 FROM ledger_period p WHERE p.state = 'closed' AND p.cooperative_id = "
-                f"{row}.cooperative_id AND p.year = {row}.year AND p.month = {row}.month)")
+                f"{row}.cooperative_id AND (p.year > {row}.year OR (p.year = {row}.year AND p.month >= {row}.month)))")
 
     def posted(voucher_id: str) -> str:
         return f"EXISTS (SELECT 1 FROM voucher v WHERE v.id = {voucher_id} AND v.state = 'posted')"
@@ -129,12 +131,12 @@ DECLARE
     closed record;
 BEGIN
     -- Wait for any transaction that is closing this period, then read the state it left.
-    PERFORM 1 FROM ledger_period p WHERE p.cooperative_id = coop AND p.year = in_year AND p.month = in_month
-      FOR SHARE;
-    SELECT p.year, p.month, c.name INTO closed FROM ledger_period p JOIN cooperative c ON c.id = p.cooperative_id
-     WHERE p.state = 'closed' AND p.cooperative_id = coop AND p.year = in_year AND p.month = in_month;
+    PERFORM 1 FROM ledger_period p WHERE p.cooperative_id = coop AND (p.year, p.month) >= (in_year, in_month)
+      ORDER BY p.id FOR SHARE;
+    SELECT c.name INTO closed FROM ledger_period p JOIN cooperative c ON c.id = p.cooperative_id
+     WHERE p.state = 'closed' AND p.cooperative_id = coop AND (p.year, p.month) >= (in_year, in_month) LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION '{CLOSED}:%:%:%', closed.year, closed.month, closed.name USING ERRCODE = 'check_violation';
+        RAISE EXCEPTION '{CLOSED}:%:%:%', in_year, in_month, closed.name USING ERRCODE = 'check_violation';
     END IF;
 END
 $$"""
@@ -221,7 +223,8 @@ BEGIN
     DECLARE CONTINUE HANDLER FOR NOT FOUND SET found_state = NULL;
     -- A locking read: waits for a transaction closing the period, and reads past a stale snapshot.
     SELECT state INTO found_state FROM ledger_period
-     WHERE cooperative_id = coop AND year = in_year AND month = in_month LOCK IN SHARE MODE;
+     WHERE cooperative_id = coop AND (year > in_year OR (year = in_year AND month >= in_month))
+     ORDER BY state = 'closed' DESC LIMIT 1 LOCK IN SHARE MODE;
     IF found_state = 'closed' THEN
         SELECT name INTO found_name FROM cooperative WHERE id = coop;
         SET message = CONCAT('{CLOSED}:', in_year, ':', in_month, ':', LEFT(found_name, 80));
