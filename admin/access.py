@@ -7,7 +7,7 @@ alike; this module only finds the user of the request. The views ask it; they ne
 from __future__ import annotations
 
 from flask import g
-from flask_login import current_user  # type: ignore[import-untyped]
+from flask_login import current_user
 
 from coopcore.services.access import Area, Person, Scope, load_scope
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, render_template, request
-from flask_admin import Admin  # type: ignore[import-untyped]
-from flask_admin.theme import Bootstrap4Theme  # type: ignore[import-untyped]
-from flask_babel import Babel  # type: ignore[import-untyped]
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import current_user  # type: ignore[import-untyped]
-from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import coopcore.models  # noqa: F401  (maps every table, sets up the audit trail and the closed-year guard)

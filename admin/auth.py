@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user  # type: ignore[import-untyped]
-from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 from limits import parse
-from wtforms import PasswordField, StringField  # type: ignore[import-untyped]
-from wtforms.validators import InputRequired, Length  # type: ignore[import-untyped]
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
 
 from admin.database import Database
 from admin.i18n import SESSION_KEY, _, lazy

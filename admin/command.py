@@ -34,7 +34,8 @@ class BacklogOnly(logging.Filter):
 
 def make_server(app: Flask, *, host: str, port: int, threads: int = THREADS) -> Any:
     """A waitress server of the admin (port 0: any free port), its queue warnings kept for a real backlog."""
-    from waitress import create_server  # type: ignore[import-untyped]
+    # waitress exports create_server (its stubs say only waitress.server does); taken from here, where tests stand in.
+    from waitress import create_server  # type: ignore[attr-defined]
 
     queue_log = logging.getLogger("waitress.queue")
     for old in [found for found in queue_log.filters if isinstance(found, BacklogOnly)]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import Flask, flash, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_admin.helpers import is_safe_url  # type: ignore[import-untyped]
+from flask_admin.helpers import is_safe_url
 from sqlalchemy.orm.exc import StaleDataError
 
 from admin.database import database

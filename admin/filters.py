@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import has_request_context
-from flask_admin.contrib.sqla import filters  # type: ignore[import-untyped]
+from flask_admin.contrib.sqla import filters
 from sqlalchemy import ColumnElement, or_, select
 
 from admin.access import current_scope

@@ -8,16 +8,18 @@ import enum
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from babel import support
-from flask_admin.contrib.sqla.fields import QuerySelectField  # type: ignore[import-untyped]
-from flask_admin.contrib.sqla.form import AdminModelConverter  # type: ignore[import-untyped]
-from flask_admin.model.form import converts  # type: ignore[import-untyped]
-from flask_babel import get_locale  # type: ignore[import-untyped]
-from flask_wtf import FlaskForm  # type: ignore[import-untyped]
-from wtforms import Field, Form, SelectField, ValidationError, fields  # type: ignore[import-untyped]
-from wtforms.i18n import messages_path  # type: ignore[import-untyped]
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model.form import converts
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, SelectField, ValidationError, fields
+from wtforms.fields.core import Label
+from wtforms.form import BaseForm
+from wtforms.i18n import messages_path
 
 from admin.i18n import _, error_text
 from admin.labels import enum_label
@@ -29,7 +31,8 @@ from coopcore.validation import area, credit_code, phone, resident_id
 Validator = Callable[[Form, Field], None]
 
 try:  # WTForms 3.3 declares options as SelectChoice and deprecates tuples
-    from wtforms.fields.choices import SelectChoice  # type: ignore[import-untyped]
+    # types-WTForms (3.2) does not know SelectChoice yet.
+    from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined, unused-ignore]
 
     def option(value: str, label: str) -> Any:
         """One option of a select."""
@@ -91,7 +94,7 @@ class EnumSelectField(SelectField):
         super().__init__(choices=choices, coerce=coerce, **kwargs)
         self.offered, self.allow_blank = offered, allow_blank
 
-    def pre_validate(self, form: Form) -> None:
+    def pre_validate(self, form: BaseForm) -> None:
         # Only the offered values pass (a POST of another value of the enum is refused too).
         if self.data is None:
             if not self.allow_blank:
@@ -176,6 +179,34 @@ def form_problems(form: Form) -> CoopError:
     """Every field's problems of a page's small form, as one error to show like the services' refusals."""
     problems = "; ".join(f"{field.label.text}: {', '.join(field.errors)}" for field in form if field.errors)
     return CoopError("The form has problems: {problems}", problems=problems)
+
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+# InputRequired's message: a WTForms msgid, translated by WTForms' catalog (field.gettext), not admin.po.
+FIELD_REQUIRED = "This field is required."
+
+
+class Filled(Protocol[T_co]):
+    """A field whose data is a T once filled in (a DateField: a date, an IntegerField: an int)."""
+
+    @property
+    def data(self) -> T_co | None: ...
+    @property
+    def label(self) -> Label: ...
+    def gettext(self, string: str) -> str: ...
+
+
+def required(field: Filled[T]) -> T:
+    """The data of a field a validated form requires.
+
+    InputRequired refuses an empty field first; one that is empty all the same (a form that lost its validator)
+    is refused in WTForms' own words, like InputRequired would, rather than handed to a service as None.
+    """
+    if field.data is None:
+        problem = f"{field.label.text}: {field.gettext(FIELD_REQUIRED)}"
+        raise CoopError("The form has problems: {problems}", problems=problem)
+    return field.data
 
 
 class ReachableSelectField(QuerySelectField):

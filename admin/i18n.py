@@ -19,7 +19,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, get_currency_symbol
 from flask import has_request_context, session
-from flask_babel import LazyString  # type: ignore[import-untyped]
+from flask_babel import LazyString
 from markupsafe import Markup
 
 from coopcore.errors import CoopError, Term

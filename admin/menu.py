@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, render_template, request
-from flask_login import current_user  # type: ignore[import-untyped]
+from flask_login import current_user
 from markupsafe import Markup
 
 from admin.i18n import current_lang

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_admin import Admin  # type: ignore[import-untyped]
+from flask_admin import Admin
 
 from admin.database import RequestSession
 from admin.views import (

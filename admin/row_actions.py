@@ -11,10 +11,10 @@ from typing import Any
 from urllib.parse import quote
 
 # The buttons' texts come from Flask-Admin's own catalog, as they do in its templates.
-from flask_admin.babel import gettext as flask_admin_text  # type: ignore[import-untyped]
-from flask_admin.model.template import BaseListRowAction  # type: ignore[import-untyped]
-from flask_wtf.csrf import generate_csrf  # type: ignore[import-untyped]
-from jinja2.runtime import Context
+from flask_admin.babel import gettext as flask_admin_text
+from flask_admin.model.template import BaseListRowAction
+from flask_wtf.csrf import generate_csrf
+from jinja2.runtime import Context, Undefined
 from markupsafe import Markup, escape
 
 PLACEHOLDER = "__row_id__"  # stands for the record's id in a URL built once; url_for leaves it as it is
@@ -30,6 +30,14 @@ DELETE = (
 )
 
 
+def _return_url(context: Context) -> str:
+    """The list page's way back, which Flask-Admin's list template sets before it renders any row."""
+    back = context.resolve("return_url")
+    if isinstance(back, Undefined):  # rendered outside that template: the buttons would lead nowhere
+        raise LookupError("row buttons need the list template's return_url")
+    return str(back)
+
+
 class LinkRow(BaseListRowAction):  # type: ignore[misc]
     """A link to one of the view's pages for the row's record (details or edit)."""
 
@@ -40,7 +48,7 @@ class LinkRow(BaseListRowAction):  # type: ignore[misc]
         self._urls: dict[str, str] = {}  # by return URL: one url_for per page, not per row
 
     def render(self, context: Context, row_id: Any, row: Any) -> Markup:
-        back = context.resolve("return_url")
+        back = _return_url(context)
         if back not in self._urls:
             self._urls[back] = context.resolve("get_url")(self.endpoint, id=PLACEHOLDER, url=back)
         url = self._urls[back].replace(PLACEHOLDER, quote(str(row_id), safe=""))
@@ -59,7 +67,7 @@ class DeleteRow(BaseListRowAction):  # type: ignore[misc]
             html = DELETE.format(
                 action=escape(context.resolve("get_url")(".delete_view")),
                 id=PLACEHOLDER,
-                url=escape(context.resolve("return_url")),
+                url=escape(_return_url(context)),
                 token=escape(generate_csrf()),  # Flask-WTF keeps one token per request
                 confirm=escape(flask_admin_text("Are you sure you want to delete this record?")),
                 title=escape(self.title),

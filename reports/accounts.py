@@ -184,10 +184,11 @@ def _form_columns(
 
     for _, group, header in money:
         add(text.tr(group, lang) if group else None, text.tr(header, lang), "money")
-    for group, kind in (("Transaction volume", "quantity"), ("Transaction amount", "money")):
+    traded: tuple[tuple[str, pdf.Kind], ...] = (("Transaction volume", "quantity"), ("Transaction amount", "money"))
+    for group, kind in traded:
         for product in products:
             unit = f"（{units[product]}）" if kind == "quantity" and units.get(product) else ""
-            add(text.tr(group, lang), product + unit, kind)  # type: ignore[arg-type]
+            add(text.tr(group, lang), product + unit, kind)
     for _, _group, header in returns:
         add(None, text.tr(header, lang), "money")
     # Spans over the columns of a group ("成员出资", "交易量", "交易额") in the first header row.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from reports.fonts import configure_matplotlib
 
@@ -21,7 +21,19 @@ TICK_PT, LABEL_PT, LEGEND_PT, TITLE_PT = 8.0, 8.5, 9.0, 10.0
 BLUE, ORANGE, GREY, RED, GREEN = "#3b6ea8", "#e08a2c", "#8c8c8c", "#c0392b", "#2e8b57"
 
 
-def _figure(width_in: float, height_in: float, layout: str | None = None) -> Any:
+class LineStyle(TypedDict, total=False):
+    """How a line is drawn: the same keywords draw it in a panel and in the legend."""
+
+    color: str
+    linestyle: Literal["-", "--", ":", "-."]
+    linewidth: float
+    marker: str
+    markersize: float
+
+
+def _figure(
+    width_in: float, height_in: float, layout: Literal["constrained", "compressed", "tight"] | None = None
+) -> Any:
     configure_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -149,9 +161,9 @@ def trends_figure(
 
     rows = max(1, -(-len(items) // columns))
     figure = _figure(width / POINTS_PER_INCH, panel_height * rows + 0.35, layout="constrained")
-    weak = {"color": RED, "linestyle": "--", "linewidth": 1.1}
-    target = {"color": GREEN, "linestyle": ":", "linewidth": 1.4}
-    income = {"color": BLUE, "linewidth": 1.6, "marker": "o", "markersize": 3.5}
+    weak: LineStyle = {"color": RED, "linestyle": "--", "linewidth": 1.1}
+    target: LineStyle = {"color": GREEN, "linestyle": ":", "linewidth": 1.4}
+    income: LineStyle = {"color": BLUE, "linewidth": 1.6, "marker": "o", "markersize": 3.5}
     for index, item in enumerate(items, start=1):
         axes = figure.add_subplot(rows, columns, index)
         points = [

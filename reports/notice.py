@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -70,7 +71,7 @@ def _story(
     )
     yield Spacer(1, 8)
     yield pdf.heading(text.tr("1. The plan", lang), 12.5)
-    pairs: list[tuple[str, str | object]] = [
+    pairs: list[tuple[str, str | Decimal]] = [
         (text.tr("Surplus of the year", lang), d.surplus),
         (text.tr("Undistributed surplus at the start of the year", lang), d.opening_undistributed),
         (
@@ -88,7 +89,7 @@ def _story(
         ),
         (text.tr("Residual surplus distributed", lang), d.residual_pool),
     ]
-    yield pdf.key_values(pairs, (width * 0.62, width * 0.38), lang, 10.5)  # type: ignore[arg-type]
+    yield pdf.key_values(pairs, (width * 0.62, width * 0.38), lang, 10.5)
     measure = label(d.patronage_measure, lang)
     yield Spacer(1, 4)
     in_sentence = measure if lang == "zh" else measure.lower()

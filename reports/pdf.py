@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -56,8 +56,16 @@ def font() -> str:
     return register_pdf_font()
 
 
+Align = Literal[0, 1, 2, 4]  # reportlab's TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY
+
+
 def style(
-    size: float = 9.5, *, leading: float | None = None, align: int = 0, color: Any = colors.black, cjk: bool = True
+    size: float = 9.5,
+    *,
+    leading: float | None = None,
+    align: Align = TA_LEFT,
+    color: Any = colors.black,
+    cjk: bool = True,
 ) -> ParagraphStyle:
     """A paragraph style in the Chinese font; CJK wrap breaks between any two characters, else between words."""
     return ParagraphStyle(
@@ -148,12 +156,13 @@ class ReportDoc:
                 part = _Part(new_part(), self.letterhead, self.layout, first=template, pages_before=pages, limit=limit)
                 part.build_from(flowable, pending)
                 pages += part.page
-                template = part.pageTemplate.id  # the page after the part's last page break
+                # The page after the part's last page break: every page template is one of these two.
+                template = PORTRAIT if part.pageTemplate.id == PORTRAIT else LANDSCAPE
                 del part  # let it go before the next part (parts.parts)
                 flowable = next(pending, None)
 
 
-class _Part(BaseDocTemplate):  # type: ignore[misc]
+class _Part(BaseDocTemplate):
     """Consecutive pages of a ReportDoc in a file of their own, ended at the first page break after `limit` pages.
 
     A part ends only at a page break of the story, so no flowable is ever cut between parts: the next part starts
@@ -205,7 +214,7 @@ class _Part(BaseDocTemplate):  # type: ignore[misc]
 
     def _decorate(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """Header, footer and watermark; drawn before the page's content, so the watermark lies beneath it."""
-        width, height = canvas._pagesize
+        width, height = doc.pageTemplate.pagesize  # the page's own size: checkPageSize set the canvas to it
         head = self.letterhead
         canvas.saveState()
         if head.watermark:
@@ -258,7 +267,7 @@ class _Part(BaseDocTemplate):  # type: ignore[misc]
         self.build(self._work)
 
 
-class Drawn(Flowable):  # type: ignore[misc]
+class Drawn(Flowable):
     """A block of a fixed height drawn by a function on the canvas, whose origin is the block's bottom left."""
 
     def __init__(self, height: float, draw: Callable[[Canvas], None]) -> None:
@@ -398,7 +407,7 @@ class PagedTable:
     size: float = 8
     row_height: float = 13.5
     header_height: float = 26
-    header: Sequence[Sequence[Any]] | None = None  # rows of header cells (default: one row of column headers)
+    header: Sequence[list[Any]] | None = None  # rows of header cells (default: one row of column headers)
     header_style: Sequence[tuple[Any, ...]] = ()  # spans of a multi-row header
     orientation: str = LANDSCAPE
     subtotals: bool = True

@@ -145,7 +145,7 @@ def _amounts(distribution: Distribution, line: queries.PlanLine, lang: Lang, wid
         shares=text.amount(line.subsidy_share + line.donation_share, lang),
         weight=text.amount(line.residual_weight, lang),
     )
-    rows = [
+    rows: list[list[str | Paragraph]] = [
         [text.tr("Item", lang), text.tr("Basis", lang), text.tr("Amount (yuan)", lang)],
         [text.tr("Patronage return", lang), pdf.para(basis, small), text.amount(line.patronage_return, lang)],
         [

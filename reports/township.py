@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import Context, pass_context
@@ -268,7 +268,9 @@ def _risks(report: StatusReport, lang: Lang, width: float) -> Iterator[Flowable]
     if not items:
         yield pdf.para(text.tr("No risks.", lang))
         return
-    rows = [[text.tr("Village", lang), text.tr("Risk kind", lang), text.tr("Details", lang)]]
+    rows: list[list[str | Paragraph]] = [
+        [text.tr("Village", lang), text.tr("Risk kind", lang), text.tr("Details", lang)]
+    ]
     rows += [[village, label(RiskKind(risk.rule), lang), pdf.para(risk.message(lang), 8)] for village, risk in items]
     table = Table(rows, colWidths=[70, 70, width - 140], repeatRows=1)
     table.setStyle(pdf.table_style([pdf.Column("", 0)] * 3, 1, 8, padding=2))

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from flask import abort, request, url_for
-from flask_admin import expose  # type: ignore[import-untyped]
+from flask_admin import expose
 from sqlalchemy import ColumnElement, Table, false, func, literal, null, select, true, tuple_, union_all
 from sqlalchemy_continuum import versioning_manager
 
@@ -275,7 +275,9 @@ class AuditPage(CoopPage):
             ).all()
             model = link.other_label.class_
             ids = sorted({row[2] for row in changed})
-            names = dict(session.execute(select(model.id, link.other_label).where(model.id.in_(ids))).all())
+            names: dict[int, str] = dict(
+                session.execute(select(model.id, link.other_label).where(model.id.in_(ids))).all()
+            )
             marks: dict[tuple[str, int, int], list[str]] = defaultdict(list)
             for record_id, transaction_id, other_id, operation in changed:
                 sign = {ADDED: "+", REMOVED: "−"}.get(operation, "")

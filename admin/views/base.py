@@ -19,12 +19,12 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from flask import abort, flash, has_request_context, redirect, request, url_for
-from flask_admin import BaseView  # type: ignore[import-untyped]
-from flask_admin.babel import gettext as flask_admin_text  # type: ignore[import-untyped]
-from flask_admin.contrib.sqla import ModelView  # type: ignore[import-untyped]
-from flask_admin.helpers import get_redirect_target  # type: ignore[import-untyped]
-from flask_admin.tools import rec_getattr  # type: ignore[import-untyped]
-from flask_login import current_user  # type: ignore[import-untyped]
+from flask_admin import BaseView
+from flask_admin.babel import gettext as flask_admin_text
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.helpers import get_redirect_target
+from flask_admin.tools import rec_getattr
+from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -35,9 +35,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import True_
 from werkzeug.datastructures import iter_multi_items
 from werkzeug.exceptions import HTTPException
-from wtforms import Form, IntegerField  # type: ignore[import-untyped]
-from wtforms.validators import Optional  # type: ignore[import-untyped]
-from wtforms.widgets import HiddenInput  # type: ignore[import-untyped]
+from wtforms import Form, IntegerField
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
 
 from admin import errors, i18n
 from admin.access import Area, Scope, current_scope

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_admin.contrib.sqla.fields import QuerySelectField  # type: ignore[import-untyped]
+from flask_admin.contrib.sqla.fields import QuerySelectField
 from sqlalchemy.orm import Query, joinedload
-from wtforms import validators  # type: ignore[import-untyped]
+from wtforms import validators
 
 from admin.access import current_scope
 from admin.database import database

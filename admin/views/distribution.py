@@ -13,17 +13,17 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, request, url_for
-from flask_admin import expose  # type: ignore[import-untyped]
-from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from flask_admin import expose
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import DateField, IntegerField, SelectField, StringField  # type: ignore[import-untyped]
-from wtforms.validators import InputRequired, NumberRange, Optional  # type: ignore[import-untyped]
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from admin.access import current_scope
 from admin.database import current_session, database
 from admin.formatters import quantity_with_unit
-from admin.forms import form_problems, option
+from admin.forms import form_problems, option, required
 from admin.glance import latest_year
 from admin.i18n import _, lazy, money
 from admin.labels import enum_label
@@ -179,7 +179,7 @@ class DistributionPage(CoopPage):
             workflow.publish_distribution(
                 session,
                 lookups.live_distribution(session, cooperative, year),
-                published_on=form.published_on.data,
+                published_on=required(form.published_on),
                 assembly_on=form.assembly_on.data,
             )
             return _("The {year} plan is published.", year=year)
@@ -197,9 +197,9 @@ class DistributionPage(CoopPage):
             workflow.approve_distribution(
                 session,
                 lookups.live_distribution(session, cooperative, year),
-                assembly_on=form.assembly_on.data,
-                members_present=form.members_present.data,
-                votes_for=form.votes_for.data,
+                assembly_on=required(form.assembly_on),
+                members_present=required(form.members_present),
+                votes_for=required(form.votes_for),
                 resolution=form.resolution.data or "",
             )
             return _("The {year} plan is approved by the member assembly.", year=year)
@@ -227,7 +227,7 @@ class DistributionPage(CoopPage):
             paid = workflow.pay_distribution(
                 session,
                 lookups.live_distribution(session, cooperative, year),
-                paid_on=form.paid_on.data,
+                paid_on=required(form.paid_on),
                 method=form.method.data,
                 resolution=form.resolution.data or "",
             )

@@ -11,15 +11,15 @@ import datetime as dt
 from typing import Any
 
 from flask import request, url_for
-from flask_admin import expose  # type: ignore[import-untyped]
-from flask_wtf import FlaskForm  # type: ignore[import-untyped]
+from flask_admin import expose
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
-from wtforms import DateField  # type: ignore[import-untyped]
-from wtforms.validators import InputRequired  # type: ignore[import-untyped]
+from wtforms import DateField
+from wtforms.validators import InputRequired
 
 from admin.access import current_scope
 from admin.database import current_session
-from admin.forms import form_problems, not_in_future
+from admin.forms import form_problems, not_in_future, required
 from admin.i18n import _, day, lazy, money
 from admin.views.base import CoopPage
 from admin.views.member_account import scoped_member
@@ -70,7 +70,7 @@ class MemberExitPage(CoopPage):
             form = ApplyForm()
             if not form.validate():
                 raise form_problems(form)
-            ends_on = exits.apply_exit(session, member, form.applied_on.data)
+            ends_on = exits.apply_exit(session, member, required(form.applied_on))
             return _("The exit application of {member} is recorded; membership ends on {day}.",
                      member=str(member), day=day(ends_on))  # fmt: skip
 
@@ -84,7 +84,7 @@ class MemberExitPage(CoopPage):
             form = PayOutForm()
             if not form.validate():
                 raise form_problems(form)
-            result = exits.pay_out(session, member, form.paid_on.data)
+            result = exits.pay_out(session, member, required(form.paid_on))
             return _("{member} is paid back {refund}.", member=str(member), refund=money(result.settlement.refund))
 
         return self.run_step(step, back)

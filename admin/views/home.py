@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, request
-from flask_admin import AdminIndexView, expose  # type: ignore[import-untyped]
-from flask_login import current_user  # type: ignore[import-untyped]
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from admin.access import Area, Scope, current_scope

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from wtforms import validators  # type: ignore[import-untyped]
+from wtforms import validators
 
 from admin import filters
 from admin.formatters import unit_quantity

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, request
-from flask_admin import expose  # type: ignore[import-untyped]
+from flask_admin import expose
 from sqlalchemy import select
 
 from admin.access import current_scope

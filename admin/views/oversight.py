@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask import flash
-from flask_admin.actions import action  # type: ignore[import-untyped]
+from flask_admin.actions import action
 from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import joinedload
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import Form, PasswordField  # type: ignore[import-untyped]
+from wtforms import Form, PasswordField
 
 from admin import filters
 from admin.access import Area, current_scope
@@ -64,7 +64,7 @@ class UserView(CoopModelView):
 
     def on_model_change(self, form: Form, model: Any, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)
-        password = form.password.data
+        password = form["password"].data  # the form Flask-Admin builds has the extra field
         if password:
             set_password(model, password)  # argon2id, at least 8 characters; ends the user's open sessions
         elif is_created:

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, redirect, request, send_file, url_for
-from flask_admin import expose  # type: ignore[import-untyped]
+from flask_admin import expose
 from sqlalchemy import select
 
 from admin import errors
@@ -82,13 +82,25 @@ def builder_of(module: str, builder: str, suffix: str, subject: Any, year: int, 
         with read_only(engine) as session:
             # Builders take (session, [subject,] year, out_dir, lang); the subject is read again in this session.
             subjects = [] if kind is None else [session.get_one(kind, subject_id)]
-            paths = make(session, *subjects, year, folder, lang, **options)
+            paths: list[Path] = make(session, *subjects, year, folder, lang, **options)
         path = next((found for found in paths if found.suffix == f".{suffix}"), None)
         if path is None:
             raise CoopError("The report has no {format} file.", format=suffix.upper())
         return path
 
     return build
+
+
+def job_owner() -> int:
+    """The signed-in user, the only one who sees the reports they asked for.
+
+    A scope without a user is the local administrator at the shell, who never reaches these pages: no one to
+    build a report for, so no report.
+    """
+    user_id = current_scope().user_id
+    if user_id is None:
+        abort(403)
+    return user_id
 
 
 class ReportsPage(CoopPage):
@@ -117,7 +129,7 @@ class ReportsPage(CoopPage):
             townships=townships,
             cooperative_reports=COOPERATIVE_REPORTS,
             is_admin=scope.is_admin,
-            jobs=report_jobs().of_owner(scope.user_id),
+            jobs=report_jobs().of_owner(job_owner()),
         )
 
     @expose("/build", methods=("POST",))
@@ -148,7 +160,8 @@ class ReportsPage(CoopPage):
             township = current_session().get(Township, request.form.get("township", type=int) or 0)
             if township is None or not (scope.is_admin or township.id == scope.township_id):
                 abort(404)
-            label, about, code = "Weak-village progress report", township.name, township.region_code or township.id
+            label, about = "Weak-village progress report", township.name
+            code = township.region_code or str(township.id)
             build = builder_of("reports.township", "build_township_report", suffix, township, year)
         elif report == "all-contracts":
             if not scope.is_admin:
@@ -162,7 +175,7 @@ class ReportsPage(CoopPage):
         if report in PLAN_REPORTS:  # said on the page at once, not by a job that fails later
             lookups.live_distribution(current_session(), cooperative, year)
         job = report_jobs().submit(
-            scope.user_id, (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
+            job_owner(), (report, suffix, code, year), title, f"{year}-{code}-{report}.{suffix}", build
         )
         return redirect(url_for(".job", job_id=job.id))
 
@@ -197,7 +210,7 @@ class ReportsPage(CoopPage):
 
     @staticmethod
     def _own_job(job_id: str) -> ReportJob:
-        job = report_jobs().get(job_id, current_scope().user_id)
+        job = report_jobs().get(job_id, job_owner())
         if job is None:
             abort(404)  # unknown, forgotten, or another user's: the same answer
         return job

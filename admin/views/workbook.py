@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, send_file, session, url_for
-from flask_admin import expose  # type: ignore[import-untyped]
-from flask_wtf import FlaskForm  # type: ignore[import-untyped]
-from flask_wtf.file import FileAllowed, FileField, FileRequired  # type: ignore[import-untyped]
+from flask_admin import expose
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 
 from admin import errors

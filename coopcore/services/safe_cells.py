@@ -9,19 +9,23 @@ formula get a leading apostrophe, as OWASP recommends; numbers (negative amounts
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from decimal import Decimal
 
-# openpyxl ships no type hints, and types-openpyxl is not among our dependencies.
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CellValue = str | Decimal | int | dt.date | None  # what coopcore writes into a cell (a datetime is a date)
 
 
-def text_cell(worksheet: Any, value: object) -> Any:
+def text_cell(worksheet: WriteOnlyWorksheet, value: CellValue) -> Cell:
     """Return a write-only cell of the worksheet holding the value; a str is always a text cell."""
-    cell = WriteOnlyCell(worksheet, value=value)
+    cell = WriteOnlyCell(worksheet)
+    cell.value = value  # the setter takes a Decimal or a date, which WriteOnlyCell's value argument is not typed for
     if isinstance(value, str):
         cell.data_type = "s"  # not "f" (formula) or "e" (error), whatever the text starts with
         if value.startswith(FORMULA_STARTS):
@@ -29,7 +33,7 @@ def text_cell(worksheet: Any, value: object) -> Any:
     return cell
 
 
-def text_row(worksheet: Any, values: Iterable[object]) -> list[object]:
+def text_row(worksheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[object]:
     """Return a row for `worksheet.append`: text values as text cells, other values as they are."""
     return [text_cell(worksheet, value) if isinstance(value, str) else value for value in values]
 

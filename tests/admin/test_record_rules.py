@@ -12,7 +12,6 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from admin.views.base import CoopModelView
 from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative, ImprovementPlan, IncomeExpense, Project, Township, Village, VillageIncome
 from coopcore.rules import books, plans
@@ -108,15 +107,3 @@ def test_a_form_is_refused_with_the_rules_own_message_and_nothing_is_saved(
     assert response.status_code == 200
     assert str(escape(finding.message("zh"))) in response.text, finding.message("zh")
     assert _count(demo_url, model) == before
-
-
-def test_no_view_checks_records_by_hand_every_rule_is_declared() -> None:
-    views = [view for view in _subclasses(CoopModelView) if "model_class" in view.__dict__]
-    assert not [view.__name__ for view in views if "apply_rules" in view.__dict__]
-    declared = {rule for view in views for rule in view.rules}
-    assert {books.check_trade_amount, books.check_income_sign, books.check_share_contract} <= declared
-    assert {plans.check_plan_target, plans.check_project_due, plans.check_village_income_sign} <= declared
-
-
-def _subclasses(cls: type) -> list[type]:
-    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]

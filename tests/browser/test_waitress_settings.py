@@ -40,12 +40,3 @@ def test_a_user_browsing_the_admin_through_waitress_logs_no_queue_warning(
             page.wait_for_load_state("networkidle")
     warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
     assert not [text for text in warnings if "Task queue depth" in text], warnings
-
-
-def test_a_real_backlog_is_still_reported() -> None:
-    from admin.command import BacklogOnly
-
-    kept = BacklogOnly(8)
-    record = logging.LogRecord("waitress.queue", logging.WARNING, __file__, 1, "Task queue depth is %d", (8,), None)
-    brief = logging.LogRecord("waitress.queue", logging.WARNING, __file__, 1, "Task queue depth is %d", (2,), None)
-    assert kept.filter(record) and not kept.filter(brief)

@@ -5,15 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import click
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from coopcore.cli import main
-from coopcore.commands.base import DayType
-from coopcore.commands.language import localize, speaking
 from coopcore.db.engine import make_engine
 from coopcore.i18n import format_money
 from coopcore.models import Distribution
@@ -32,27 +28,6 @@ def test_a_date_may_be_typed_with_dashes_slashes_or_in_chinese(demo_db: str) -> 
     assert {result.returncode for result in outputs.values()} == {0}
     assert len({result.stdout for result in outputs.values()}) == 1
     assert "截至 2024-12-31" in outputs["2024/12/31"].stdout
-
-
-def test_every_date_option_of_every_command_reads_dates_the_same_way() -> None:
-    ctx = click.Context(main)
-    with speaking("en"):
-        localize(main, ctx, subcommands=True)
-    dated: list[str] = []
-
-    def walk(command: click.Command) -> None:
-        for param in command.params:
-            assert not isinstance(param.type, click.DateTime), f"{command.name} {param.name}"
-            if isinstance(param.type, DayType):
-                dated.append(f"{command.name} {param.name}")
-        if isinstance(command, click.Group):
-            for name in command.list_commands(ctx):
-                sub = command.get_command(ctx, name)
-                assert sub is not None
-                walk(sub)
-
-    walk(main)
-    assert {"check day", "publish published_on", "approve assembly_on", "pay paid_on", "exit applied_on"} <= set(dated)
 
 
 DATABASE_COMMANDS = [

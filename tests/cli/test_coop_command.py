@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-import coopcore
-from tests.cli.conftest import COOP, coop
-
-
-def test_version_is_printed() -> None:
-    result = subprocess.run([COOP, "--version"], capture_output=True, text=True, check=True)
-    assert coopcore.__version__ in result.stdout
+from tests.cli.conftest import coop
 
 
 def test_init_creates_the_schema_and_is_safe_to_repeat(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from coopcore.i18n.capitals import amount_in_capitals
-from reports import charts
 from reports.cli import guard
 from reports.distribution import build_distribution_report
 from reports.notice import build_publicity_notice
@@ -155,23 +154,3 @@ def test_a_draft_notice_leaves_the_dates_blank_to_fill_in(session: Session, tmp_
     [path] = build_publicity_notice(session, cooperative, 2024, tmp_path, "zh")
     content = pdf_text(path)
     assert "______年____月____日" in content and "草案" in content
-
-
-def test_the_dividend_bars_keep_their_legend_clear_of_every_bar_and_total() -> None:
-    kinds = ["农民 (116)", "村集体经济组织 (1)", "企业 (2)"]  # the longest bar at the bottom, where a legend sat
-    figure = charts.horizontal_bars_figure(
-        kinds,
-        [("盈余返还", [D("1000.00"), D("2000.00"), D("350000.00")], charts.BLUE),
-         ("剩余盈余分配", [D("500.00"), D("800.00"), D("150000.00")], charts.ORANGE)],
-        ["1,500.00", "2,800.00", "500,000.00"],
-        "各类成员分红",
-        "元",
-    )  # fmt: skip
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()
-    [axes] = figure.axes
-    legend = axes.get_legend().get_window_extent(renderer)
-    assert not legend.overlaps(axes.get_window_extent(renderer))
-    for text in axes.texts:  # the totals written at the bars' ends
-        assert not legend.overlaps(text.get_window_extent(renderer)), text.get_text()
-    assert not legend.overlaps(axes.title.get_window_extent(renderer))

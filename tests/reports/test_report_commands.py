@@ -1,8 +1,8 @@
-"""`coop report …` and `python -m reports.…` end to end, the read-only guard, and the reports' Chinese words."""
+"""`coop report …` and `python -m reports.…` end to end, and the read-only guard (the reports' Chinese words:
+tests/unit/test_report_catalog.py)."""
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +13,11 @@ from sqlalchemy.orm import Session
 
 from coopcore.db import migrate
 from coopcore.db.engine import make_engine
-from coopcore.i18n import translate
 from coopcore.models import Distribution, Member
-from reports import bundle, text
+from reports import bundle
 from reports.cli import ReportsWrite, guard, read_only
 from tests.cli.conftest import COOP
 from tests.reports import builders
-
-REPORTS = Path(bundle.__file__).parent
 
 
 @pytest.fixture
@@ -133,34 +130,3 @@ def test_the_report_builders_leave_the_database_as_they_found_it(session: Sessio
     guard(session)  # any flush or INSERT/UPDATE/DELETE while reporting raises ReportsWrite
     paths = bundle.build_all_reports(session, 2024, tmp_path, "zh", cooperatives=[cooperative], townships=["示例街道"])
     assert len(paths) == 10 and all(path.stat().st_size > 1000 for path in paths)
-
-
-def report_msgids() -> set[str]:
-    """Every literal label the reports translate, and the tables of sentences in reports/text.py."""
-    found: set[str] = set()
-    for path in REPORTS.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-                if name in ("tr", "render") and isinstance(node.args[0].value, str):
-                    found.add(node.args[0].value)
-    for table in (text.WATERMARKS, text.STATUS_LINES):
-        found |= set(table.values())
-    return found
-
-
-@pytest.mark.parametrize("msgid", sorted(report_msgids()))
-def test_every_word_of_the_reports_has_a_chinese_translation(msgid: str) -> None:
-    assert translate(msgid, "zh") != msgid
-
-
-def test_the_reports_catalog_does_not_change_another_catalog_s_translation() -> None:
-    from babel.messages.pofile import read_po
-
-    folder = REPORTS.parent / "coopcore" / "i18n" / "locale" / "zh_CN" / "LC_MESSAGES"
-    ours = {m.id: m.string for m in read_po((folder / "reports.po").open("rb")) if m.id}
-    for other in folder.glob("*.po"):
-        if other.name != "reports.po":
-            for message in read_po(other.open("rb")):
-                if message.id in ours:
-                    assert ours[message.id] == message.string, (other.name, message.id)

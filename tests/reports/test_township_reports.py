@@ -6,14 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from matplotlib.text import Text
 from sqlalchemy.orm import Session
 
 from coopcore.services.contracts import contract_status
-from reports import charts, pdf
 from reports.cli import guard
 from reports.contracts import build_contract_report
-from reports.township import CHARTS_PER_PAGE, build_township_report
+from reports.township import build_township_report
 from tests.reports import builders
 from tests.reports.conftest import fonts, page_pictures, pdf_text, yuan
 
@@ -112,38 +110,3 @@ def test_a_year_without_contracts_or_villages_still_gives_a_document(session: Se
     assert "No village reported income or has a plan in 2019." in pdf_text(pdf_path)
     pdf_path, _ = build_contract_report(session, 2019, tmp_path, "en")
     assert "No contract is in force in 2019." in pdf_text(pdf_path)
-
-
-TREND_LABELS = {"weak_line": "薄弱村标准", "target": "目标", "income": "经营性收入", "unit": "万元"}
-
-
-def test_the_income_trends_print_their_text_at_eight_points_and_no_legend_covers_a_line() -> None:
-    years = [2020, 2021, 2022, 2023, 2024]
-    # Incomes and targets around the weak line in every corner of the panels, where a legend could sit.
-    items = [
-        charts.Trend(
-            f"测试{n}村",
-            years,
-            [D(v) for v in (99_000, 12_000, 101_000, 98_500, 140_000)],
-            [D(100_000)] * 5,
-            D(120_000) if n % 2 else None,
-            2022,
-        )
-        for n in range(CHARTS_PER_PAGE)
-    ]
-    width = pdf.frame_size(pdf.LANDSCAPE)[0]
-    figure = charts.trends_figure(items, TREND_LABELS, width=width)
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()
-    printed = width / (figure.get_figwidth() * 72)  # the PDF scales the picture to the frame's width
-    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    assert {"2020", "2024", "万元", "薄弱村标准", "测试0村"} <= {t.get_text() for t in texts}
-    small = sorted(
-        {(t.get_text(), round(t.get_fontsize() * printed, 1)) for t in texts if t.get_fontsize() * printed < 8}
-    )
-    assert small == []
-    legends = [*figure.legends, *(axes.get_legend() for axes in figure.axes if axes.get_legend())]
-    assert len(legends) == 1
-    box = legends[0].get_window_extent(renderer)
-    for axes in figure.axes:
-        assert not box.overlaps(axes.get_window_extent(renderer)), axes.get_title()  # off every plot, every line

@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,7 +20,7 @@ from coopcore.models import (
 )
 from coopcore.rules import plans
 from coopcore.services import village_income, villages
-from coopcore.services.imports import VILLAGES, ImportReport, run_import, write_template
+from coopcore.services.imports import VILLAGES, ImportReport, run_import
 from coopcore.services.workbook import village_plan
 from coopcore.services.workbook.cells import TOO_MANY_PLACES
 from coopcore.services.workbook.reader import NO_SHEETS
@@ -206,17 +205,6 @@ def test_an_unreadable_file_or_one_without_our_sheets_is_a_clear_error(session: 
     assert "提升方案" in report.errors[0].message("zh")
 
 
-def test_the_template_has_every_sheet_with_headers_drop_downs_and_an_example(tmp_path: Path) -> None:
-    path = tmp_path / "template.xlsx"
-    write_template(path, VILLAGES, "zh")
-    book = load_workbook(path)
-    assert book.sheetnames == ["说明", "提升方案", "产业项目", "资金", "村集体收入"]
-    header = [cell.value for cell in book["资金"][1]]
-    assert header[:5] == ["乡镇*", "村*", "方案基期年度", "项目名称", "资金来源*"]
-    assert book["资金"].data_validations.dataValidation  # drop-down lists for the choices
-    assert book["提升方案"]["A2"].value == "凤鸣街道"
-
-
 def test_english_and_bracketed_sheet_names_and_headers_are_read_like_the_chinese_ones(
     session: Session, tmp_path: Path
 ) -> None:
@@ -241,18 +229,3 @@ def test_english_and_bracketed_sheet_names_and_headers_are_read_like_the_chinese
 
     assert report.written and not report.problems, [p.message("en") for p in report.problems]
     assert counts(report) == GOOD_COUNTS
-
-
-def test_the_english_template_names_its_sheets_and_headers_in_english(tmp_path: Path) -> None:
-    path = tmp_path / "template.xlsx"
-    write_template(path, VILLAGES, "en")
-    book = load_workbook(path)
-    assert book.sheetnames == ["instructions", "plans", "projects", "funding", "income"]
-    assert [cell.value for cell in book["funding"][1]][:5] == [
-        "township*",
-        "village*",
-        "baseline_year",
-        "project",
-        "source*",
-    ]
-    assert book["instructions"]["A1"].value == VILLAGES.instructions["en"][0]

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coopcore.i18n import translate
 from coopcore.models import Cooperative, Member, PartyBranch, Product, Role, Township, Village, VillageCollective
 from coopcore.services.access import Scope, load_scope
 from coopcore.services.imports import COOPERATIVE, ImportReport, run_import
 from coopcore.services.users import create_user
-from coopcore.services.workbook import reach
 from tests.workbook.builders import Book, collective_code, cooperative_code, valid_book, write_book
 
 TODAY = dt.date(2025, 6, 30)
@@ -144,10 +141,3 @@ def test_the_administrator_may_do_what_the_accountant_may_not(session: Session, 
     session.expire_all()
     mine = session.scalars(select(Cooperative).where(Cooperative.credit_code == cooperative_code(1))).one()
     assert (mine.village.township.name, mine.village.name) == ("远山镇", "新开村")
-
-
-@pytest.mark.parametrize("template", reach.TEMPLATES)
-def test_every_reach_message_has_a_chinese_translation_with_the_same_placeholders(template: str) -> None:
-    placeholder = re.compile(r"\{(\w+)[^}]*\}")
-    assert translate(template, "zh") != template
-    assert set(placeholder.findall(translate(template, "zh"))) == set(placeholder.findall(template))

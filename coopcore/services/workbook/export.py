@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-# openpyxl ships no type hints, and types-openpyxl is not among our dependencies.
-from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

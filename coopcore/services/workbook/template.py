@@ -10,16 +10,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-# openpyxl ships no type hints, and types-openpyxl is not among our dependencies.
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.comments import Comment  # type: ignore[import-untyped]
-from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.workbook.child import _WorkbookChild  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from coopcore.i18n import Lang
-from coopcore.services.safe_cells import text_cell
+from coopcore.services.safe_cells import CellValue, text_cell
 from coopcore.services.workbook.format import CellType, Column, Format, Sheet
 
 LAST_ROW = 1_048_576  # Excel's last row: drop-down lists cover the whole column
@@ -50,15 +49,16 @@ def write_template(path: Path | str, format: Format, lang: Lang = "zh") -> None:
     workbook.save(str(path))
 
 
-def new_sheet(workbook: Workbook, sheet: Sheet, lang: Lang, notes: Notes | None = None) -> _WorkbookChild:
+def new_sheet(workbook: Workbook, sheet: Sheet, lang: Lang, notes: Notes | None = None) -> WriteOnlyWorksheet:
     """Add a sheet with its styled header row (and, for the template, the format's note on each header)."""
-    worksheet = workbook.create_sheet(sheet.label(lang))
+    worksheet: WriteOnlyWorksheet = workbook.create_sheet(sheet.label(lang))  # the workbooks here are write-only
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
-        worksheet.column_dimensions[letter].width = 22 if column.type in _WIDE_TYPES else 14
+        # types-openpyxl's WriteOnlyWorksheet lacks the attributes it takes from Worksheet when it is made.
+        worksheet.column_dimensions[letter].width = 22 if column.type in _WIDE_TYPES else 14  # type: ignore[attr-defined]
         if column.choices:
-            worksheet.data_validations.append(_drop_down(column, lang, letter))
+            worksheet.data_validations.append(_drop_down(column, lang, letter))  # type: ignore[attr-defined]
     header = []
     for column in sheet.columns:
         cell = text_cell(worksheet, column.header(lang))
@@ -89,7 +89,7 @@ def _drop_down(column: Column, lang: Lang, letter: str) -> DataValidation:
     return validation
 
 
-def cell_value(column: Column, value: object, lang: Lang) -> object:
+def cell_value(column: Column, value: object, lang: Lang) -> CellValue:
     """Return a stored value as the workbook shows it: labels for choices, 是/否 for flags, plain numbers."""
     if value is None or value == "":
         return None
