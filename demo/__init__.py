@@ -57,6 +57,7 @@ from coopcore.models import (
     WeakVillageThreshold,
 )
 from coopcore.services.land import book_land_guarantees
+from coopcore.services.ledger.sync import sync_events
 from coopcore.services.users import create_user
 from demo.business import add_products, add_trades
 from demo.context import YEARS, DemoContext
@@ -123,6 +124,13 @@ def load_demo(session: Session, *, seed: int = 2023) -> DemoSummary:
     _book_land_guarantees(session, data, ids)
     users = _add_users(session, data, ids)
     post_past_years(session, ids[Cooperative.__tablename__])
+    # The demo writes its records in bulk (coopcore.db.bulk), past the forms: their vouchers are booked here,
+    # with the session emptied first (a flush checks every object it holds).
+    session.flush()
+    session.expunge_all()
+    for cooperative in session.scalars(select(Cooperative).order_by(Cooperative.id)):
+        sync_events(session, cooperative)
+    session.flush()
     return summarize(data, users=users)
 
 

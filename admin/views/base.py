@@ -50,6 +50,7 @@ from admin.row_actions import DeleteRow, row_actions
 from admin.views.choices import RELATION_ARGS
 from coopcore.errors import InvalidValue
 from coopcore.rules.findings import Finding
+from coopcore.services.ledger import sync as ledger_sync
 from coopcore.services.safe_cells import csv_text
 
 # The characters werkzeug's url_for leaves unescaped in a query (werkzeug.urls._urlencode).
@@ -398,6 +399,8 @@ class CoopModelView(ModelView):
         for finding in self.findings(model):
             if finding.blocking:  # the first one, as the form shows one refusal at a time
                 raise InvalidValue(finding.template, **finding.fields)
+        # The record's voucher follows it in the same transaction: a closed month refuses both (PeriodClosed).
+        ledger_sync.book_record(database().session(), model)
 
     def findings(self, model: Any) -> list[Finding]:
         """What the view's rules find in the record as it would be saved."""
@@ -412,6 +415,7 @@ class CoopModelView(ModelView):
 
     def on_model_delete(self, model: Any) -> None:
         self.check_writable(model)
+        ledger_sync.unbook_record(database().session(), model)
 
     def check_writable(self, model: Any) -> None:
         with database().session.no_autoflush:

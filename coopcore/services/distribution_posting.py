@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from coopcore.db.bulk import insert_rows
 from coopcore.models import (
     AccountEntryKind,
+    Cooperative,
     Distribution,
     DistributionLine,
     IncomeCategory,
@@ -26,6 +27,7 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO, allocate
 from coopcore.services import year_end
+from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
 
 MEMO = {
     AccountEntryKind.PROVIDENT_SHARE: "{year}年公积金量化",
@@ -65,6 +67,7 @@ def write_entries(session: Session, distribution: Distribution) -> None:
                     rows.append(_row(distribution, member_id, kind, amount, last))
     _insert(session, rows)
     _link_income(session, distribution, members, last)
+    _book_member_cooperatives(session, _federation_income(session, distribution))
 
 
 def _requantify(
@@ -136,8 +139,27 @@ def reverse_entries(session: Session, distribution: Distribution) -> None:
         ],
     )
     session.execute(delete(VillageIncome).where(VillageIncome.source_ref.like(f"{distribution.source}:%")))
+    booked = _federation_income(session, distribution)
     for record in session.scalars(select(IncomeExpense).where(IncomeExpense.source == distribution.source)):
         session.delete(record)  # through the ORM, so a closed year of the member cooperative refuses it
+    _book_member_cooperatives(session, booked)
+
+
+def _federation_income(session: Session, distribution: Distribution) -> dict[int, set[str]]:
+    """The events of the 收支 rows a federation's distribution wrote, by member cooperative."""
+    session.flush()
+    rows = select(IncomeExpense.cooperative_id, IncomeExpense.id).where(IncomeExpense.source == distribution.source)
+    events: dict[int, set[str]] = {}
+    for cooperative_id, record_id in session.execute(rows):
+        events.setdefault(cooperative_id, set()).add(INCOME_EXPENSE.ref(record_id))
+    return events
+
+
+def _book_member_cooperatives(session: Session, events: dict[int, set[str]]) -> None:
+    """A federation's distribution is investment income in each member cooperative's books (Dr 113 / Cr 511)."""
+    session.flush()
+    for cooperative in session.scalars(select(Cooperative).where(Cooperative.id.in_(events))):
+        sync_events(session, cooperative, [INCOME_EXPENSE], events[cooperative.id])
 
 
 def _row(

@@ -22,6 +22,7 @@ from coopcore.models import (
 from coopcore.money import ZERO
 from coopcore.rules.exits import Settlement, exit_effective_on, settle_exit
 from coopcore.services import year_end
+from coopcore.services.ledger.sync import EXITS, sync_events
 
 
 class ExitsSuspended(RuleViolation):
@@ -132,4 +133,5 @@ def pay_out(session: Session, member: Member, paid_on: dt.date) -> ExitSettlemen
         session.add(MemberAccountEntry(member_id=member.id, entry_on=paid_on, kind=kind, amount=-amount,
                                        memo=memo, source=source, origin=Origin.EXIT))  # fmt: skip
     session.flush()
+    sync_events(session, member.cooperative, [EXITS], {EXITS.ref(member.id)})
     return result

@@ -25,6 +25,7 @@ from coopcore.models import (
     VillageIncomeCategory,
 )
 from coopcore.money import round_half_up
+from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
 from coopcore.services.village_income import link_land_rent
 from coopcore.services.year_end import year_bounds
 
@@ -123,6 +124,10 @@ def book_land_guarantees(session: Session, cooperative: Cooperative, year: int) 
         if member.kind == MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
             _link_rent(session, member, year, guarantee, source)
     session.flush()
+    rows = select(IncomeExpense.id).where(
+        IncomeExpense.cooperative_id == cooperative.id, IncomeExpense.source.like(f"land_guarantee:{year}:%")
+    )
+    sync_events(session, cooperative, [INCOME_EXPENSE], {INCOME_EXPENSE.ref(row) for row in session.scalars(rows)})
     return Booking(guarantees, added, changed)
 
 

@@ -36,6 +36,7 @@ from coopcore.models import (
     Village,
     VillageCollective,
 )
+from coopcore.services.ledger.sync import sync_events
 from coopcore.services.workbook.plan import Changes, Plan
 from coopcore.services.workbook.plan_members import NEW_COLLECTIVE
 from coopcore.services.workbook.reader import Progress
@@ -64,6 +65,7 @@ def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress 
     _write(session, FiscalYear, _owned(plan.fiscal_years, coop_id), progress, "fiscal_years")
     _write_land(session, plan, coop_id, members, progress)
     session.flush()
+    sync_events(session, cooperative)  # the books follow what the workbook brought in (and took out)
     return coop_id
 
 
