@@ -552,3 +552,16 @@ def signatures(labels: Sequence[str], width: float, lang: Lang, size: float = 9.
     table = Table([cells], colWidths=[width / len(labels)] * len(labels))
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font(), size), ("TOPPADDING", (0, 0), (-1, -1), 14)]))
     return table
+
+
+def cut_line(canvas: Canvas, lang: Lang, margin_x: float) -> None:
+    """A dashed line along a slot's bottom edge, 8 mm short of the page's edges, for forms cut from the page."""
+    page_width = A4[0]
+    canvas.saveState()
+    canvas.setDash(4, 3)
+    canvas.setStrokeColor(colors.HexColor("#999999"))
+    canvas.line(8 * mm - margin_x, 0, page_width - 8 * mm - margin_x, 0)
+    canvas.setFont(font(), 7)
+    canvas.setFillColor(colors.HexColor("#999999"))
+    canvas.drawString(9 * mm - margin_x, 1.5 * mm, text.tr("cut here", lang))
+    canvas.restoreState()
