@@ -14,8 +14,8 @@ UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")
 FINAL_STATES = (DistributionState.APPROVED, DistributionState.POSTED, DistributionState.PAID)
 
 
-def output_path(out_dir: Path, year: int, owner: str, label: str, suffix: str, lang: Lang) -> Path:
-    """Where a report goes: DIR/2024-<credit code or township>-<translated report name>.<suffix>."""
+def output_path(out_dir: Path, year: int | str, owner: str, label: str, suffix: str, lang: Lang) -> Path:
+    """Where a report goes: DIR/2024-<credit code or township>-<translated report name>.<suffix> (or 2024-03-…)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     name = UNSAFE.sub("-", f"{year}-{owner}-{text.tr(label, lang)}").strip("-")
     return out_dir / f"{name}.{suffix}"

@@ -18,6 +18,7 @@ REPORTS = {
     "accounts": "reports.accounts",
     "township": "reports.township",
     "contracts": "reports.contracts",
+    "vouchers": "reports.vouchers",
     "all": "reports.bundle",
 }
 
@@ -38,4 +39,4 @@ class LazyGroup(click.Group):
 
 @click.group("report", cls=LazyGroup)
 def report_group() -> None:
-    """Printable reports (PDF and XLSX): distribution, dividend slips, notice, member accounts, township, contracts."""
+    """Printable reports (PDF, XLSX): distribution, slips, notice, member accounts, township, contracts, books."""
