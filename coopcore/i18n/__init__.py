@@ -7,7 +7,7 @@ import os
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
@@ -53,19 +53,34 @@ def _catalog(lang: Lang) -> dict[str, str]:
     return messages
 
 
+@runtime_checkable
+class Localized(Protocol):
+    """A message field that says itself in each language (a list of findings inside an error's message)."""
+
+    def localized(self, lang: Lang) -> str: ...
+
+
 def translate(template: str, lang: Lang) -> str:
     """Return the translation of an English template, or the template itself when there is none."""
     return _catalog(lang).get(template, template)
 
 
 def render(template: str, lang: Lang, **fields: Any) -> str:
-    """Translate a template and fill in its fields, translating the fields that are Terms."""
+    """Translate a template and fill in its fields, translating the fields that are Terms or say themselves."""
     text = translate(template, lang)
-    fields = {name: translate(value, lang) if isinstance(value, Term) else value for name, value in fields.items()}
+    fields = {name: _field(value, lang) for name, value in fields.items()}
     try:
         return text.format(**fields)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def _field(value: Any, lang: Lang) -> Any:
+    if isinstance(value, Term):
+        return translate(value, lang)
+    if isinstance(value, Localized):
+        return value.localized(lang)
+    return value
 
 
 def render_error(error: CoopError, lang: Lang) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
@@ -43,6 +43,11 @@ class Cooperative(OptimisticLock, Base):
     )
     is_federation: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # The books' settings (coopcore.services.ledger). One person may prepare and audit a voucher (a cooperative
+    # with one accountant; the printed voucher says so); vouchers booked from business events wait for an
+    # accountant's audit before they are posted. Both off by default.
+    ledger_single_person: Mapped[bool] = mapped_column(default=False, server_default=false())
+    ledger_review_events: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     village: Mapped[Village] = relationship(back_populates="cooperatives")
     party_branch: Mapped[PartyBranch | None] = relationship()

@@ -115,3 +115,15 @@ class Finding:
 def error(rule: str, template: str, *, key: str, article: str = "", **fields: object) -> list[Finding]:
     """A rule's one blocking finding about a field of the record, as the list every rule function returns."""
     return [Finding(rule, Severity.ERROR, template, fields, article, key)]
+
+
+class Problems(tuple[Finding, ...]):
+    """Findings as one field of an error's message: each on a line of its own, in the reader's language."""
+
+    __slots__ = ()
+
+    def localized(self, lang: Lang) -> str:
+        return "".join(f"\n- {finding.message(lang)}" for finding in self)
+
+    def __str__(self) -> str:
+        return self.localized("en")

@@ -1,0 +1,67 @@
+"""The cooperative's books (账簿, [KJ 第四、八条]): chart, vouchers, events booked once, periods, balances.
+
+Services flush and never commit; the entry point owns the transaction. Every write takes its turn on the
+cooperative's row (coopcore.db.locks), refuses a closed month (PeriodClosed) and never changes a posted voucher;
+the database refuses the same (migration 9ebc1ea3f4b6). Only posted vouchers count in balances.
+"""
+
+from __future__ import annotations
+
+from coopcore.services.ledger.balances import (
+    BalanceRow,
+    Columns,
+    DetailLedger,
+    LedgerRow,
+    TrialBalance,
+    detail_ledger,
+    journal,
+    member_balances,
+    trial_balance,
+)
+from coopcore.services.ledger.books import SYSTEM, voucher_name
+from coopcore.services.ledger.chart import accounts_by_code, add_account, ensure_chart, seed_chart
+from coopcore.services.ledger.errors import CloseRefused, VoucherRefused, period_name
+from coopcore.services.ledger.events import book_event, event_voucher
+from coopcore.services.ledger.periods import close_period, latest_closed, reopen_period
+from coopcore.services.ledger.vouchers import (
+    add_voucher,
+    audit_voucher,
+    change_voucher,
+    delete_voucher,
+    post_voucher,
+    reverse_voucher,
+    unaudit_voucher,
+)
+
+__all__ = [
+    "SYSTEM",
+    "BalanceRow",
+    "CloseRefused",
+    "Columns",
+    "DetailLedger",
+    "LedgerRow",
+    "TrialBalance",
+    "VoucherRefused",
+    "accounts_by_code",
+    "add_account",
+    "add_voucher",
+    "audit_voucher",
+    "book_event",
+    "change_voucher",
+    "close_period",
+    "delete_voucher",
+    "detail_ledger",
+    "ensure_chart",
+    "event_voucher",
+    "journal",
+    "latest_closed",
+    "member_balances",
+    "period_name",
+    "post_voucher",
+    "reopen_period",
+    "reverse_voucher",
+    "seed_chart",
+    "trial_balance",
+    "unaudit_voucher",
+    "voucher_name",
+]

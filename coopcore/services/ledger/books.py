@@ -1,0 +1,159 @@
+"""What every write to the books shares: one writer per cooperative, open periods, gapless numbers, checked lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from coopcore.db.locks import hold
+from coopcore.models import Account, Cooperative, Member, Period, PeriodState, Product, Voucher, VoucherLine
+from coopcore.rules.findings import Finding, error
+from coopcore.rules.ledger import EntryLine, check_voucher
+from coopcore.services.ledger.chart import account_rules, accounts_by_code
+from coopcore.services.ledger.errors import VoucherRefused, month_closed, period_name
+
+SYSTEM = "system"  # who prepares and posts what a service books from a business event
+UNKNOWN_PRODUCT = "Line {line}: there is no product {product}."
+TEMPLATES = (UNKNOWN_PRODUCT,)
+
+
+def hold_books(session: Session, cooperative: Cooperative) -> None:
+    """Be the cooperative's one writer of the books until the transaction ends.
+
+    Numbers are the month's max + 1, and a close checks a month before it marks it closed: a voucher written
+    by a second transaction between the two would be a gap, a duplicate or a draft in a closed month. Writers
+    of one cooperative's books therefore take turns on its row (PostgreSQL/MariaDB wait, SQLite refuses).
+    """
+    hold(session, cooperative)
+
+
+def is_closed(session: Session, cooperative_id: int, year: int, month: int) -> bool:
+    """Whether a month of a cooperative's books is closed: it, or a later month, is (months close in order, so a
+    month before the first one closed is closed too, row or not); a month without a row is otherwise open."""
+    later = or_(Period.year > year, and_(Period.year == year, Period.month >= month))
+    closed = select(Period.id).where(Period.cooperative_id == cooperative_id, Period.state == PeriodState.CLOSED, later)
+    return session.scalar(select(exists(closed))) or False
+
+
+def require_open(session: Session, cooperative: Cooperative, year: int, month: int) -> None:
+    """Refuse a write into a closed month (PeriodClosed), before the database's guard would."""
+    if is_closed(session, cooperative.id, year, month):
+        raise month_closed(cooperative.name, year, month)
+
+
+def next_number(session: Session, cooperative_id: int, year: int, month: int) -> int:
+    """The number the month's next voucher takes: one after its last, 1 for the first."""
+    last = session.scalar(
+        select(func.max(Voucher.number)).where(
+            Voucher.cooperative_id == cooperative_id, Voucher.year == year, Voucher.month == month
+        )
+    )
+    return (last or 0) + 1
+
+
+def close_up(session: Session, cooperative_id: int, year: int, month: int, after: int) -> None:
+    """Close the gap a voucher numbered `after` left in its month: every later number moves down by one.
+
+    Two statements, through negative numbers, so that no backend ever sees two vouchers with one number
+    (PostgreSQL checks a unique key row by row). Numbers are final when the month is closed, as vouchers are
+    bound then (装订); until then a number is the voucher's place in the month, not part of what it says.
+    """
+    month_vouchers = (Voucher.cooperative_id == cooperative_id, Voucher.year == year, Voucher.month == month)
+    session.flush()
+    session.execute(
+        update(Voucher)
+        .where(*month_vouchers, Voucher.number > after)
+        .values(number=-(Voucher.number - 1), version=Voucher.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Voucher)
+        .where(*month_vouchers, Voucher.number < 0)
+        .values(number=-Voucher.number)
+        .execution_options(synchronize_session=False)
+    )
+    for record in list(session.identity_map.values()):
+        if isinstance(record, Voucher) and (record.cooperative_id, record.year, record.month) == (
+            cooperative_id,
+            year,
+            month,
+        ):
+            session.expire(record, ["number", "version"])
+
+
+def stored_lines(session: Session, cooperative: Cooperative, lines: Sequence[EntryLine]) -> list[VoucherLine]:
+    """The lines to store, every problem of them refused at once (VoucherRefused), nothing written."""
+    accounts = accounts_by_code(session, cooperative)
+    codes = {line.member for line in lines if line.member}
+    members = (
+        _pairs(
+            session,
+            select(Member.code, Member.id).where(Member.cooperative_id == cooperative.id, Member.code.in_(codes)),
+        )
+        if codes
+        else {}
+    )
+    names = {line.product for line in lines if line.product}
+    products = _pairs(session, select(Product.name, Product.id).where(Product.name.in_(names)))
+    findings: list[Finding] = check_voucher(lines, account_rules(accounts), members)
+    for number, line in enumerate(lines, start=1):
+        if line.product and line.product not in products:
+            findings += error("line_product", UNKNOWN_PRODUCT, key="product", line=number, product=line.product)
+    if findings:
+        raise VoucherRefused(findings)
+    return [
+        VoucherLine(
+            line_no=number,
+            cooperative_id=cooperative.id,
+            account_id=accounts[line.account].id,
+            summary=line.summary[:200],
+            debit=line.debit,
+            credit=line.credit,
+            member_id=members[line.member] if line.member else None,
+            counterparty=line.counterparty[:100],
+            product_id=products[line.product] if line.product else None,
+            project=line.project[:100],
+            poverty_asset=line.poverty_asset,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+        )
+        for number, line in enumerate(lines, start=1)
+    ]
+
+
+def entry_lines(session: Session, voucher: Voucher) -> list[EntryLine]:
+    """A stored voucher's lines as EntryLines again: accounts by code, members by code, products by name."""
+    accounts = _pairs(session, select(Account.id, Account.code).where(Account.cooperative_id == voucher.cooperative_id))
+    member_ids = {line.member_id for line in voucher.lines if line.member_id is not None}
+    members = _pairs(session, select(Member.id, Member.code).where(Member.id.in_(member_ids)))
+    product_ids = {line.product_id for line in voucher.lines if line.product_id is not None}
+    products = _pairs(session, select(Product.id, Product.name).where(Product.id.in_(product_ids)))
+    return [
+        EntryLine(
+            accounts[line.account_id],
+            line.debit,
+            line.credit,
+            line.summary,
+            members[line.member_id] if line.member_id is not None else None,
+            line.counterparty,
+            products[line.product_id] if line.product_id is not None else None,
+            line.project,
+            line.poverty_asset,
+            line.quantity,
+            line.unit_price,
+        )
+        for line in voucher.lines
+    ]
+
+
+def voucher_name(voucher: Voucher) -> str:
+    """A voucher as people name it: 2024-03 记-3."""
+    return f"{period_name(voucher.year, voucher.month)} {voucher.word}-{voucher.number}"
+
+
+def _pairs(session: Session, query: Select[Any, Any]) -> dict[Any, Any]:
+    """The rows of a two-column query as a dict, first column to second."""
+    return {key: value for key, value in session.execute(query)}

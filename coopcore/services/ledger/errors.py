@@ -1,0 +1,142 @@
+"""What the books refuse, each error's English template translated in ledger.po."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from coopcore.db.errors import CLOSED_MONTH
+from coopcore.errors import PeriodClosed, RuleViolation
+from coopcore.rules.findings import Finding, Problems
+
+
+class VoucherRefused(RuleViolation):
+    """The voucher was not saved:{problems}"""
+
+    def __init__(self, findings: Sequence[Finding], **fields: Any) -> None:
+        self.findings = list(findings)
+        super().__init__(problems=Problems(findings), **fields)
+
+
+class WrongVoucherState(RuleViolation):
+    """Voucher {voucher} is {state}, so {action} is not possible."""
+
+
+class EventVoucher(RuleViolation):
+    """Voucher {voucher} follows its business event ({origin}): change or delete that record instead."""
+
+
+class SelfAudit(RuleViolation):
+    """{user} prepared voucher {voucher}: another person audits it, unless the cooperative allows one person."""
+
+
+class ReviewFirst(RuleViolation):
+    """Voucher {voucher} comes from a business event and is audited by an accountant before it is posted."""
+
+
+class AlreadyReversed(RuleViolation):
+    """Voucher {voucher} has already been reversed by voucher {reversal}."""
+
+
+class ReversalOfReversal(RuleViolation):
+    """Voucher {voucher} is itself a red reversal: book the entry again instead of reversing it."""
+
+
+class ReversalTooEarly(RuleViolation):
+    """A reversal cannot be dated {on}, before the voucher it reverses ({voucher_on})."""
+
+
+class AccountCodeNotDigits(RuleViolation):
+    """Account code {code} is not digits only."""
+
+
+class AccountCodeTaken(RuleViolation):
+    """The cooperative already has an account {code}."""
+
+
+class AccountCodeNotUnder(RuleViolation):
+    """Account code {code} must start with its parent's code {parent} and be longer."""
+
+
+class CloseRefused(RuleViolation):
+    """{period} cannot be closed:{problems}"""
+
+    def __init__(self, period: str, findings: Sequence[Finding], closed: Sequence[str] = ()) -> None:
+        self.findings = list(findings)
+        self.closed = list(closed)  # the periods before it that this close did close
+        super().__init__(period=period, problems=Problems(findings))
+
+
+class ReopenRefused(RuleViolation):
+    """{period} cannot be reopened: only the latest closed period ({latest}) can be reopened."""
+
+
+class NothingClosed(RuleViolation):
+    """{cooperative} has no closed period to reopen."""
+
+
+class AlreadyClosed(RuleViolation):
+    """{period} is already closed."""
+
+
+def month_closed(cooperative: str, year: int, month: int) -> PeriodClosed:
+    """The refusal of any write into a closed month, the same whether the service or the database says it."""
+    return PeriodClosed(CLOSED_MONTH, period=period_name(year, month), cooperative=cooperative)
+
+
+def period_name(year: int, month: int) -> str:
+    """A period as people type it: 2024-03."""
+    return f"{year}-{month:02d}"
+
+
+# What WrongVoucherState says cannot be done, by action.
+ACTIONS = {
+    "changed": "changing it",
+    "deleted": "deleting it",
+    "audited": "auditing it",
+    "sent back": "sending it back to draft",
+    "posted": "posting it",
+    "reversed": "reversing it",
+}
+# What a close finds (coopcore.services.ledger.periods).
+DRAFT_LEFT = "Voucher {voucher} is a draft: audit and post it, or delete it."
+AUDITED_LEFT = "Voucher {voucher} is audited but not posted: post it."
+EVENT_UNREVIEWED = "Voucher {voucher} was booked from a business event and waits for an accountant's audit."
+VOUCHER_UNBALANCED = "Voucher {voucher} does not balance (debits {debit}, credits {credit})."
+TRIAL_UNBALANCED = "The trial balance of {period} does not balance: {side}, debit {debit}, credit {credit}."
+OPENING_SIDE, PERIOD_SIDE, CLOSING_SIDE = "opening balance", "amounts of the period", "closing balance"
+OPENING_DIFFERS = (
+    "The opening balance of account {account} in {year} is {opening}, not the closing balance {closing} of {previous}."
+)
+TEMPLATES = (
+    *(
+        (cls.__doc__ or "").strip()
+        for cls in (
+            VoucherRefused,
+            WrongVoucherState,
+            EventVoucher,
+            SelfAudit,
+            ReviewFirst,
+            AlreadyReversed,
+            ReversalOfReversal,
+            ReversalTooEarly,
+            AccountCodeNotDigits,
+            AccountCodeTaken,
+            AccountCodeNotUnder,
+            CloseRefused,
+            ReopenRefused,
+            NothingClosed,
+            AlreadyClosed,
+        )
+    ),
+    *ACTIONS.values(),
+    DRAFT_LEFT,
+    AUDITED_LEFT,
+    EVENT_UNREVIEWED,
+    VOUCHER_UNBALANCED,
+    TRIAL_UNBALANCED,
+    OPENING_SIDE,
+    PERIOD_SIDE,
+    CLOSING_SIDE,
+    OPENING_DIFFERS,
+)

@@ -1,0 +1,335 @@
+"""结账 and 反结账: closing months in order, each checked, with the year's profit and loss carried at December;
+reopening only the latest closed month.
+
+A close refuses a month with manual drafts or audited vouchers not posted (a voucher deleted is gone, not void:
+nothing is left to block the close), posts the month's vouchers booked from business events, checks that every
+voucher and the trial balance balance, and that the next month opens with exactly this month's closing balances.
+December's close books the year-end vouchers: profit and loss into 331 [KJ 331 二], 331 into 332—未分配盈余
+[KJ 331 三]. Reopening December reverses them (红字冲销, as every posted voucher is undone), so that the books
+keep every voucher they ever posted; closing it again books them anew from the balances as they are then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session
+
+from coopcore.db.locks import lock
+from coopcore.errors import CoopError, Term
+from coopcore.models import (
+    AccountClass,
+    Cooperative,
+    Period,
+    PeriodState,
+    Voucher,
+    VoucherLine,
+    VoucherOrigin,
+    VoucherState,
+)
+from coopcore.money import ZERO
+from coopcore.rules.findings import Finding, Severity, error
+from coopcore.rules.ledger import CARRY_EXPENSE, CARRY_INCOME, YEAR_SURPLUS, carry_forward
+from coopcore.services.ledger.balances import TrialBalance, net_by_account, trial_balance
+from coopcore.services.ledger.books import voucher_name
+from coopcore.services.ledger.chart import accounts_by_code
+from coopcore.services.ledger.errors import (
+    AUDITED_LEFT,
+    CLOSING_SIDE,
+    DRAFT_LEFT,
+    EVENT_UNREVIEWED,
+    OPENING_DIFFERS,
+    OPENING_SIDE,
+    PERIOD_SIDE,
+    TRIAL_UNBALANCED,
+    VOUCHER_UNBALANCED,
+    AlreadyClosed,
+    CloseRefused,
+    NothingClosed,
+    ReopenRefused,
+    period_name,
+)
+from coopcore.services.ledger.events import book_event, event_voucher
+
+EVENT_ORIGINS = tuple(origin for origin in VoucherOrigin if origin.is_event)
+YEAR_END_PARTS = {CARRY_INCOME: "income", CARRY_EXPENSE: "expense"}  # the rest: "transfer"
+Month = tuple[int, int]
+
+
+class _Refused(Exception):
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+
+
+def close_period(session: Session, cooperative: Cooperative, year: int, month: int, *, by: str) -> list[Month]:
+    """Close a month and every open month before it, in order, each checked; return the months closed.
+
+    At the first month that cannot close, raise CloseRefused with every reason found in it; the months before
+    it stay closed in the session (its caller commits them, or not), that month is left exactly as it was.
+    """
+    lock(session, cooperative)  # one close, reopen or voucher writer of the cooperative at a time
+    accounts_by_code(session, cooperative)  # the chart, if the books have not been used yet
+    months = _open_months_through(session, cooperative, (year, month))
+    if not months:
+        raise AlreadyClosed(period=period_name(year, month))
+    closed: list[Month] = []
+    for current in months:
+        try:
+            with session.begin_nested():
+                findings = _close(session, cooperative, current, by)
+                if findings:
+                    raise _Refused(findings)
+        except _Refused as refused:
+            raise CloseRefused(period_name(*current), refused.findings, [period_name(*m) for m in closed]) from None
+        except CoopError as failure:  # a refusal on the way (a year-end voucher the chart cannot take …)
+            finding = Finding("close", Severity.ERROR, failure.message_template, failure.fields)
+            raise CloseRefused(period_name(*current), [finding], [period_name(*m) for m in closed]) from None
+        closed.append(current)
+    return closed
+
+
+def reopen_period(session: Session, cooperative: Cooperative, year: int, month: int, *, by: str) -> Period:
+    """Reopen the latest closed month (反结账); December's year-end vouchers are reversed."""
+    lock(session, cooperative)
+    latest = latest_closed(session, cooperative)
+    if latest is None:
+        raise NothingClosed(cooperative=cooperative.name)
+    if (latest.year, latest.month) != (year, month):
+        raise ReopenRefused(period=period_name(year, month), latest=period_name(latest.year, latest.month))
+    latest.state, latest.closed_at, latest.closed_by = PeriodState.OPEN, None, ""
+    session.flush()
+    if month == 12:
+        for part in ("income", "expense", "transfer"):
+            reference = _year_end_reference(year, part)
+            if event_voucher(session, cooperative, reference) is not None:
+                book_event(
+                    session,
+                    cooperative,
+                    origin=VoucherOrigin.YEAR_END,
+                    source_ref=reference,
+                    on=dt.date(year, 12, 31),
+                    summary="",
+                    lines=[],
+                    by=by,
+                )
+    return latest
+
+
+def latest_closed(session: Session, cooperative: Cooperative) -> Period | None:
+    """The cooperative's latest closed month, if any."""
+    return session.scalar(
+        select(Period)
+        .where(Period.cooperative_id == cooperative.id, Period.state == PeriodState.CLOSED)
+        .order_by(Period.year.desc(), Period.month.desc())
+        .limit(1)
+    )
+
+
+def _open_months_through(session: Session, cooperative: Cooperative, target: Month) -> list[Month]:
+    """The open months up to the target: after the latest closed one, or from the first voucher of the books."""
+    latest = latest_closed(session, cooperative)
+    if latest is not None:
+        if (latest.year, latest.month) >= target:
+            return []
+        start = _next((latest.year, latest.month))
+    else:
+        first = session.execute(
+            select(Voucher.year, Voucher.month)
+            .where(Voucher.cooperative_id == cooperative.id)
+            .order_by(Voucher.year, Voucher.month)
+            .limit(1)
+        ).first()
+        start = min((first[0], first[1]), target) if first is not None else target
+    return list(_months(start, target))
+
+
+def _close(session: Session, cooperative: Cooperative, month: Month, by: str) -> list[Finding]:
+    """Close one month: its findings if it cannot close, nothing once it is closed."""
+    year, number = month
+    findings = _waiting(session, cooperative, month)
+    if findings:
+        return findings
+    _post_events(session, cooperative, month, by)
+    if number == 12:
+        _carry_the_year(session, cooperative, year, by)
+    findings = _unbalanced_vouchers(session, cooperative, month)
+    balance = trial_balance(session, cooperative, year, number)
+    findings += _unbalanced_trial(balance)
+    findings += _carried_exactly(session, cooperative, balance)
+    if findings:
+        return findings
+    period = session.scalar(
+        select(Period).where(Period.cooperative_id == cooperative.id, Period.year == year, Period.month == number)
+    )
+    if period is None:
+        period = Period(cooperative_id=cooperative.id, year=year, month=number)
+        session.add(period)
+    period.state, period.closed_at, period.closed_by = PeriodState.CLOSED, dt.datetime.now(), by
+    session.flush()
+    return []
+
+
+def _waiting(session: Session, cooperative: Cooperative, month: Month) -> list[Finding]:
+    """Vouchers that keep the month open: manual drafts and audited ones not posted, and event vouchers not yet
+    reviewed where the cooperative reviews them."""
+    unposted = session.scalars(
+        select(Voucher)
+        .where(*_in_month(cooperative, month), Voucher.state != VoucherState.POSTED)
+        .order_by(Voucher.number)
+    )
+    findings: list[Finding] = []
+    for voucher in unposted:
+        name = voucher_name(voucher)
+        if not voucher.origin.is_event:
+            template = DRAFT_LEFT if voucher.state is VoucherState.DRAFT else AUDITED_LEFT
+            findings += error("close_unposted", template, key="state", voucher=name)
+        elif cooperative.ledger_review_events and voucher.state is VoucherState.DRAFT:
+            findings += error("close_unreviewed", EVENT_UNREVIEWED, key="state", voucher=name)
+    return findings
+
+
+def _post_events(session: Session, cooperative: Cooperative, month: Month, by: str) -> None:
+    """Post the month's vouchers booked from business events (audited ones where the cooperative reviews them).
+
+    One statement for the month: the lines were checked when booked, and the database refuses to post a voucher
+    whose debits and credits differ.
+    """
+    waiting = [VoucherState.AUDITED] if cooperative.ledger_review_events else [VoucherState.DRAFT, VoucherState.AUDITED]
+    _post(session, (*_in_month(cooperative, month), Voucher.origin.in_(EVENT_ORIGINS), Voucher.state.in_(waiting)), by)
+
+
+def _post(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:
+    session.flush()
+    now = dt.datetime.now()
+    session.execute(
+        update(Voucher)
+        .where(*where)
+        .values(state=VoucherState.POSTED, posted_by=by, posted_at=now, version=Voucher.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    for record in list(session.identity_map.values()):
+        if isinstance(record, Voucher):
+            session.expire(record, ["state", "posted_by", "posted_at", "version"])
+
+
+def _carry_the_year(session: Session, cooperative: Cooperative, year: int, by: str) -> None:
+    """Book and post the year-end vouchers from the balances at the end of December."""
+    accounts = accounts_by_code(session, cooperative)
+    by_id = {account.id: account for account in accounts.values()}
+    balances = net_by_account(session, cooperative.id, before=(year + 1, 1))
+    pl_classes = (AccountClass.INCOME, AccountClass.EXPENSE)
+    profit_and_loss = {
+        by_id[account_id].code: value
+        for account_id, value in balances.items()
+        if by_id[account_id].account_class in pl_classes and value
+    }
+    surplus = balances.get(accounts[YEAR_SURPLUS].id, ZERO) if YEAR_SURPLUS in accounts else ZERO
+    booked = []
+    for summary, lines in carry_forward(profit_and_loss, surplus):
+        reference = _year_end_reference(year, YEAR_END_PARTS.get(summary, "transfer"))
+        voucher = book_event(
+            session,
+            cooperative,
+            origin=VoucherOrigin.YEAR_END,
+            source_ref=reference,
+            on=dt.date(year, 12, 31),
+            summary=summary,
+            lines=lines,
+            by=by,
+        )
+        if voucher is not None and voucher.state is not VoucherState.POSTED:
+            booked.append(voucher.id)
+    if booked:
+        _post(session, (Voucher.id.in_(booked),), by)
+
+
+def _unbalanced_vouchers(session: Session, cooperative: Cooperative, month: Month) -> list[Finding]:
+    """Every voucher of the month balances with two lines or more (whoever wrote it, however)."""
+    rows = session.execute(
+        select(
+            Voucher.year,
+            Voucher.month,
+            Voucher.word,
+            Voucher.number,
+            func.sum(VoucherLine.debit),
+            func.sum(VoucherLine.credit),
+        )
+        .join(VoucherLine, VoucherLine.voucher_id == Voucher.id, isouter=True)
+        .where(*_in_month(cooperative, month))
+        .group_by(Voucher.id, Voucher.year, Voucher.month, Voucher.word, Voucher.number)
+        .having((func.count(VoucherLine.id) < 2) | (func.sum(VoucherLine.debit) != func.sum(VoucherLine.credit)))
+    )
+    return [
+        Finding(
+            "close_voucher",
+            Severity.ERROR,
+            VOUCHER_UNBALANCED,
+            {"voucher": f"{period_name(y, m)} {word}-{n}", "debit": debit or 0, "credit": credit or 0},
+        )
+        for y, m, word, n, debit, credit in rows
+    ]
+
+
+def _unbalanced_trial(balance: TrialBalance) -> list[Finding]:
+    """试算平衡: opening, period and closing debits each equal their credits."""
+    t, period = balance.totals, period_name(balance.year, balance.month or 12)
+    sides = [
+        (Term(OPENING_SIDE), t.opening_debit, t.opening_credit),
+        (Term(PERIOD_SIDE), t.debit, t.credit),
+        (Term(CLOSING_SIDE), t.closing_debit, t.closing_credit),
+    ]
+    return [
+        Finding(
+            "close_trial",
+            Severity.ERROR,
+            TRIAL_UNBALANCED,
+            {"period": period, "side": side, "debit": debit, "credit": credit},
+        )
+        for side, debit, credit in sides
+        if debit != credit
+    ]
+
+
+def _carried_exactly(session: Session, cooperative: Cooperative, balance: TrialBalance) -> list[Finding]:
+    """The next month opens with exactly the closing balance of this one, account by account (the next year's
+    opening balances at December), read by another query than the one that computed them."""
+    month = balance.month or 12
+    following = trial_balance(session, cooperative, *_next((balance.year, month)))
+    closing = {row.code: row.columns.closing for row in balance.rows}
+    return [
+        Finding(
+            "close_carried",
+            Severity.ERROR,
+            OPENING_DIFFERS,
+            {
+                "account": row.code,
+                "year": period_name(following.year, following.month or 1),
+                "opening": row.columns.opening,
+                "closing": closing.get(row.code, 0),
+                "previous": period_name(balance.year, month),
+            },
+        )
+        for row in following.rows
+        if row.columns.opening != closing.get(row.code, 0)
+    ]
+
+
+def _in_month(cooperative: Cooperative, month: Month) -> tuple[ColumnElement[bool], ...]:
+    return (Voucher.cooperative_id == cooperative.id, Voucher.year == month[0], Voucher.month == month[1])
+
+
+def _year_end_reference(year: int, part: str) -> str:
+    return f"year_end:{year}:{part}"
+
+
+def _next(month: Month) -> Month:
+    return (month[0], month[1] + 1) if month[1] < 12 else (month[0] + 1, 1)
+
+
+def _months(start: Month, end: Month) -> Iterator[Month]:
+    current = start
+    while current <= end:
+        yield current
+        current = _next(current)
