@@ -62,7 +62,7 @@ def form_pages(voucher: PrintedVoucher) -> list[FormPage]:
 
 
 def draw_form(
-    canvas: Canvas, form: FormPage, unit: str, lang: Lang, width: float, slot: float, *, self_audit_allowed: bool
+    canvas: Canvas, form: FormPage, unit: str, lang: Lang, width: float, slot: float, *, single_person: bool
 ) -> None:
     """Draw one form in its slot, the canvas's origin at the slot's bottom left."""
     voucher = form.voucher
@@ -100,7 +100,7 @@ def draw_form(
     _strike_empty(canvas, form, width, bottom + TOTAL_ROW, heights)
     _signatures(canvas, voucher, lang, width, bottom - 6 * mm)
     y = bottom - 12 * mm
-    for note, colour in _notes(voucher, lang, self_audit_allowed=self_audit_allowed):
+    for note, colour in _notes(voucher, lang, single_person=single_person):
         canvas.setFillColor(colour)
         canvas.setFont(pdf.font(), 8.5)
         canvas.drawString(0, y, pdf.fit(note, width, 8.5))
@@ -210,7 +210,7 @@ def _signatures(canvas: Canvas, voucher: PrintedVoucher, lang: Lang, width: floa
             canvas.line(x + canvas.stringWidth(words, pdf.font(), 9.5), y - 1, x + share - 4 * mm, y - 1)
 
 
-def _notes(voucher: PrintedVoucher, lang: Lang, *, self_audit_allowed: bool) -> list[tuple[str, Any]]:
+def _notes(voucher: PrintedVoucher, lang: Lang, *, single_person: bool) -> list[tuple[str, Any]]:
     """What the form must say besides its lines: the voucher a reversal cancels, a self-audit, its origin."""
     notes: list[tuple[str, Any]] = []
     if voucher.reverses is not None:
@@ -218,7 +218,7 @@ def _notes(voucher: PrintedVoucher, lang: Lang, *, self_audit_allowed: bool) -> 
     if voucher.self_audited:
         sentence = (
             "Prepared and audited by the same person, as the cooperative's setting allows"
-            if self_audit_allowed
+            if single_person
             else "Prepared and audited by the same person"
         )
         notes.append((text.tr(sentence, lang), colors.black))

@@ -21,10 +21,10 @@ from coopcore.i18n import Lang
 from coopcore.models import Cooperative, Member
 from coopcore.models.ledger import Account, Voucher, VoucherLine
 from coopcore.money import ZERO
+from coopcore.services.ledger import SYSTEM
 from coopcore.terms import VoucherOrigin, VoucherState
 
 PAGE_SIZE = 200  # vouchers held at a time: a year of generated vouchers never sits in memory at once
-SYSTEM = "system"  # the user name under which services book the vouchers of business events
 
 
 @dataclass(frozen=True)

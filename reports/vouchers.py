@@ -34,13 +34,12 @@ def build_vouchers(
     lang: Lang = "zh",
     *,
     month: int | None = None,
-    self_audit_allowed: bool = False,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Write the vouchers of a year, or of one month, as forms (PDF) and as a list of lines (XLSX).
 
-    `self_audit_allowed` is the cooperative's setting that lets one person prepare and audit a voucher; a voucher
-    prepared and audited by the same person says so either way, and names the setting when it is on.
+    A voucher prepared and audited by the same person says so, and names the cooperative's setting that lets one
+    person do both (ledger_single_person) while it is on.
     """
     period = f"{year}-{month:02d}" if month is not None else str(year)
     pdf_path = base.output_path(out_dir, period, cooperative.credit_code, "vouchers", "pdf", lang)
@@ -53,6 +52,7 @@ def build_vouchers(
     width, height = pdf.frame_size(pdf.PORTRAIT, HALF_PAGE)
     slot = height / PER_PAGE
     total = count_vouchers(session, cooperative, year, month)
+    single_person = cooperative.ledger_single_person
 
     def story() -> Iterator[Flowable]:
         forms = 0
@@ -64,7 +64,7 @@ def build_vouchers(
                 upper = forms % PER_PAGE < PER_PAGE - 1
 
                 def draw(canvas: Canvas, form: FormPage = form, upper: bool = upper) -> None:
-                    draw_form(canvas, form, cooperative.name, lang, width, slot, self_audit_allowed=self_audit_allowed)
+                    draw_form(canvas, form, cooperative.name, lang, width, slot, single_person=single_person)
                     if upper:
                         pdf.cut_line(canvas, lang, HALF_PAGE.margin_x)
 

@@ -1,36 +1,35 @@
-"""Books the ledger reports print: Example 1's cooperative, its chart seeded from the 2021 CSV, a few vouchers.
+"""Books the ledger reports print: Example 1's cooperative with its 2021 chart and a few vouchers of 2024.
 
-Written with the models directly (the ledger services are not what these tests check): a posted member voucher,
-a posted sale and its red reversal, a draft longer than one form, and a voucher audited by its preparer.
+Written through coopcore.services.ledger, as the books are kept: a posted member voucher, a sale booked from a
+trade and its red reversal, a draft longer than one form, and a voucher audited by its own preparer.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import coopcore
-from coopcore.models import Cooperative, Member
-from coopcore.models.ledger import Account, Voucher, VoucherLine
-from coopcore.terms import AccountClass, Side, VoucherOrigin, VoucherState
+from coopcore.models import Cooperative
+from coopcore.models.ledger import Voucher
+from coopcore.rules.ledger import EntryLine
+from coopcore.services import ledger
+from coopcore.terms import VoucherOrigin
 from tests.distribution.builders import make_example_1
 
 D = Decimal
-CHART = Path(coopcore.__file__).parent / "charts" / "cooperative_2021.csv"
+PREPARER, AUDITOR, POSTER = "王会计", "李主任", "赵出纳"
+BUYER = "烟台鲁果食品有限公司"
 EXPENSES = [  # the draft's debit lines: more than one form holds
     ("办公用品", "320.00"),
-    ("差旅费", "1,250.00"),
+    ("差旅费", "1250.00"),
     ("水电费", "486.30"),
     ("电话费", "99.00"),
     ("会议费", "800.00"),
     ("印刷费", "150.50"),
-    ("审计费", "3,000.00"),
+    ("审计费", "3000.00"),
     ("银行手续费", "12.00"),
 ]
 
@@ -42,104 +41,53 @@ class Books:
     sale: Voucher  # 记-0002, March, posted, booked from a trade
     reversal: Voucher  # 记-0003, March, posted: the sale's red reversal
     draft: Voucher  # 记-0004, March, a draft of nine lines
-    self_audited: Voucher  # April 记-0001, audited by its preparer, not posted
+    self_audited: Voucher  # April 记-0001, audited by its preparer (the setting allowed it then), not posted
 
 
-def seed_chart(session: Session, cooperative: Cooperative) -> dict[str, Account]:
-    """The cooperative's accounts from the 2021 chart, by code."""
-    accounts: dict[str, Account] = {}
-    with CHART.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            account = Account(
-                cooperative_id=cooperative.id,
-                code=row["code"],
-                name=row["name"],
-                name_en=row["name_en"],
-                account_class=AccountClass(row["class"]),
-                side=Side(row["side"]),
-                parent=accounts.get(row["parent"]) if row["parent"] else None,
-                member_detail=row["member_detail"] == "yes",
-                poverty_split=row["poverty_split"] == "yes",
-                chart="cooperative_2021",
-            )
-            session.add(account)
-            accounts[account.code] = account
-    session.flush()
-    return accounts
+def dr(account: str, amount: str, summary: str = "", **aux: object) -> EntryLine:
+    return EntryLine(account, debit=D(amount), summary=summary, **aux)  # type: ignore[arg-type]
+
+
+def cr(account: str, amount: str, summary: str = "", **aux: object) -> EntryLine:
+    return EntryLine(account, credit=D(amount), summary=summary, **aux)  # type: ignore[arg-type]
+
+
+def posted(session: Session, cooperative: Cooperative, on: dt.date, summary: str, lines: list[EntryLine],
+           attachments: int = 0) -> Voucher:  # fmt: skip
+    """A manual voucher prepared, audited and posted by three people."""
+    voucher = ledger.add_voucher(session, cooperative, on=on, summary=summary, lines=lines, by=PREPARER,
+                                 attachments=attachments)  # fmt: skip
+    ledger.audit_voucher(session, voucher, by=AUDITOR)
+    return ledger.post_voucher(session, voucher, by=POSTER)
 
 
 def make_books(session: Session) -> Books:
-    """Example 1's cooperative with its chart, a detail account 50101 苹果销售 and five vouchers of 2024."""
+    """Example 1's cooperative with the 2021 chart, a detail account 50101 苹果销售 and five vouchers of 2024."""
     cooperative = make_example_1(session)
-    accounts = seed_chart(session, cooperative)
-    apples = Account(
-        cooperative_id=cooperative.id,
-        code="50101",
-        name="苹果销售",
-        name_en="Apple sales",
-        account_class=AccountClass.INCOME,
-        side=Side.CREDIT,
-        parent=accounts["501"],
-    )
-    session.add(apples)
-    accounts["50101"] = apples
-    member = session.scalars(select(Member).where(Member.cooperative_id == cooperative.id, Member.code == "M02")).one()
+    ledger.seed_chart(session, cooperative)
+    ledger.add_account(session, cooperative, "50101", "苹果销售", "501", name_en="Apple sales")
+    member_voucher = posted(
+        session, cooperative, dt.date(2024, 3, 5), "收到王建国交售苹果",
+        [dr("121", "38760.50"), cr("114", "38760.50", member="M02")], attachments=2,
+    )  # fmt: skip
+    sale = ledger.add_voucher(
+        session, cooperative, on=dt.date(2024, 3, 10), summary="销售苹果", attachments=1,
+        lines=[dr("113", "50000.00", counterparty=BUYER), cr("50101", "50000.00")],
+        by=ledger.SYSTEM, origin=VoucherOrigin.TRADE, source_ref="trade:1",
+    )  # fmt: skip
+    ledger.post_voucher(session, sale, by=ledger.SYSTEM)  # an event's voucher posts without a manual step
+    reversal = ledger.reverse_voucher(session, sale, on=dt.date(2024, 3, 20), by=PREPARER)
+    total = sum((D(amount) for _, amount in EXPENSES), D(0))
+    draft = ledger.add_voucher(
+        session, cooperative, on=dt.date(2024, 3, 25), summary="支付3月管理费用", attachments=8, by=PREPARER,
+        lines=[*(dr("523", amount, what) for what, amount in EXPENSES), cr("102", str(total), "银行付款")],
+    )  # fmt: skip
+    cooperative.ledger_single_person = True  # one accountant: prepares and audits
+    self_audited = ledger.add_voucher(
+        session, cooperative, on=dt.date(2024, 4, 2), summary="提取现金", attachments=1, by=PREPARER,
+        lines=[dr("101", "1234.56"), cr("102", "1234.56")],
+    )  # fmt: skip
+    ledger.audit_voucher(session, self_audited, by=PREPARER)
+    cooperative.ledger_single_person = False  # the setting as it is when printing; each test sets its own
     session.flush()
-
-    def voucher(month: int, number: int, day: int, summary: str, lines: list[VoucherLine], **fields: object) -> Voucher:
-        made = Voucher(
-            cooperative_id=cooperative.id,
-            year=2024,
-            month=month,
-            number=number,
-            voucher_date=dt.date(2024, month, day),
-            summary=summary,
-            **fields,
-        )
-        for line_no, line in enumerate(lines, start=1):
-            line.line_no, line.cooperative_id, line.year, line.month = line_no, cooperative.id, 2024, month
-            made.lines.append(line)
-        session.add(made)
-        session.flush()
-        return made
-
-    def line(code: str, debit: str = "0.00", credit: str = "0.00", summary: str = "", **aux: object) -> VoucherLine:
-        return VoucherLine(
-            account_id=accounts[code].id,
-            debit=D(debit.replace(",", "")),
-            credit=D(credit.replace(",", "")),
-            summary=summary,
-            **aux,
-        )
-
-    people = {"prepared_by": "王会计", "audited_by": "李主任", "posted_by": "赵出纳"}
-    member_voucher = voucher(
-        3, 1, 5, "收到王建国交售苹果",
-        [line("121", debit="38760.50"), line("114", credit="38760.50", member_id=member.id)],
-        attachments=2, state=VoucherState.POSTED, **people,
-    )  # fmt: skip
-    buyer = "烟台鲁果食品有限公司"
-    sale = voucher(
-        3, 2, 10, "销售苹果",
-        [line("113", debit="50000.00", counterparty=buyer), line("50101", credit="50000.00")],
-        attachments=1, state=VoucherState.POSTED, origin=VoucherOrigin.TRADE, source_ref="trade:1",
-        prepared_by="system", audited_by="system", posted_by="system",
-    )  # fmt: skip
-    reversal = voucher(
-        3, 3, 20, "冲销3月10日销售（发票作废）",
-        [line("50101", debit="50000.00"), line("113", credit="50000.00", counterparty=buyer)],
-        state=VoucherState.POSTED, reverses_id=sale.id, **people,
-    )  # fmt: skip
-    total = sum((D(amount.replace(",", "")) for _, amount in EXPENSES), D(0))
-    draft = voucher(
-        3, 4, 25, "支付3月管理费用",
-        [*(line("523", debit=amount, summary=what) for what, amount in EXPENSES),
-         line("102", credit=str(total), summary="银行付款")],
-        attachments=8, state=VoucherState.DRAFT, prepared_by="王会计",
-    )  # fmt: skip
-    self_audited = voucher(
-        4, 1, 2, "提取现金",
-        [line("101", debit="1234.56"), line("102", credit="1234.56")],
-        attachments=1, state=VoucherState.AUDITED, prepared_by="王会计", audited_by="王会计",
-    )  # fmt: skip
     return Books(cooperative, member_voucher, sale, reversal, draft, self_audited)
