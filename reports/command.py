@@ -19,6 +19,9 @@ REPORTS = {
     "township": "reports.township",
     "contracts": "reports.contracts",
     "vouchers": "reports.vouchers",
+    "trial-balance": "reports.trial_balance",
+    "general-ledger": "reports.general_ledger",
+    "detail-ledger": "reports.detail_ledger",
     "all": "reports.bundle",
 }
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import click
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak
@@ -20,6 +19,7 @@ from coopcore.labels import label
 from coopcore.models import Cooperative
 from reports import base, pdf, text, xlsx
 from reports.cli import Progress, cooperative_command, standalone
+from reports.ledger_text import MONTH, output
 from reports.voucher_form import HALF_PAGE, MARGIN_Y, FormPage, draw_form, form_pages
 from reports.voucher_rows import PrintedVoucher, count_vouchers, period_name, printed_vouchers
 
@@ -41,9 +41,8 @@ def build_vouchers(
     A voucher prepared and audited by the same person says so, and names the cooperative's setting that lets one
     person do both (ledger_single_person) while it is on.
     """
-    period = f"{year}-{month:02d}" if month is not None else str(year)
-    pdf_path = base.output_path(out_dir, period, cooperative.credit_code, "vouchers", "pdf", lang)
-    xlsx_path = base.output_path(out_dir, period, cooperative.credit_code, "vouchers", "xlsx", lang)
+    pdf_path = output(out_dir, cooperative, year, month, "vouchers", "pdf", lang)
+    xlsx_path = output(out_dir, cooperative, year, month, "vouchers", "xlsx", lang)
     named = period_name(year, month, lang)
     title = text.tr("Vouchers {period}", lang, period=named)
     book = xlsx.new_book()
@@ -132,9 +131,6 @@ def _write_lines(sheet: xlsx.Sheet, voucher: PrintedVoucher, lang: Lang) -> None
         )
 
 
-MONTH = click.option(
-    "--month", type=click.IntRange(1, 12), default=None, help="Month of the books (1-12); the whole year if left out."
-)
 command = cooperative_command(
     "vouchers",
     build_vouchers,

@@ -91,3 +91,30 @@ def make_books(session: Session) -> Books:
     cooperative.ledger_single_person = False  # the setting as it is when printing; each test sets its own
     session.flush()
     return Books(cooperative, member_voucher, sale, reversal, draft, self_audited)
+
+
+def make_ledger_books(session: Session) -> Books:
+    """make_books, with members' shares paid in during 2023 (the 2024 opening balances) and three posted April
+    vouchers: 王建国 paid for his apples, 李秀英's apples received, apples sold for cash.
+
+    Posted in 2024: 121 58,760.50 Dr; 114 38,760.50 Dr, 58,760.50 Cr (王建国 settled, 李秀英 owed 20,000.00);
+    102 8,000.00 Dr and 38,760.50 Cr on 100,000.00 Dr; 50101 (under 501) 8,000.00 Cr; 113 a sale and its red
+    reversal, nothing left. Closing balances: 128,000.00 on each side.
+    """
+    books = make_books(session)
+    cooperative = books.cooperative
+    posted(
+        session, cooperative, dt.date(2023, 12, 20), "收到成员股金",
+        [dr("102", "100000.00"), cr("301", "60000.00", member="M01"), cr("301", "20000.00", member="M02"),
+         cr("301", "20000.00", member="M03")],
+    )  # fmt: skip
+    posted(
+        session, cooperative, dt.date(2024, 4, 15), "支付王建国交售款",
+        [dr("114", "38760.50", member="M02"), cr("102", "38760.50")],
+    )  # fmt: skip
+    posted(
+        session, cooperative, dt.date(2024, 4, 20), "收到李秀英交售苹果",
+        [dr("121", "20000.00", "苹果入库"), cr("114", "20000.00", "应付李秀英", member="M03")],
+    )  # fmt: skip
+    posted(session, cooperative, dt.date(2024, 4, 28), "零售苹果", [dr("102", "8000.00"), cr("50101", "8000.00")])
+    return books
