@@ -117,6 +117,7 @@ TEMPLATES = (
         (cls.__doc__ or "").strip()
         for cls in (
             VoucherRefused,
+            NoSuchVoucher,
             WrongVoucherState,
             EventVoucher,
             SelfAudit,
