@@ -195,6 +195,7 @@ def detail_ledger(
             Voucher.number,
             Voucher.voucher_date,
             Voucher.reverses_id,
+            Voucher.summary,
             Member.code,
         )
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
@@ -205,11 +206,11 @@ def detail_ledger(
     if member_id is not None:
         query = query.where(VoucherLine.member_id == member_id)
     rows, balance = [], opening
-    for line, v_year, v_month, word, number, day, reverses_id, member_code in session.execute(query):
+    for line, v_year, v_month, word, number, day, reverses_id, summary, member_code in session.execute(query):
         balance += line.debit - line.credit
         debit, credit = (-line.credit, -line.debit) if reverses_id is not None else (line.debit, line.credit)
         name = f"{period_name(v_year, v_month)} {word}-{number}"
-        rows.append(LedgerRow(day, name, line.summary, debit, credit, balance, member_code))
+        rows.append(LedgerRow(day, name, line.summary or summary, debit, credit, balance, member_code))
     return DetailLedger(account.code, account.name, member, opening, rows)
 
 
