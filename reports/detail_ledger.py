@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from coopcore.errors import NotFound, Term
 from coopcore.i18n import Lang
-from coopcore.models import Account, Cooperative, Member, Voucher
+from coopcore.models import Account, Cooperative, Member
 from coopcore.services import ledger
-from coopcore.services.ledger import DetailLedger, LedgerRow
+from coopcore.services.ledger import DetailLedger
 from reports import base, pdf, text, xlsx
 from reports.cli import Progress, cooperative_command, standalone
 from reports.ledger_text import MONTH, balance_cells, blank_zero, output, posted_only, red_negatives
@@ -61,7 +61,6 @@ def build_detail_ledger(
     book = xlsx.new_book()
     sheet = xlsx.Sheet(book, text.tr("detail ledger", lang), _xlsx_columns(lang), f"{cooperative.name} {title}", lang)
     letterhead = pdf.Letterhead(title, base.issuer(cooperative, lang), lang)
-    summaries = _VoucherSummaries(session, cooperative, year, month)
 
     def story() -> Iterator[Flowable]:
         printed = 0
@@ -69,7 +68,7 @@ def build_detail_ledger(
             book_of = ledger.detail_ledger(session, cooperative, target.code, year, member=member_code, month=month)
             if book_of.opening or book_of.rows:
                 heading = _heading(target, member_code, names, lang)
-                rows = _rows(book_of, summaries, month, lang)
+                rows = _rows(book_of, month, lang)
                 totals = _totals(book_of, month, lang)
                 who = [target.code, _account_name(target, lang), member_code or "", names.get(member_code or "", "")]
                 for row in rows:
@@ -131,31 +130,7 @@ def _members(session: Session, cooperative: Cooperative, account: Account, year:
     return sorted(found)
 
 
-class _VoucherSummaries:
-    """The 摘要 of a voucher, for its lines that have none of their own (read once, when first needed)."""
-
-    def __init__(self, session: Session, cooperative: Cooperative, year: int, month: int | None) -> None:
-        self.session, self.cooperative, self.year, self.month = session, cooperative, year, month
-        self._by_name: dict[str, str] | None = None
-
-    def of(self, row: LedgerRow) -> str:
-        if row.summary:
-            return row.summary
-        if self._by_name is None:
-            query = select(Voucher.year, Voucher.month, Voucher.word, Voucher.number, Voucher.summary).where(
-                Voucher.cooperative_id == self.cooperative.id, Voucher.year == self.year
-            )
-            if self.month is not None:
-                query = query.where(Voucher.month == self.month)
-            # Named as coopcore.services.ledger.voucher_name names a voucher, which LedgerRow.voucher carries.
-            self._by_name = {
-                f"{ledger.period_name(y, m)} {word}-{number}": summary
-                for y, m, word, number, summary in self.session.execute(query)
-            }
-        return self._by_name.get(row.voucher, "")
-
-
-def _rows(book: DetailLedger, summaries: _VoucherSummaries, month: int | None, lang: Lang) -> list[list[pdf.Cell]]:
+def _rows(book: DetailLedger, month: int | None, lang: Lang) -> list[list[pdf.Cell]]:
     """The opening balance, then each line with the balance after it."""
     opening = "Opening balance of the year" if month is None else "Opening balance of the period"
     rows: list[list[pdf.Cell]] = [[None, "", text.tr(opening, lang), None, None, *balance_cells(book.opening, lang)]]
@@ -164,7 +139,7 @@ def _rows(book: DetailLedger, summaries: _VoucherSummaries, month: int | None, l
             [
                 row.voucher_date,
                 row.voucher,
-                summaries.of(row),
+                row.summary,
                 blank_zero(row.debit),
                 blank_zero(row.credit),
                 *balance_cells(row.balance, lang),
