@@ -191,8 +191,8 @@ def _columns(width: float, lang: Lang) -> list[pdf.Column]:
         pdf.Column(text.tr("Date", lang), 52, "date"),
         pdf.Column(text.tr("Voucher No.", lang), 62),
         pdf.Column(text.tr("Summary", lang), width - fixed),
-        pdf.Column(text.tr("Debits", lang), 76, "money", total=True),
-        pdf.Column(text.tr("Credits", lang), 76, "money", total=True),
+        pdf.Column(text.tr("Debit amount", lang), 76, "money", total=True),
+        pdf.Column(text.tr("Credit amount", lang), 76, "money", total=True),
         pdf.Column(text.tr("Debit or credit", lang), 30),
         pdf.Column(text.tr("Balance", lang), 80, "money"),
     ]
@@ -210,8 +210,8 @@ def _xlsx_columns(lang: Lang) -> list[pdf.Column]:
         column("Date", 11, "date"),
         column("Voucher No.", 13),
         column("Summary", 28),
-        column("Debits", 15, "money"),
-        column("Credits", 15, "money"),
+        column("Debit amount", 15, "money"),
+        column("Credit amount", 15, "money"),
         column("Debit or credit", 8),
         column("Balance", 15, "money"),
     ]

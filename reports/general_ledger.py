@@ -119,8 +119,8 @@ def _columns(width: float, lang: Lang) -> list[pdf.Column]:
     return [
         pdf.Column(text.tr("Month", lang), 34),  # left-aligned, as the 本年合计 spanning it
         pdf.Column(text.tr("Summary", lang), width - fixed),
-        pdf.Column(text.tr("Debits", lang), 92, "money", total=True),
-        pdf.Column(text.tr("Credits", lang), 92, "money", total=True),
+        pdf.Column(text.tr("Debit amount", lang), 92, "money", total=True),
+        pdf.Column(text.tr("Credit amount", lang), 92, "money", total=True),
         pdf.Column(text.tr("Debit or credit", lang), 34),
         pdf.Column(text.tr("Balance", lang), 96, "money"),
     ]
@@ -132,8 +132,8 @@ def _xlsx_columns(lang: Lang) -> list[pdf.Column]:
         pdf.Column(text.tr("Account name", lang), 0, xlsx_width=20),
         pdf.Column(text.tr("Month", lang), 0, "count", xlsx_width=6),
         pdf.Column(text.tr("Summary", lang), 0, xlsx_width=14),
-        pdf.Column(text.tr("Debits", lang), 0, "money", xlsx_width=17),
-        pdf.Column(text.tr("Credits", lang), 0, "money", xlsx_width=17),
+        pdf.Column(text.tr("Debit amount", lang), 0, "money", xlsx_width=17),
+        pdf.Column(text.tr("Credit amount", lang), 0, "money", xlsx_width=17),
         pdf.Column(text.tr("Debit or credit", lang), 0, xlsx_width=8),
         pdf.Column(text.tr("Balance", lang), 0, "money", xlsx_width=17),
     ]

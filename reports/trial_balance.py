@@ -108,7 +108,7 @@ def _columns(width: float, lang: Lang) -> tuple[list[pdf.Column], list[list[Any]
     spans: list[tuple[Any, ...]] = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
     for group in GROUPS:
         start = len(columns)
-        for side in ("Debits", "Credits"):
+        for side in ("Debit amount", "Credit amount"):
             columns.append(pdf.Column(text.tr(side, lang), MONEY_WIDTH, "money", total=True))
             bottom.append(pdf.header_cell(text.tr(side, lang), 8))
         top += [pdf.header_cell(text.tr(group, lang), 8), ""]
@@ -122,7 +122,7 @@ def _xlsx_columns(lang: Lang) -> list[pdf.Column]:
         pdf.Column(text.tr("Account name", lang), 0, xlsx_width=24),
     ]
     for group in GROUPS:
-        for side in ("Debits", "Credits"):
+        for side in ("Debit amount", "Credit amount"):
             header = f"{text.tr(group, lang)}·{text.tr(side, lang)}"
             columns.append(pdf.Column(header, 0, "money", xlsx_width=17))
     return columns

@@ -111,7 +111,7 @@ def draw_form(
 def _table(form: FormPage, lang: Lang, width: float) -> tuple[Table, list[float]]:
     voucher = form.voucher
     widths = [width * share for share in SHARES]
-    headers = ("Summary", "General ledger account", "Detail account", "Debit amount", "Credit amount")
+    headers = ("Summary", "General ledger account", "Detail account", "Amount debited", "Amount credited")
     rows: list[list[Any]] = [[pdf.header_cell(text.tr(h, lang), 9.5) for h in headers]]
     for line in form.lines:
         rows.append(

@@ -102,8 +102,8 @@ def _columns(lang: Lang) -> list[pdf.Column]:
         column("Member code", 10),
         column("Member name", 14),
         column("Counterparty", 18),
-        column("Debit amount", 15, "money", total=True),
-        column("Credit amount", 15, "money", total=True),
+        column("Amount debited", 15, "money", total=True),
+        column("Amount credited", 15, "money", total=True),
         column("Reverses voucher", 18),
     ]
 

@@ -45,7 +45,7 @@ def test_the_trial_balance_prints_the_service_s_figures_and_totals_that_balance(
     content = page_text(pdf_path, 1)
     for words in (
         "2024年科目余额表",
-        "期初余额本期发生额期末余额科目编码科目名称借方贷方借方贷方借方贷方",  # the groups over their sides
+        "期初余额本期发生额期末余额科目代码科目名称借方贷方借方贷方借方贷方",  # the groups over their sides
         "102银行存款100,000.008,000.0038,760.5069,239.50",
         "114成员往来38,760.5058,760.5020,000.00",
         "501经营收入8,000.008,000.00",
@@ -57,7 +57,7 @@ def test_the_trial_balance_prints_the_service_s_figures_and_totals_that_balance(
         assert words in content, words
     assert "113应收款" not in content  # a sale and its red reversal: nothing left to show
     headers, rows = sheet_rows(xlsx_path)
-    assert headers[:4] == ["科目编码", "科目名称", "期初余额·借方", "期初余额·贷方"]
+    assert headers[:4] == ["科目代码", "科目名称", "期初余额·借方", "期初余额·贷方"]
     service = ledger.trial_balance(session, books.cooperative, 2024)
     printed = {row[0]: [yuan(value) for value in row[2:]] for row in rows[:-1]}
     assert list(printed) == ["102", "114", "121", "301", "501", "50101"]
@@ -95,7 +95,7 @@ def test_the_general_ledger_gives_each_account_its_months_and_the_year(session: 
     ):
         assert words in goods, words
     headers, rows = sheet_rows(xlsx_path)
-    assert headers == ["科目编码", "科目名称", "月", "摘要", "借方", "贷方", "借或贷", "余额"]
+    assert headers == ["科目代码", "科目名称", "月", "摘要", "借方", "贷方", "借或贷", "余额"]
     year = ledger.trial_balance(session, books.cooperative, 2024)
     for row in rows:
         if row[3] == "本年合计":  # the service's year figures, and the sum of the months printed above
@@ -139,7 +139,7 @@ def test_detail_ledgers_run_per_account_and_per_member_with_the_running_balance(
     assert "2024-03-052024-03记-1收到王建国交售苹果38,760.50贷38,760.50" in owed
     assert "2024-04-152024-04记-2支付王建国交售款38,760.50平0.00" in owed
     headers, rows = sheet_rows(xlsx_path)
-    assert headers[:4] == ["科目编码", "科目名称", "成员编号", "成员姓名（名称）"]
+    assert headers[:4] == ["科目代码", "科目名称", "成员编号", "成员姓名（名称）"]
     closing = [row for row in rows if row[0] == "114" and row[2] == "M03"][-1]
     service = ledger.detail_ledger(session, books.cooperative, "114", 2024, member="M03")
     assert closing[6] == "本年合计" and (closing[9], yuan(closing[10])) == ("贷", abs(service.closing))

@@ -98,7 +98,7 @@ def test_a_red_reversal_prints_negative_in_red_on_the_side_it_cancels_and_names_
     rows = [[cell.value for cell in row] for row in lines.iter_rows(min_row=3)]
     reversal = [row for row in rows if row[headers.index("凭证字号")] == "记-0003"]
     debit, credit = headers.index("借方金额"), headers.index("贷方金额")
-    by_code = {row[headers.index("科目编码")]: row for row in reversal}
+    by_code = {row[headers.index("科目代码")]: row for row in reversal}
     assert yuan(by_code["113"][debit]) == D("-50000.00") and by_code["113"][credit] is None
     assert yuan(by_code["50101"][credit]) == D("-50000.00") and by_code["50101"][debit] is None
     assert by_code["113"][headers.index("冲销凭证")] == "2024年3月 记-0002"
@@ -172,7 +172,7 @@ def test_the_workbook_lists_every_line_and_its_totals_balance(session: Session, 
     assert total[0] == "合计"
     # 38,760.50 + 50,000 − 50,000 + 6,117.80 + 1,234.56
     assert yuan(total[debit]) == yuan(total[credit]) == D("46112.86")
-    member_line = next(row for row in body if row[headers.index("科目编码")] == "114")
+    member_line = next(row for row in body if row[headers.index("科目代码")] == "114")
     assert member_line[headers.index("成员编号")] == "M02" and member_line[headers.index("明细科目")] == "王建国（M02）"
 
 
