@@ -15,6 +15,7 @@ COMMANDS = {
     "distribution": "coopcore.commands.distribution:distribution_group",
     "members": "coopcore.commands.members:members_group",
     "land": "coopcore.commands.land:land_group",
+    "ledger": "coopcore.commands.ledger:ledger_group",
     "villages": "coopcore.commands.villages:villages_group",
     "contracts": "coopcore.commands.contracts:contracts_group",
     "template": "coopcore.commands.workbook:template",

@@ -18,6 +18,10 @@ REPORTS = {
     "accounts": "reports.accounts",
     "township": "reports.township",
     "contracts": "reports.contracts",
+    "vouchers": "reports.vouchers",
+    "trial-balance": "reports.trial_balance",
+    "general-ledger": "reports.general_ledger",
+    "detail-ledger": "reports.detail_ledger",
     "all": "reports.bundle",
 }
 
@@ -38,4 +42,4 @@ class LazyGroup(click.Group):
 
 @click.group("report", cls=LazyGroup)
 def report_group() -> None:
-    """Printable reports (PDF and XLSX): distribution, dividend slips, notice, member accounts, township, contracts."""
+    """Printable reports (PDF, XLSX): distribution, slips, notice, member accounts, township, contracts, books."""

@@ -421,10 +421,14 @@ class PagedTable:
         header = self.header_height * (len(self.header) if self.header else 1)
         return int((height - caption - header - 2 * self.row_height - 4) // self.row_height)
 
-    def flowables(self, rows: Iterable[Sequence[Cell]]) -> Iterator[Flowable]:
-        """Yield one table per page (page breaks between), the last with the totals row at its bottom."""
+    def flowables(self, rows: Iterable[Sequence[Cell]], totals_row: Sequence[Cell] | None = None) -> Iterator[Flowable]:
+        """Yield one table per page (page breaks between), the last with the totals row at its bottom.
+
+        The totals row sums the total columns, unless the caller gives it: a trial balance totals its first-level
+        accounts only, since each carries its detail accounts; a ledger closes on its balance, not a sum.
+        """
         capacity = max(self.rows_per_page(), 1)
-        totals = [Decimal(0) if c.total else None for c in self.columns]
+        totals: list[Decimal | None] = [Decimal(0) if c.total else None for c in self.columns]
         chunk: list[Sequence[Cell]] = []
         pending = iter(rows)
         current = next(pending, None)
@@ -438,10 +442,10 @@ class PagedTable:
             if len(chunk) == capacity or current is None:
                 page += 1
                 last = current is None
-                yield from self._page(chunk, totals if last else None, page, last)
+                yield from self._page(chunk, (totals_row or totals) if last else None, page, last)
                 chunk = []
         if page == 0:  # no rows at all: still show the header and a zero total
-            yield from self._page([], totals, 1, True)
+            yield from self._page([], totals_row or totals, 1, True)
 
     def _add(self, totals: list[Decimal | None], row: Sequence[Cell]) -> None:
         for index, value in enumerate(row):
@@ -450,7 +454,7 @@ class PagedTable:
                 totals[index] = subtotal + value
 
     def _page(
-        self, chunk: list[Sequence[Cell]], totals: list[Decimal | None] | None, page: int, last: bool
+        self, chunk: list[Sequence[Cell]], totals: Sequence[Cell] | None, page: int, last: bool
     ) -> Iterator[Flowable]:
         if self.caption:
             continued = "" if page == 1 else text.tr(" (continued)", self.lang)
@@ -490,7 +494,7 @@ class PagedTable:
         if not last:
             yield PageBreak()
 
-    def _total_row(self, totals: list[Decimal | None], label: str) -> list[str]:
+    def _total_row(self, totals: Sequence[Cell], label: str) -> list[str]:
         row = [
             cell_text(total, column.kind, self.lang) if total is not None else ""
             for total, column in zip(totals, self.columns, strict=True)
@@ -561,3 +565,16 @@ def signatures(labels: Sequence[str], width: float, lang: Lang, size: float = 9.
     table = Table([cells], colWidths=[width / len(labels)] * len(labels))
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font(), size), ("TOPPADDING", (0, 0), (-1, -1), 14)]))
     return table
+
+
+def cut_line(canvas: Canvas, lang: Lang, margin_x: float) -> None:
+    """A dashed line along a slot's bottom edge, 8 mm short of the page's edges, for forms cut from the page."""
+    page_width = A4[0]
+    canvas.saveState()
+    canvas.setDash(4, 3)
+    canvas.setStrokeColor(colors.HexColor("#999999"))
+    canvas.line(8 * mm - margin_x, 0, page_width - 8 * mm - margin_x, 0)
+    canvas.setFont(font(), 7)
+    canvas.setFillColor(colors.HexColor("#999999"))
+    canvas.drawString(9 * mm - margin_x, 1.5 * mm, text.tr("cut here", lang))
+    canvas.restoreState()

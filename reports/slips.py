@@ -67,7 +67,7 @@ def build_dividend_slips(
             def draw(canvas: Canvas, line: queries.PlanLine = line, cut: bool = cut, done: int = done) -> None:
                 _slip(canvas, cooperative, distribution, line, lang, slot, width)
                 if cut:
-                    _cut_line(canvas, lang)
+                    pdf.cut_line(canvas, lang, MARGIN_X)
                 if progress is not None:
                     progress(done, total)
 
@@ -218,19 +218,6 @@ def _stamp(canvas: Canvas, x: float, top: float, label: str, lang: Lang) -> None
     canvas.rect(x + 25 * mm - label_width, top - 9 * mm, label_width, 9 * mm)
     canvas.setFont(pdf.font(), size)
     canvas.drawCentredString(x + 25 * mm - label_width / 2, top - 6.6 * mm, label)
-    canvas.restoreState()
-
-
-def _cut_line(canvas: Canvas, lang: Lang) -> None:
-    """A dashed line along the slot's bottom edge, 8 mm short of the page's edges (beyond the slip's margins)."""
-    page_width = A4[0]
-    canvas.saveState()
-    canvas.setDash(4, 3)
-    canvas.setStrokeColor(colors.HexColor("#999999"))
-    canvas.line(8 * mm - MARGIN_X, 0, page_width - 8 * mm - MARGIN_X, 0)
-    canvas.setFont(pdf.font(), 7)
-    canvas.setFillColor(colors.HexColor("#999999"))
-    canvas.drawString(9 * mm - MARGIN_X, 1.5 * mm, text.tr("cut here", lang))
     canvas.restoreState()
 
 

@@ -31,6 +31,7 @@ from coopcore.services.ledger.vouchers import (
     post_voucher,
     reverse_voucher,
     unaudit_voucher,
+    voucher_by_number,
 )
 
 __all__ = [
@@ -63,5 +64,6 @@ __all__ = [
     "seed_chart",
     "trial_balance",
     "unaudit_voucher",
+    "voucher_by_number",
     "voucher_name",
 ]

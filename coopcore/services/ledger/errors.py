@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from coopcore.db.errors import CLOSED_MONTH
-from coopcore.errors import PeriodClosed, RuleViolation
+from coopcore.errors import NotFound, PeriodClosed, RuleViolation
 from coopcore.rules.findings import Finding, Problems
 
 
@@ -16,6 +16,10 @@ class VoucherRefused(RuleViolation):
     def __init__(self, findings: Sequence[Finding], **fields: Any) -> None:
         self.findings = list(findings)
         super().__init__(problems=Problems(findings), **fields)
+
+
+class NoSuchVoucher(NotFound):
+    """There is no voucher number {number} in {period}."""
 
 
 class WrongVoucherState(RuleViolation):
@@ -113,6 +117,7 @@ TEMPLATES = (
         (cls.__doc__ or "").strip()
         for cls in (
             VoucherRefused,
+            NoSuchVoucher,
             WrongVoucherState,
             EventVoucher,
             SelfAudit,

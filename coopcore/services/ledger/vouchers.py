@@ -26,11 +26,13 @@ from coopcore.services.ledger.errors import (
     ACTIONS,
     AlreadyReversed,
     EventVoucher,
+    NoSuchVoucher,
     ReversalOfReversal,
     ReversalTooEarly,
     ReviewFirst,
     SelfAudit,
     WrongVoucherState,
+    period_name,
 )
 
 SUMMARY_LENGTH = 200
@@ -180,6 +182,19 @@ def reverse_voucher(session: Session, voucher: Voucher, *, on: dt.date, by: str)
     reversal.state, reversal.posted_by, reversal.posted_at = VoucherState.POSTED, by, dt.datetime.now()
     session.flush()
     return reversal
+
+
+def voucher_by_number(session: Session, cooperative: Cooperative, year: int, month: int, number: int) -> Voucher:
+    """The voucher of a month by its number, as the accountant names it; NoSuchVoucher if there is none."""
+    voucher = session.scalar(
+        select(Voucher).where(
+            Voucher.cooperative_id == cooperative.id, Voucher.year == year, Voucher.month == month,
+            Voucher.number == number,
+        )
+    )  # fmt: skip
+    if voucher is None:
+        raise NoSuchVoucher(number=number, period=period_name(year, month))
+    return voucher
 
 
 # ----- shared with the event bookings (coopcore.services.ledger.events) ------------------------------------------
