@@ -14,6 +14,7 @@ from sqlalchemy_continuum import version_class
 
 from coopcore.db.base import Base
 from coopcore.models import (
+    AccountEntryKind,
     Contract,
     Cooperative,
     Distribution,
@@ -26,6 +27,7 @@ from coopcore.models import (
     LandParcel,
     LandShare,
     Member,
+    MemberAccountEntry,
     MemberKind,
     Origin,
     PriceRule,
@@ -38,13 +40,18 @@ from coopcore.models import (
     VillageCollective,
     VillageIncome,
 )
+from coopcore.services.ledger import trial_balance
 from coopcore.services.users import authenticate
+from coopcore.services.year_end import year_surplus
 from coopcore.validation import credit_code, resident_id
 from demo import DEMO_PASSWORD, DemoAlreadyLoaded, DemoSummary, build_demo, load_demo
+from demo.context import YEARS
 from demo.dataset import DemoSet
 from demo.writer import BULK
 
 CHENLIANG = "晨靓果业专业合作社"
+# What 301 股金 holds per member: contributions less refunds (conversions follow with the distribution's vouchers).
+CONTRIBUTIONS_AND_REFUNDS = [kind for kind in AccountEntryKind if kind.is_contribution] + [AccountEntryKind.REFUND]
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +249,23 @@ def test_loading_the_demo_twice_is_refused(demo: tuple[Session, DemoSummary]) ->
     session, _ = demo
     with pytest.raises(DemoAlreadyLoaded, match="already loaded"):
         load_demo(session)
+
+
+def test_every_demo_year_is_in_the_books_balanced_with_the_year_s_surplus(demo: tuple[Session, DemoSummary]) -> None:
+    session, _ = demo
+    for cooperative in demo_cooperatives(session):
+        for year in YEARS:
+            balance = trial_balance(session, cooperative, year, include_unposted=True)
+            assert balance.balanced, (cooperative.name, year, balance.totals)
+            profit = sum(
+                (row.columns.credit - row.columns.debit for row in balance.rows if row.level == 1 and row.code >= "5"),
+                Decimal("0.00"),
+            )
+            assert profit == year_surplus(session, cooperative.id, year), (cooperative.name, year)
+        contributions = trial_balance(session, cooperative, YEARS[-1], include_unposted=True).row("301").columns
+        held = session.scalar(
+            select(func.coalesce(func.sum(MemberAccountEntry.amount), 0))
+            .join(Member)
+            .where(Member.cooperative_id == cooperative.id, MemberAccountEntry.kind.in_(CONTRIBUTIONS_AND_REFUNDS))
+        )
+        assert contributions.closing_credit - contributions.closing_debit == held, cooperative.name
