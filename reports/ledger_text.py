@@ -5,11 +5,12 @@ Every figure comes from coopcore.services.ledger.balances; this module only says
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
-from reportlab.lib import colors
 
 from coopcore.i18n import Lang
 from coopcore.labels import label
@@ -36,7 +37,7 @@ def balance_cells(balance: Decimal, lang: Lang) -> list[pdf.Cell]:
     return [direction(balance, lang), abs(balance)]
 
 
-def red_negatives(row: list[pdf.Cell] | tuple[pdf.Cell, ...]) -> dict[int, colors.Color]:
+def red_negatives(row: Sequence[pdf.Cell]) -> dict[int, Any]:
     """Red ink for negative amounts: a red reversal (红字冲销) written on the side it cancels."""
     return {index: pdf.RED for index, value in enumerate(row) if isinstance(value, Decimal) and value < 0}
 

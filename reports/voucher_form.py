@@ -21,9 +21,10 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
 from coopcore.labels import label
+from coopcore.services.ledger import SYSTEM
 from coopcore.terms import VoucherOrigin, VoucherState
 from reports import pdf, text
-from reports.voucher_rows import SYSTEM, PrintedLine, PrintedVoucher
+from reports.voucher_rows import PrintedLine, PrintedVoucher
 
 MARGIN_X, MARGIN_Y = 16 * mm, 10 * mm
 # Two forms to a page, cut apart: no running header or footer to cut through.
