@@ -252,6 +252,8 @@ def _unbook(session: Session, cooperative: Cooperative, source: Source, ref: str
 def book_record(session: Session, record: object) -> None:
     """Book (or rebook) the vouchers of a record a form is saving, before it is flushed: a record of a kind that
     books nothing is left alone. Its events before and after the change are both brought up to date."""
+    if type(record) not in BY_MODEL:
+        return
     before = _record_events(session, record)
     session.flush()  # a new record gets its id, which names its event
     after = _record_events(session, record)
