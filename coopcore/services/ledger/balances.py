@@ -167,8 +167,8 @@ def detail_ledger(
     cooperative: Cooperative,
     account_code: str,
     year: int,
-    *,
     member: str | None = None,
+    *,
     month: int | None = None,
     include_unposted: bool = False,
 ) -> DetailLedger:
