@@ -58,8 +58,12 @@ def test_a_balance_is_shown_on_the_side_it_lies_and_114_nets_its_members(session
     # 102 overdrawn: a credit balance of an asset, in the credit column.
     assert columns(balance, "102") == ("0.00", "0.00", "0.00", "1200.00", "0.00", "1200.00")
     assert columns(balance, "114") == ("0.00", "0.00", "1200.00", "800.00", "400.00", "0.00")
-    # domain.md §15 rule 22: the balance sheet reads the members apart, never netted.
-    assert ledger.member_balances(session, cooperative, "114", 2024) == {"M001": D("1200.00"), "M002": D("-800.00")}
+    # domain.md §15 rule 22: the balance sheet reads the members apart (01表 lines 2 and 24), never netted.
+    members = ledger.member_balances(session, cooperative, "114", 2024)
+    assert members == {"M001": D("1200.00"), "M002": D("-800.00")}
+    receivable = balance.row("113").columns.closing + sum(value for value in members.values() if value > 0)
+    payable = balance.row("211").columns.closing_credit - sum(value for value in members.values() if value < 0)
+    assert (receivable, payable) == (D("1700.00"), D("800.00"))  # not netted to 400.00
 
 
 def test_only_posted_vouchers_count_unless_a_preview_asks_for_the_others(session: Session) -> None:
