@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import InvalidValue, NotFound
-from coopcore.models import Cooperative, Voucher
+from coopcore.models import Account, Cooperative, Voucher
 from coopcore.rules.ledger import EntryLine
 from coopcore.services import ledger
 from tests.ledger.builders import AUDITOR, PREPARER, cr, day, dr, make_books
@@ -106,3 +107,15 @@ def test_the_bank_journal_names_the_counter_accounts_of_each_entry(session: Sess
         ("出资", ("301", "321"), "1000.00"), ("取现", ("101",), "950.00")]  # fmt: skip
     with pytest.raises(InvalidValue):
         ledger.journal(session, cooperative, "114", 2024)
+
+
+def test_the_books_of_a_cooperative_that_never_used_them_read_as_zeros_and_nothing_is_written(
+    session: Session,
+) -> None:
+    cooperative = make_books(session)
+    balance = ledger.trial_balance(session, cooperative, 2024)
+    assert len(balance.rows) == 52 and balance.totals == ledger.Columns() and balance.balanced
+    assert [row.level for row in balance.rows if row.code.startswith("332")] == [1, 2, 2]
+    assert ledger.detail_ledger(session, cooperative, "114", 2024, "M001").rows == []
+    assert ledger.journal(session, cooperative, "102", 2024).closing == 0
+    assert not session.new and session.scalar(select(func.count()).select_from(Account)) == 0
