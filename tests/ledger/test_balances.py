@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import InvalidValue, NotFound
-from coopcore.models import Cooperative, Voucher
+from coopcore.models import Account, Cooperative, Voucher
 from coopcore.rules.ledger import EntryLine
 from coopcore.services import ledger
 from tests.ledger.builders import AUDITOR, PREPARER, cr, day, dr, make_books
@@ -58,8 +59,12 @@ def test_a_balance_is_shown_on_the_side_it_lies_and_114_nets_its_members(session
     # 102 overdrawn: a credit balance of an asset, in the credit column.
     assert columns(balance, "102") == ("0.00", "0.00", "0.00", "1200.00", "0.00", "1200.00")
     assert columns(balance, "114") == ("0.00", "0.00", "1200.00", "800.00", "400.00", "0.00")
-    # domain.md §15 rule 22: the balance sheet reads the members apart, never netted.
-    assert ledger.member_balances(session, cooperative, "114", 2024) == {"M001": D("1200.00"), "M002": D("-800.00")}
+    # domain.md §15 rule 22: the balance sheet reads the members apart (01表 lines 2 and 24), never netted.
+    members = ledger.member_balances(session, cooperative, "114", 2024)
+    assert members == {"M001": D("1200.00"), "M002": D("-800.00")}
+    receivable = balance.row("113").columns.closing + sum(value for value in members.values() if value > 0)
+    payable = balance.row("211").columns.closing_credit - sum(value for value in members.values() if value < 0)
+    assert (receivable, payable) == (D("1700.00"), D("800.00"))  # not netted to 400.00
 
 
 def test_only_posted_vouchers_count_unless_a_preview_asks_for_the_others(session: Session) -> None:
@@ -102,3 +107,15 @@ def test_the_bank_journal_names_the_counter_accounts_of_each_entry(session: Sess
         ("出资", ("301", "321"), "1000.00"), ("取现", ("101",), "950.00")]  # fmt: skip
     with pytest.raises(InvalidValue):
         ledger.journal(session, cooperative, "114", 2024)
+
+
+def test_the_books_of_a_cooperative_that_never_used_them_read_as_zeros_and_nothing_is_written(
+    session: Session,
+) -> None:
+    cooperative = make_books(session)
+    balance = ledger.trial_balance(session, cooperative, 2024)
+    assert len(balance.rows) == 52 and balance.totals == ledger.Columns() and balance.balanced
+    assert [row.level for row in balance.rows if row.code.startswith("332")] == [1, 2, 2]
+    assert ledger.detail_ledger(session, cooperative, "114", 2024, "M001").rows == []
+    assert ledger.journal(session, cooperative, "102", 2024).closing == 0
+    assert not session.new and session.scalar(select(func.count()).select_from(Account)) == 0

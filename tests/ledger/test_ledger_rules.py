@@ -1,4 +1,4 @@
-"""The books' pure rules (no database): voucher checks, red reversals, the year-end carry; and their messages, each
+"""The books' pure rules (no database): voucher checks and red reversals; and their messages, each
 translated in ledger.po with the same placeholders."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from coopcore.commands import ledger_input, ledger_tables
 from coopcore.db import errors as db_errors
 from coopcore.i18n import translate
 from coopcore.rules import ledger as rules
-from coopcore.rules.ledger import AccountRule, EntryLine, carry_forward, check_voucher, normal_columns, swapped
+from coopcore.rules.ledger import AccountRule, EntryLine, check_voucher, normal_columns, swapped
 from coopcore.services.ledger import balances, books, events
 from coopcore.services.ledger import errors as service_errors
 from tests.ledger.builders import cr, dr
@@ -71,20 +71,6 @@ def test_a_reversal_puts_every_amount_on_the_other_side() -> None:
 def test_a_balance_is_shown_in_the_column_of_its_side() -> None:
     assert normal_columns(D("5.00")) == (D("5.00"), D("0.00"))
     assert normal_columns(D("-5.00")) == (D("0.00"), D("5.00"))
-
-
-def test_the_year_end_carries_income_and_expense_into_331_and_331_into_undistributed_surplus() -> None:
-    vouchers = carry_forward({"50101": D("-1000.00"), "511": D("-50.00"), "521": D("600.00"), "529": D("0")},
-                             D("-25.00"))  # fmt: skip
-    assert [(summary, [(line.account, line.debit, line.credit) for line in lines]) for summary, lines in vouchers] == [
-        ("结转本年收入", [("50101", D("1000.00"), 0), ("511", D("50.00"), 0), ("331", 0, D("1050.00"))]),
-        ("结转本年支出", [("331", D("600.00"), 0), ("521", 0, D("600.00"))]),
-        ("结转本年盈余", [("331", D("475.00"), 0), ("33202", 0, D("475.00"))]),
-    ]
-    loss = carry_forward({"523": D("80.00")}, D("0.00"))
-    assert [(line.account, line.debit, line.credit) for line in loss[-1][1]] == [
-        ("33202", D("80.00"), 0), ("331", 0, D("80.00"))]  # fmt: skip
-    assert carry_forward({}, D("0.00")) == []
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -227,3 +227,35 @@ def test_each_month_opens_with_the_closing_balances_of_the_month_before(session:
         sum((month.rows[index].columns.debit for month in months[:12]), D(0)) for index in range(len(year.rows))
     ]
     assert [row.columns.debit for row in year.rows] == by_month
+
+
+def test_rule_20_example_1_s_five_entries_and_the_close_leave_331_and_both_332_accounts_at_zero(
+    session: Session,
+) -> None:
+    """domain.md §15 rule 20 at voucher level: the distribution's vouchers dated 31 December, then the close."""
+    cooperative = make_books(session)
+    posted(session, cooperative, "2023-06-30", dr("521", "4321.09"), cr("102", "4321.09"))  # 2023's loss
+    ledger.close_period(session, cooperative, 2023, 12, by=AUDITOR)
+    posted(session, cooperative, "2024-10-31", dr("102", "186543.27"), cr("501", "186543.27"))
+    entries = [
+        [dr("331", "186543.27"), cr("33202", "186543.27")],
+        [dr("33201", "18222.22"), cr("322", "18222.22")],
+        [dr("33201", "114799.97"), cr("221", "64799.97", "M001"), cr("221", "50000.00", "M002")],
+        [dr("33201", "49199.99"), cr("222", "29199.99", "M001"), cr("222", "20000.00", "M002")],
+        [dr("33202", "182222.18"), cr("33201", "182222.18")],
+    ]
+    for number, lines in enumerate(entries, start=1):
+        reference = f"distribution:1:{number}"
+        ledger.book_event(session, cooperative, origin=VoucherOrigin.DISTRIBUTION, source_ref=reference,
+                          on=day("2024-12-31"), summary="盈余分配", lines=lines)  # fmt: skip
+    ledger.close_period(session, cooperative, 2024, 12, by=AUDITOR)
+    year = ledger.trial_balance(session, cooperative, 2024)
+    assert year.row("33202").columns.opening_debit == D("4321.09")
+    for code in ("331", "332", "33201", "33202", *PROFIT_AND_LOSS):
+        assert year.row(code).columns.closing == 0, code
+    assert (year.row("322").columns.closing_credit, year.row("221").columns.closing_credit,
+            year.row("222").columns.closing_credit) == (D("18222.22"), D("114799.97"), D("49199.99"))  # fmt: skip
+    carried = session.scalars(select(Voucher.summary).where(Voucher.cooperative_id == cooperative.id,
+                                                            Voucher.origin == VoucherOrigin.YEAR_END,
+                                                            Voucher.year == 2024)).all()  # fmt: skip
+    assert carried == ["结转本年收入"]  # 331 already moved the surplus by the distribution's first entry

@@ -19,7 +19,7 @@ from coopcore.services.ledger.balances import (
     trial_balance,
 )
 from coopcore.services.ledger.books import SYSTEM, voucher_name
-from coopcore.services.ledger.chart import accounts_by_code, add_account, ensure_chart, seed_chart
+from coopcore.services.ledger.chart import accounts_by_code, add_account, chart_accounts, ensure_chart, seed_chart
 from coopcore.services.ledger.errors import CloseRefused, VoucherRefused, period_name
 from coopcore.services.ledger.events import book_event, event_voucher
 from coopcore.services.ledger.periods import close_period, latest_closed, reopen_period
@@ -49,6 +49,7 @@ __all__ = [
     "audit_voucher",
     "book_event",
     "change_voucher",
+    "chart_accounts",
     "close_period",
     "delete_voucher",
     "detail_ledger",

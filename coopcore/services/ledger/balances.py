@@ -26,7 +26,7 @@ from coopcore.errors import InvalidValue, NotFound, Term
 from coopcore.models import Account, Cooperative, Member, Voucher, VoucherLine, VoucherState
 from coopcore.money import ZERO
 from coopcore.rules.ledger import normal_columns
-from coopcore.services.ledger.chart import accounts_by_code
+from coopcore.services.ledger.chart import chart_accounts
 from coopcore.services.ledger.errors import period_name
 
 JOURNAL_ACCOUNTS = ("101", "102", "109")  # 库存现金, 银行存款, 其他货币资金
@@ -104,23 +104,25 @@ def trial_balance(
     session: Session, cooperative: Cooperative, year: int, month: int | None = None, *, include_unposted: bool = False
 ) -> TrialBalance:
     """The trial balance of a year, or of one month of it."""
-    accounts = sorted(accounts_by_code(session, cooperative).values(), key=lambda account: account.code)
+    accounts = chart_accounts(session, cooperative)
+    code_of = {account.id: code for code, account in accounts.items()}
+    parents = {code: account.parent.code if account.parent is not None else None for code, account in accounts.items()}
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
     opening = net_by_account(session, cooperative.id, before=first, include_unposted=include_unposted)
     movements = _movements(session, cooperative.id, first, last, include_unposted)
-    by_id = {account.id: account for account in accounts}
-    rolled: dict[int, tuple[Decimal, Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO, ZERO))
+    rolled: dict[str, tuple[Decimal, Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO, ZERO))
     for account_id in set(opening) | set(movements):
         start, (debit, credit) = opening.get(account_id, ZERO), movements.get(account_id, (ZERO, ZERO))
-        for owner in _lineage(account_id, by_id):
+        for owner in _lineage(code_of[account_id], parents):
             old = rolled[owner]
             rolled[owner] = (old[0] + start, old[1] + debit, old[2] + credit)
     rows, totals = [], Columns()
-    for account in accounts:
-        start, debit, credit = rolled.get(account.id, (ZERO, ZERO, ZERO))
+    for code in sorted(accounts):
+        start, debit, credit = rolled.get(code, (ZERO, ZERO, ZERO))
         columns = Columns(*normal_columns(start), debit, credit, *normal_columns(start + debit - credit))
-        rows.append(BalanceRow(account.code, account.name, account.name_en, len(_lineage(account.id, by_id)), columns))
-        if account.parent_id is None:
+        account = accounts[code]
+        rows.append(BalanceRow(code, account.name, account.name_en, len(_lineage(code, parents)), columns))
+        if parents[code] is None:
             totals += columns
     return TrialBalance(year, month, rows, totals)
 
@@ -167,13 +169,13 @@ def detail_ledger(
     cooperative: Cooperative,
     account_code: str,
     year: int,
-    *,
     member: str | None = None,
+    *,
     month: int | None = None,
     include_unposted: bool = False,
 ) -> DetailLedger:
     """The lines of an account (its detail accounts too) in a year or month with the running balance."""
-    accounts = accounts_by_code(session, cooperative)
+    accounts = chart_accounts(session, cooperative)
     account = accounts.get(account_code)
     if account is None:
         raise NotFound(what=Term("Account"), key=account_code)
@@ -227,7 +229,7 @@ def journal(
     if account_code[:3] not in JOURNAL_ACCOUNTS:
         raise InvalidValue(NOT_A_JOURNAL, value=account_code)
     ledger = detail_ledger(session, cooperative, account_code, year, month=month, include_unposted=include_unposted)
-    accounts = accounts_by_code(session, cooperative)
+    accounts = chart_accounts(session, cooperative)
     own = _family(accounts[account_code], accounts.values())
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
     counters: dict[str, set[str]] = defaultdict(set)
@@ -263,7 +265,7 @@ def member_balances(
     The balance sheet shows the members' debit and credit balances of 114 apart (01表 lines 2 and 24, never
     netted); the close reconciles 301, 221 and 222 with the member register from these.
     """
-    accounts = accounts_by_code(session, cooperative)
+    accounts = chart_accounts(session, cooperative)
     account = accounts.get(account_code)
     if account is None:
         raise NotFound(what=Term("Account"), key=account_code)
@@ -346,18 +348,19 @@ def _before(cooperative_id: int, period: Period) -> list[ColumnElement[bool]]:
     ]
 
 
-def _lineage(account_id: int, by_id: dict[int, Account]) -> list[int]:
-    """The account and its parents up to its first-level account."""
-    chain, current = [], by_id.get(account_id)
+def _lineage(code: str, parents: dict[str, str | None]) -> list[str]:
+    """The account and its parents up to its first-level account, by code."""
+    chain: list[str] = []
+    current: str | None = code
     while current is not None:
-        chain.append(current.id)
-        current = by_id.get(current.parent_id) if current.parent_id is not None else None
+        chain.append(current)
+        current = parents.get(current)
     return chain
 
 
 def _family(account: Account, accounts: Iterable[Account]) -> list[int]:
-    """The account and its detail accounts, to any depth (codes start with their parent's)."""
-    return [other.id for other in accounts if other.code.startswith(account.code)]
+    """The account and its detail accounts, to any depth (codes start with their parent's); stored ones only."""
+    return [other.id for other in accounts if other.code.startswith(account.code) and other.id is not None]
 
 
 def _member_id(session: Session, cooperative: Cooperative, member: str | None) -> int | None:

@@ -136,6 +136,21 @@ def accounts_by_code(session: Session, cooperative: Cooperative) -> dict[str, Ac
     return {account.code: account for account in _accounts(session, cooperative)}
 
 
+def chart_accounts(session: Session, cooperative: Cooperative) -> dict[str, Account]:
+    """The cooperative's accounts by code, for reading: a cooperative whose books were never used has its chart's,
+    unsaved (a report writes nothing, and there is no line on them to read)."""
+    accounts = {account.code: account for account in _accounts(session, cooperative)}
+    if accounts:
+        return accounts
+    for row in chart_rows(DEFAULT_CHART):
+        accounts[row.code] = Account(
+            cooperative_id=cooperative.id, code=row.code, name=row.name, name_en=row.name_en,
+            account_class=row.account_class, side=row.side, member_detail=row.member_detail,
+            poverty_split=row.poverty_split, chart=DEFAULT_CHART, parent=accounts[row.parent] if row.parent else None,
+        )  # fmt: skip
+    return accounts
+
+
 def account_rules(accounts: dict[str, Account]) -> dict[str, AccountRule]:
     """What the voucher checks need of each account: in use, without detail accounts, its auxiliaries."""
     parents = {account.parent_id for account in accounts.values() if account.parent_id is not None}

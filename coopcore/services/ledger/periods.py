@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from coopcore.db.locks import lock
 from coopcore.errors import CoopError, Term
 from coopcore.models import (
-    AccountClass,
     Cooperative,
     Period,
     PeriodState,
@@ -29,9 +28,9 @@ from coopcore.models import (
     VoucherOrigin,
     VoucherState,
 )
-from coopcore.money import ZERO
+from coopcore.rules import entries
+from coopcore.rules.entries.income import CARRY_EXPENSE, CARRY_INCOME
 from coopcore.rules.findings import Finding, Severity, error
-from coopcore.rules.ledger import CARRY_EXPENSE, CARRY_INCOME, YEAR_SURPLUS, carry_forward
 from coopcore.services.ledger.balances import TrialBalance, net_by_account, trial_balance
 from coopcore.services.ledger.books import voucher_name
 from coopcore.services.ledger.chart import accounts_by_code
@@ -215,19 +214,13 @@ def _post(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> 
 
 
 def _carry_the_year(session: Session, cooperative: Cooperative, year: int, by: str) -> None:
-    """Book and post the year-end vouchers from the balances at the end of December."""
-    accounts = accounts_by_code(session, cooperative)
-    by_id = {account.id: account for account in accounts.values()}
-    balances = net_by_account(session, cooperative.id, before=(year + 1, 1))
-    pl_classes = (AccountClass.INCOME, AccountClass.EXPENSE)
-    profit_and_loss = {
-        by_id[account_id].code: value
-        for account_id, value in balances.items()
-        if by_id[account_id].account_class in pl_classes and value
-    }
-    surplus = balances.get(accounts[YEAR_SURPLUS].id, ZERO) if YEAR_SURPLUS in accounts else ZERO
+    """Book and post the year-end vouchers (coopcore.rules.entries.year_end_vouchers) from the balances of every
+    account booked to at the end of December; 331's own balance counts (a distribution may have moved it)."""
+    code_of = {account.id: code for code, account in accounts_by_code(session, cooperative).items()}
+    balances = {code_of[account_id]: value for account_id, value in
+                net_by_account(session, cooperative.id, before=(year + 1, 1)).items() if value}  # fmt: skip
     booked = []
-    for summary, lines in carry_forward(profit_and_loss, surplus):
+    for summary, lines in entries.year_end_vouchers(balances):
         reference = _year_end_reference(year, YEAR_END_PARTS.get(summary, "transfer"))
         voucher = book_event(
             session,
