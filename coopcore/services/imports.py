@@ -24,6 +24,7 @@ from coopcore.services.workbook.reader import Progress, read_workbook
 from coopcore.services.workbook.report import ImportReport, Problems, SheetCounts
 from coopcore.services.workbook.template import write_template
 from coopcore.services.workbook.village_plan import plan_villages
+from coopcore.services.workbook.voucher_export import export_vouchers
 from coopcore.services.workbook.voucher_plan import plan_vouchers
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "VOUCHERS",
     "ImportReport",
     "SheetCounts",
+    "export_vouchers",
     "export_workbook",
     "run_import",
     "write_template",
