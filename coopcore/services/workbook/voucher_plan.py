@@ -201,10 +201,9 @@ def _numbers(plan: _Plan, books: StoredBooks, opening_month: Month | None) -> tu
     final: dict[Month, set[int]] = {}
     number = None
     for month in months:
-        numbers = books.numbers(month) | {voucher.number for voucher in created if voucher.month == month}
         here = opening if opening is not None and (opening.year, opening.month) == month else None
-        if here is not None:
-            numbers.discard(here.number)
+        numbers = books.numbers(month) - ({here.number} if here is not None else set())
+        numbers |= {voucher.number for voucher in created if voucher.month == month}
         if month == opening_month:
             keep = here is not None and not plan.matched.opening_collides
             number = here.number if here is not None and keep else max(numbers, default=0) + 1

@@ -130,6 +130,7 @@ def read_vouchers(book: Book, problems: Problems) -> list[SheetVoucher]:
     """Group the sheet's rows into vouchers by month, word and number; a number given twice in a month is refused."""
     found: dict[tuple[int, int, str, int], SheetVoucher] = {}
     by_number: dict[tuple[int, int, int], SheetVoucher] = {}
+    refused: set[tuple[int, int, str, int]] = set()  # the later rows of a voucher refused at its first say nothing
     column = VOUCHERS.column
     for row in book.rows(VOUCHERS):
         on, number = row.get("date"), row.get("number")
@@ -143,7 +144,10 @@ def read_vouchers(book: Book, problems: Problems) -> list[SheetVoucher]:
         voucher = found.get(key)
         if voucher is None:
             other = by_number.get((on.year, on.month, number))
+            if key in refused:
+                continue
             if other is not None:
+                refused.add(key)
                 where = {"sheet": VOUCHERS, "row": row.number, "column": column("number")}
                 problems.error(NUMBER_TWICE, **where, number=number, period=period_name(on.year, on.month),
                                other=f"{other.word}-{number}", first=other.rows[0].number)  # fmt: skip
