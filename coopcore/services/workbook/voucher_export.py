@@ -23,7 +23,7 @@ from coopcore.i18n import Lang
 from coopcore.models import Account, Cooperative, Voucher, VoucherOrigin
 from coopcore.money import ZERO
 from coopcore.services.ledger.books import entries_by_voucher
-from coopcore.services.ledger.chart import DEFAULT_CHART, chart_rows
+from coopcore.services.ledger.chart import chart_accounts
 from coopcore.services.lookups import cooperative_by_code
 from coopcore.services.safe_cells import text_row
 from coopcore.services.workbook.format import Sheet
@@ -40,12 +40,12 @@ def export_vouchers(session: Session, credit_code: str, year: int, path: Path | 
     cooperative = cooperative_by_code(session, credit_code)
     opening = live_opening(session, cooperative.id)
     start = opening.voucher_date if opening is not None and opening.year == year else dt.date(year, 1, 1)
-    accounts = list(session.scalars(select(Account).where(Account.cooperative_id == cooperative.id)))
-    names = {row.code: row.name for row in chart_rows(DEFAULT_CHART)} | {a.code: a.name for a in accounts}
+    accounts = chart_accounts(session, cooperative)
+    names = {code: account.name for code, account in accounts.items()}
     head = {"uscc": cooperative.credit_code, "name": cooperative.name, "start_month": start}
     sheets: tuple[tuple[Sheet, Records], ...] = (
         (BOOKS, [head]),
-        (ACCOUNTS, _accounts(accounts)),
+        (ACCOUNTS, _accounts(list(accounts.values()))),
         (OPENING, _opening(balances_at(session, cooperative.id, start), names)),
         (VOUCHERS, _vouchers(session, cooperative, year, names)),
     )

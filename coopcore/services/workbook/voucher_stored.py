@@ -21,7 +21,7 @@ from coopcore.models import Account, Cooperative, Member, Product, Voucher, Vouc
 from coopcore.money import ZERO
 from coopcore.rules.ledger import AccountRule, EntryLine
 from coopcore.services.ledger.books import entries_by_voucher, is_closed
-from coopcore.services.ledger.chart import DEFAULT_CHART, chart_rows
+from coopcore.services.ledger.chart import chart_accounts
 
 Month = tuple[int, int]  # (year, month)
 BalanceKey = tuple[str, str | None, bool | None]  # account code, member code, 是否扶贫项目资产
@@ -45,8 +45,7 @@ class StoredBooks:
     """The books of one cooperative as far as a voucher workbook touches them."""
 
     cooperative: Cooperative
-    accounts: dict[str, ChartAccount]
-    seeded: bool  # the cooperative's chart is in the database already
+    accounts: dict[str, ChartAccount]  # its own, or the chart's it will be given on first use (never saved here)
     members: frozenset[str]
     products: frozenset[str]
     vouchers: dict[tuple[int, int, int], Voucher] = field(default_factory=dict)  # by (year, month, number)
@@ -67,29 +66,15 @@ class StoredBooks:
 def load_books(session: Session, cooperative: Cooperative, months: Iterable[Month]) -> StoredBooks:
     """Read what the checks need, and the vouchers of the months named (and of the opening voucher's month)."""
     coop_id = cooperative.id
-    stored = list(session.scalars(select(Account).where(Account.cooperative_id == coop_id)))
-    if stored:
-        codes = {account.id: account.code for account in stored}
-        accounts = {
-            a.code: ChartAccount(
-                a.code,
-                a.name,
-                codes.get(a.parent_id or 0),
-                a.is_active,
-                a.member_detail,
-                a.poverty_split,
-                added=not a.chart,
-            )
-            for a in stored
-        }
-    else:
-        accounts = {
-            row.code: ChartAccount(row.code, row.name, row.parent or None, True, row.member_detail, row.poverty_split)
-            for row in chart_rows(DEFAULT_CHART)
-        }
+    # The chart's unsaved accounts have no is_active yet (a column default, given when saved): they are in use.
+    accounts = {
+        code: ChartAccount(code, a.name, a.parent.code if a.parent is not None else None, a.is_active is not False,
+                           a.member_detail, a.poverty_split, added=not a.chart)
+        for code, a in chart_accounts(session, cooperative).items()
+    }  # fmt: skip
     members = frozenset(session.scalars(select(Member.code).where(Member.cooperative_id == coop_id)))
     products = frozenset(session.scalars(select(Product.name)))
-    books = StoredBooks(cooperative, accounts, bool(stored), members, products, opening=live_opening(session, coop_id))
+    books = StoredBooks(cooperative, accounts, members, products, opening=live_opening(session, coop_id))
     wanted = set(months)
     if books.opening is not None:
         wanted.add((books.opening.year, books.opening.month))
