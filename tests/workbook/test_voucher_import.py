@@ -158,6 +158,16 @@ def test_importing_the_same_workbook_again_changes_nothing_and_a_changed_draft_i
     july_2 = next(v for v in vouchers_of(session, cooperative) if (v.month, v.number) == (7, 2))
     assert july_2.id in versions and [line.debit + line.credit for line in july_2.lines] == [D("900.00")] * 2
 
+    renamed = [["50101", "苹果销售", "501"], ["5010101", "红富士", "50101"], ["501", "经营收入", "5"]]
+    report = run(session, voucher_book(tmp_path / "renamed.xlsx", cooperative, accounts=renamed, vouchers=rows))
+
+    assert [(p.row, p.template) for p in report.errors] == [(4, rules.ACCOUNT_NO_PARENT)]  # 501 is the chart's
+    assert counts(report)["accounts"] == (0, 1, 1, 0)
+    renamed.pop()
+    assert counts(run(session, voucher_book(tmp_path / "ok.xlsx", cooperative, accounts=renamed, vouchers=rows))) == {
+        "accounts": (0, 1, 1, 0), "opening": (0, 0, 1, 0), "vouchers": (0, 0, 3, 0)}  # fmt: skip
+    assert ledger.accounts_by_code(session, cooperative)["5010101"].name == "红富士"
+
 
 def test_a_changed_voucher_that_is_audited_or_posted_is_refused_and_nothing_is_written(
     session: Session, tmp_path: Path
