@@ -21,6 +21,10 @@ COMMANDS = {
     "template": "coopcore.commands.workbook:template",
     "import": "coopcore.commands.workbook:import_command",
     "export": "coopcore.commands.workbook:export",
+    # The books in and out of Excel: to move under `coop ledger` (template, import, export) once both are merged.
+    "vouchers-template": "coopcore.commands.ledger_workbook:template",
+    "vouchers-import": "coopcore.commands.ledger_workbook:import_command",
+    "vouchers-export": "coopcore.commands.ledger_workbook:export",
 }
 
 

@@ -68,7 +68,16 @@ POVERTY_MISSING = (
     "Line {line}: account {account} is split by whether the asset comes from a poverty-relief project: say whether."
 )
 POVERTY_NOT_SPLIT = "Line {line}: account {account} is not split by poverty-relief assets; leave that out."
+# A detail account the cooperative adds under one of its accounts (50101 苹果销售 under 501).
+ACCOUNT_NO_PARENT = "There is no account {parent} to add account {code} under."
+ACCOUNT_NOT_DIGITS = "Account code {code} is not digits only."
+ACCOUNT_TAKEN = "The cooperative already has an account {code}."
+ACCOUNT_NOT_UNDER = "Account code {code} must start with its parent's code {parent} and be longer."
 TEMPLATES = (
+    ACCOUNT_NO_PARENT,
+    ACCOUNT_NOT_DIGITS,
+    ACCOUNT_TAKEN,
+    ACCOUNT_NOT_UNDER,
     TOO_FEW_LINES,
     UNBALANCED,
     ONE_SIDE,
@@ -145,6 +154,23 @@ def _check_account(
     elif not account.poverty_split and line.poverty_asset is not None:
         found += error("line_poverty", POVERTY_NOT_SPLIT, key="poverty_asset", line=number, account=code)
     return found
+
+
+def check_detail_account(code: str, parent: str, codes: Collection[str]) -> list[Finding]:
+    """The problem of a detail account to add under `parent`, given the codes the cooperative has, if any.
+
+    A code is digits only, not taken, and starts with its parent's code and is longer (50101 under 501): so the
+    accounts of a family sort together and a code says where it belongs, as the 2021 chart numbers them.
+    """
+    if parent not in codes:
+        return error("account_parent", ACCOUNT_NO_PARENT, key="parent", code=code, parent=parent)
+    if not code.isascii() or not code.isdigit():
+        return error("account_code", ACCOUNT_NOT_DIGITS, key="code", code=code)
+    if code in codes:
+        return error("account_code", ACCOUNT_TAKEN, key="code", code=code)
+    if not code.startswith(parent) or len(code) <= len(parent):
+        return error("account_code", ACCOUNT_NOT_UNDER, key="code", code=code, parent=parent)
+    return []
 
 
 def swapped(lines: Sequence[EntryLine]) -> list[EntryLine]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
 from coopcore.services.access import ADMINISTRATOR, Scope
-from coopcore.services.workbook import schema, village_schema
+from coopcore.services.workbook import schema, village_schema, voucher_schema
 from coopcore.services.workbook.cooperative import plan_cooperative_workbook
 from coopcore.services.workbook.export import export_workbook
 from coopcore.services.workbook.format import Format
@@ -24,12 +24,16 @@ from coopcore.services.workbook.reader import Progress, read_workbook
 from coopcore.services.workbook.report import ImportReport, Problems, SheetCounts
 from coopcore.services.workbook.template import write_template
 from coopcore.services.workbook.village_plan import plan_villages
+from coopcore.services.workbook.voucher_export import export_vouchers
+from coopcore.services.workbook.voucher_plan import plan_vouchers
 
 __all__ = [
     "COOPERATIVE",
     "VILLAGES",
+    "VOUCHERS",
     "ImportReport",
     "SheetCounts",
+    "export_vouchers",
     "export_workbook",
     "run_import",
     "write_template",
@@ -39,6 +43,8 @@ __all__ = [
 COOPERATIVE = Format("cooperative", schema.SHEETS, schema.INSTRUCTIONS, plan_cooperative_workbook, NOTES)
 # The township's weak-village plans, projects, funding and income: `coop villages template`, `coop villages import`.
 VILLAGES = Format("villages", village_schema.SHEETS, village_schema.INSTRUCTIONS, plan_villages)
+# A cooperative's books (issue 15): chart additions, opening balances and vouchers, in and out of Excel.
+VOUCHERS = Format("vouchers", voucher_schema.SHEETS, voucher_schema.INSTRUCTIONS, plan_vouchers, voucher_schema.NOTES)
 
 REFUSED = "The database refused the data: {reason}"
 TEMPLATES = (REFUSED,)

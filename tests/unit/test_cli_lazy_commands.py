@@ -13,7 +13,8 @@ from tests.cli.conftest import COOP
 # What `coop --help` used to import before printing a line (about 1.8 s): none of it is needed for the page.
 HEAVY = ("coopcore.commands.setup", "coopcore.commands.contracts", "coopcore.commands.distribution",
          "coopcore.commands.land", "coopcore.commands.members", "coopcore.commands.villages",
-         "coopcore.commands.workbook", "coopcore.commands.base", "coopcore.models", "coopcore.services", "sqlalchemy",
+         "coopcore.commands.workbook", "coopcore.commands.ledger_workbook", "coopcore.commands.base",
+         "coopcore.models", "coopcore.services", "sqlalchemy",
          "alembic", "openpyxl", "flask", "flask_limiter", "admin", "reports")  # fmt: skip
 
 IMPORTED_BY = """

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from coopcore.i18n import translate
 from coopcore.services import imports
 from coopcore.services.workbook import cells, plan, plan_books, plan_members, reader, validate, validate_books
-from coopcore.services.workbook.cells import CellError, to_date, to_decimal, to_flag, to_identifier, to_text
+from coopcore.services.workbook.cells import CellError, to_date, to_decimal, to_flag, to_identifier, to_month, to_text
 from coopcore.services.workbook.reader import normal
 from coopcore.services.workbook.schema import MEMBERS, SHEETS
 
@@ -102,6 +102,38 @@ def test_dates_come_as_date_cells_or_text(cell: object, expected: dt.date) -> No
 def test_impossible_ambiguous_and_out_of_range_dates_are_refused(cell: object, template: str) -> None:
     with pytest.raises(CellError) as caught:
         to_date(cell, dt.date(2025, 1, 1))
+    assert caught.value.template == template
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2024-07", dt.date(2024, 7, 1)),
+        ("2024/7", dt.date(2024, 7, 1)),
+        ("2024年7月", dt.date(2024, 7, 1)),
+        (" 2024.07 ", dt.date(2024, 7, 1)),
+        ("2024-07-15", dt.date(2024, 7, 1)),
+        (dt.datetime(2024, 7, 1), dt.date(2024, 7, 1)),  # Excel made the typed 2024-07 a date
+        (dt.date(2025, 1, 31), dt.date(2025, 1, 1)),
+    ],
+)
+def test_a_month_is_text_or_a_date_cell_and_reads_as_its_first_day(cell: object, expected: dt.date) -> None:
+    assert to_month(cell, dt.date(2025, 1, 15)) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "template"),
+    [
+        ("2024-13", cells.NOT_A_MONTH),
+        ("七月", cells.NOT_A_MONTH),
+        (202407, cells.NOT_A_MONTH),
+        ("2025-02", cells.DATE_OUT_OF_RANGE),
+        ("1989-12", cells.DATE_OUT_OF_RANGE),
+    ],
+)
+def test_a_month_that_is_none_or_after_this_month_is_refused(cell: object, template: str) -> None:
+    with pytest.raises(CellError) as caught:
+        to_month(cell, dt.date(2025, 1, 15))
     assert caught.value.template == template
 
 

@@ -4,7 +4,10 @@ bank journals (日记账).
 Only posted vouchers count (记账 is what puts a voucher in the books); `include_unposted=True` previews the books
 with drafts and audited vouchers as if they were posted. An opening balance is everything posted before the
 period: the opening of a year is therefore the closing of the year before, whether or not that year is closed
-(once its December is closed, profit and loss have been carried into 332 and start the year at zero).
+(once its December is closed, profit and loss have been carried into 332 and start the year at zero). The
+opening-balance voucher of books that start mid-life (origin OPENING, dated the first day of their first month,
+from the voucher sheets' 期初余额) is an opening balance too, of every period that contains its month, never a
+movement: the trial balance shows 期初 as the software the accountant left showed it.
 
 A red reversal (红字冲销) is stored on the other side of what it cancels (coopcore.rules.ledger.swapped); the
 period columns show it as the accountant writes it, negative on the side it cancels, so that a reversed voucher
@@ -23,7 +26,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import InvalidValue, NotFound, Term
-from coopcore.models import Account, Cooperative, Member, Voucher, VoucherLine, VoucherState
+from coopcore.models import Account, Cooperative, Member, Voucher, VoucherLine, VoucherOrigin, VoucherState
 from coopcore.money import ZERO
 from coopcore.rules.ledger import normal_columns
 from coopcore.services.ledger.chart import chart_accounts
@@ -109,7 +112,9 @@ def trial_balance(
     parents = {code: account.parent.code if account.parent is not None else None for code, account in accounts.items()}
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
     opening = net_by_account(session, cooperative.id, before=first, include_unposted=include_unposted)
-    movements = _movements(session, cooperative.id, first, last, include_unposted)
+    for account_id, (debit, credit) in _movements(session, cooperative.id, first, last, include_unposted, True).items():
+        opening[account_id] = opening.get(account_id, ZERO) + debit - credit
+    movements = _movements(session, cooperative.id, first, last, include_unposted, False)
     rolled: dict[str, tuple[Decimal, Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO, ZERO))
     for account_id in set(opening) | set(movements):
         start, (debit, credit) = opening.get(account_id, ZERO), movements.get(account_id, (ZERO, ZERO))
@@ -307,14 +312,16 @@ def net_by_account(
 
 
 def _movements(
-    session: Session, cooperative_id: int, first: Period, last: Period, include_unposted: bool
+    session: Session, cooperative_id: int, first: Period, last: Period, include_unposted: bool, opening: bool
 ) -> dict[int, tuple[Decimal, Decimal]]:
-    """Each account's debits and credits in the periods, reversals written negative on the side they cancel."""
+    """Each account's debits and credits in the periods, reversals written negative on the side they cancel:
+    those of the opening-balance vouchers (`opening`), or of every other voucher."""
     red = Voucher.reverses_id.is_not(None)
+    is_opening = Voucher.origin == VoucherOrigin.OPENING
     query = (
         select(VoucherLine.account_id, red, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(*_lines(cooperative_id, first, last, include_unposted))
+        .where(*_lines(cooperative_id, first, last, include_unposted), is_opening if opening else ~is_opening)
         .group_by(VoucherLine.account_id, red)
     )
     found: dict[int, tuple[Decimal, Decimal]] = {}

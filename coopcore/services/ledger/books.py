@@ -16,6 +16,7 @@ from coopcore.services.ledger.chart import account_rules, accounts_by_code
 from coopcore.services.ledger.errors import VoucherRefused, month_closed, period_name
 
 SYSTEM = "system"  # who prepares and posts what a service books from a business event
+CHUNK = 2000  # ids per IN list: SQLite and the drivers cap the parameters of one statement
 UNKNOWN_PRODUCT = "Line {line}: there is no product {product}."
 TEMPLATES = (UNKNOWN_PRODUCT,)
 
@@ -126,27 +127,44 @@ def stored_lines(session: Session, cooperative: Cooperative, lines: Sequence[Ent
 
 def entry_lines(session: Session, voucher: Voucher) -> list[EntryLine]:
     """A stored voucher's lines as EntryLines again: accounts by code, members by code, products by name."""
-    accounts = _pairs(session, select(Account.id, Account.code).where(Account.cooperative_id == voucher.cooperative_id))
-    member_ids = {line.member_id for line in voucher.lines if line.member_id is not None}
-    members = _pairs(session, select(Member.id, Member.code).where(Member.id.in_(member_ids)))
-    product_ids = {line.product_id for line in voucher.lines if line.product_id is not None}
+    return entries_by_voucher(session, voucher.cooperative_id, [voucher])[voucher.id]
+
+
+def entries_by_voucher(
+    session: Session, cooperative_id: int, vouchers: Sequence[Voucher]
+) -> dict[int, list[EntryLine]]:
+    """Many stored vouchers' lines as EntryLines, by voucher id, in a few queries (exports, imports)."""
+    ids = [voucher.id for voucher in vouchers]
+    lines: list[VoucherLine] = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = select(VoucherLine).where(VoucherLine.voucher_id.in_(ids[start : start + CHUNK]))
+        lines += session.scalars(chunk.order_by(VoucherLine.voucher_id, VoucherLine.line_no))
+    accounts = _pairs(session, select(Account.id, Account.code).where(Account.cooperative_id == cooperative_id))
+    member_ids = {line.member_id for line in lines if line.member_id is not None}
+    members = select(Member.id, Member.code).where(Member.cooperative_id == cooperative_id)
+    if len(member_ids) <= CHUNK:  # a few members by id; for many, the whole roster is one read
+        members = members.where(Member.id.in_(member_ids))
+    product_ids = {line.product_id for line in lines if line.product_id is not None}
     products = _pairs(session, select(Product.id, Product.name).where(Product.id.in_(product_ids)))
-    return [
-        EntryLine(
-            accounts[line.account_id],
-            line.debit,
-            line.credit,
-            line.summary,
-            members[line.member_id] if line.member_id is not None else None,
-            line.counterparty,
-            products[line.product_id] if line.product_id is not None else None,
-            line.project,
-            line.poverty_asset,
-            line.quantity,
-            line.unit_price,
+    codes = _pairs(session, members)
+    found: dict[int, list[EntryLine]] = {voucher.id: [] for voucher in vouchers}
+    for line in lines:
+        found[line.voucher_id].append(
+            EntryLine(
+                accounts[line.account_id],
+                line.debit,
+                line.credit,
+                line.summary,
+                codes[line.member_id] if line.member_id is not None else None,
+                line.counterparty,
+                products[line.product_id] if line.product_id is not None else None,
+                line.project,
+                line.poverty_asset,
+                line.quantity,
+                line.unit_price,
+            )
         )
-        for line in voucher.lines
-    ]
+    return found
 
 
 def voucher_name(voucher: Voucher) -> str:

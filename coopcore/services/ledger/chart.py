@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -13,12 +14,13 @@ from sqlalchemy.orm import Session
 from coopcore.db.locks import hold
 from coopcore.errors import NotFound, Term
 from coopcore.models import Account, Cooperative
-from coopcore.rules.ledger import AccountRule
+from coopcore.rules.ledger import AccountRule, check_detail_account
 from coopcore.services.ledger.errors import AccountCodeNotDigits, AccountCodeNotUnder, AccountCodeTaken
 from coopcore.terms import AccountClass, Side
 
 CHARTS = Path(__file__).resolve().parents[2] / "charts"
 DEFAULT_CHART = "cooperative_2021"  # 财会〔2021〕37号, 附录一
+REFUSALS = {cls.__doc__: cls for cls in (AccountCodeNotDigits, AccountCodeTaken, AccountCodeNotUnder)}
 
 
 @dataclass(frozen=True)
@@ -107,12 +109,9 @@ def add_account(
     parent = accounts.get(parent_code.strip())
     if parent is None:
         raise NotFound(what=Term("Account"), key=parent_code)
-    if not code.isascii() or not code.isdigit():
-        raise AccountCodeNotDigits(code=code)
-    if code in accounts:
-        raise AccountCodeTaken(code=code)
-    if not code.startswith(parent.code) or len(code) <= len(parent.code):
-        raise AccountCodeNotUnder(code=code, parent=parent.code)
+    for finding in check_detail_account(code, parent.code, accounts):
+        fields: dict[str, Any] = dict(finding.fields)
+        raise REFUSALS[finding.template](**fields)
     account = Account(
         cooperative_id=cooperative.id,
         code=code,

@@ -8,6 +8,7 @@ from typing import Any
 from coopcore.db.errors import CLOSED_MONTH
 from coopcore.errors import NotFound, PeriodClosed, RuleViolation
 from coopcore.rules.findings import Finding, Problems
+from coopcore.rules.ledger import ACCOUNT_NOT_DIGITS, ACCOUNT_NOT_UNDER, ACCOUNT_TAKEN
 
 
 class VoucherRefused(RuleViolation):
@@ -50,16 +51,17 @@ class ReversalTooEarly(RuleViolation):
     """A reversal cannot be dated {on}, before the voucher it reverses ({voucher_on})."""
 
 
+# The rule of a detail account's code is coopcore.rules.ledger.check_detail_account; these say its findings.
 class AccountCodeNotDigits(RuleViolation):
-    """Account code {code} is not digits only."""
+    __doc__ = ACCOUNT_NOT_DIGITS
 
 
 class AccountCodeTaken(RuleViolation):
-    """The cooperative already has an account {code}."""
+    __doc__ = ACCOUNT_TAKEN
 
 
 class AccountCodeNotUnder(RuleViolation):
-    """Account code {code} must start with its parent's code {parent} and be longer."""
+    __doc__ = ACCOUNT_NOT_UNDER
 
 
 class CloseRefused(RuleViolation):

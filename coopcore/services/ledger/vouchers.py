@@ -51,8 +51,13 @@ def add_voucher(
     attachments: int = 0,
     origin: VoucherOrigin = VoucherOrigin.MANUAL,
     source_ref: str | None = None,
+    number: int | None = None,
 ) -> Voucher:
-    """Write a draft voucher, numbered next in its month; every problem of its lines is refused at once."""
+    """Write a draft voucher, numbered next in its month; every problem of its lines is refused at once.
+
+    `number` keeps the number a voucher already has on paper (the voucher sheets of a workbook): the caller has
+    checked that it is free and leaves no gap in its month; the database refuses a number taken.
+    """
     hold_books(session, cooperative)
     require_open(session, cooperative, on.year, on.month)
     if attachments < 0:
@@ -63,7 +68,7 @@ def add_voucher(
         year=on.year,
         month=on.month,
         word=word.strip() or "记",
-        number=next_number(session, cooperative.id, on.year, on.month),
+        number=number or next_number(session, cooperative.id, on.year, on.month),
         voucher_date=on,
         summary=summary.strip()[:SUMMARY_LENGTH],
         attachments=attachments,

@@ -25,6 +25,7 @@ LAST_DAY = dt.date(2200, 12, 31)
 LIMITS = {2: Decimal("1e12"), 4: Decimal("1e10"), 6: Decimal("1e3")}
 QUANTA = {places: Decimal(1).scaleb(-places) for places in LIMITS}
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_MONTH_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 # XML 1.0 forbids C0 control characters other than tab, line feed and carriage return: openpyxl refuses to write
 # them (IllegalCharacterError) and PostgreSQL refuses NUL. They come from pasting out of other programs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -49,6 +50,7 @@ CONTROL_CHARACTER = (
     "{value} contains the invisible control character {character}, which cannot be stored or exported: "
     "delete it (retype the text, or use =CLEAN() in Excel) and import again."
 )
+NOT_A_MONTH = "{value} is not a month: write it as YYYY-MM, such as 2024-07."
 NOT_A_COUNT = "{value} is not a whole number of 0 or more."
 NOT_A_YEAR = "{value} is not a year from 1990 to 2200."
 NOT_A_FLAG = "{value} is not 是 or 否 (yes or no)."
@@ -60,6 +62,7 @@ TEMPLATES = (
     NOT_A_DATE,
     NOT_A_REAL_DATE,
     DATE_OUT_OF_RANGE,
+    NOT_A_MONTH,
     NUMBER_AS_IDENTIFIER,
     TOO_LONG,
     CONTROL_CHARACTER,
@@ -128,6 +131,25 @@ def to_date(value: object, last: dt.date) -> dt.date:
     return day
 
 
+def to_month(value: object, last: dt.date) -> dt.date:
+    """Return a cell as the first day of its month: a date cell (Excel turns a typed 2024-07 into one), or text
+    such as 2024-07, 2024/7 or 2024年7月; from 1990-01 to the month of `last`."""
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _MONTH_TEXT.fullmatch(text) or _DATE_TEXT.fullmatch(text)  # a whole date names its month too
+        if match is None or not 1 <= int(match[2]) <= 12:
+            raise CellError(NOT_A_MONTH, value=value)
+        day = dt.date(int(match[1]), int(match[2]), 1)
+    else:
+        raise CellError(NOT_A_MONTH, value=value)
+    first = day.replace(day=1)
+    if not FIRST_DAY <= first <= last:
+        raise CellError(DATE_OUT_OF_RANGE, value=value if isinstance(value, str) else first, first=FIRST_DAY, last=last)
+    return first
+
+
 def to_text(value: object, max_length: int) -> str:
     """Return a cell as stripped text; whole numbers lose their ".0" (a member code typed as 7 is "7").
 
@@ -194,6 +216,8 @@ def converter(column: Column, *, today: dt.date) -> Converter:
         return lambda value: to_date(value, today)
     if kind is CellType.END_DATE:
         return lambda value: to_date(value, LAST_DAY)
+    if kind is CellType.MONTH:
+        return lambda value: to_month(value, today)
     if kind is CellType.IDENTIFIER:
         return lambda value: to_identifier(value, length)
     if kind is CellType.YEAR:

@@ -33,6 +33,7 @@ class CellType(StrEnum):
     RATE = "rate"
     DATE = "date"  # a recorded fact: not in the future
     END_DATE = "end_date"  # the end of a term: may lie in the future
+    MONTH = "month"  # a year and month (2024-07), read as its first day; not after today's month
     YEAR = "year"
     COUNT = "count"
     FLAG = "flag"

@@ -93,6 +93,8 @@ def cell_value(column: Column, value: object, lang: Lang) -> CellValue:
     """Return a stored value as the workbook shows it: labels for choices, 是/否 for flags, plain numbers."""
     if value is None or value == "":
         return None
+    if column.type is CellType.MONTH and isinstance(value, dt.date):
+        return f"{value.year}-{value.month:02d}"  # text: Excel would make a typed 2024-07 a date of its own choosing
     if column.type is CellType.FLAG:
         value = "yes" if value in (True, "yes") else "no"
     if column.choices:
