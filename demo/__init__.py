@@ -66,7 +66,7 @@ from demo.dataset import DemoSet
 from demo.enterprises import add_enterprises
 from demo.federations import add_federations
 from demo.finance import add_finance
-from demo.history import post_past_years
+from demo.history import close_past_books, post_past_years
 from demo.places import add_places, add_threshold
 from demo.villages import add_weak_villages
 from demo.writer import write_demo
@@ -130,6 +130,7 @@ def load_demo(session: Session, *, seed: int = 2023) -> DemoSummary:
     session.expunge_all()
     for cooperative in session.scalars(select(Cooperative).order_by(Cooperative.id)):
         sync_events(session, cooperative)
+    close_past_books(session)
     session.flush()
     return summarize(data, users=users)
 

@@ -8,10 +8,11 @@ import math
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.models import Cooperative
-from coopcore.services import distribution, year_end
+from coopcore.models import Cooperative, Voucher
+from coopcore.services import distribution, ledger, year_end
 
 POSTED_YEARS = (2022, 2023)
+ACCOUNTANT, AUDITOR = "演示会计", "演示审核"
 
 
 def post_past_years(session: Session, cooperative_ids: list[int]) -> None:
@@ -45,3 +46,21 @@ def _close_year(session: Session, cooperative: Cooperative, year: int) -> None:
     )
     distribution.post_distribution(session, plan)
     distribution.pay_distribution(session, plan, paid_on=dt.date(year + 1, 4, 15))
+
+
+def close_past_books(session: Session) -> None:
+    """Close every cooperative's books through December of the last past year, as its accountant would: the
+    voucher carrying in the years before the books is audited first (its assumption is the demo's own)."""
+    last = POSTED_YEARS[-1]
+    session.flush()
+    session.expunge_all()
+    for cooperative_id in session.scalars(select(Cooperative.id).order_by(Cooperative.id)).all():
+        cooperative = session.get_one(Cooperative, cooperative_id)
+        carried = session.scalars(
+            select(Voucher).where(Voucher.cooperative_id == cooperative.id, Voucher.source_ref.like("carried:%"))
+        )
+        for voucher in carried:
+            ledger.audit_voucher(session, voucher, by=AUDITOR)
+        ledger.close_period(session, cooperative, last, 12, by=ACCOUNTANT)
+        session.flush()
+        session.expunge_all()  # as in post_past_years: every flush inspects every object the session holds

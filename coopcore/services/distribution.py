@@ -27,6 +27,8 @@ from coopcore.rules import distribution as waterfall
 from coopcore.rules.plan_review import NOTICE_DAYS
 from coopcore.rules.voting import has_quorum, passes_ordinary
 from coopcore.services import distribution_posting, year_end
+from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
+from coopcore.services.ledger.sync import sync_events
 from coopcore.services.lookups import live_distribution_or_none
 
 # What the patronage column of a plan holds, as its heading (the CLI, the reports).
@@ -216,10 +218,11 @@ def post_distribution(session: Session, distribution: Distribution) -> Distribut
     _lock(session, distribution, "post", DistributionState.APPROVED)
     fiscal_year = _open_fiscal_year(session, distribution.cooperative, distribution.year, for_update=True)
     distribution_posting.write_entries(session, distribution)
-    session.flush()  # the entries go in while the year is still open
+    distribution.state = DistributionState.POSTED
+    session.flush()  # the entries and vouchers go in while the year is still open
+    sync_events(session, distribution.cooperative, [DISTRIBUTIONS], {DISTRIBUTIONS.ref(distribution.id)})
     fiscal_year.state = FiscalYearState.CLOSED
     fiscal_year.closed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    distribution.state = DistributionState.POSTED
     distribution.posted_at = fiscal_year.closed_at
     session.flush()
     return distribution
@@ -253,6 +256,7 @@ def pay_distribution(
     if all(line.paid_on is not None for line in distribution.lines):
         distribution.state = DistributionState.PAID
     session.flush()
+    sync_events(session, distribution.cooperative, [PAYMENTS], {PAYMENTS.ref(distribution.id)})
     return paid
 
 
@@ -276,6 +280,7 @@ def reverse_distribution(session: Session, distribution: Distribution) -> Distri
     distribution.state = DistributionState.REVERSED
     distribution.reversed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.flush()
+    sync_events(session, distribution.cooperative, [DISTRIBUTIONS], {DISTRIBUTIONS.ref(distribution.id)})
     return distribution
 
 

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import PeriodClosed
-from coopcore.models import Cooperative, IncomeCategory, IncomeExpense
+from coopcore.models import Cooperative, IncomeCategory, IncomeExpense, Voucher, VoucherOrigin
 from coopcore.services import distribution as workflow
 from coopcore.services.imports import COOPERATIVE, run_import
+from coopcore.services.ledger import CloseRefused, audit_voucher, close_period, trial_balance
 from tests.distribution.builders import EXAMPLE_1, FARMER_IDS
 from tests.workbook.builders import Sheet, collective_code, cooperative_code, write_book
 
@@ -84,6 +85,19 @@ def example_1_workbook(path: Path) -> Path:
     return write_book(book, path)
 
 
+def distribution_entries(session: Session, cooperative: Cooperative) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The distribution's vouchers in number order: 摘要, then (account, debit, credit) per line ("" for none)."""
+    vouchers = session.scalars(
+        select(Voucher)
+        .where(Voucher.cooperative_id == cooperative.id, Voucher.origin == VoucherOrigin.DISTRIBUTION)
+        .order_by(Voucher.number)
+    )
+    return [
+        (v.summary, [(line.account.code, str(line.debit or ""), str(line.credit or "")) for line in v.lines])
+        for v in vouchers
+    ]
+
+
 def test_example_one_from_an_imported_workbook_is_distributed_to_the_fen(session: Session, tmp_path: Path) -> None:
     report = run_import(session, example_1_workbook(tmp_path / "example1.xlsx"), COOPERATIVE, today=D(2025, 1, 15))
     assert not [p for p in report.problems if p.blocking], [p.message("en") for p in report.problems]
@@ -109,6 +123,33 @@ def test_example_one_from_an_imported_workbook_is_distributed_to_the_fen(session
         workflow.post_distribution(session, distribution)
     workflow.approve_distribution(session, distribution, assembly_on=D(2025, 3, 20), members_present=6, votes_for=5)
     workflow.post_distribution(session, distribution)
+    # docs/domain.md §2.4: Example 1's five entries, dated 31 December, one voucher each.
+    assert distribution_entries(session, cooperative) == [
+        ("2024年结转本年盈余", [("331", "186543.27", ""), ("33202", "", "186543.27")]),
+        ("2024年提取盈余公积", [("33201", "18222.22", ""), ("322", "", "18222.22")]),
+        ("2024年盈余返还", [("33201", "114799.97", ""), *[("221", "", str(lines[c].patronage_return))
+                                                            for c in sorted(lines) if lines[c].patronage_return]]),
+        ("2024年剩余盈余分配", [("33201", "49199.99", ""), *[("222", "", str(lines[c].residual_distribution))
+                                                               for c in sorted(lines)]]),
+        ("2024年结转各项分配", [("33202", "182222.18", ""), ("33201", "", "182222.18")]),
+    ]  # fmt: skip
+    # The years before the books (the loss carried in, the provident shares) come in on a voucher that states its
+    # assumption; the close waits for the accountant's audit of it.
+    carried = session.scalar(select(Voucher).where(Voucher.source_ref == "carried:2024"))
+    assert carried is not None and carried.voucher_date == D(2024, 1, 1)
+    assert [(line.account.code, line.debit, line.credit) for line in carried.lines] == [
+        ("322", 0, Decimal("2998.99")),  # Σ of the members' opening provident shares
+        ("33202", Decimal("4321.09"), 0),
+        ("102", 0, Decimal("4321.09") - Decimal("2998.99")),  # the loss carried in exceeds the provident fund
+    ]
+    with pytest.raises(CloseRefused, match=r"审核|audit"):
+        close_period(session, cooperative, 2024, 12, by="会计")
+    audit_voucher(session, carried, by="审核")
+    # Rule 20: after the close of December, 331 and both 332 sub-accounts are zero.
+    close_period(session, cooperative, 2024, 12, by="会计")
+    rows = {row.code: row.columns for row in trial_balance(session, cooperative, 2024).rows}
+    for code in ("331", "33201", "33202"):
+        assert (rows[code].closing_debit, rows[code].closing_credit) == (0, 0), code
 
     session.add(IncomeExpense(cooperative_id=cooperative.id, recorded_on=D(2024, 12, 30),
                               category=IncomeCategory.OTHER_INCOME, amount=Decimal("1.00")))  # fmt: skip

@@ -10,6 +10,7 @@ The ledger service stores them as vouchers (coopcore.services.ledger); nothing h
 from __future__ import annotations
 
 from coopcore.rules.entries.accounts import WRONG_ACCOUNT
+from coopcore.rules.entries.carried import years_before_books
 from coopcore.rules.entries.contributions import (
     NOT_A_CONTRIBUTION,
     cash_contribution,
@@ -123,4 +124,5 @@ __all__ = [
     "subsidy_spent_on_services",
     "transfer_year_surplus",
     "year_end_vouchers",
+    "years_before_books",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from coopcore.db.locks import lock
@@ -33,6 +33,7 @@ from coopcore.rules.entries.income import CARRY_EXPENSE, CARRY_INCOME
 from coopcore.rules.findings import Finding, Severity, error
 from coopcore.services.ledger.balances import TrialBalance, net_by_account, trial_balance
 from coopcore.services.ledger.books import voucher_name
+from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.chart import accounts_by_code
 from coopcore.services.ledger.errors import (
     AUDITED_LEFT,
@@ -184,7 +185,7 @@ def _waiting(session: Session, cooperative: Cooperative, month: Month) -> list[F
         if not voucher.origin.is_event:
             template = DRAFT_LEFT if voucher.state is VoucherState.DRAFT else AUDITED_LEFT
             findings += error("close_unposted", template, key="state", voucher=name)
-        elif cooperative.ledger_review_events and voucher.state is VoucherState.DRAFT:
+        elif voucher.state is VoucherState.DRAFT and (cooperative.ledger_review_events or _assumed(voucher)):
             findings += error("close_unreviewed", EVENT_UNREVIEWED, key="state", voucher=name)
     return findings
 
@@ -195,8 +196,15 @@ def _post_events(session: Session, cooperative: Cooperative, month: Month, by: s
     One statement for the month: the lines were checked when booked, and the database refuses to post a voucher
     whose debits and credits differ.
     """
-    waiting = [VoucherState.AUDITED] if cooperative.ledger_review_events else [VoucherState.DRAFT, VoucherState.AUDITED]
-    _post(session, (*_in_month(cooperative, month), Voucher.origin.in_(EVENT_ORIGINS), Voucher.state.in_(waiting)), by)
+    waiting = Voucher.state == VoucherState.AUDITED
+    if not cooperative.ledger_review_events:  # the carried-in voucher rests on an assumption: always reviewed
+        unreviewed = and_(Voucher.state == VoucherState.DRAFT, ~Voucher.source_ref.startswith(CARRIED_PREFIX + ":"))
+        waiting = or_(waiting, unreviewed)
+    _post(session, (*_in_month(cooperative, month), Voucher.origin.in_(EVENT_ORIGINS), waiting), by)
+
+
+def _assumed(voucher: Voucher) -> bool:
+    return (voucher.source_ref or "").startswith(CARRIED_PREFIX + ":")
 
 
 def _post(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:

@@ -13,12 +13,12 @@ and their refunds, exits, and special-fund property. Trades and the distribution
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, inspect, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import event as orm_event
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
 
 from coopcore.models import (
     Cooperative,
@@ -27,60 +27,24 @@ from coopcore.models import (
     Member,
     MemberAccountEntry,
     SpecialFund,
+    Trade,
     Voucher,
 )
 from coopcore.rules import entries
 from coopcore.rules.entries.contributions import SUMMARY as SUMMARIES
 from coopcore.rules.ledger import EntryLine
+from coopcore.services.ledger.carried_events import CARRIED_FORWARD
+from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
 from coopcore.services.ledger.events import VERSION, book_event
+from coopcore.services.ledger.source import Event, Source, covers, red, with_ids
+from coopcore.services.ledger.trade_events import TRADES
 from coopcore.terms import AccountEntryKind, IncomeCategory, Origin, VoucherOrigin
 
 
-@dataclass(frozen=True)
-class Event:
-    """What one business event books: its reference, the voucher's date and 摘要, and its lines."""
-
-    source_ref: str
-    on: dt.date
-    summary: str
-    lines: list[EntryLine]
-
-
-Reader = Callable[[Session, Cooperative, "set[str] | None"], Iterator[Event]]
-
-
-@dataclass(frozen=True)
-class Source:
-    """One kind of business event: the origin of its vouchers, the prefix of their references, its reader."""
-
-    origin: VoucherOrigin
-    prefix: str
-    read: Reader
-
-    def ref(self, key: object) -> str:
-        return f"{self.prefix}:{key}"
-
-    def keys(self, refs: set[str] | None) -> set[str] | None:
-        """The keys named by references of this source (None: every record)."""
-        if refs is None:
-            return None
-        return {ref.split(":", 1)[1] for ref in refs if ref.startswith(self.prefix + ":")}
-
-
-def red(lines: Iterable[EntryLine]) -> list[EntryLine]:
-    """The same lines on the other side: what a correcting (negative) record books against the original."""
-    return [replace(line, debit=line.credit, credit=line.debit) for line in lines]
-
-
-def _ids(keys: set[str] | None, column: InstrumentedAttribute[int]) -> list[ColumnElement[bool]]:
-    if keys is None:
-        return []
-    return [column.in_([int(key) for key in keys if key.isdigit()])]
-
-
 def _income_expense(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    keys = INCOME_EXPENSE.keys(refs)
-    query = select(IncomeExpense).where(IncomeExpense.cooperative_id == cooperative.id, *_ids(keys, IncomeExpense.id))
+    ids = INCOME_EXPENSE.ids(refs)
+    query = select(IncomeExpense).where(IncomeExpense.cooperative_id == cooperative.id)
+    query = query.where(*with_ids(ids, IncomeExpense.id))
     members = _member_codes(session, cooperative)
     for row in session.scalars(query.order_by(IncomeExpense.id)):
         yield Event(INCOME_EXPENSE.ref(row.id), row.recorded_on, row.memo, _income_expense_lines(session, row, members))
@@ -150,14 +114,13 @@ def _contribution_lines(entry: MemberAccountEntry, code: str) -> list[EntryLine]
 
 
 def _exits(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    keys = EXITS.keys(refs)
+    ids = EXITS.ids(refs)
     query = (
         select(MemberAccountEntry, Member.code)
         .join(Member, Member.id == MemberAccountEntry.member_id)
         .where(Member.cooperative_id == cooperative.id, MemberAccountEntry.origin == Origin.EXIT)
     )
-    if keys is not None:
-        query = query.where(MemberAccountEntry.member_id.in_([int(key) for key in keys if key.isdigit()]))
+    query = query.where(*with_ids(ids, MemberAccountEntry.member_id))
     settled: dict[int, list[tuple[MemberAccountEntry, str]]] = {}
     for entry, code in session.execute(query.order_by(MemberAccountEntry.id)):
         settled.setdefault(entry.member_id, []).append((entry, code))
@@ -174,8 +137,8 @@ def _exits(session: Session, cooperative: Cooperative, refs: set[str] | None) ->
 
 
 def _special_funds(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    keys = SPECIAL_FUNDS.keys(refs)
-    query = select(SpecialFund).where(SpecialFund.cooperative_id == cooperative.id, *_ids(keys, SpecialFund.id))
+    ids = SPECIAL_FUNDS.ids(refs)
+    query = select(SpecialFund).where(SpecialFund.cooperative_id == cooperative.id, *with_ids(ids, SpecialFund.id))
     for fund in session.scalars(query.order_by(SpecialFund.id)):
         lines = entries.asset_received(fund.source, fund.amount, poverty_asset=fund.is_poverty_asset, summary=fund.memo)
         yield Event(SPECIAL_FUNDS.ref(fund.id), fund.received_on, fund.memo, lines)
@@ -190,12 +153,13 @@ INCOME_EXPENSE = Source(VoucherOrigin.INCOME_EXPENSE, "income_expense", _income_
 CONTRIBUTIONS = Source(VoucherOrigin.CONTRIBUTION, "member_entry", _contributions)
 EXITS = Source(VoucherOrigin.EXIT, "exit", _exits)
 SPECIAL_FUNDS = Source(VoucherOrigin.SPECIAL_FUND, "special_fund", _special_funds)
-SOURCES = (INCOME_EXPENSE, CONTRIBUTIONS, EXITS, SPECIAL_FUNDS)
+SOURCES = (CARRIED_FORWARD, INCOME_EXPENSE, CONTRIBUTIONS, TRADES, EXITS, SPECIAL_FUNDS, DISTRIBUTIONS, PAYMENTS)
 # The records of each model book through this source (the admin's forms name the model they change).
 BY_MODEL: dict[type, Source] = {
     IncomeExpense: INCOME_EXPENSE,
     MemberAccountEntry: CONTRIBUTIONS,
     SpecialFund: SPECIAL_FUNDS,
+    Trade: TRADES,
 }
 
 
@@ -220,7 +184,11 @@ def sync_events(
             book_event(session, cooperative, origin=source.origin, source_ref=event.source_ref, on=event.on,
                        summary=summary, lines=event.lines)  # fmt: skip
             booked += 1
-        gone = (_booked_refs(session, cooperative, source) if refs is None else set(source_refs(source, refs))) - seen
+        held = _booked_refs(session, cooperative, source)
+        if refs is not None:  # the events named, and those of the groups named
+            named = set(source_refs(source, refs))
+            held = named | {ref for ref in held if covers(ref, named)}
+        gone = held - seen
         for ref in sorted(gone):
             _unbook(session, cooperative, source, ref)
     return booked
@@ -231,8 +199,10 @@ def source_refs(source: Source, refs: Iterable[str]) -> Iterator[str]:
 
 
 def _booked_refs(session: Session, cooperative: Cooperative, source: Source) -> set[str]:
-    query = select(Voucher.source_ref).where(
-        Voucher.cooperative_id == cooperative.id, Voucher.origin == source.origin, Voucher.source_ref.is_not(None)
+    query = select(Voucher.source_ref).where(  # two sources may share an origin, never a prefix
+        Voucher.cooperative_id == cooperative.id,
+        Voucher.origin == source.origin,
+        Voucher.source_ref.startswith(source.prefix + ":", autoescape=True),
     )
     return {str(ref).split(VERSION, 1)[0] for ref in session.scalars(query)}
 
@@ -263,13 +233,24 @@ def book_record(session: Session, record: object) -> None:
 
 
 def unbook_record(session: Session, record: object) -> None:
-    """Take out the voucher of a record about to be deleted (a 收支 row, special-fund property): deleted while
-    unposted, reversed once posted. Account entries are never deleted (a correction is a reversing entry)."""
+    """Take out the voucher of a record about to be deleted (a 收支 row, special-fund property, a trade's line of
+    its month): deleted while unposted, reversed once posted. Account entries are never deleted (a correction is
+    a reversing entry)."""
     found = _record_events(session, record)
-    if found is not None and found[0] in (INCOME_EXPENSE, SPECIAL_FUNDS):
-        source, cooperative, refs = found
+    if found is None:
+        return
+    source, cooperative, refs = found
+    if source in (INCOME_EXPENSE, SPECIAL_FUNDS):
         for ref in refs:
             _unbook(session, cooperative, source, ref)
+    elif source is TRADES:
+        # A ticket is one line of its month's voucher: the voucher is booked again once the ticket is gone, in
+        # the same transaction (the caller deletes the record and commits).
+        def rebook(session: Session) -> None:
+            session.flush()
+            sync_events(session, cooperative, [TRADES], refs)
+
+        orm_event.listen(session, "before_commit", rebook, once=True)
 
 
 def _record_events(session: Session, record: object) -> tuple[Source, Cooperative, set[str]] | None:
@@ -278,7 +259,14 @@ def _record_events(session: Session, record: object) -> tuple[Source, Cooperativ
     if source is None:
         return None
     cooperative_id: int | None = getattr(record, "cooperative_id", None)
-    if isinstance(record, MemberAccountEntry):
+    if isinstance(record, Trade):
+        refs = {
+            source.ref(f"{day.year:04d}-{day.month:02d}", kind.value)
+            for day in _values(record, "traded_on")
+            for kind in _values(record, "kind")
+            if day is not None and kind is not None
+        }
+    elif isinstance(record, MemberAccountEntry):
         member = record.member if record.member is not None else session.get(Member, record.member_id)
         cooperative_id = member.cooperative_id if member is not None else None
         refs = {

@@ -1,0 +1,107 @@
+"""The year's distribution in the books: its vouchers once posted, and each payment or conversion of what it declared.
+
+A posted distribution books Example 1's entries (coopcore.rules.entries.distribution_vouchers) dated 31 December,
+one voucher each, named "distribution:<id>:<n>" in their order; reversing the distribution takes them out
+(deleted while unposted, reversed once posted). Paying lines books, per day and method, Dr 221 / Dr 222 against
+the money paid, or against 301 when the assembly converted them into contributions (§15 rule 25a).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from coopcore.models import AccountEntryKind, Cooperative, Distribution, MemberAccountEntry
+from coopcore.rules import entries
+from coopcore.rules.distribution import MemberShare, Result
+from coopcore.rules.entries.accounts import BANK
+from coopcore.rules.entries.payments import Payable
+from coopcore.services.ledger.source import Event, Source, with_ids
+from coopcore.terms import DistributionState, PaymentMethod, VoucherOrigin
+
+BOOKED = (DistributionState.POSTED, DistributionState.PAID)
+# ⚠️ DEFAULT: a distribution paid out in money leaves the bank account (102): townships pay households by
+# transfer to their 一卡通 or bank card. Payment runs that name the account paid from replace it.
+PAID_FROM = BANK
+
+
+def _distributions(session: Session, cooperative: Cooperative, ids: set[int] | None) -> list[Distribution]:
+    query = (
+        select(Distribution)
+        .where(Distribution.cooperative_id == cooperative.id, *with_ids(ids, Distribution.id))
+        .where(Distribution.state.in_(BOOKED))
+        .options(selectinload(Distribution.lines))
+        .order_by(Distribution.id)
+    )
+    return list(session.scalars(query))
+
+
+def _declared(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
+    for distribution in _distributions(session, cooperative, DISTRIBUTIONS.ids(refs)):
+        on = dt.date(distribution.year, 12, 31)
+        vouchers = entries.distribution_vouchers(result_of(distribution))
+        for number, (summary, lines) in enumerate(vouchers, start=1):
+            yield Event(DISTRIBUTIONS.ref(distribution.id, number), on, summary, lines)
+
+
+def result_of(distribution: Distribution) -> Result:
+    """The waterfall's result as the distribution stored it when it was planned."""
+    members = tuple(
+        MemberShare(
+            code=line.member_code,
+            provident_share_added=line.provident_share_added,
+            subsidy_share=line.subsidy_share,
+            donation_share=line.donation_share,
+            residual_weight=line.residual_weight,
+            patronage_return=line.patronage_return,
+            residual_distribution=line.residual_distribution,
+        )
+        for line in sorted(distribution.lines, key=lambda line: line.member_code)
+    )
+    return Result(
+        year=distribution.year,
+        surplus=distribution.surplus,
+        loss_covered=distribution.loss_covered,
+        carried_loss=distribution.carried_loss,
+        retained_from_prior_years=distribution.retained_from_prior_years,
+        provident_fund=distribution.provident_fund,
+        distributable=distribution.distributable,
+        patronage_pool=distribution.patronage_pool,
+        residual_pool=distribution.residual_pool,
+        members=members,
+    )
+
+
+def _paid(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
+    for distribution in _distributions(session, cooperative, PAYMENTS.ids(refs)):
+        runs: dict[tuple[dt.date, PaymentMethod], list[Payable]] = {}
+        for line in sorted(distribution.lines, key=lambda line: line.member_code):
+            if line.paid_on is not None and line.payment_method is not None and line.total:
+                payable = Payable(line.member_code, line.patronage_return, line.residual_distribution)
+                runs.setdefault((line.paid_on, line.payment_method), []).append(payable)
+        for (day, method), payables in sorted(runs.items()):
+            if method is PaymentMethod.CAPITAL:
+                resolution = _resolution(session, distribution, day)
+                lines = entries.convert_returns(payables, resolution)
+            else:
+                lines = entries.pay_returns(payables, account=PAID_FROM)
+            yield Event(PAYMENTS.ref(distribution.id, day.isoformat(), method.value), day, lines[0].summary, lines)
+
+
+def _resolution(session: Session, distribution: Distribution, day: dt.date) -> str:
+    """The assembly resolution a conversion was recorded with (its member-account entry keeps it)."""
+    memo = session.scalar(
+        select(MemberAccountEntry.memo)
+        .where(MemberAccountEntry.distribution_id == distribution.id, MemberAccountEntry.entry_on == day)
+        .where(MemberAccountEntry.kind == AccountEntryKind.CAPITAL_CONVERSION)
+        .limit(1)
+    )
+    # "2024年分红转为出资 <resolution>" (coopcore.services.distribution_posting.record_payments).
+    return (memo or "").partition(" ")[2].strip() or distribution.resolution
+
+
+DISTRIBUTIONS = Source(VoucherOrigin.DISTRIBUTION, "distribution", _declared)
+PAYMENTS = Source(VoucherOrigin.PAYMENT, "distribution_paid", _paid)

@@ -1,0 +1,117 @@
+"""Trades in the books: a summary voucher (汇总凭证) per month and kind of ticket, a line per member and product.
+
+Tickets are many (a household delivers several times a week in the season) and each is already a record with
+its own number; the books take them as the month's summary, the way an accountant books a pile of 收购单:
+"trade:2024-09:intake" holds September's intake. Editing or deleting a ticket rebooks its month's voucher.
+
+None of them touches profit and loss: what the cooperative earns on produce and inputs is in its 收支 (the sales
+and their cost), so 本年盈余 is the same whether or not trades are kept ticket by ticket.
+- Intake: produce into stock at its price, owed to the member (Dr 121 / Cr 114—member) [KJ 121 二; 114 四],
+  or held for sale on the member's behalf (Dr 128) under the agency model [KJ 128 二]; a non-member is owed on
+  211 [KJ 211 一; L-41].
+- Sale on behalf (代销): the money received is owed to the member whose produce it was (Dr 102 / Cr 114—member),
+  the agency model's receipt and sale at the same price in one [KJ 114 四; 128 三]; a non-member on 211.
+- Input purchase: the member owes the goods the cooperative paid for (Dr 114—member / Cr 102) [KJ 114 三];
+  a non-member on 113 [KJ 113 二].
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from coopcore.models import Cooperative, Member, Product, Trade
+from coopcore.money import ZERO
+from coopcore.rules.entries.accounts import (
+    BANK,
+    HELD_FOR_SALE,
+    MEMBER_ACCOUNTS,
+    PAYABLES,
+    PRODUCTS,
+    RECEIVABLES,
+)
+from coopcore.rules.entries.lines import Aux, balanced, cr, dr
+from coopcore.rules.ledger import EntryLine
+from coopcore.services.ledger.source import Event, Source
+from coopcore.terms import TradeKind, TradeModel, VoucherOrigin
+
+# ⚠️ DEFAULT: the bylaws' model for members' produce; most party-branch-led cooperatives buy it outright.
+TRADE_MODEL = TradeModel.PURCHASE
+SUMMARY = {
+    TradeKind.INTAKE: "{month}月收购成员产品汇总",
+    TradeKind.SALE: "{month}月代销成员产品汇总",
+    TradeKind.INPUT_PURCHASE: "{month}月为成员代购农资汇总",
+}
+STOCK = {TradeModel.PURCHASE: PRODUCTS, TradeModel.AGENCY: HELD_FOR_SALE}
+
+
+def _trades(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
+    keys = TRADES.keys(refs)
+    query = (
+        select(Trade.traded_on, Trade.kind, Trade.member_id, Trade.counterparty, Product.name, func.sum(Trade.amount))
+        .join(Product, Product.id == Trade.product_id)
+        .where(Trade.cooperative_id == cooperative.id)
+        .group_by(Trade.traded_on, Trade.kind, Trade.member_id, Trade.counterparty, Product.name)
+    )
+    if keys is not None:
+        query = query.where(or_(false(), *(_dated_in(key.split(":", 1)[0]) for key in keys)))
+    grouped: dict[tuple[str, TradeKind], dict[Party, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for day, kind, member_id, counterparty, product, value in session.execute(query):
+        month = f"{day.year:04d}-{day.month:02d}"
+        if keys is None or f"{month}:{kind.value}" in keys:
+            grouped[(month, kind)][(member_id, "" if member_id else counterparty, product)] += value or ZERO
+    codes = _member_codes(session, cooperative)
+    for (month, kind), amounts in sorted(grouped.items()):
+        last = _last_day(month)
+        summary = SUMMARY[kind].format(month=last.month)
+        yield Event(TRADES.ref(month, kind.value), last, summary, _lines(kind, amounts, codes, summary))
+
+
+Party = tuple[int | None, str, str]  # member id (None: a non-member), counterparty, product
+
+
+def _lines(kind: TradeKind, amounts: dict[Party, Decimal], codes: dict[int, str], summary: str) -> list[EntryLine]:
+    """The month's lines: the party's side per member (or counterparty) and product, the other side per product."""
+    parties: list[EntryLine] = []
+    goods: dict[str, Decimal] = defaultdict(Decimal)
+    for (member_id, counterparty, product), value in sorted(amounts.items(), key=_order):
+        goods[product] += value
+        if member_id is not None:
+            account, aux = MEMBER_ACCOUNTS, Aux(member=codes[member_id], product=product)
+        else:
+            account = RECEIVABLES if kind is TradeKind.INPUT_PURCHASE else PAYABLES
+            aux = Aux(counterparty=counterparty, product=product)
+        parties.append((dr if kind is TradeKind.INPUT_PURCHASE else cr)(account, value, summary, aux))
+    other = STOCK[TRADE_MODEL] if kind is TradeKind.INTAKE else BANK
+    sides = [(cr if kind is TradeKind.INPUT_PURCHASE else dr)(other, value, summary, Aux(product=product))
+             for product, value in sorted(goods.items())]  # fmt: skip
+    return balanced([*sides, *parties] if kind is not TradeKind.INPUT_PURCHASE else [*parties, *sides])
+
+
+def _order(item: tuple[Party, Decimal]) -> tuple[str, bool, int, str]:
+    (member_id, counterparty, product), _ = item
+    return (product, member_id is None, member_id or 0, counterparty)  # members first, then non-members
+
+
+def _dated_in(month: str) -> ColumnElement[bool]:
+    first = dt.date.fromisoformat(f"{month}-01")
+    return Trade.traded_on.between(first, _last_day(month))
+
+
+def _last_day(month: str) -> dt.date:
+    year, number = (int(part) for part in month.split("-"))
+    return dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def _member_codes(session: Session, cooperative: Cooperative) -> dict[int, str]:
+    query = select(Member.id, Member.code).where(Member.cooperative_id == cooperative.id)
+    return {member_id: code for member_id, code in session.execute(query)}
+
+
+TRADES = Source(VoucherOrigin.TRADE, "trade", _trades)
