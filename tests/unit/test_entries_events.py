@@ -48,7 +48,7 @@ EVERY_BUILDER: dict[str, Callable[[], list[EntryLine]]] = {
     "donated asset": lambda: entries.asset_received(FundSource.DONATION, D("3000.00"), costs=D("120.00")),
     "cash donation": lambda: entries.cash_donation(D("500.00"), account="101"),
     "income": lambda: entries.income_expense(IncomeCategory.OPERATING_INCOME, D("250000.00")),
-    "expense": lambda: entries.income_expense(IncomeCategory.ADMIN_EXPENSE, D("6456.73"), counter_account="101"),
+    "expense": lambda: entries.income_expense(IncomeCategory.ADMIN_EXPENSE, D("6456.73"), against="101"),
     "loss covered": lambda: entries.provident_fund_covers_loss(D("2000.00")),
     "close-out": lambda: entries.close_distributions(D("182222.18")),
     "transfer": lambda: entries.transfer_year_surplus(D("-4321.09")),
@@ -221,7 +221,7 @@ def test_an_income_or_expense_row_books_against_its_counter_account(category: In
 
 
 def test_an_investment_loss_is_a_debit_to_511_and_no_other_row_may_be_negative() -> None:
-    loss = entries.income_expense(IncomeCategory.INVESTMENT_INCOME, D("-800.00"), counter_account="113")
+    loss = entries.income_expense(IncomeCategory.INVESTMENT_INCOME, D("-800.00"), against="113")
     assert shown(loss) == [("511", "Dr", "800.00", None), ("113", "Cr", "800.00", None)]
     with pytest.raises(InvalidValue):
         entries.income_expense(IncomeCategory.OPERATING_EXPENSE, D("-1.00"))
