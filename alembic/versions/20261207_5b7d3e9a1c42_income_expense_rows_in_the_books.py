@@ -231,7 +231,10 @@ def _book_income_expense(connection: sa.Connection) -> None:
             )
         ).all()
     )
-    members = {(cooperative_id, id_) for cooperative_id, id_ in connection.execute(sa.select(member.c.cooperative_id, member.c.id))}
+    members = {
+        (cooperative_id, id_)
+        for cooperative_id, id_ in connection.execute(sa.select(member.c.cooperative_id, member.c.id))
+    }
     vouchers: list[dict[str, Any]] = []
     lines: dict[tuple[int, str], list[Line]] = {}
     for row in connection.execute(sa.select(income_expense).order_by(income_expense.c.id)):
@@ -267,10 +270,18 @@ def _book_income_expense(connection: sa.Connection) -> None:
     accounts = _account_ids(connection)
     values = [
         {
-            "voucher_id": ids[cooperative_id, ref], "line_no": number, "cooperative_id": cooperative_id,
-            "year": booked_voucher["year"], "month": booked_voucher["month"],
-            "account_id": accounts[cooperative_id, code], "member_id": member_id, "summary": summary,
-            "counterparty": counterparty[:100], "project": "", "debit": debit, "credit": credit,
+            "voucher_id": ids[cooperative_id, ref],
+            "line_no": number,
+            "cooperative_id": cooperative_id,
+            "year": booked_voucher["year"],
+            "month": booked_voucher["month"],
+            "account_id": accounts[cooperative_id, code],
+            "member_id": member_id,
+            "summary": summary,
+            "counterparty": counterparty[:100],
+            "project": "",
+            "debit": debit,
+            "credit": credit,
         }  # fmt: skip
         for booked_voucher in vouchers
         for cooperative_id, ref in [(booked_voucher["cooperative_id"], booked_voucher["source_ref"])]
