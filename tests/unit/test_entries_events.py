@@ -285,3 +285,18 @@ def test_a_float_is_refused_not_coerced() -> None:
 def test_lines_that_do_not_balance_are_refused() -> None:
     with pytest.raises(entries.UnbalancedEntry):
         entry_lines.balanced([entry_lines.dr("102", D("1.00"), "x"), entry_lines.cr("501", D("0.99"), "x")])
+
+
+@pytest.mark.parametrize("code", ["501", "50101", "529", "531", "331", "33202", "114", "301", "22101", "", "银行"])
+def test_a_row_is_never_booked_against_profit_and_loss_the_year_s_result_or_a_member_s_account(code: str) -> None:
+    with pytest.raises(InvalidValue):
+        entries.income_expense(IncomeCategory.OPERATING_INCOME, D("100.00"), against=code)
+
+
+def test_the_year_s_result_is_income_less_expenses_by_the_formula_of_the_rules() -> None:
+    # 经营收益 = 501 + 511 − 521 − 522 − 523 − 524; 盈余总额 = 经营收益 + 502 − 529; 本年盈余 = 盈余总额 − 531.
+    movements = {"501": D("-420000.00"), "50101": D("-1000.00"), "511": D("-12543.27"), "502": D("-4000.00"),
+                 "521": D("210000.00"), "522": D("2000.00"), "523": D("30000.00"), "524": D("3000.00"),
+                 "529": D("5000.00"), "531": D("0.00"), "102": D("999.99"), "331": D("-5.00")}  # fmt: skip
+    assert entries.year_result(movements) == D("187543.27")
+    assert entries.year_result({"511": D("800.00")}) == D("-800.00")  # an investment loss
