@@ -23,8 +23,9 @@ def test_the_surplus_counts_event_vouchers_unposted_and_typed_ones_once_posted_a
     session: Session,
 ) -> None:
     cooperative = make_books(session)
-    session.add(IncomeExpense(cooperative_id=cooperative.id, recorded_on=day("2024-05-10"),
-                              category=IncomeCategory.OPERATING_INCOME, amount=D("1000.00"), memo="卖苹果"))  # fmt: skip
+    sale = IncomeCategory.OPERATING_INCOME
+    session.add(IncomeExpense(cooperative_id=cooperative.id, recorded_on=day("2024-05-10"), category=sale,
+                              amount=D("1000.00"), memo="卖苹果"))  # fmt: skip
     session.flush()
     sync_events(session, cooperative, [INCOME_EXPENSE])
     assert year_surplus(session, cooperative.id, 2024) == D("1000.00")  # a draft booked from its 收支 row
@@ -48,8 +49,9 @@ def test_a_distribution_is_not_planned_on_a_year_with_typed_profit_and_loss_unpo
     session.add(FiscalYear(cooperative=cooperative, year=2024))
     draft = ledger.add_voucher(session, cooperative, on=day("2024-11-30"), summary="补记收入",
                                lines=[dr("102", "500.00"), cr("501", "500.00")], by=PREPARER)  # fmt: skip
+    # A draft without profit and loss does not matter to the surplus.
     ledger.add_voucher(session, cooperative, on=day("2024-11-30"), summary="提现",
-                       lines=[dr("101", "50.00"), cr("102", "50.00")], by=PREPARER)  # fmt: skip: no P&L, no matter
+                       lines=[dr("101", "50.00"), cr("102", "50.00")], by=PREPARER)  # fmt: skip
 
     with pytest.raises(UnpostedResult) as refused:
         workflow.plan_distribution(session, cooperative, 2024)
