@@ -89,6 +89,7 @@ FIELD_LABELS: dict[str, str] = {
     "recorded_on": "Date",
     "category": "Category",
     "voucher_no": "Voucher number",
+    "counter_account": "Counter account",
     "received_on": "Received on",
     "is_poverty_asset": "Poverty-alleviation asset",
     "disposed_on": "Disposed of on",

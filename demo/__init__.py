@@ -57,7 +57,8 @@ from coopcore.models import (
     WeakVillageThreshold,
 )
 from coopcore.services.land import book_land_guarantees
-from coopcore.services.ledger.sync import sync_events
+from coopcore.services.ledger.source import Source
+from coopcore.services.ledger.sync import INCOME_EXPENSE, SOURCES, sync_events
 from coopcore.services.users import create_user
 from demo.business import add_products, add_trades
 from demo.context import YEARS, DemoContext
@@ -123,16 +124,23 @@ def load_demo(session: Session, *, seed: int = 2023) -> DemoSummary:
     ids = write_demo(session, data, _existing(session, data))
     _book_land_guarantees(session, data, ids)
     users = _add_users(session, data, ids)
+    # The demo writes its records in bulk (coopcore.db.bulk), past the forms: their vouchers are booked here. The
+    # 收支 rows first: 本年盈余 is read from the books, and the past years are planned on it.
+    _book(session, [INCOME_EXPENSE])
     post_past_years(session, ids[Cooperative.__tablename__])
-    # The demo writes its records in bulk (coopcore.db.bulk), past the forms: their vouchers are booked here,
-    # with the session emptied first (a flush checks every object it holds).
+    _book(session, [source for source in SOURCES if source is not INCOME_EXPENSE])
+    close_past_books(session)
+    return summarize(data, users=users)
+
+
+def _book(session: Session, sources: list[Source]) -> None:
+    """Book every cooperative's events of these sources, the session emptied first (a flush checks every object
+    it holds)."""
     session.flush()
     session.expunge_all()
     for cooperative in session.scalars(select(Cooperative).order_by(Cooperative.id)):
-        sync_events(session, cooperative)
-    close_past_books(session)
+        sync_events(session, cooperative, sources)
     session.flush()
-    return summarize(data, users=users)
 
 
 def summarize(data: DemoSet, *, users: int = 0) -> DemoSummary:

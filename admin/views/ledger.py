@@ -19,6 +19,7 @@ from admin.views.scoped import CooperativeRecords
 from coopcore.models import FundSource, IncomeCategory, IncomeExpense, SpecialFund, Trade, TradeKind
 from coopcore.models.trade import TICKET_FIELDS
 from coopcore.rules import books
+from coopcore.rules.entries.accounts import BANK
 
 COOPERATIVE_FIELD: dict[str, Any] = {"cooperative_id": CooperativeIdField(lazy("Cooperative"))}
 
@@ -81,7 +82,9 @@ class TradeView(CooperativeRecords):
 
 class IncomeExpenseView(CooperativeRecords):
     model_class = IncomeExpense
-    column_list = ("recorded_on", "cooperative_id", "category", "amount", "memo", "voucher_no", "source")
+    column_list = (
+        "recorded_on", "cooperative_id", "category", "amount", "memo", "counter_account", "voucher_no", "source"
+    )  # fmt: skip
     column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name}
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("recorded_on", True), ("id", True)]
     column_searchable_list = ("memo", "voucher_no")
@@ -90,9 +93,14 @@ class IncomeExpenseView(CooperativeRecords):
         filters.enum_filter(IncomeExpense.category, "Category", IncomeCategory),
         filters.cooperative_filter(IncomeExpense.cooperative_id),
     ]
-    form_columns = ("cooperative_id", "recorded_on", "category", "amount", "memo", "voucher_no")
+    form_columns = ("cooperative_id", "recorded_on", "category", "amount", "memo", "counter_account", "voucher_no")
     form_extra_fields = COOPERATIVE_FIELD
-    form_args: ClassVar[dict[str, Any]] = {"recorded_on": {"validators": [not_in_future]}}
+    # The 对方科目 is checked where the row is booked (coopcore.rules.entries.check_counter_account, then the
+    # cooperative's chart): a refusal comes back as the form's message, and nothing is saved.
+    form_args: ClassVar[dict[str, Any]] = {
+        "recorded_on": {"validators": [not_in_future]},
+        "counter_account": {"default": BANK},
+    }
     created_values: ClassVar[dict[str, Any]] = {"source": "admin"}
     rules = (books.check_income_sign,)
 

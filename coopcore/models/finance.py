@@ -31,6 +31,9 @@ class IncomeExpense(OptimisticLock, Base):
     amount: Mapped[Money]
     memo: Mapped[str] = mapped_column(String(200), default="")
     voucher_no: Mapped[str | None] = mapped_column(String(40))
+    # 对方科目: the account the row is booked against (coopcore.rules.entries.income_expense); 102 银行存款 unless
+    # the accountant names another. Rows a service writes (land guarantees, a federation's returns) book their own.
+    counter_account: Mapped[str] = mapped_column(String(20), default="102", server_default="102")
     source: Mapped[str] = mapped_column(String(60), default="")  # what booked it, e.g. "land_guarantee:2024:7"
     # Which path wrote the row (coopcore.terms.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(

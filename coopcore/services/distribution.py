@@ -115,6 +115,7 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
         _lock(session, distribution, "re-plan", DistributionState.DRAFT)
     _, last = year_end.year_bounds(year)
     bylaws = year_end.bylaws_in_force(session, cooperative, last)
+    year_end.require_posted_result(session, cooperative, year)
     members = year_end.roster(session, cooperative.id, last)
     balances = year_end.balances(session, cooperative.id, last)
     trades = year_end.trade_totals(

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from coopcore.errors import RuleViolation
 from coopcore.models import (
+    Account,
+    AccountClass,
     AccountEntryKind,
     Bylaws,
     Cooperative,
@@ -20,16 +22,22 @@ from coopcore.models import (
     DistributionState,
     FiscalYear,
     FundSource,
-    IncomeExpense,
     LandShare,
     Member,
     MemberAccountEntry,
     SpecialFund,
     Trade,
     TradeKind,
+    Voucher,
+    VoucherLine,
+    VoucherOrigin,
+    VoucherState,
 )
 from coopcore.money import ZERO
+from coopcore.rules.entries import year_result
+from coopcore.services.ledger.books import voucher_name
 
+PROFIT_AND_LOSS_CLASSES = (AccountClass.INCOME, AccountClass.EXPENSE)  # 5xx, as the chart classes them
 # Entries that make up a member's 出资: contributions, surplus converted into capital, and refunds on exit.
 CAPITAL_KINDS = (
     *(kind for kind in AccountEntryKind if kind.is_contribution),
@@ -40,6 +48,20 @@ CAPITAL_KINDS = (
 
 class NoBylaws(RuleViolation):
     """{cooperative} has no bylaws in force on {day}; record the provident-fund rate and patronage ratio first."""
+
+
+UNPOSTED_RESULT = (
+    "{cooperative} has vouchers of {year} that book income or expenses and are not posted ({vouchers}): post or "
+    "delete them before the distribution is planned; the year's surplus counts only posted vouchers and those "
+    "booked from business records."
+)
+
+
+class UnpostedResult(RuleViolation):
+    """Vouchers of the year that book income or expenses are not posted."""
+
+    def __init__(self, **fields: object) -> None:
+        super().__init__(UNPOSTED_RESULT, **fields)
 
 
 @dataclass(frozen=True)
@@ -57,15 +79,49 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+# Vouchers booked from business records (收支 rows, land guarantees, a federation's returns …) count while unposted:
+# they follow their records, which are the cooperative's figures until December's close posts them. A voucher an
+# accountant typed or imported counts once posted (记账 is what puts it in the books, as in the trial balance).
+EVENT_ORIGINS = tuple(origin for origin in VoucherOrigin if origin.is_event)
+COUNTED = or_(Voucher.state == VoucherState.POSTED, Voucher.origin.in_(EVENT_ORIGINS))
+# The close carries profit and loss into 331 (and its 反结账 reverses that, same origin): neither is the year's result.
+NOT_THE_CLOSE = Voucher.origin != VoucherOrigin.YEAR_END
+
+
 def year_surplus(session: Session, cooperative_id: int, year: int) -> Decimal:
-    """本年盈余: income minus expenses of the year ([KJ 第五十二条])."""
-    first, last = year_bounds(year)
-    totals = session.execute(
-        select(IncomeExpense.category, func.sum(IncomeExpense.amount))
-        .where(IncomeExpense.cooperative_id == cooperative_id, IncomeExpense.recorded_on.between(first, last))
-        .group_by(IncomeExpense.category)
+    """本年盈余 from the cooperative's books: the year's profit and loss (coopcore.rules.entries.year_result)."""
+    rows = session.execute(
+        select(Account.code, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .join(Account, Account.id == VoucherLine.account_id)
+        .where(VoucherLine.cooperative_id == cooperative_id, VoucherLine.year == year, COUNTED, NOT_THE_CLOSE)
+        .group_by(Account.code)
+    )
+    return year_result({code: (debit or ZERO) - (credit or ZERO) for code, debit, credit in rows})
+
+
+def require_posted_result(session: Session, cooperative: Cooperative, year: int) -> None:
+    """Refuse while vouchers typed or imported for the year book profit and loss unposted (UnpostedResult).
+
+    year_surplus leaves them out; a distribution planned without them would be planned on another surplus than
+    the one the books will show, without anyone being told.
+    """
+    pending = session.scalars(
+        select(Voucher)
+        .where(Voucher.cooperative_id == cooperative.id, Voucher.year == year, ~COUNTED, NOT_THE_CLOSE)
+        .where(
+            Voucher.id.in_(
+                select(VoucherLine.voucher_id)
+                .join(Account, Account.id == VoucherLine.account_id)
+                .where(VoucherLine.cooperative_id == cooperative.id, VoucherLine.year == year)
+                .where(Account.account_class.in_(PROFIT_AND_LOSS_CLASSES))
+            )
+        )
+        .order_by(Voucher.month, Voucher.number)
     ).all()
-    return sum((total if category.is_income else -total for category, total in totals), ZERO)
+    if pending:
+        names = "、".join(voucher_name(voucher) for voucher in pending[:5]) + ("…" if len(pending) > 5 else "")
+        raise UnpostedResult(cooperative=cooperative.name, year=year, vouchers=names)
 
 
 def bylaws_in_force(session: Session, cooperative: Cooperative, day: dt.date) -> Bylaws:

@@ -91,3 +91,22 @@ def test_a_row_dated_in_a_closed_month_is_refused_with_its_voucher_and_nothing_i
     assert refused.status_code == 200
     assert "已结账" in refused.text
     assert _state(demo_url, "三月补记费用") == (0, [])
+
+
+def test_a_typed_row_books_against_its_counter_account_and_one_that_makes_no_sense_is_refused(
+    client: FlaskClient, demo_url: str
+) -> None:
+    sign_in(client, "accountant")
+    cooperative_id = _cooperative_id(demo_url)
+    form = client.get("/admin/income_expense/new/")
+    assert "对方科目" in form.text
+    data = {**_form(csrf_token(form.text), cooperative_id, "2024-11-06", "现金购买茶叶"), "counter_account": "101"}
+    assert client.post("/admin/income_expense/new/", data=data).status_code == 302
+    assert _state(demo_url, "现金购买茶叶") == (1, [("523", "1234.50", "0.00"), ("101", "0.00", "1234.50")])
+
+    form = client.get("/admin/income_expense/new/")
+    data = {**_form(csrf_token(form.text), cooperative_id, "2024-11-06", "记错科目"), "counter_account": "501"}
+    refused = client.post("/admin/income_expense/new/", data=data)
+    assert refused.status_code == 200
+    assert "不能作为收支记录的对方科目" in refused.text
+    assert _state(demo_url, "记错科目") == (0, [])

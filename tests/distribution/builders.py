@@ -25,6 +25,7 @@ from coopcore.models import (
     Village,
     VillageCollective,
 )
+from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
 from tests.workbook.builders import collective_code, cooperative_code
 
 D = Decimal
@@ -102,4 +103,6 @@ def make_example_1(session: Session, *, credit_code: str = "93370602MA3EXMPL1X",
     session.add(SpecialFund(cooperative_id=cooperative.id, received_on=dt.date(2024, 4, 1),
                             source=FundSource.DONATION, amount=D("3000.00")))  # fmt: skip
     session.flush()
+    # 本年盈余 is read from the books: the 收支 rows are booked as every path that writes them books them.
+    sync_events(session, cooperative, [INCOME_EXPENSE])
     return cooperative

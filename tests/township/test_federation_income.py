@@ -23,6 +23,7 @@ from coopcore.models import (
 )
 from coopcore.services import distribution as workflow
 from coopcore.services import year_end
+from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
 from tests.township.builders import make_cooperative, make_township
 
 D = Decimal
@@ -105,6 +106,8 @@ def make_federation(session: Session) -> tuple[Cooperative, list[Cooperative]]:
             )
         )
     session.flush()
+    for cooperative in (federation, *members):  # 本年盈余 is read from the books: the rows are booked
+        sync_events(session, cooperative, [INCOME_EXPENSE])
     return federation, members
 
 

@@ -48,7 +48,7 @@ EVERY_BUILDER: dict[str, Callable[[], list[EntryLine]]] = {
     "donated asset": lambda: entries.asset_received(FundSource.DONATION, D("3000.00"), costs=D("120.00")),
     "cash donation": lambda: entries.cash_donation(D("500.00"), account="101"),
     "income": lambda: entries.income_expense(IncomeCategory.OPERATING_INCOME, D("250000.00")),
-    "expense": lambda: entries.income_expense(IncomeCategory.ADMIN_EXPENSE, D("6456.73"), counter_account="101"),
+    "expense": lambda: entries.income_expense(IncomeCategory.ADMIN_EXPENSE, D("6456.73"), against="101"),
     "loss covered": lambda: entries.provident_fund_covers_loss(D("2000.00")),
     "close-out": lambda: entries.close_distributions(D("182222.18")),
     "transfer": lambda: entries.transfer_year_surplus(D("-4321.09")),
@@ -221,7 +221,7 @@ def test_an_income_or_expense_row_books_against_its_counter_account(category: In
 
 
 def test_an_investment_loss_is_a_debit_to_511_and_no_other_row_may_be_negative() -> None:
-    loss = entries.income_expense(IncomeCategory.INVESTMENT_INCOME, D("-800.00"), counter_account="113")
+    loss = entries.income_expense(IncomeCategory.INVESTMENT_INCOME, D("-800.00"), against="113")
     assert shown(loss) == [("511", "Dr", "800.00", None), ("113", "Cr", "800.00", None)]
     with pytest.raises(InvalidValue):
         entries.income_expense(IncomeCategory.OPERATING_EXPENSE, D("-1.00"))
@@ -285,3 +285,18 @@ def test_a_float_is_refused_not_coerced() -> None:
 def test_lines_that_do_not_balance_are_refused() -> None:
     with pytest.raises(entries.UnbalancedEntry):
         entry_lines.balanced([entry_lines.dr("102", D("1.00"), "x"), entry_lines.cr("501", D("0.99"), "x")])
+
+
+@pytest.mark.parametrize("code", ["501", "50101", "529", "531", "331", "33202", "114", "301", "22101", "", "银行"])
+def test_a_row_is_never_booked_against_profit_and_loss_the_year_s_result_or_a_member_s_account(code: str) -> None:
+    with pytest.raises(InvalidValue):
+        entries.income_expense(IncomeCategory.OPERATING_INCOME, D("100.00"), against=code)
+
+
+def test_the_year_s_result_is_income_less_expenses_by_the_formula_of_the_rules() -> None:
+    # 经营收益 = 501 + 511 − 521 − 522 − 523 − 524; 盈余总额 = 经营收益 + 502 − 529; 本年盈余 = 盈余总额 − 531.
+    movements = {"501": D("-420000.00"), "50101": D("-1000.00"), "511": D("-12543.27"), "502": D("-4000.00"),
+                 "521": D("210000.00"), "522": D("2000.00"), "523": D("30000.00"), "524": D("3000.00"),
+                 "529": D("5000.00"), "531": D("0.00"), "102": D("999.99"), "331": D("-5.00")}  # fmt: skip
+    assert entries.year_result(movements) == D("187543.27")
+    assert entries.year_result({"511": D("800.00")}) == D("-800.00")  # an investment loss

@@ -29,6 +29,7 @@ from coopcore.models import (
 from coopcore.services import distribution as workflow
 from coopcore.services.imports import COOPERATIVE, ImportReport, export_workbook, run_import
 from coopcore.services.land import book_land_guarantees
+from coopcore.services.ledger.sync import sync_events
 from coopcore.services.year_end import year_surplus
 from tests.workbook.builders import Book, cooperative_code, valid_book, write_book
 
@@ -113,6 +114,7 @@ def test_rows_typed_in_the_admin_are_not_removed_by_a_workbook_that_lacks_them(
         ]
     )  # fmt: skip
     session.flush()
+    sync_events(session, cooperative)  # the forms book what they save (coopcore.services.ledger.sync.book_record)
     before = year_surplus(session, cooperative.id, 2024)
 
     report = run(session, valid_book(), tmp_path / "again.xlsx")
@@ -135,6 +137,7 @@ def test_an_export_marks_booked_and_typed_rows_and_reimporting_it_changes_nothin
                       category=IncomeCategory.ADMIN_EXPENSE, amount=D("300.00"), memo="办公用品")
     )  # fmt: skip
     session.flush()
+    sync_events(session, cooperative)  # the form books what it saves
     path = tmp_path / "export.xlsx"
     export_workbook(session, cooperative.credit_code, path)
 

@@ -37,7 +37,16 @@ from coopcore.rules.entries.funds import (
     subsidy_spent_on_asset,
     subsidy_spent_on_services,
 )
-from coopcore.rules.entries.income import income_expense, transfer_year_surplus, year_end_vouchers
+from coopcore.rules.entries.income import (
+    COUNTER_IS_PROFIT_AND_LOSS,
+    COUNTER_NOT_DIGITS,
+    COUNTER_PER_MEMBER,
+    check_counter_account,
+    income_expense,
+    transfer_year_surplus,
+    year_end_vouchers,
+    year_result,
+)
 from coopcore.rules.entries.land import land_amortisation, land_guarantee
 from coopcore.rules.entries.lines import (
     MEMBER_REQUIRED,
@@ -76,6 +85,9 @@ MESSAGES = (
     NOT_A_CONTRIBUTION,
     CONTRACT_VALUE_REQUIRED,
     PAID_OVER_PRICE,
+    COUNTER_NOT_DIGITS,
+    COUNTER_IS_PROFIT_AND_LOSS,
+    COUNTER_PER_MEMBER,
     *(
         (error.__doc__ or "").strip().splitlines()[0]
         for error in (UnbalancedEntry, ResolutionRequired, ConversionExceedsShare)
@@ -93,6 +105,7 @@ __all__ = [
     "asset_received",
     "cash_contribution",
     "cash_donation",
+    "check_counter_account",
     "close_distributions",
     "contribution",
     "contribution_refund",
@@ -124,5 +137,6 @@ __all__ = [
     "subsidy_spent_on_services",
     "transfer_year_surplus",
     "year_end_vouchers",
+    "year_result",
     "years_before_books",
 ]

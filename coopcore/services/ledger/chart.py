@@ -150,6 +150,11 @@ def chart_accounts(session: Session, cooperative: Cooperative) -> dict[str, Acco
     return accounts
 
 
+def stored_accounts(session: Session, cooperative: Cooperative) -> dict[str, Account]:
+    """The accounts the cooperative's books hold, by code (none before its books are first used)."""
+    return {account.code: account for account in _accounts(session, cooperative)}
+
+
 def account_rules(accounts: dict[str, Account]) -> dict[str, AccountRule]:
     """What the voucher checks need of each account: in use, without detail accounts, its auxiliaries."""
     parents = {account.parent_id for account in accounts.values() if account.parent_id is not None}

@@ -60,7 +60,7 @@ def _income_expense_lines(session: Session, row: IncomeExpense, members: dict[in
     if federation is not None and row.amount > 0:
         # A federation's returns to this member cooperative are receivable from it [KJ 131 四; 511 二].
         return entries.federation_return_declared(federation, row.amount, summary=row.memo)
-    return entries.income_expense(row.category, row.amount, summary=row.memo)
+    return entries.income_expense(row.category, row.amount, against=row.counter_account, summary=row.memo)
 
 
 def _federation(session: Session, row: IncomeExpense) -> str | None:

@@ -7,9 +7,12 @@ by year, so that importing the same or a corrected workbook again updates and ne
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from functools import partial
 
 from sqlalchemy.orm import Session
 
+from coopcore.money import ZERO
 from coopcore.services.access import Scope
 from coopcore.services.workbook.apply import apply_plan
 from coopcore.services.workbook.format import Planned
@@ -22,10 +25,16 @@ from coopcore.services.workbook.reader import Book, Progress
 from coopcore.services.workbook.report import Problems
 from coopcore.services.workbook.roster import check_roster
 from coopcore.services.workbook.schema import MEMBERS, SHEETS
-from coopcore.services.workbook.stored import load_stored
+from coopcore.services.workbook.stored import Stored, load_stored
 from coopcore.services.workbook.validate import check_cooperative, check_members, cooperative_row, member_dates
 from coopcore.services.workbook.validate_books import check_books
+from coopcore.services.year_end import year_surplus
 from coopcore.validation import credit_code
+
+
+def _surplus(session: Session, stored: Stored, year: int) -> Decimal:
+    """本年盈余 of a year as the cooperative's books hold it now (a new cooperative has none)."""
+    return year_surplus(session, stored.cooperative.id, year) if stored.cooperative is not None else ZERO
 
 
 def plan_cooperative_workbook(
@@ -65,5 +74,5 @@ def plan_cooperative_workbook(
         counts={sheet.key: plan.counts[sheet.key] for sheet in SHEETS if sheet.key in plan.counts},
         write=write if plan.cooperative else None,
         credit_code=compact,
-        surplus=surplus_changes(stored, plan),
+        surplus=surplus_changes(stored, plan, partial(_surplus, session, stored)),
     )

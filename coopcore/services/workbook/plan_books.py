@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from coopcore.models import AccountEntryKind, IncomeCategory, TradeKind
 from coopcore.models.trade import TICKET_FIELDS
 from coopcore.money import ZERO
 from coopcore.rules.books import trade_amount
+from coopcore.rules.entries.accounts import BANK
 from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.plan import (
     OWNED_TICKET,
@@ -62,9 +64,8 @@ def plan_books(book: Book, stored: Stored, plan: Plan, problems: Problems) -> No
     if book.has(TRANSACTIONS):
         _plan_trades(book, stored, plan, problems)
     if book.has(INCOME_EXPENSE):
-        keys = ["date", "category", "amount", "memo"] + (
-            ["voucher_no"] if book.has(INCOME_EXPENSE, "voucher_no") else []
-        )
+        keys = ["date", "category", "amount", "memo"]
+        keys += [key for key in ("voucher_no", "counter_account") if book.has(INCOME_EXPENSE, key)]
         _plan_records(book, INCOME_EXPENSE, keys, stored.income, plan.income, stored, plan, problems)
     if book.has(SPECIAL_FUNDS):
         keys = ["date", "source", "amount", "memo"]
@@ -248,6 +249,7 @@ RECORD_COLUMNS = {
         "amount": "amount",
         "memo": "memo",
         "voucher_no": "voucher_no",
+        "counter_account": "counter_account",
     },
     SPECIAL_FUNDS.key: {
         "date": "received_on",
@@ -258,7 +260,7 @@ RECORD_COLUMNS = {
         "disposed_on": "disposed_on",
     },
 }
-DEFAULTS: dict[str, Any] = {"memo": "", "is_poverty_asset": False}
+DEFAULTS: dict[str, Any] = {"memo": "", "is_poverty_asset": False, "counter_account": BANK}
 
 
 def _plan_records(
@@ -311,15 +313,16 @@ def _plan_records(
             counts.removed += 1
 
 
-def surplus_changes(stored: Stored, plan: Plan) -> list[SurplusChange]:
-    """Return 本年盈余 before and after the plan, for each year whose income and expense it changes."""
+def surplus_changes(stored: Stored, plan: Plan, before: Callable[[int], Decimal]) -> list[SurplusChange]:
+    """Return 本年盈余 before and after the plan, for each year whose income and expense it changes.
+
+    `before` reads a year's 本年盈余 from the books; each 收支 row books its signed amount to profit and loss, so
+    the rows the plan adds and removes move it by their sum.
+    """
 
     def signed(category: Any, amount: Decimal) -> Decimal:
         return amount if IncomeCategory(category).is_income else -amount
 
-    before: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for record in stored.income:
-        before[record["recorded_on"].year] += signed(record["category"], record["amount"])
     delta: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for values in plan.income.inserts:
         delta[values["recorded_on"].year] += signed(values["category"], values["amount"])
@@ -328,5 +331,5 @@ def surplus_changes(stored: Stored, plan: Plan) -> list[SurplusChange]:
         if record["id"] in removed:
             delta[record["recorded_on"].year] -= signed(record["category"], record["amount"])
     return [
-        SurplusChange(year, before[year], before[year] + change) for year, change in sorted(delta.items()) if change
+        SurplusChange(year, before(year), before(year) + change) for year, change in sorted(delta.items()) if change
     ]

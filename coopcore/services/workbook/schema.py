@@ -24,6 +24,7 @@ from coopcore.models import (
     ProvidentBasis,
     TradeKind,
 )
+from coopcore.rules.entries.accounts import BANK
 from coopcore.services.workbook.format import YES_NO, CellType, Column, Sheet, choices
 from coopcore.validation import credit_code
 
@@ -195,6 +196,8 @@ INCOME_EXPENSE = Sheet(
         Column("amount", "金额", M, True, example=Decimal("86000.00")),
         Column("memo", "摘要", T, max_length=200, example="苹果销售收入"),
         Column("voucher_no", "凭证号", T, max_length=40, example="记2024-001"),  # EXTRA
+        # The account the row is booked against; a workbook without the column books new rows against 102.
+        Column("counter_account", "对方科目", T, max_length=20, example=BANK),
         _origin(),
     ),
 )

@@ -28,6 +28,7 @@ from coopcore.models import (
     VillageCollective,
 )
 from coopcore.models.enterprise import delivery_trade
+from coopcore.services.ledger.chart import account_rules, chart_rows, stored_accounts
 
 Record = dict[str, Any]
 ENTRY_KINDS = (*(kind for kind in AccountEntryKind if kind.is_contribution), AccountEntryKind.PROVIDENT_SHARE)
@@ -87,6 +88,17 @@ class Stored:
     village_has_collective: bool = False
     village_branch: str | None = None  # the name of that village's party branch, if it has one
     branches: set[str] = field(default_factory=set)  # names of every party branch
+    # The accounts a 收支 row may be booked against: in use and without detail accounts (the chart it will be
+    # given, for a cooperative whose books are not used yet).
+    bookable_accounts: set[str] = field(default_factory=set)
+
+
+def _bookable_accounts(session: Session, cooperative: Cooperative | None) -> set[str]:
+    accounts = {} if cooperative is None else stored_accounts(session, cooperative)
+    if not accounts:
+        parents = {row.parent for row in chart_rows()}
+        return {row.code for row in chart_rows() if row.code not in parents}
+    return {code for code, rule in account_rules(accounts).items() if rule.is_active and rule.is_leaf}
 
 
 def load_stored(session: Session, credit_code: str | None, place: tuple[str, str] | None, sheets: set[str]) -> Stored:
@@ -117,6 +129,8 @@ def load_stored(session: Session, credit_code: str | None, place: tuple[str, str
     cooperative = None
     if credit_code:
         cooperative = session.scalar(select(Cooperative).where(Cooperative.credit_code == credit_code))
+    if "income_expense" in sheets:
+        stored.bookable_accounts = _bookable_accounts(session, cooperative)
     if cooperative is None:
         return stored
     stored.cooperative = cooperative

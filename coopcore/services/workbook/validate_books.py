@@ -6,7 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from coopcore.errors import InvalidValue
 from coopcore.rules import books
+from coopcore.rules.entries import check_counter_account
 from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems
@@ -42,7 +44,12 @@ DUPLICATE_SHARE = (
     "parcel and start date."
 )
 # The rules of single records (amounts, signs, land terms) live in coopcore.rules.books, shared with the admin.
+NO_SUCH_COUNTER_ACCOUNT = (
+    "The books have no account {value} that takes bookings (it is missing, out of use, or has detail accounts: "
+    "name one of them)."
+)
 TEMPLATES = (
+    NO_SUCH_COUNTER_ACCOUNT,
     MUST_BE_POSITIVE,
     MUST_NOT_BE_ZERO,
     MUST_NOT_BE_NEGATIVE,
@@ -82,12 +89,28 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
     _check_transactions(book, members, problems)
     for row in book.rows(INCOME_EXPENSE):
         problems.place(books.check_income_sign(row.get("category"), row.get("amount")), INCOME_EXPENSE, row.number)
+        _check_counter_account(row, stored, problems)
     for row in book.rows(SPECIAL_FUNDS):
         _sign(SPECIAL_FUNDS, row, "amount", problems, positive=True)
         found = books.check_fund_dates(row.get("date"), row.get("disposed_on"))
         problems.place(found, SPECIAL_FUNDS, row.number)
     check_unique(FISCAL_YEARS, book.rows(FISCAL_YEARS), "year", problems)
     _check_land(book, stored, members, problems)
+
+
+def _check_counter_account(row: Row, stored: Stored, problems: Problems) -> None:
+    """A 收支 row's 对方科目 is one a row can be booked against, and one the cooperative's books take bookings on."""
+    code = row.get("counter_account")
+    if code is None:
+        return  # blank: 102
+    where = {"sheet": INCOME_EXPENSE, "row": row.number, "column": INCOME_EXPENSE.column("counter_account")}
+    try:
+        code = check_counter_account(str(code))
+    except InvalidValue as refusal:
+        problems.error(refusal.message_template, **where, **refusal.fields)
+        return
+    if code not in stored.bookable_accounts:
+        problems.error(NO_SUCH_COUNTER_ACCOUNT, **where, value=code)
 
 
 def _amount(sheet: Sheet) -> Any:
