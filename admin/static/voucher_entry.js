@@ -219,7 +219,9 @@
     if (cell.dataset.picker) showList(cell);
   });
   form.addEventListener("focusout", (event) => {
-    if (open && event.target === open.input) closeList();
+    const cell = event.target;
+    if (open && cell === open.input) closeList();
+    if (cell.classList.contains("coop-amount") && fen(cell.value) > 0) cell.value = yuan(fen(cell.value));
   });
 
   for (const row of body.querySelectorAll(".coop-line")) {
