@@ -122,6 +122,10 @@ def test_every_books_page_opens_for_the_accountant_in_chinese(client: FlaskClien
     assert "借贷差额" in text_of(entry)
     detail = text_of(client.get(f"/admin/books/detail-ledger/?cooperative={books.coop}&year=2024&account=301").text)
     assert "明细账" in detail and "期初余额" in detail
+    # The demo's vouchers are drafts: the journal shows them only as a preview, with their counter accounts.
+    posted = client.get(f"/admin/books/bank-journal/?cooperative={books.coop}&year=2024").text
+    preview = client.get(f"/admin/books/bank-journal/?cooperative={books.coop}&year=2024&unposted=1").text
+    assert "2024-03 记-1" not in posted and "2024-03 记-1" in preview and 'id="preview-note"' in preview
 
 
 def test_a_balanced_voucher_is_saved_and_another_accountant_audits_and_posts_it(

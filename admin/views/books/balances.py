@@ -27,20 +27,24 @@ def direction(balance: Decimal) -> str:
     return _("Debit") if balance > 0 else _("Credit") if balance < 0 else _("Nil")
 
 
+def preview() -> bool:
+    """Whether the page previews the books with the vouchers not yet posted counted as if they were."""
+    return request.args.get("unposted") == "1"
+
+
 class TrialBalancePage(BooksPage):
     """科目余额表 of a year or a month; a preview may count the vouchers not yet posted."""
 
     @expose("/")
     def index(self) -> Any:
         choice = page_choice(month_default=True)
-        preview = request.args.get("unposted") == "1"
         every = request.args.get("all") == "1"
         balance = ledger.trial_balance(
-            current_session(), choice.cooperative, choice.year, choice.month, include_unposted=preview
+            current_session(), choice.cooperative, choice.year, choice.month, include_unposted=preview()
         )
         rows = [row for row in balance.rows if every or any(row.columns.amounts())]
         return self.render(
-            "coop/books/trial_balance.html", choice=choice, balance=balance, rows=rows, preview=preview, every=every
+            "coop/books/trial_balance.html", choice=choice, balance=balance, rows=rows, preview=preview(), every=every
         )
 
 
@@ -69,8 +73,9 @@ class DetailLedgerPage(BooksPage):
         if member is not None and not account.member_detail:
             member = None  # only accounts kept per member are read per member
         book = ledger.detail_ledger(
-            current_session(), choice.cooperative, code, choice.year, member, month=choice.month
-        )
+            current_session(), choice.cooperative, code, choice.year, member, month=choice.month,
+            include_unposted=preview(),
+        )  # fmt: skip
         return self.render(
             "coop/books/detail_ledger.html",
             choice=choice,
@@ -82,6 +87,7 @@ class DetailLedgerPage(BooksPage):
             member_name=_member_name(choice.cooperative.id, member),
             direction=direction,
             journal=False,
+            preview=preview(),
         )
 
 
@@ -103,7 +109,10 @@ class JournalPage(BooksPage):
     def index(self) -> Any:
         choice = page_choice()
         accounts = account_names(choice.cooperative)
-        book = ledger.journal(current_session(), choice.cooperative, self.account, choice.year, month=choice.month)
+        book = ledger.journal(
+            current_session(), choice.cooperative, self.account, choice.year, month=choice.month,
+            include_unposted=preview(),
+        )  # fmt: skip
         return self.render(
             "coop/books/detail_ledger.html",
             choice=choice,
@@ -115,6 +124,7 @@ class JournalPage(BooksPage):
             member_name="",
             direction=direction,
             journal=True,
+            preview=preview(),
             names={code: found.name for code, found in accounts.items()},
         )
 

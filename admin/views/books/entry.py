@@ -146,12 +146,12 @@ class VoucherEntryPage(BooksWriterPage):
                 "lines": typed_lines(entry_lines(current_session(), voucher)),
             }
             return self._page([cooperative], cooperative, typed, voucher)
-        cooperatives, cooperative = chosen_cooperative()
-        if cooperative is None:
+        cooperatives, chosen = chosen_cooperative()
+        if chosen is None:
             return self.render("coop/books/empty.html")
         day = request.args.get("date") or dt.date.today().isoformat()
         typed = {"date": day, "word": request.args.get("word") or "记", "attachments": "0", "lines": []}
-        return self._page(cooperatives, cooperative, typed, None)
+        return self._page(cooperatives, chosen, typed, None)
 
     def _page(
         self, cooperatives: Any, cooperative: Cooperative, typed: Typed, voucher: Voucher | None, status: int = 200
