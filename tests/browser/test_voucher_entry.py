@@ -76,6 +76,9 @@ def test_a_voucher_typed_with_the_keyboard_alone_balances_saves_and_is_audited_a
     expect(page.locator("#difference")).to_have_text("0.00")
     expect(page.locator("#total-credit")).to_have_text("1,500.00")
     shot(page, artifacts, "books-01-voucher-entry")
+    keys.press("Insert")  # a line after this one, its 摘要 offered from above: a 摘要 alone is saved as no line
+    expect(page.locator(".coop-line")).to_have_count(5)
+    expect(page.locator(".coop-summary").nth(2)).to_be_focused()
     keys.press("Control+s")
     expect(page.locator(".alert-success")).to_contain_text("已保存")
     saved = page.locator(".alert-success").inner_text()
