@@ -23,7 +23,7 @@ from flask_babel import LazyString
 from markupsafe import Markup
 
 from coopcore.errors import CoopError, Term
-from coopcore.i18n import BABEL_LOCALES, Lang
+from coopcore.i18n import BABEL_LOCALES, Lang, Localized
 from coopcore.i18n import translate as coopcore_translate
 from coopcore.money import to_money
 
@@ -63,11 +63,11 @@ def translate(text: str, lang: Lang | None = None) -> str:
 
 
 def gettext(text: str, **fields: Any) -> str:
-    """Translate a text and fill in its `{fields}`; Terms among the fields are translated too."""
+    """Translate a text and fill in its `{fields}`; Terms and findings among the fields are translated too."""
     translated = translate(str(text))
     if not fields:
         return translated
-    values = {name: translate(value) if isinstance(value, Term) else value for name, value in fields.items()}
+    values = {name: _field(value) for name, value in fields.items()}
     try:
         return translated.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -75,6 +75,15 @@ def gettext(text: str, **fields: Any) -> str:
 
 
 _ = gettext
+
+
+def _field(value: Any) -> Any:
+    """A message field in the reader's language: a Term translated, findings (Localized) in its words."""
+    if isinstance(value, Term):
+        return translate(value)
+    if isinstance(value, Localized):
+        return value.localized(current_lang())
+    return value
 
 
 def lazy(text: str) -> LazyString:

@@ -19,9 +19,15 @@ from admin.views import (
     reports,
 )
 from admin.views import workbook as workbook_page
+from admin.views.books import balances as book_balances
+from admin.views.books import chart as book_chart
+from admin.views.books import entry as book_entry
+from admin.views.books import periods as book_periods
+from admin.views.books import vouchers as book_vouchers
 
 COOPERATIVES = "Cooperatives"
 BOOKS = "Books"
+LEDGER = "Ledger"
 TOWNSHIP = "Township"
 SYSTEM = "System"
 
@@ -56,6 +62,18 @@ MODEL_VIEWS = (
     (oversight.ThresholdView, "Weak-village lines", "threshold", TOWNSHIP),
     (reference.UserView, "Users", "user", SYSTEM),
 )
+BOOK_PAGES = (
+    # (page class, name, endpoint, URL under /admin/books): the cooperative's books (账簿)
+    (book_entry.VoucherEntryPage, "Voucher entry", "book_entry", "entry"),
+    (book_vouchers.VoucherListPage, "Vouchers", "book_vouchers", "vouchers"),
+    (book_chart.ChartPage, "Chart of accounts", "book_chart", "chart"),
+    (book_periods.PeriodsPage, "Period close", "book_periods", "periods"),
+    (book_balances.TrialBalancePage, "Trial balance", "book_trial_balance", "trial-balance"),
+    (book_balances.GeneralLedgerPage, "General ledger", "book_general_ledger", "general-ledger"),
+    (book_balances.DetailLedgerPage, "Detail ledger", "book_detail_ledger", "detail-ledger"),
+    (book_balances.CashJournalPage, "Cash journal", "book_cash_journal", "cash-journal"),
+    (book_balances.BankJournalPage, "Bank journal", "book_bank_journal", "bank-journal"),
+)
 
 
 def register_views(admin: Admin, session: RequestSession) -> None:
@@ -67,6 +85,8 @@ def register_views(admin: Admin, session: RequestSession) -> None:
     admin.add_view(workbook_page.WorkbookPage(name="Workbook import", endpoint="workbook", url="/admin/workbook"))
     for view, name, endpoint, category in MODEL_VIEWS:
         admin.add_view(view(session, name, endpoint=endpoint, category=category))
+    for page, name, endpoint, path in BOOK_PAGES:
+        admin.add_view(page(name=name, endpoint=endpoint, url=f"/admin/books/{path}", category=LEDGER))
     admin.add_view(reports.ReportsPage(name="Reports", endpoint="reports", url="/admin/reports"))
     admin.add_view(audit.AuditPage(name="Audit log", endpoint="audit", url="/admin/audit", category=SYSTEM))
     # Reached from the member list, not from the menu.

@@ -1,6 +1,7 @@
 """总账 (general ledger) of a year: one page per first-level account with a balance or entries, its opening
 balance, then each month's debits and credits (本月合计) and the year so far (本年累计), with the balance and its
-side (借/贷). The figures are coopcore.services.ledger's trial balances of the year and of each month.
+side (借/贷). The figures are coopcore.services.ledger.general_ledger's: the trial balances of the year and of
+each month.
 
     python -m reports.general_ledger --db URL --coop CREDIT_CODE --year 2024 [--out DIR] [--lang zh|en]
     coop report general-ledger --coop CREDIT_CODE --year 2024
@@ -9,8 +10,6 @@ side (借/贷). The figures are coopcore.services.ledger's trial balances of the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak, Spacer
@@ -19,34 +18,18 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative
 from coopcore.money import ZERO
-from coopcore.services.ledger import BalanceRow, trial_balance
+from coopcore.services.ledger import BalanceRow, MonthTotal, general_ledger
 from reports import base, pdf, text, xlsx
 from reports.cli import cooperative_command, standalone
 from reports.ledger_text import balance_cells, output, posted_only, red_negatives
 from reports.voucher_rows import period_name
 
 
-@dataclass(frozen=True)
-class Month:
-    """One month of a first-level account: its debits and credits and the balance at its end (debit − credit)."""
-
-    month: int
-    debit: Decimal
-    credit: Decimal
-    closing: Decimal
-
-
 def build_general_ledger(
     session: Session, cooperative: Cooperative, year: int, out_dir: Path, lang: Lang = "zh"
 ) -> list[Path]:
     """Write the year's general ledger (PDF, one page per account, and XLSX); return both paths."""
-    year_balance = trial_balance(session, cooperative, year)
-    accounts = [row for row in year_balance.rows if row.level == 1 and any(row.columns.amounts())]
-    months: dict[str, list[Month]] = {row.code: [] for row in accounts}
-    for month in range(1, 13):  # the service's figures of each month, for the accounts printed
-        for row in trial_balance(session, cooperative, year, month).rows:
-            if row.code in months and (row.columns.debit or row.columns.credit):
-                months[row.code].append(Month(month, row.columns.debit, row.columns.credit, row.columns.closing))
+    ledgers = general_ledger(session, cooperative, year)
     title = text.tr("General ledger {period}", lang, period=period_name(year, None, lang))
     pdf_path = output(out_dir, cooperative, year, None, "general ledger", "pdf", lang)
     xlsx_path = output(out_dir, cooperative, year, None, "general ledger", "xlsx", lang)
@@ -55,22 +38,23 @@ def build_general_ledger(
     letterhead = pdf.Letterhead(title, base.issuer(cooperative, lang), lang)
 
     def story() -> Iterator[Flowable]:
-        for index, account in enumerate(accounts):
-            rows = _rows(account, months[account.code], lang)
+        for index, ledger in enumerate(ledgers):
+            account = ledger.account
+            rows = _rows(account, ledger.months, lang)
             for row in rows:
                 sheet.row([account.code, _name(account, lang), *row])
             sheet.row([account.code, _name(account, lang), *_year_total(account, lang)], total=True)
             if index:
                 yield PageBreak()
             yield from _page(account, rows, title, lang)
-        if not accounts:
+        if not ledgers:
             yield pdf.para(text.tr("No posted entries in {period}.", lang, period=period_name(year, None, lang)))
 
     pdf.ReportDoc(pdf_path, letterhead).build_from(story())
     return [pdf_path, xlsx.save(book, xlsx_path)]
 
 
-def _rows(account: BalanceRow, months: list[Month], lang: Lang) -> list[list[pdf.Cell]]:
+def _rows(account: BalanceRow, months: tuple[MonthTotal, ...], lang: Lang) -> list[list[pdf.Cell]]:
     """年初余额, then 本月合计 and 本年累计 of each month with entries."""
     opening = account.columns.opening
     rows: list[list[pdf.Cell]] = [

@@ -41,6 +41,16 @@ COOPERATIVE_REPORTS = {
     "notice": ("reports.notice", "build_publicity_notice", ("pdf",), "Publicity notice"),
     "accounts": ("reports.accounts", "build_member_accounts", ("pdf", "xlsx"), "Member accounts"),
     "contracts": ("reports.contracts", "build_contract_report", ("pdf", "xlsx"), "Contract fulfilment"),
+    "vouchers": ("reports.vouchers", "build_vouchers", ("pdf", "xlsx"), "Vouchers"),
+    "trial-balance": ("reports.trial_balance", "build_trial_balance", ("pdf", "xlsx"), "Trial balance"),
+    "general-ledger": ("reports.general_ledger", "build_general_ledger", ("pdf", "xlsx"), "General ledger"),
+    "detail-ledger": ("reports.detail_ledger", "build_detail_ledger", ("pdf", "xlsx"), "Detail ledger"),
+}
+# The books' reports take a month, an account or a member besides the year (the books' pages send them).
+REPORT_OPTIONS = {
+    "vouchers": ("month",),
+    "trial-balance": ("month",),
+    "detail-ledger": ("month", "account", "member"),
 }
 PLAN_REPORTS = ("distribution", "slips", "notice")  # they print the year's distribution plan
 MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -89,6 +99,24 @@ def builder_of(module: str, builder: str, suffix: str, subject: Any, year: int, 
         return path
 
     return build
+
+
+def report_options(report: str) -> dict[str, Any]:
+    """The month, account and member a books report was asked for (404 for a month that is none)."""
+    options: dict[str, Any] = {}
+    for name in REPORT_OPTIONS.get(report, ()):
+        value = request.form.get(name, "").strip()
+        if not value:
+            continue
+        if name == "month":
+            if not value.isdigit() or not 1 <= int(value) <= 12:
+                abort(404)
+            options[name] = int(value)
+        elif len(value) > 20 or not value.isprintable():
+            abort(404)
+        else:
+            options[name] = value
+    return options
 
 
 def job_owner() -> int:
@@ -150,10 +178,13 @@ class ReportsPage(CoopPage):
                 abort(404)
             cooperative = scoped_cooperative(request.form.get("cooperative", type=int))
             back, about, code = cooperative.id, cooperative.name, cooperative.credit_code
+            options = report_options(report)
+            about = " ".join(str(value) for value in (cooperative.name, *options.values()))
             if report == "contracts":  # the contract report takes the cooperative's credit code
                 build = builder_of(module, builder, suffix, None, year, cooperative=cooperative.credit_code)
             else:
-                build = builder_of(module, builder, suffix, cooperative, year)
+                build = builder_of(module, builder, suffix, cooperative, year, **options)
+            code = "-".join(str(part) for part in (code, *options.values()))
         elif report == "township":
             if not scope.reads(Area.OVERSIGHT):
                 abort(403)

@@ -56,9 +56,10 @@ def label_msgids() -> set[str]:
     from admin.labels import FIELD_LABELS
     from admin.views.reports import COOPERATIVE_REPORTS
 
-    names = {name for _, name, _, _ in registry.MODEL_VIEWS} | {
+    names = {name for _, name, _, _ in (*registry.MODEL_VIEWS, *registry.BOOK_PAGES)} | {
         registry.COOPERATIVES,
         registry.BOOKS,
+        registry.LEDGER,
         registry.TOWNSHIP,
         registry.SYSTEM,
         "Home",

@@ -22,6 +22,7 @@ from coopcore.services.ledger.books import SYSTEM, voucher_name
 from coopcore.services.ledger.chart import accounts_by_code, add_account, chart_accounts, ensure_chart, seed_chart
 from coopcore.services.ledger.errors import CloseRefused, VoucherRefused, period_name
 from coopcore.services.ledger.events import book_event, event_voucher
+from coopcore.services.ledger.general import GeneralLedgerAccount, MonthTotal, general_ledger
 from coopcore.services.ledger.periods import close_period, latest_closed, reopen_period
 from coopcore.services.ledger.vouchers import (
     add_voucher,
@@ -40,7 +41,9 @@ __all__ = [
     "CloseRefused",
     "Columns",
     "DetailLedger",
+    "GeneralLedgerAccount",
     "LedgerRow",
+    "MonthTotal",
     "TrialBalance",
     "VoucherRefused",
     "accounts_by_code",
@@ -55,6 +58,7 @@ __all__ = [
     "detail_ledger",
     "ensure_chart",
     "event_voucher",
+    "general_ledger",
     "journal",
     "latest_closed",
     "member_balances",
