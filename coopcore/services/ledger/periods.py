@@ -185,9 +185,8 @@ def _close_the_year(session: Session, cooperative: Cooperative, year: int, *, cl
         .where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == year)
         .with_for_update()  # a distribution being posted or reversed in the year finishes first
     )
-    if fiscal_year is None:
-        fiscal_year = FiscalYear(cooperative_id=cooperative.id, year=year)
-        session.add(fiscal_year)
+    if fiscal_year is None:  # a year before the register's first (founders' contributions): history, no year
+        return
     fiscal_year.state = FiscalYearState.CLOSED if closing else FiscalYearState.OPEN
     fiscal_year.closed_at = dt.datetime.now() if closing else None
 
