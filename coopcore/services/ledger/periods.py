@@ -196,10 +196,14 @@ def _post_events(session: Session, cooperative: Cooperative, month: Month, by: s
     whose debits and credits differ.
     """
     waiting = [VoucherState.AUDITED] if cooperative.ledger_review_events else [VoucherState.DRAFT, VoucherState.AUDITED]
-    _post(session, (*_in_month(cooperative, month), Voucher.origin.in_(EVENT_ORIGINS), Voucher.state.in_(waiting)), by)
+    post_where(
+        session, (*_in_month(cooperative, month), Voucher.origin.in_(EVENT_ORIGINS), Voucher.state.in_(waiting)), by
+    )
 
 
-def _post(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:
+def post_where(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:
+    """Post every voucher the conditions select in one statement (their lines were checked when written; the
+    database refuses to post one that does not balance)."""
     session.flush()
     now = dt.datetime.now()
     session.execute(
@@ -235,7 +239,7 @@ def _carry_the_year(session: Session, cooperative: Cooperative, year: int, by: s
         if voucher is not None and voucher.state is not VoucherState.POSTED:
             booked.append(voucher.id)
     if booked:
-        _post(session, (Voucher.id.in_(booked),), by)
+        post_where(session, (Voucher.id.in_(booked),), by)
 
 
 def _unbalanced_vouchers(session: Session, cooperative: Cooperative, month: Month) -> list[Finding]:
