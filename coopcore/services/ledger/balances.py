@@ -21,12 +21,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import InvalidValue, NotFound, Term
-from coopcore.models import Account, Cooperative, Member, Voucher, VoucherLine, VoucherOrigin, VoucherState
+from coopcore.models import (
+    Account,
+    Cooperative,
+    Member,
+    PeriodBalance,
+    PeriodState,
+    Voucher,
+    VoucherLine,
+    VoucherOrigin,
+    VoucherState,
+)
+from coopcore.models import Period as LedgerPeriod
 from coopcore.money import ZERO
 from coopcore.rules.ledger import normal_columns
 from coopcore.services.ledger.chart import chart_accounts
@@ -112,9 +124,9 @@ def trial_balance(
     parents = {code: account.parent.code if account.parent is not None else None for code, account in accounts.items()}
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
     opening = net_by_account(session, cooperative.id, before=first, include_unposted=include_unposted)
-    for account_id, (debit, credit) in _movements(session, cooperative.id, first, last, include_unposted, True).items():
+    openings, movements = _movements(session, cooperative.id, first, last, include_unposted)
+    for account_id, (debit, credit) in openings.items():
         opening[account_id] = opening.get(account_id, ZERO) + debit - credit
-    movements = _movements(session, cooperative.id, first, last, include_unposted, False)
     rolled: dict[str, tuple[Decimal, Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO, ZERO))
     for account_id in set(opening) | set(movements):
         start, (debit, credit) = opening.get(account_id, ZERO), movements.get(account_id, (ZERO, ZERO))
@@ -180,11 +192,19 @@ def detail_ledger(
     include_unposted: bool = False,
 ) -> DetailLedger:
     """The lines of an account (its detail accounts too) in a year or month with the running balance."""
-    accounts = chart_accounts(session, cooperative)
-    account = accounts.get(account_code)
-    if account is None:
-        raise NotFound(what=Term("Account"), key=account_code)
-    ids = _family(account, accounts.values())
+    # The account and its detail accounts only, as columns: the whole chart as objects cost more than the lines.
+    family = session.execute(
+        select(Account.id, Account.code, Account.name).where(
+            Account.cooperative_id == cooperative.id, Account.code.startswith(account_code, autoescape=True)
+        )
+    ).all()
+    name = next((row.name for row in family if row.code == account_code), None)
+    if name is None:  # books never used read the chart they will be given (chart_accounts): no lines on it
+        unused = chart_accounts(session, cooperative).get(account_code)
+        if unused is None:
+            raise NotFound(what=Term("Account"), key=account_code)
+        name = unused.name
+    ids = [row.id for row in family]
     member_id = _member_id(session, cooperative, member)
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
     opening = sum(
@@ -195,7 +215,9 @@ def detail_ledger(
     )
     query = (
         select(
-            VoucherLine,
+            VoucherLine.summary,
+            VoucherLine.debit,
+            VoucherLine.credit,
             Voucher.year,
             Voucher.month,
             Voucher.word,
@@ -213,12 +235,24 @@ def detail_ledger(
     if member_id is not None:
         query = query.where(VoucherLine.member_id == member_id)
     rows, balance = [], opening
-    for line, v_year, v_month, word, number, day, reverses_id, summary, member_code in session.execute(query):
-        balance += line.debit - line.credit
-        debit, credit = (-line.credit, -line.debit) if reverses_id is not None else (line.debit, line.credit)
-        name = f"{period_name(v_year, v_month)} {word}-{number}"
-        rows.append(LedgerRow(day, name, line.summary or summary, debit, credit, balance, member_code))
-    return DetailLedger(account.code, account.name, member, opening, rows)
+    for (
+        line_summary,
+        line_debit,
+        line_credit,
+        v_year,
+        v_month,
+        word,
+        number,
+        day,
+        reverses_id,
+        summary,
+        code,
+    ) in session.execute(query):
+        balance += line_debit - line_credit
+        debit, credit = (-line_credit, -line_debit) if reverses_id is not None else (line_debit, line_credit)
+        voucher = f"{period_name(v_year, v_month)} {word}-{number}"
+        rows.append(LedgerRow(day, voucher, line_summary or summary, debit, credit, balance, code))
+    return DetailLedger(account_code, name, member, opening, rows)
 
 
 def journal(
@@ -295,43 +329,162 @@ def net_by_account(
     member_id: int | None = None,
     include_unposted: bool = False,
 ) -> dict[int, Decimal]:
-    """Each account's balance (debit − credit) from every line before a period, by account id."""
+    """Each account's balance (debit − credit) from every line before a period, by account id.
+
+    Closed months are read from the sums their close stored (PeriodBalance), the months after them from their
+    lines; a member's balance always from the lines (the stored sums are per account).
+    """
+    stored = _closed_through(session, cooperative_id) if member_id is None else None
+    if stored is not None:
+        stored = min(stored, _previous(before))
+    found: dict[int, Decimal] = {}
+    if stored is not None:
+        sums = (
+            select(PeriodBalance.account_id, func.sum(PeriodBalance.debit), func.sum(PeriodBalance.credit))
+            .where(PeriodBalance.cooperative_id == cooperative_id, *_through(PeriodBalance, stored))
+            .group_by(PeriodBalance.account_id)
+        )
+        if accounts is not None:
+            sums = sums.where(PeriodBalance.account_id.in_(list(accounts)))
+        _add_net(found, session.execute(sums))
     query = (
         select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .where(*_before(cooperative_id, before))
         .group_by(VoucherLine.account_id)
     )
+    if stored is not None:
+        query = query.where(*_after(VoucherLine, stored))
     if not include_unposted:
         query = query.where(Voucher.state == VoucherState.POSTED)
     if accounts is not None:
         query = query.where(VoucherLine.account_id.in_(list(accounts)))
     if member_id is not None:
         query = query.where(VoucherLine.member_id == member_id)
-    return {account_id: (debit or ZERO) - (credit or ZERO) for account_id, debit, credit in session.execute(query)}
+    _add_net(found, session.execute(query))
+    return found
+
+
+def stored_sums(cooperative_id: int, year: int, month: int) -> Select[int, int, int, int, bool, bool, Decimal, Decimal]:
+    """What the close of a month stores (PeriodBalance): its posted lines summed per account, opening-balance
+    vouchers and red reversals apart, as the SELECT of an INSERT … SELECT (no row travels to Python)."""
+    is_opening = Voucher.origin == VoucherOrigin.OPENING
+    red = Voucher.reverses_id.is_not(None)
+    return (
+        select(
+            VoucherLine.cooperative_id,
+            VoucherLine.year,
+            VoucherLine.month,
+            VoucherLine.account_id,
+            is_opening,
+            red,
+            func.sum(VoucherLine.debit),
+            func.sum(VoucherLine.credit),
+        )
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .where(
+            VoucherLine.cooperative_id == cooperative_id,
+            VoucherLine.year == year,
+            VoucherLine.month == month,
+            Voucher.state == VoucherState.POSTED,
+        )
+        .group_by(
+            VoucherLine.cooperative_id, VoucherLine.year, VoucherLine.month, VoucherLine.account_id, is_opening, red
+        )
+    )
 
 
 def _movements(
-    session: Session, cooperative_id: int, first: Period, last: Period, include_unposted: bool, opening: bool
-) -> dict[int, tuple[Decimal, Decimal]]:
+    session: Session, cooperative_id: int, first: Period, last: Period, include_unposted: bool
+) -> tuple[dict[int, tuple[Decimal, Decimal]], dict[int, tuple[Decimal, Decimal]]]:
     """Each account's debits and credits in the periods, reversals written negative on the side they cancel:
-    those of the opening-balance vouchers (`opening`), or of every other voucher."""
-    red = Voucher.reverses_id.is_not(None)
-    is_opening = Voucher.origin == VoucherOrigin.OPENING
-    query = (
-        select(VoucherLine.account_id, red, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(*_lines(cooperative_id, first, last, include_unposted), is_opening if opening else ~is_opening)
-        .group_by(VoucherLine.account_id, red)
-    )
-    found: dict[int, tuple[Decimal, Decimal]] = {}
-    for account_id, is_red, debit, credit in session.execute(query):
+    those of the opening-balance vouchers, and those of every other voucher. Closed months from their stored
+    sums, the others from their lines, in one pass over them."""
+    openings: dict[int, tuple[Decimal, Decimal]] = {}
+    others: dict[int, tuple[Decimal, Decimal]] = {}
+    closed = _closed_through(session, cooperative_id)
+    stored = min(closed, last) if closed is not None and closed >= first else None
+    if stored is not None:
+        sums = (
+            select(
+                PeriodBalance.account_id,
+                PeriodBalance.opening,
+                PeriodBalance.red,
+                func.sum(PeriodBalance.debit),
+                func.sum(PeriodBalance.credit),
+            )
+            .where(
+                PeriodBalance.cooperative_id == cooperative_id,
+                *_from(PeriodBalance, first),
+                *_through(PeriodBalance, stored),
+            )
+            .group_by(PeriodBalance.account_id, PeriodBalance.opening, PeriodBalance.red)
+        )
+        _add_movements(openings, others, session.execute(sums))
+    if stored is None or stored < last:
+        red = Voucher.reverses_id.is_not(None)
+        is_opening = Voucher.origin == VoucherOrigin.OPENING
+        start = first if stored is None else _next(stored)
+        query = (
+            select(VoucherLine.account_id, is_opening, red, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+            .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+            .where(*_lines(cooperative_id, start, last, include_unposted))
+            .group_by(VoucherLine.account_id, is_opening, red)
+        )
+        _add_movements(openings, others, session.execute(query))
+    return openings, others
+
+
+def _add_net(found: dict[int, Decimal], rows: Iterable[Any]) -> None:
+    for account_id, debit, credit in rows:
+        found[account_id] = found.get(account_id, ZERO) + (debit or ZERO) - (credit or ZERO)
+
+
+def _add_movements(
+    openings: dict[int, tuple[Decimal, Decimal]], others: dict[int, tuple[Decimal, Decimal]], rows: Iterable[Any]
+) -> None:
+    for account_id, is_opening, is_red, debit, credit in rows:
         debit, credit = debit or ZERO, credit or ZERO
         if is_red:
             debit, credit = -credit, -debit
+        found = openings if is_opening else others
         old = found.get(account_id, (ZERO, ZERO))
         found[account_id] = (old[0] + debit, old[1] + credit)
-    return found
+
+
+def _closed_through(session: Session, cooperative_id: int) -> Period | None:
+    """The cooperative's latest closed month: it and every month before it have their sums stored."""
+    latest = session.execute(
+        select(LedgerPeriod.year, LedgerPeriod.month)
+        .where(LedgerPeriod.cooperative_id == cooperative_id, LedgerPeriod.state == PeriodState.CLOSED)
+        .order_by(LedgerPeriod.year.desc(), LedgerPeriod.month.desc())
+        .limit(1)
+    ).first()
+    return (latest[0], latest[1]) if latest is not None else None
+
+
+def _through(model: Any, period: Period) -> list[ColumnElement[bool]]:
+    """Rows of a table with year and month columns up to a period, that period included."""
+    year, month = period
+    return [or_(model.year < year, and_(model.year == year, model.month <= month))]
+
+
+def _from(model: Any, period: Period) -> list[ColumnElement[bool]]:
+    year, month = period
+    return [or_(model.year > year, and_(model.year == year, model.month >= month))]
+
+
+def _after(model: Any, period: Period) -> list[ColumnElement[bool]]:
+    year, month = period
+    return [or_(model.year > year, and_(model.year == year, model.month > month))]
+
+
+def _previous(period: Period) -> Period:
+    return (period[0], period[1] - 1) if period[1] > 1 else (period[0] - 1, 12)
+
+
+def _next(period: Period) -> Period:
+    return (period[0], period[1] + 1) if period[1] < 12 else (period[0] + 1, 1)
 
 
 def _lines(cooperative_id: int, first: Period, last: Period, include_unposted: bool) -> list[ColumnElement[bool]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from coopcore.db.locks import lock
@@ -22,6 +22,7 @@ from coopcore.errors import CoopError, Term
 from coopcore.models import (
     Cooperative,
     Period,
+    PeriodBalance,
     PeriodState,
     Voucher,
     VoucherLine,
@@ -31,7 +32,7 @@ from coopcore.models import (
 from coopcore.rules import entries
 from coopcore.rules.entries.income import CARRY_EXPENSE, CARRY_INCOME
 from coopcore.rules.findings import Finding, Severity, error
-from coopcore.services.ledger.balances import TrialBalance, net_by_account, trial_balance
+from coopcore.services.ledger.balances import TrialBalance, net_by_account, stored_sums, trial_balance
 from coopcore.services.ledger.books import voucher_name
 from coopcore.services.ledger.chart import accounts_by_code
 from coopcore.services.ledger.errors import (
@@ -99,6 +100,11 @@ def reopen_period(session: Session, cooperative: Cooperative, year: int, month: 
         raise ReopenRefused(period=period_name(year, month), latest=period_name(latest.year, latest.month))
     latest.state, latest.closed_at, latest.closed_by = PeriodState.OPEN, None, ""
     session.flush()
+    session.execute(
+        delete(PeriodBalance).where(
+            PeriodBalance.cooperative_id == cooperative.id, PeriodBalance.year == year, PeriodBalance.month == month
+        )
+    )
     if month == 12:
         for part in ("income", "expense", "transfer"):
             reference = _year_end_reference(year, part)
@@ -167,6 +173,9 @@ def _close(session: Session, cooperative: Cooperative, month: Month, by: str) ->
         session.add(period)
     period.state, period.closed_at, period.closed_by = PeriodState.CLOSED, dt.datetime.now(), by
     session.flush()
+    # The month's sums per account, read from now on instead of its lines (coopcore.services.ledger.balances).
+    columns = ("cooperative_id", "year", "month", "account_id", "opening", "red", "debit", "credit")
+    session.execute(insert(PeriodBalance).from_select(columns, stored_sums(cooperative.id, year, number)))
     return []
 
 
