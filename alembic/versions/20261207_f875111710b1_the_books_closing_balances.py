@@ -1,5 +1,8 @@
 """the books: each closed month's sums per account, stored by its close (ledger_balance)
 
+Two indexes on voucher find the few vouchers that balances treat apart from plain posted ones (unposted ones,
+opening balances), so that the lines of open months are summed alone and then corrected by those.
+
 The trial balance, the opening balances and December's close read a closed month's stored sums instead of its
 lines (coopcore.services.ledger.balances): a year of 1,000,000 lines closed through November is read from
 stored rows and December's lines only. A closed month's lines never change (the guards of 9ebc1ea3f4b6), so
@@ -56,7 +59,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('cooperative_id', 'year', 'month', 'account_id', 'opening', 'red', name='uq_ledger_balance')
     )
     op.execute(BACKFILL)
+    op.create_index('ix_voucher_cooperative_id_state', 'voucher', ['cooperative_id', 'state', 'year', 'month'], unique=False)
+    op.create_index('ix_voucher_cooperative_id_origin', 'voucher', ['cooperative_id', 'origin', 'year', 'month'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_voucher_cooperative_id_origin', table_name='voucher')
+    op.drop_index('ix_voucher_cooperative_id_state', table_name='voucher')
     op.drop_table('ledger_balance')

@@ -75,6 +75,10 @@ class Voucher(OptimisticLock, Base):
         UniqueConstraint("reverses_id", name="uq_voucher_reverses_id"),  # a voucher is reversed once
         CheckConstraint("month BETWEEN 1 AND 12", name="month"),
         Index("ix_voucher_cooperative_id_voucher_date", "cooperative_id", "voucher_date"),
+        # The few vouchers balances treat apart from plain posted ones: unposted, and opening balances
+        # (coopcore.services.ledger.balances; red reversals are found by uq_voucher_reverses_id).
+        Index("ix_voucher_cooperative_id_state", "cooperative_id", "state", "year", "month"),
+        Index("ix_voucher_cooperative_id_origin", "cooperative_id", "origin", "year", "month"),
     )
     __versioned__: ClassVar[dict[str, object]] = {}
 

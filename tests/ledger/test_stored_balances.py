@@ -52,9 +52,10 @@ def test_closed_months_are_read_from_their_stored_sums_and_give_what_their_lines
     # December's close books the year-end vouchers; 2025 opens with exactly what 2024 closed with.
     ledger.close_period(session, cooperative, 2024, 12, by=AUDITOR)
     closed = everything(session, cooperative)
-    assert ledger.trial_balance(session, cooperative, 2024).row("332").columns.closing == ledger.trial_balance(
-        session, cooperative, 2025
-    ).row("332").columns.opening
+    assert (
+        ledger.trial_balance(session, cooperative, 2024).row("332").columns.closing
+        == ledger.trial_balance(session, cooperative, 2025).row("332").columns.opening
+    )
     assert closed[0] != before[0]  # the year-end vouchers moved profit and loss
 
     ledger.reopen_period(session, cooperative, 2024, 12, by=AUDITOR)

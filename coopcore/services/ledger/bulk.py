@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from coopcore.db.bulk import insert_rows
@@ -38,6 +38,7 @@ from coopcore.services.ledger.periods import post_where
 from coopcore.services.ledger.vouchers import SUMMARY_LENGTH
 
 BATCH = 10_000  # rows per statement: bounds the memory of a write of a million lines
+ANALYZE_FROM = 1000  # new vouchers that make PostgreSQL's statistics of the table worth renewing
 Month = tuple[int, int]
 
 
@@ -83,6 +84,10 @@ def add_vouchers(
         ]
         insert_rows(session, Voucher, rows)
     firsts = _firsts(drafts, numbers)
+    if len(drafts) >= ANALYZE_FROM and session.connection().dialect.name == "postgresql":
+        # The guards on the lines join each COPY's rows to their vouchers (9ebc1ea3f4b6); planned on statistics
+        # from before thousands of new vouchers, that join took 6 s for 10,000 lines instead of 0.4 s.
+        session.execute(text("ANALYZE voucher"))
     ids = _ids(session, cooperative, firsts)
     batch: list[dict[str, Any]] = []
     for row in _line_rows(cooperative, drafts, numbers, ids, refs):
