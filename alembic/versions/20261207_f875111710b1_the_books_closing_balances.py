@@ -1,6 +1,7 @@
 """the books: each closed month's sums per account, stored by its close (ledger_balance)
 
-Two indexes on voucher find the few vouchers that balances treat apart from plain posted ones (unposted ones,
+An index on voucher_line (cooperative, year, month, account, amounts) sums months from the index alone, and
+two indexes on voucher find the few vouchers that balances treat apart from plain posted ones (unposted ones,
 opening balances), so that the lines of open months are summed alone and then corrected by those.
 
 The trial balance, the opening balances and December's close read a closed month's stored sums instead of its
@@ -61,9 +62,12 @@ def upgrade() -> None:
     op.execute(BACKFILL)
     op.create_index('ix_voucher_cooperative_id_state', 'voucher', ['cooperative_id', 'state', 'year', 'month'], unique=False)
     op.create_index('ix_voucher_cooperative_id_origin', 'voucher', ['cooperative_id', 'origin', 'year', 'month'], unique=False)
+    op.create_index('ix_voucher_line_months', 'voucher_line',
+                    ['cooperative_id', 'year', 'month', 'account_id', 'debit', 'credit'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_voucher_line_months', table_name='voucher_line')
     op.drop_index('ix_voucher_cooperative_id_origin', table_name='voucher')
     op.drop_index('ix_voucher_cooperative_id_state', table_name='voucher')
     op.drop_table('ledger_balance')

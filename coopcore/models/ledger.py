@@ -116,6 +116,9 @@ class VoucherLine(Base):
         CheckConstraint("(debit = 0) <> (credit = 0)", name="one_side"),  # exactly one side carries the amount
         Index("ix_voucher_line_voucher_id", "voucher_id"),
         Index("ix_voucher_line_balances", "cooperative_id", "year", "account_id", "member_id"),
+        # Sums of months per account read from the index alone (coopcore.services.ledger.balances): without the
+        # month and amounts in it, summing December looked up every line of the year in the table.
+        Index("ix_voucher_line_months", "cooperative_id", "year", "month", "account_id", "debit", "credit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, func, or_, select, union_all
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from coopcore.errors import InvalidValue, NotFound, Term
@@ -193,27 +193,41 @@ def detail_ledger(
     include_unposted: bool = False,
 ) -> DetailLedger:
     """The lines of an account (its detail accounts too) in a year or month with the running balance."""
-    # The account and its detail accounts only, as columns: the whole chart as objects cost more than the lines.
-    family = session.execute(
-        select(Account.id, Account.code, Account.name).where(
-            Account.cooperative_id == cooperative.id, Account.code.startswith(account_code, autoescape=True)
+    first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
+    # Two statements, accounts and member named by their codes inside them: a member's ledger is a few dozen
+    # lines, and each more round trip to the database would cost as much as reading them.
+    family = (
+        VoucherLine.account_id == Account.id,
+        Account.cooperative_id == cooperative.id,
+        Account.code.startswith(account_code, autoescape=True),
+    )
+    members = (VoucherLine.member_id == Member.id, Member.code == member) if member is not None else ()
+    posted = (Voucher.state == VoucherState.POSTED,) if not include_unposted else ()
+    name = select(Account.name).where(Account.cooperative_id == cooperative.id, Account.code == account_code)
+    known = select(Member.id).where(Member.cooperative_id == cooperative.id, Member.code == member)
+    head = (
+        select(
+            name.scalar_subquery(),
+            known.scalar_subquery() if member is not None else literal(0),
+            func.sum(VoucherLine.debit),
+            func.sum(VoucherLine.credit),
         )
-    ).all()
-    name = next((row.name for row in family if row.code == account_code), None)
-    if name is None:  # books never used read the chart they will be given (chart_accounts): no lines on it
+        .select_from(VoucherLine)
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .join(Account, and_(*family))
+        .where(VoucherLine.cooperative_id == cooperative.id, *_months(VoucherLine, None, _previous(first)), *posted)
+    )
+    if member is not None:
+        head = head.join(Member, and_(*members))
+    account_name, member_id, opening_debit, opening_credit = session.execute(head).one()
+    if member_id is None:
+        raise NotFound(what=Term("Member"), key=member)
+    if account_name is None:  # books never used read the chart they will be given (chart_accounts): no lines
         unused = chart_accounts(session, cooperative).get(account_code)
         if unused is None:
             raise NotFound(what=Term("Account"), key=account_code)
-        name = unused.name
-    ids = [row.id for row in family]
-    member_id = _member_id(session, cooperative, member)
-    first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
-    opening = sum(
-        net_by_account(
-            session, cooperative.id, before=first, accounts=ids, member_id=member_id, include_unposted=include_unposted
-        ).values(),
-        ZERO,
-    )
+        account_name = unused.name
+    opening = (opening_debit or ZERO) - (opening_credit or ZERO)
     query = (
         select(
             VoucherLine.summary,
@@ -228,13 +242,13 @@ def detail_ledger(
             Voucher.summary,
             Member.code,
         )
+        .select_from(VoucherLine)
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .outerjoin(Member, Member.id == VoucherLine.member_id)
-        .where(*_lines(cooperative.id, first, last, include_unposted), VoucherLine.account_id.in_(ids))
+        .join(Account, and_(*family))
+        .where(*_lines(cooperative.id, first, last, include_unposted))
         .order_by(Voucher.voucher_date, Voucher.year, Voucher.month, Voucher.number, VoucherLine.line_no)
     )
-    if member_id is not None:
-        query = query.where(VoucherLine.member_id == member_id)
+    query = query.join(Member, and_(*members)) if member is not None else query.outerjoin(Member)
     rows, balance = [], opening
     for (
         line_summary,
@@ -253,7 +267,7 @@ def detail_ledger(
         debit, credit = (-line_credit, -line_debit) if reverses_id is not None else (line_debit, line_credit)
         voucher = f"{period_name(v_year, v_month)} {word}-{number}"
         rows.append(LedgerRow(day, voucher, line_summary or summary, debit, credit, balance, code))
-    return DetailLedger(account_code, name, member, opening, rows)
+    return DetailLedger(account_code, account_name, member, opening, rows)
 
 
 def journal(
