@@ -21,10 +21,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from coopcore.errors import InvalidValue, NotFound, Term
 from coopcore.models import (
@@ -194,32 +208,20 @@ def detail_ledger(
 ) -> DetailLedger:
     """The lines of an account (its detail accounts too) in a year or month with the running balance."""
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
-    # Two statements, accounts and member named by their codes inside them: a member's ledger is a few dozen
-    # lines, and each more round trip to the database would cost as much as reading them.
-    family = (
-        VoucherLine.account_id == Account.id,
-        Account.cooperative_id == cooperative.id,
-        Account.code.startswith(account_code, autoescape=True),
-    )
-    members = (VoucherLine.member_id == Member.id, Member.code == member) if member is not None else ()
-    posted = (Voucher.state == VoucherState.POSTED,) if not include_unposted else ()
-    name = select(Account.name).where(Account.cooperative_id == cooperative.id, Account.code == account_code)
-    known = select(Member.id).where(Member.cooperative_id == cooperative.id, Member.code == member)
-    head = (
-        select(
-            name.scalar_subquery(),
-            known.scalar_subquery() if member is not None else literal(0),
-            func.sum(VoucherLine.debit),
-            func.sum(VoucherLine.credit),
-        )
-        .select_from(VoucherLine)
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .join(Account, and_(*family))
-        .where(VoucherLine.cooperative_id == cooperative.id, *_months(VoucherLine, None, _previous(first)), *posted)
-    )
-    if member is not None:
-        head = head.join(Member, and_(*members))
-    account_name, member_id, opening_debit, opening_credit = session.execute(head).one()
+    before = _previous(first)
+    head, lines = _detail_statements(member is not None, include_unposted)
+    values = {
+        "cooperative": cooperative.id,
+        "code": account_code,
+        "member": member,
+        "before_year": before[0],
+        "before_month": before[1],
+        "year": year,
+        "first_month": first[1],
+        "last_month": last[1],
+    }
+    connection = session.connection()
+    account_name, member_id, opening_debit, opening_credit = connection.execute(head, values).one()
     if member_id is None:
         raise NotFound(what=Term("Member"), key=member)
     if account_name is None:  # books never used read the chart they will be given (chart_accounts): no lines
@@ -228,7 +230,66 @@ def detail_ledger(
             raise NotFound(what=Term("Account"), key=account_code)
         account_name = unused.name
     opening = (opening_debit or ZERO) - (opening_credit or ZERO)
-    query = (
+    rows, balance = [], opening
+    for (
+        line_summary,
+        line_debit,
+        line_credit,
+        v_year,
+        v_month,
+        word,
+        number,
+        day,
+        reverses_id,
+        summary,
+        code,
+    ) in connection.execute(lines, values):
+        balance += line_debit - line_credit
+        debit, credit = (-line_credit, -line_debit) if reverses_id is not None else (line_debit, line_credit)
+        voucher = f"{period_name(v_year, v_month)} {word}-{number}"
+        rows.append(LedgerRow(day, voucher, line_summary or summary, debit, credit, balance, code))
+    return DetailLedger(account_code, account_name, member, opening, rows)
+
+
+@cache
+def _detail_statements(for_member: bool, include_unposted: bool) -> tuple[Executable, Executable]:
+    """The two statements of a detail ledger: its head (the account's name, the member's id, the opening sums)
+    and its lines; the account's family and the member are named by their codes inside them.
+
+    Built once and run on the connection with parameters: a member's ledger is a few dozen lines, and building
+    the statements, or one more round trip, cost several times as much as reading them.
+    """
+    cooperative = bindparam("cooperative", type_=Integer)
+    family = (
+        VoucherLine.account_id == Account.id,
+        Account.cooperative_id == cooperative,
+        Account.code.startswith(bindparam("code")),  # codes are digits (rules.ledger.check_detail_account)
+    )
+    posted = (Voucher.state == VoucherState.POSTED,) if not include_unposted else ()
+    name = select(Account.name).where(Account.cooperative_id == cooperative, Account.code == bindparam("code"))
+    known = select(Member.id).where(Member.cooperative_id == cooperative, Member.code == bindparam("member"))
+    # The member by id, not by a join on its code: the lines are then found by ix_voucher_line_balances.
+    members = (VoucherLine.member_id == known.scalar_subquery(),) if for_member else ()
+    before_year, before_month = bindparam("before_year", type_=Integer), bindparam("before_month", type_=Integer)
+    head = (
+        select(
+            name.scalar_subquery(),
+            known.scalar_subquery() if for_member else literal(0),
+            func.sum(VoucherLine.debit),
+            func.sum(VoucherLine.credit),
+        )
+        .select_from(VoucherLine)
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .join(Account, and_(*family))
+        .where(
+            VoucherLine.cooperative_id == cooperative,
+            VoucherLine.year <= before_year,
+            or_(VoucherLine.year < before_year, VoucherLine.month <= before_month),
+            *members,
+            *posted,
+        )
+    )
+    lines = (
         select(
             VoucherLine.summary,
             VoucherLine.debit,
@@ -245,29 +306,17 @@ def detail_ledger(
         .select_from(VoucherLine)
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .join(Account, and_(*family))
-        .where(*_lines(cooperative.id, first, last, include_unposted))
+        .outerjoin(Member, VoucherLine.member_id == Member.id)
+        .where(
+            VoucherLine.cooperative_id == cooperative,
+            VoucherLine.year == bindparam("year", type_=Integer),  # a ledger is of one year, or a month of it
+            VoucherLine.month.between(bindparam("first_month", type_=Integer), bindparam("last_month", type_=Integer)),
+            *members,
+            *posted,
+        )
         .order_by(Voucher.voucher_date, Voucher.year, Voucher.month, Voucher.number, VoucherLine.line_no)
     )
-    query = query.join(Member, and_(*members)) if member is not None else query.outerjoin(Member)
-    rows, balance = [], opening
-    for (
-        line_summary,
-        line_debit,
-        line_credit,
-        v_year,
-        v_month,
-        word,
-        number,
-        day,
-        reverses_id,
-        summary,
-        code,
-    ) in session.execute(query):
-        balance += line_debit - line_credit
-        debit, credit = (-line_credit, -line_debit) if reverses_id is not None else (line_debit, line_credit)
-        voucher = f"{period_name(v_year, v_month)} {word}-{number}"
-        rows.append(LedgerRow(day, voucher, line_summary or summary, debit, credit, balance, code))
-    return DetailLedger(account_code, account_name, member, opening, rows)
+    return head, lines
 
 
 def journal(
