@@ -11,23 +11,26 @@ bulk path, so its time is printed too). The mix: intakes from members (121 / 114
 quantity and price), payments to members (114 / 102), inputs sold to members on account (114 / 501 and their
 cost 521 / 121), sales to enterprises (102 / 501 and cost), wages, expenses, fixed assets and contributions.
 
-The lines go in in three rounds over the whole year (a quarter, another quarter, the last half); after the first
-two the tracemalloc peaks of the three operations below are taken, after the last one their peaks and times:
+The lines go in in three rounds over the whole year (a quarter, another quarter, the last half). After each
+round the script takes the tracemalloc peak of the trial balance with every month open, then closes January to
+November (as the books stand in December) and takes the peaks of the trial balance, the detail ledger and the
+close of December; it reopens the eleven months before the next round. After the last round it times:
 
 * trial balance: `trial_balance(session, cooperative, 2025)` against
   `SELECT account_id, SUM(debit), SUM(credit) FROM voucher_line WHERE cooperative_id = ? AND year = ? GROUP BY
-  account_id`;
+  account_id`, with every month open and with January to November closed. The bare time is the faster of that
+  and the same with `AND month BETWEEN 1 AND 12`: SQLite's planner serves the first from ix_voucher_line_balances,
+  which has no amounts, and looks up every line in the table; the second from ix_voucher_line_months alone;
 * detail ledger: `detail_ledger(session, cooperative, "114", 2025, member)` of one member against the bare
   SELECT of that member's 114 lines of the year with their vouchers' date, word and number, in date order;
-* close: `close_period(session, cooperative, 2025, 12)` against the aggregate its checks need, the year's
-  closing balance of every account (`... WHERE cooperative_id = ? AND year <= ? GROUP BY account_id`).
+* close: `close_period(session, cooperative, 2025, 12)` with January to November closed, against the aggregate
+  its checks need, the year's closing balance of every account (`... AND year <= ? GROUP BY account_id`).
 
-Trial balance and detail ledger are timed with every month open and again with January to November closed,
-as the books stand in December; the close of December is timed with January to November closed, in a
-transaction rolled back each time. Each time is the best of 3 after a warm-up (of 50 for the detail ledger, which takes about a millisecond); the bare queries go through the
-driver (`exec_driver_sql`), every row fetched. Goals: trial balance ≤ 1.5 ×, detail ledger ≤ 3 ×, close ≤ 2 ×,
-memory flat in the number of lines. The close is measured with every month open only for memory (it then
-closes the whole year).
+A library call is timed alone, in a transaction with the cooperative loaded, rolled back afterwards (the close
+too). Each time is the best of 3 after a warm-up (of 50 for the detail ledger, which takes about a millisecond,
+so that the machine's other load does not decide it); the bare queries go through the driver
+(`exec_driver_sql`), every row fetched. Goals: trial balance ≤ 1.5 ×, detail ledger ≤ 3 ×, close ≤ 2 ×, memory
+flat in the number of lines.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ PRODUCTS = ("苹果", "樱桃", "葡萄", "复合肥")
 COUNTERPARTIES = ("果品收购公司", "农产品批发市场", "连锁超市")
 SUMS = "SELECT account_id, SUM(debit), SUM(credit) FROM voucher_line WHERE cooperative_id = {0} AND year "
 TRIAL = SUMS + "= {0} GROUP BY account_id"
+TRIAL_MONTHS = SUMS + "= {0} AND month BETWEEN 1 AND 12 GROUP BY account_id"  # the same, another plan (see above)
 CLOSING = SUMS + "<= {0} GROUP BY account_id"
 DETAIL = (
     "SELECT l.line_no, l.summary, l.debit, l.credit, v.voucher_date, v.word, v.number, v.summary"
@@ -242,6 +246,9 @@ class Subject:
     def bare_trial(self) -> list[Any]:
         return self.bare(TRIAL, self.cooperative_id, YEAR)
 
+    def bare_trial_months(self) -> list[Any]:
+        return self.bare(TRIAL_MONTHS, self.cooperative_id, YEAR)
+
     def bare_detail(self) -> list[Any]:
         return self.bare(DETAIL, self.cooperative_id, YEAR, self.account_id, self.member_id)
 
@@ -333,7 +340,11 @@ def run(backend: str, url: str, lines: int, members: int) -> dict[str, Any]:
     result: dict[str, Any] = {"backend": backend, "members": members, "peaks": [], "build_s": 0.0, "times": {}}
     times = result["times"]
     timed = subject.timed
-    bare_trial, bare_detail = (lambda: bare_time(subject.bare_trial)), (lambda: bare_time(subject.bare_detail))
+    bare_detail = lambda: bare_time(subject.bare_detail)  # noqa: E731
+
+    def bare_trial() -> float:  # the faster of the two spellings
+        return min(bare_time(subject.bare_trial), bare_time(subject.bare_trial_months))
+
     for index, share in enumerate(ROUNDS):
         last = index == len(ROUNDS) - 1
         result["build_s"] += add_round(engine, cooperative_id, rng, int(lines * share), members, serial)

@@ -35,6 +35,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -221,15 +222,19 @@ def detail_ledger(
         "last_month": last[1],
     }
     connection = session.connection()
-    account_name, member_id, opening_debit, opening_credit = connection.execute(head, values).one()
-    if member_id is None:
-        raise NotFound(what=Term("Member"), key=member)
-    if account_name is None:  # books never used read the chart they will be given (chart_accounts): no lines
-        unused = chart_accounts(session, cooperative).get(account_code)
-        if unused is None:
-            raise NotFound(what=Term("Account"), key=account_code)
-        account_name = unused.name
-    opening = (opening_debit or ZERO) - (opening_credit or ZERO)
+    found = connection.execute(lines, values).all()
+    if found:  # each line carries the head too: one round trip
+        account_name, opening = found[0][-2], found[0][-1] or ZERO
+    else:
+        account_name, member_id, opening = connection.execute(head, values).one()
+        if member_id is None:
+            raise NotFound(what=Term("Member"), key=member)
+        if account_name is None:  # books never used read the chart they will be given (chart_accounts)
+            unused = chart_accounts(session, cooperative).get(account_code)
+            if unused is None:
+                raise NotFound(what=Term("Account"), key=account_code)
+            account_name = unused.name
+        opening = opening or ZERO
     rows, balance = [], opening
     for (
         line_summary,
@@ -243,7 +248,8 @@ def detail_ledger(
         reverses_id,
         summary,
         code,
-    ) in connection.execute(lines, values):
+        *_,
+    ) in found:
         balance += line_debit - line_credit
         debit, credit = (-line_credit, -line_debit) if reverses_id is not None else (line_debit, line_credit)
         voucher = f"{period_name(v_year, v_month)} {word}-{number}"
@@ -271,13 +277,10 @@ def _detail_statements(for_member: bool, include_unposted: bool) -> tuple[Execut
     # The member by id, not by a join on its code: the lines are then found by ix_voucher_line_balances.
     members = (VoucherLine.member_id == known.scalar_subquery(),) if for_member else ()
     before_year, before_month = bindparam("before_year", type_=Integer), bindparam("before_month", type_=Integer)
+    # The opening balance as debit − credit, read as the lines' own amounts are (fen on SQLite).
+    net = type_coerce(func.sum(VoucherLine.debit) - func.sum(VoucherLine.credit), VoucherLine.debit.type)
     head = (
-        select(
-            name.scalar_subquery(),
-            known.scalar_subquery() if for_member else literal(0),
-            func.sum(VoucherLine.debit),
-            func.sum(VoucherLine.credit),
-        )
+        select(name.scalar_subquery(), known.scalar_subquery() if for_member else literal(0), net)
         .select_from(VoucherLine)
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .join(Account, and_(*family))
@@ -302,6 +305,8 @@ def _detail_statements(for_member: bool, include_unposted: bool) -> tuple[Execut
             Voucher.reverses_id,
             Voucher.summary,
             Member.code,
+            name.scalar_subquery(),
+            head.with_only_columns(net).scalar_subquery(),
         )
         .select_from(VoucherLine)
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
@@ -433,33 +438,31 @@ def net_by_account(
     return found
 
 
-def stored_sums(cooperative_id: int, year: int, month: int) -> Select[int, int, int, int, bool, bool, Decimal, Decimal]:
+def month_sums(session: Session, cooperative_id: int, year: int, month: int) -> list[dict[str, Any]]:
     """What the close of a month stores (PeriodBalance): its posted lines summed per account, opening-balance
-    vouchers and red reversals apart, as the SELECT of an INSERT … SELECT (no row travels to Python)."""
-    is_opening = Voucher.origin == VoucherOrigin.OPENING
-    red = Voucher.reverses_id.is_not(None)
-    return (
-        select(
-            VoucherLine.cooperative_id,
-            VoucherLine.year,
-            VoucherLine.month,
-            VoucherLine.account_id,
-            is_opening,
-            red,
-            func.sum(VoucherLine.debit),
-            func.sum(VoucherLine.credit),
-        )
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(
-            VoucherLine.cooperative_id == cooperative_id,
-            VoucherLine.year == year,
-            VoucherLine.month == month,
-            Voucher.state == VoucherState.POSTED,
-        )
-        .group_by(
-            VoucherLine.cooperative_id, VoucherLine.year, VoucherLine.month, VoucherLine.account_id, is_opening, red
-        )
-    )
+    vouchers and red reversals apart; summed from the index alone, then corrected by the few unusual vouchers."""
+    month_range = ((year, month), (year, month))
+    where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, *month_range)]
+    sums: dict[tuple[int, bool, bool], tuple[Decimal, Decimal]] = {}
+    for account_id, debit, credit in session.execute(_plain_sums(where)):
+        sums[(account_id, False, False)] = (debit or ZERO, credit or ZERO)
+    for account_id, posted, is_opening, is_red, debit, credit in session.execute(
+        _unusual(cooperative_id, *month_range)
+    ):
+        debit, credit = debit or ZERO, credit or ZERO
+        plain = sums.get((account_id, False, False), (ZERO, ZERO))
+        sums[(account_id, False, False)] = (plain[0] - debit, plain[1] - credit)
+        if posted:
+            key = (account_id, bool(is_opening), bool(is_red))
+            old = sums.get(key, (ZERO, ZERO))
+            sums[key] = (old[0] + debit, old[1] + credit)
+    # A line has an amount on one side: only a group with no line left sums to nothing on both.
+    return [
+        {"cooperative_id": cooperative_id, "year": year, "month": month, "account_id": account_id,
+         "opening": is_opening, "red": is_red, "debit": debit, "credit": credit}
+        for (account_id, is_opening, is_red), (debit, credit) in sums.items()
+        if debit or credit
+    ]  # fmt: skip
 
 
 def _movements(
@@ -593,6 +596,8 @@ def _closed_through(session: Session, cooperative_id: int) -> Period | None:
 def _months(model: Any, first: Period | None, last: Period | None) -> list[ColumnElement[bool]]:
     """Rows of a table with year and month columns from the first month to the last, both included (None: no
     bound). The bare year bounds let an index on the year serve the range."""
+    if first is not None and last is not None and first[0] == last[0]:  # months of one year: a range on month too
+        return [model.year == first[0], model.month.between(first[1], last[1])]
     where: list[ColumnElement[bool]] = []
     if first is not None:
         where += [model.year >= first[0], or_(model.year > first[0], model.month >= first[1])]

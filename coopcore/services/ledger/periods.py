@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from coopcore.db.bulk import insert_rows
 from coopcore.db.locks import lock
 from coopcore.errors import CoopError, Term
 from coopcore.models import (
@@ -32,7 +33,7 @@ from coopcore.models import (
 from coopcore.rules import entries
 from coopcore.rules.entries.income import CARRY_EXPENSE, CARRY_INCOME
 from coopcore.rules.findings import Finding, Severity, error
-from coopcore.services.ledger.balances import TrialBalance, net_by_account, stored_sums, trial_balance
+from coopcore.services.ledger.balances import UNPOSTED, TrialBalance, month_sums, net_by_account, trial_balance
 from coopcore.services.ledger.books import voucher_name
 from coopcore.services.ledger.chart import accounts_by_code
 from coopcore.services.ledger.errors import (
@@ -174,8 +175,7 @@ def _close(session: Session, cooperative: Cooperative, month: Month, by: str) ->
     period.state, period.closed_at, period.closed_by = PeriodState.CLOSED, dt.datetime.now(), by
     session.flush()
     # The month's sums per account, read from now on instead of its lines (coopcore.services.ledger.balances).
-    columns = ("cooperative_id", "year", "month", "account_id", "opening", "red", "debit", "credit")
-    session.execute(insert(PeriodBalance).from_select(columns, stored_sums(cooperative.id, year, number)))
+    insert_rows(session, PeriodBalance, month_sums(session, cooperative.id, year, number))
     return []
 
 
@@ -183,9 +183,7 @@ def _waiting(session: Session, cooperative: Cooperative, month: Month) -> list[F
     """Vouchers that keep the month open: manual drafts and audited ones not posted, and event vouchers not yet
     reviewed where the cooperative reviews them."""
     unposted = session.scalars(
-        select(Voucher)
-        .where(*_in_month(cooperative, month), Voucher.state != VoucherState.POSTED)
-        .order_by(Voucher.number)
+        select(Voucher).where(*_in_month(cooperative, month), Voucher.state.in_(UNPOSTED)).order_by(Voucher.number)
     )
     findings: list[Finding] = []
     for voucher in unposted:
