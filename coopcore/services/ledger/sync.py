@@ -34,6 +34,7 @@ from coopcore.models import (
 from coopcore.rules import entries
 from coopcore.rules.entries.contributions import SUMMARY as SUMMARIES
 from coopcore.rules.ledger import EntryLine
+from coopcore.services.ledger.bulk import Draft, add_vouchers
 from coopcore.services.ledger.carried_events import CARRIED_FORWARD
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
 from coopcore.services.ledger.events import VERSION, book_event
@@ -149,6 +150,7 @@ INCOME_EXPENSE = Source(VoucherOrigin.INCOME_EXPENSE, "income_expense", _income_
 CONTRIBUTIONS = Source(VoucherOrigin.CONTRIBUTION, "member_entry", _contributions)
 EXITS = Source(VoucherOrigin.EXIT, "exit", _exits)
 SPECIAL_FUNDS = Source(VoucherOrigin.SPECIAL_FUND, "special_fund", _special_funds)
+BULK_FROM = 50  # new events at once that are written in bulk
 SOURCES = (CARRIED_FORWARD, INCOME_EXPENSE, CONTRIBUTIONS, TRADES, EXITS, SPECIAL_FUNDS, DISTRIBUTIONS, PAYMENTS)
 # The records of each model book through this source (the admin's forms name the model they change).
 BY_MODEL: dict[type, Source] = {
@@ -173,14 +175,19 @@ def sync_events(
     booked = 0
     for source in sources:
         seen: set[str] = set()
+        held = _booked_refs(session, cooperative, source)
+        fresh: list[Draft] = []
         for event in source.read(session, cooperative, refs):
             seen.add(event.source_ref)
             # A record without a memo: the voucher's 摘要 is its first line's, the builder's standard wording.
             summary = event.summary or (event.lines[0].summary if event.lines else "")
-            book_event(session, cooperative, origin=source.origin, source_ref=event.source_ref, on=event.on,
-                       summary=summary, lines=event.lines)  # fmt: skip
+            if event.source_ref not in held and event.lines:
+                fresh.append(Draft(event.on, summary, event.lines, source.origin, event.source_ref))
+            else:
+                book_event(session, cooperative, origin=source.origin, source_ref=event.source_ref, on=event.on,
+                           summary=summary, lines=event.lines)  # fmt: skip
             booked += 1
-        held = _booked_refs(session, cooperative, source)
+        _book_fresh(session, cooperative, source, fresh)
         if refs is not None:  # the events named, and those of the groups named
             named = set(source_refs(source, refs))
             held = named | {ref for ref in held if covers(ref, named)}
@@ -188,6 +195,17 @@ def sync_events(
         for ref in sorted(gone):
             _unbook(session, cooperative, source, ref)
     return booked
+
+
+def _book_fresh(session: Session, cooperative: Cooperative, source: Source, fresh: list[Draft]) -> None:
+    """Book events the books have never had: many at once in bulk (an import, a roster of 20,000, the demo),
+    a few through book_event, whose vouchers start their audit trail (a bulk write has no versions)."""
+    if len(fresh) >= BULK_FROM:
+        add_vouchers(session, cooperative, fresh)
+        return
+    for draft in fresh:
+        book_event(session, cooperative, origin=source.origin, source_ref=draft.source_ref or "", on=draft.on,
+                   summary=draft.summary, lines=draft.lines)  # fmt: skip
 
 
 def source_refs(source: Source, refs: Iterable[str]) -> Iterator[str]:
