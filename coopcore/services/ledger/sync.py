@@ -7,7 +7,8 @@ that no longer holds. Every path that writes such records calls it for what it t
 the admin's forms, the services (land guarantees, exits, the distribution's federation income) and the demo.
 
 Booked so far: 收支 rows (with the guaranteed land rent and a federation's returns they carry), contributions
-and their refunds, exits, and special-fund property. Trades and the distribution's own vouchers follow.
+and their refunds, exits, and special-fund property. Trades and the distribution's own vouchers follow, and
+sales under order contracts for a cooperative that books them from the contracts (ledger_books_sales).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from coopcore.models import (
+    Contract,
     Cooperative,
+    Delivery,
     Distribution,
     IncomeExpense,
     Member,
@@ -34,6 +37,7 @@ from coopcore.rules import entries
 from coopcore.rules.entries.contributions import SUMMARY as SUMMARIES
 from coopcore.rules.ledger import EntryLine
 from coopcore.services.ledger.carried_events import CARRIED_FORWARD
+from coopcore.services.ledger.contract_events import DELIVERIES
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
 from coopcore.services.ledger.events import VERSION, book_event
 from coopcore.services.ledger.source import Event, Source, covers, red, with_ids
@@ -153,13 +157,25 @@ INCOME_EXPENSE = Source(VoucherOrigin.INCOME_EXPENSE, "income_expense", _income_
 CONTRIBUTIONS = Source(VoucherOrigin.CONTRIBUTION, "member_entry", _contributions)
 EXITS = Source(VoucherOrigin.EXIT, "exit", _exits)
 SPECIAL_FUNDS = Source(VoucherOrigin.SPECIAL_FUND, "special_fund", _special_funds)
-SOURCES = (CARRIED_FORWARD, INCOME_EXPENSE, CONTRIBUTIONS, TRADES, EXITS, SPECIAL_FUNDS, DISTRIBUTIONS, PAYMENTS)
+SOURCES = (
+    CARRIED_FORWARD,
+    INCOME_EXPENSE,
+    CONTRIBUTIONS,
+    TRADES,
+    DELIVERIES,
+    EXITS,
+    SPECIAL_FUNDS,
+    DISTRIBUTIONS,
+    PAYMENTS,
+)
 # The records of each model book through this source (the admin's forms name the model they change).
 BY_MODEL: dict[type, Source] = {
     IncomeExpense: INCOME_EXPENSE,
     MemberAccountEntry: CONTRIBUTIONS,
     SpecialFund: SPECIAL_FUNDS,
     Trade: TRADES,
+    Contract: DELIVERIES,
+    Delivery: DELIVERIES,
 }
 
 
@@ -222,6 +238,9 @@ def _unbook(session: Session, cooperative: Cooperative, source: Source, ref: str
 def book_record(session: Session, record: object) -> None:
     """Book (or rebook) the vouchers of a record a form is saving, before it is flushed: a record of a kind that
     books nothing is left alone. Its events before and after the change are both brought up to date."""
+    if isinstance(record, Cooperative):
+        follow_settings(session, record)
+        return
     if type(record) not in BY_MODEL:
         return
     before = _record_events(session, record)
@@ -232,10 +251,22 @@ def book_record(session: Session, record: object) -> None:
         sync_events(session, cooperative, [source], refs | (before[2] if before is not None else set()))
 
 
+def follow_settings(session: Session, cooperative: Cooperative) -> None:
+    """Bring the books in step with a change of the cooperative's settings, before it is saved.
+
+    Switching ledger_books_sales on books its contracts' sales; switching it off takes their vouchers out
+    (deleted while unposted, reversed once posted). A closed month refuses either (PeriodClosed).
+    """
+    if not inspect(cooperative).attrs.ledger_books_sales.history.has_changes():
+        return
+    session.flush()
+    sync_events(session, cooperative, [DELIVERIES])
+
+
 def unbook_record(session: Session, record: object) -> None:
     """Take out the voucher of a record about to be deleted (a 收支 row, special-fund property, a trade's line of
-    its month): deleted while unposted, reversed once posted. Account entries are never deleted (a correction is
-    a reversing entry)."""
+    its month, a contract's delivery): deleted while unposted, reversed once posted. Account entries are never
+    deleted (a correction is a reversing entry)."""
     found = _record_events(session, record)
     if found is None:
         return
@@ -243,12 +274,13 @@ def unbook_record(session: Session, record: object) -> None:
     if source in (INCOME_EXPENSE, SPECIAL_FUNDS):
         for ref in refs:
             _unbook(session, cooperative, source, ref)
-    elif source is TRADES:
-        # A ticket is one line of its month's voucher: the voucher is booked again once the ticket is gone, in
-        # the same transaction (the caller deletes the record and commits).
+    elif source in (TRADES, DELIVERIES):
+        # A ticket is one line of its month's voucher, a delivery takes its share of its contract's advance: the
+        # month or the contract is booked again once the record is gone, in the same transaction (the caller
+        # deletes the record and commits).
         def rebook(session: Session) -> None:
             session.flush()
-            sync_events(session, cooperative, [TRADES], refs)
+            sync_events(session, cooperative, [source], refs)
 
         orm_event.listen(session, "before_commit", rebook, once=True)
 
@@ -266,6 +298,15 @@ def _record_events(session: Session, record: object) -> tuple[Source, Cooperativ
             for kind in _values(record, "kind")
             if day is not None and kind is not None
         }
+    elif isinstance(record, Delivery):
+        # A delivery books under its contract (moved to another contract: both are booked again).
+        with session.no_autoflush:  # a form sets the relationship, a script the column
+            chosen = [contract.id for contract in _values(record, "contract") if getattr(contract, "id", None)]
+            stored = [contract_id for contract_id in _values(record, "contract_id") if contract_id is not None]
+            latest = [*stored, *chosen][-1:]
+            contract = session.get(Contract, latest[0]) if latest else None
+        cooperative_id = contract.cooperative_id if contract is not None else None
+        refs = {source.ref(contract_id) for contract_id in {*stored, *chosen}}
     elif isinstance(record, MemberAccountEntry):
         member = record.member if record.member is not None else session.get(Member, record.member_id)
         cooperative_id = member.cooperative_id if member is not None else None
