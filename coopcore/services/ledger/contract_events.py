@@ -9,9 +9,9 @@ the advance is set off against the deliveries in date order, so one delivery mov
   the 2021 rules have no 预收 account; 211 holds 暂收款项 from non-members [KJ 211 一].
 - "contract:<id>:delivery:<delivery id>", on delivered_on: the delivery at its settled amount
   (coopcore.rules.contracts.settle), Dr 211—enterprise for the part of the advance still unapplied, Dr 113
-  应收款—enterprise for the rest, Cr 501 经营收入 [KJ 113 二; 211 一; 501 二]. A rejected delivery books nothing.
+  应收款—enterprise for the rest, Cr 501 经营收入 [KJ 113 二; 211 一]. A rejected delivery books nothing.
 - "contract:<id>:paid:<delivery id>", on paid_on: what the enterprise paid for it, Dr 102 / Cr 113—enterprise
-  [KJ 113 二].
+  [KJ 113 二]; a payment recorded without its day waits for it.
 The cost of the produce sold (Dr 521 / Cr 121 [KJ 121 五]) is not booked here: a contract does not carry it.
 """
 
