@@ -34,6 +34,7 @@ FIELD_LABELS: dict[str, str] = {
     "brand": "Brand",
     "status": "Status",
     "is_federation": "Federation",
+    "ledger_books_sales": "Book contract sales from the contracts",
     "is_demo": "Demo data",
     "cooperative": "Cooperative",
     "cooperative_id": "Cooperative",

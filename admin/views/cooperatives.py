@@ -15,7 +15,7 @@ from admin import filters
 from admin.access import Scope, current_scope
 from admin.formatters import unit_quantity
 from admin.forms import at_least, between, credit_code_valid
-from admin.i18n import _
+from admin.i18n import _, lazy
 from admin.lookups import cooperative_names
 from admin.views import choices
 from admin.views.scoped import ContractRecords, CooperativeRecords
@@ -64,11 +64,20 @@ class CooperativeView(CooperativeRecords):
         "brand",
         "status",
         "is_federation",
+        "ledger_books_sales",
     )
     form_args: ClassVar[dict[str, Any]] = {
         "credit_code": {"validators": [credit_code_valid]},
         "village": {"query_factory": choices.cooperative_villages},
         "party_branch": {"query_factory": choices.cooperative_party_branches, "allow_blank": True},
+        # Saving books the contracts' sales or takes them out (coopcore.services.ledger.sync.follow_settings).
+        "ledger_books_sales": {
+            "description": lazy(
+                "Off: sales to leading enterprises reach the books through the income and expense rows. On: each "
+                "contract's advance, deliveries and payments are booked from its records; leave those sales out "
+                "of the income rows, or the year's surplus counts them twice."
+            )
+        },
     }
     list_options = (joinedload(Cooperative.village),)
     admin_creates = admin_deletes = True  # a new cooperative belongs to no accountant yet

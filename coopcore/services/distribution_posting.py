@@ -27,7 +27,8 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO, allocate
 from coopcore.services import year_end
-from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
+from coopcore.services.ledger.register_events import INCOME_EXPENSE
+from coopcore.services.ledger.sync import sync_events
 
 MEMO = {
     AccountEntryKind.PROVIDENT_SHARE: "{year}年公积金量化",
