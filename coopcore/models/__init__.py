@@ -15,7 +15,7 @@ from coopcore.models.geography import PartyBranch, Township, Village, VillageCol
 from coopcore.models.land import LandParcel, LandShare
 from coopcore.models.ledger import Account, Period, Voucher, VoucherLine
 from coopcore.models.member import Member, MemberAccountEntry
-from coopcore.models.trade import Product, Trade
+from coopcore.models.trade import Product, ProductTradeModel, Trade
 from coopcore.models.user import User
 from coopcore.models.village_plan import (
     FundingLine,
@@ -56,6 +56,7 @@ __all__ = [
     "PartyBranch",
     "Period",
     "Product",
+    "ProductTradeModel",
     "ProgressEntry",
     "Project",
     "SpecialFund",

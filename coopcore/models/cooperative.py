@@ -17,6 +17,7 @@ from coopcore.terms import (
     LandGuaranteeTreatment,
     PatronageMeasure,
     ProvidentBasis,
+    TradeModel,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ class Cooperative(OptimisticLock, Base):
     # accountant's audit before they are posted. Both off by default.
     ledger_single_person: Mapped[bool] = mapped_column(default=False, server_default=false())
     ledger_review_events: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The bylaws' model for members' produce ([KJ 121 二; 128 二]); a product may follow another (ProductTradeModel).
+    trade_model: Mapped[TradeModel] = mapped_column(
+        StrEnumType(TradeModel, "trade_model"), default=TradeModel.PURCHASE, server_default=TradeModel.PURCHASE.value
+    )
 
     village: Mapped[Village] = relationship(back_populates="cooperatives")
     party_branch: Mapped[PartyBranch | None] = relationship()

@@ -23,9 +23,12 @@ from coopcore.rules.entries.contributions import (
     provident_share_refund,
 )
 from coopcore.rules.entries.distribution import (
+    NOT_POSITIVE,
     ConversionExceedsShare,
+    check_conversions,
     close_distributions,
     distribution_vouchers,
+    net_of_conversion,
     provident_fund_covers_loss,
 )
 from coopcore.rules.entries.funds import (
@@ -88,6 +91,7 @@ MESSAGES = (
     COUNTER_NOT_DIGITS,
     COUNTER_IS_PROFIT_AND_LOSS,
     COUNTER_PER_MEMBER,
+    NOT_POSITIVE,
     *(
         (error.__doc__ or "").strip().splitlines()[0]
         for error in (UnbalancedEntry, ResolutionRequired, ConversionExceedsShare)
@@ -111,6 +115,8 @@ __all__ = [
     "contribution_refund",
     "convert_returns",
     "distribution_vouchers",
+    "check_conversions",
+    "net_of_conversion",
     "exit_refund",
     "federation_investment",
     "federation_return_declared",
