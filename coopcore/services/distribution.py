@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from sqlalchemy import delete, select
@@ -234,6 +234,25 @@ def _convert(distribution: Distribution, conversions: Mapping[str, Decimal], res
     entries.check_conversions(result_of(distribution), conversions)
     for line in distribution.lines:
         line.converted = amount(conversions.get(line.member_code, ZERO))
+
+
+NOT_A_CONVERSION = "{value} is not a conversion: write the member code and the amount, as M04=5000.00."
+
+
+def read_conversions(written: Iterable[str]) -> dict[str, Decimal]:
+    """Read conversions as people write them ("M04=5000.00", "M04＝5,000"), one amount per member (summed)."""
+    conversions: dict[str, Decimal] = {}
+    for text in written:
+        code, _, figure = text.replace("＝", "=").partition("=")
+        try:
+            value = Decimal(figure.strip().replace(",", "").replace("，", ""))
+        except ArithmeticError:
+            value = Decimal("NaN")
+        if not code.strip() or not value.is_finite():
+            raise InvalidValue(NOT_A_CONVERSION, value=text)
+        # approve_distribution checks each amount against the member's share.
+        conversions[code.strip()] = conversions.get(code.strip(), ZERO) + value
+    return conversions
 
 
 def post_distribution(session: Session, distribution: Distribution) -> Distribution:
