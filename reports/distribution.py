@@ -48,9 +48,13 @@ def statement_lines(distribution: Distribution) -> list[tuple[str, int, Decimal]
     """
     d = distribution
     line16 = d.surplus + d.opening_undistributed - d.provident_fund
-    kept = [net_of_conversion(line.patronage_return, line.residual_distribution, line.converted) for line in d.lines]
-    line17 = d.patronage_pool - sum((line.patronage_return - p for line, (p, _) in zip(d.lines, kept, strict=True)), ZERO)
-    line18 = d.residual_pool - sum((line.residual_distribution - r for line, (_, r) in zip(d.lines, kept, strict=True)), ZERO)
+    from_patronage = from_residual = ZERO  # what the conversions took out of each pool
+    for line in d.lines:
+        patronage, residual = net_of_conversion(line.patronage_return, line.residual_distribution, line.converted)
+        from_patronage += line.patronage_return - patronage
+        from_residual += line.residual_distribution - residual
+    line17 = d.patronage_pool - from_patronage
+    line18 = d.residual_pool - from_residual
     line19 = sum((line.converted for line in d.lines), ZERO)
     line20 = line16 - line17 - line18 - line19
     return [

@@ -46,9 +46,7 @@ def rebook_intake(session: Session, cooperative: Cooperative) -> int:
     """Book again the months the cooperative took produce in, under the models now in force."""
     session.flush()
     days = session.scalars(
-        select(Trade.traded_on)
-        .where(Trade.cooperative_id == cooperative.id, Trade.kind == TradeKind.INTAKE)
-        .distinct()
+        select(Trade.traded_on).where(Trade.cooperative_id == cooperative.id, Trade.kind == TradeKind.INTAKE).distinct()
     )
     months = {TRADES.ref(f"{day.year:04d}-{day.month:02d}", TradeKind.INTAKE.value) for day in days}
     return sync_events(session, cooperative, [TRADES], months) if months else 0

@@ -51,7 +51,8 @@ def owed(session: Session, cooperative: Cooperative, year: int, member: str) -> 
         if voucher.year <= year
         for line in lines(session, voucher)
     ]
-    return sum((D(credit) - D(debit) for code, debit, credit, m in ledger_lines if code in ("221", "222") and m == member), D(0))
+    owing = [D(credit) - D(debit) for code, debit, credit, m in ledger_lines if code in ("221", "222") and m == member]
+    return sum(owing, D(0))
 
 
 def conversions(session: Session) -> list[tuple[dt.date, Decimal]]:
@@ -182,9 +183,8 @@ def test_reversing_takes_the_conversion_out_of_the_books_and_the_member_account(
 
     assert booked(session, cooperative, VoucherOrigin.DISTRIBUTION) == []
     assert account(session, cooperative, YEAR_END)["M04"].contribution == D("10000.00")
-    total = session.scalar(
-        select(func.sum(MemberAccountEntry.amount)).where(MemberAccountEntry.kind == AccountEntryKind.CAPITAL_CONVERSION)
-    )
+    converted = MemberAccountEntry.kind == AccountEntryKind.CAPITAL_CONVERSION
+    total = session.scalar(select(func.sum(MemberAccountEntry.amount)).where(converted))
     assert total == 0
     balance = ledger.trial_balance(session, cooperative, 2024, include_unposted=True)
     assert balance.row("301").columns.closing_credit == 0  # the example books no contributions: only 5,000.00 was there

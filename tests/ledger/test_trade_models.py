@@ -38,8 +38,10 @@ def stock(session: Session, cooperative: Cooperative, month: str) -> dict[str, t
 
 
 def trade_vouchers(session: Session, cooperative: Cooperative) -> int:
-    query = select(func.count()).select_from(Voucher).where(
-        Voucher.cooperative_id == cooperative.id, Voucher.origin == VoucherOrigin.TRADE
+    query = (
+        select(func.count())
+        .select_from(Voucher)
+        .where(Voucher.cooperative_id == cooperative.id, Voucher.origin == VoucherOrigin.TRADE)
     )
     return session.scalar(query) or 0
 

@@ -123,7 +123,8 @@ def _declared(
     converted: dict[str, Decimal] = {}
     for code, member in members.items():
         taken = amount(conversions.get(code, ZERO))
-        patronage[code], residual[code] = net_of_conversion(member.patronage_return, member.residual_distribution, taken)
+        kept = net_of_conversion(member.patronage_return, member.residual_distribution, taken)
+        patronage[code], residual[code] = kept
         converted[code] = taken
     return patronage, residual, converted
 

@@ -1,9 +1,11 @@
 """The year's distribution in the books: its vouchers once posted, and each payment or conversion of what it declared.
 
 A posted distribution books Example 1's entries (coopcore.rules.entries.distribution_vouchers) dated 31 December,
-with what the assembly converted into contribution when it approved the plan (§15 rule 25b), one voucher each, named "distribution:<id>:<n>" in their order; reversing the distribution takes them out
+and what the assembly converted into contribution when it approved the plan (§15 rule 25b, Dr 332 / Cr 301),
+one voucher each, named "distribution:<id>:<n>" in their order; reversing the distribution takes them out
 (deleted while unposted, reversed once posted). Paying lines books, per day and method, Dr 221 / Dr 222 against
-the money paid, or against 301 when the assembly converted them into contributions (§15 rule 25a).
+the money paid, or against 301 when the assembly converted them into contributions later (§15 rule 25a); what
+was converted with the plan is never on 221/222, so it is never paid.
 """
 
 from __future__ import annotations

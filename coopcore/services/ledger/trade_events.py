@@ -63,8 +63,15 @@ STOCK = {TradeModel.PURCHASE: PRODUCTS, TradeModel.AGENCY: HELD_FOR_SALE}
 def _trades(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
     keys = TRADES.keys(refs)
     query = (
-        select(Trade.traded_on, Trade.kind, Trade.member_id, Trade.counterparty, Product.name, Product.id,
-               func.sum(Trade.amount))  # fmt: skip
+        select(
+            Trade.traded_on,
+            Trade.kind,
+            Trade.member_id,
+            Trade.counterparty,
+            Product.name,
+            Product.id,
+            func.sum(Trade.amount),
+        )
         .join(Product, Product.id == Trade.product_id)
         .where(Trade.cooperative_id == cooperative.id)
         .group_by(Trade.traded_on, Trade.kind, Trade.member_id, Trade.counterparty, Product.name, Product.id)
@@ -115,7 +122,7 @@ def _posted_stock(session: Session, cooperative: Cooperative) -> dict[tuple[str,
         .where(Account.code.in_(STOCK.values()))
         .order_by(Voucher.id)  # the latest posted version of a month's voucher wins
     )
-    return {(ref.split(":")[1], product): code for ref, product, code in session.execute(query)}
+    return {(str(ref).split(":")[1], product): code for ref, product, code in session.execute(query)}
 
 
 Party = tuple[int | None, str, str]  # member id (None: a non-member), counterparty, product
