@@ -231,7 +231,7 @@ def _convert(distribution: Distribution, conversions: Mapping[str, Decimal], res
     unknown = sorted(set(conversions) - {line.member_code for line in distribution.lines})
     if unknown:
         raise InvalidValue("no such member in this distribution: {codes}", codes=", ".join(unknown))
-    entries.check_conversions(result_of(distribution), conversions)
+    entries.check_conversions(result_of(distribution), conversions, positive=True)
     for line in distribution.lines:
         line.converted = amount(conversions.get(line.member_code, ZERO))
 

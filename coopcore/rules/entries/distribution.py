@@ -129,12 +129,12 @@ def _declared(
     return patronage, residual, converted
 
 
-def check_conversions(result: Result, conversions: Mapping[str, Decimal]) -> None:
-    """Refuse a conversion that is not a positive part of the member's share ([L-44] "全部或者部分")."""
+def check_conversions(result: Result, conversions: Mapping[str, Decimal], *, positive: bool = False) -> None:
+    """Refuse a conversion beyond the member's share ([L-44] "全部或者部分"); positive=True refuses 0.00 too."""
     members: dict[str, MemberShare] = {share.code: share for share in result.members}
     for code, value in conversions.items():
         entitled = members[code].total if code in members else ZERO
-        if amount(value) <= ZERO:
+        if positive and amount(value) == ZERO:  # what the assembly decides converts something
             raise InvalidValue(NOT_POSITIVE, member=code, value=value)
         if amount(value) > entitled:
             raise ConversionExceedsShare(member=code, value=value, share=entitled)
