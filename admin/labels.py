@@ -44,6 +44,8 @@ FIELD_LABELS: dict[str, str] = {
     "provident_basis": "Provident-fund basis",
     "patronage_measure": "Patronage measure",
     "land_guarantee_treatment": "Land guarantee treatment",
+    "trade_model": "Trade model",
+    "model": "Trade model",
     "resolution": "Resolution",
     "year": "Year",
     "state": "State",

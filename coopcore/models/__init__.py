@@ -15,7 +15,7 @@ from coopcore.models.geography import PartyBranch, Township, Village, VillageCol
 from coopcore.models.land import LandParcel, LandShare
 from coopcore.models.ledger import Account, Period, PeriodBalance, Voucher, VoucherLine
 from coopcore.models.member import Member, MemberAccountEntry
-from coopcore.models.trade import Product, Trade
+from coopcore.models.trade import Product, ProductTradeModel, Trade
 from coopcore.models.user import User
 from coopcore.models.village_plan import (
     FundingLine,
@@ -57,6 +57,7 @@ __all__ = [
     "Period",
     "PeriodBalance",
     "Product",
+    "ProductTradeModel",
     "ProgressEntry",
     "Project",
     "SpecialFund",
