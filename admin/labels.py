@@ -35,6 +35,8 @@ FIELD_LABELS: dict[str, str] = {
     "status": "Status",
     "is_federation": "Federation",
     "ledger_books_sales": "Book contract sales from the contracts",
+    "ledger_review_events": "Review event vouchers before posting",
+    "ledger_single_person": "One person may prepare and audit",
     "is_demo": "Demo data",
     "cooperative": "Cooperative",
     "cooperative_id": "Cooperative",

@@ -68,6 +68,8 @@ class CooperativeView(CooperativeRecords):
         "brand",
         "status",
         "is_federation",
+        "ledger_single_person",
+        "ledger_review_events",
         "ledger_books_sales",
         "trade_model",
     )
@@ -75,6 +77,17 @@ class CooperativeView(CooperativeRecords):
         "credit_code": {"validators": [credit_code_valid]},
         "village": {"query_factory": choices.cooperative_villages},
         "party_branch": {"query_factory": choices.cooperative_party_branches, "allow_blank": True},
+        "ledger_single_person": {
+            "description": lazy(
+                "For a cooperative with a single accountant: the preparer may audit their own vouchers, and the "
+                "printed voucher says so."
+            )
+        },
+        "ledger_review_events": {
+            "description": lazy(
+                "Vouchers booked from business events wait for an accountant's audit before the month can close."
+            )
+        },
         # Saving books the contracts' sales or takes them out (coopcore.services.ledger.sync.follow_settings).
         "ledger_books_sales": {
             "description": lazy(
