@@ -15,7 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
-from coopcore.db.types import ExactDecimal, Money, Quantity, StrEnumType
+from coopcore.db.types import Money, Quantity, StrEnumType
 from coopcore.terms import AccountClass, PeriodState, Side, VoucherOrigin, VoucherState
 
 ZERO = Decimal("0.00")
@@ -167,5 +167,5 @@ class PeriodBalance(Base):
     opening: Mapped[bool]  # the lines of opening-balance vouchers (origin OPENING)
     red: Mapped[bool]  # the lines of red reversals (reverses_id set)
     # A month's sum of one account: wider than a line's amount.
-    debit: Mapped[Decimal] = mapped_column(ExactDecimal(18, 2))
-    credit: Mapped[Decimal] = mapped_column(ExactDecimal(18, 2))
+    debit: Mapped[Money]  # a month's sum on one account: Money's 12 integer digits are ample for a cooperative
+    credit: Mapped[Money]
