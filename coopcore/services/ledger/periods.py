@@ -7,6 +7,8 @@ voucher and the trial balance balance, and that the next month opens with exactl
 December's close books the year-end vouchers: profit and loss into 331 [KJ 331 二], 331 into 332—未分配盈余
 [KJ 331 三]. Reopening December reverses them (红字冲销, as every posted voucher is undone), so that the books
 keep every voucher they ever posted; closing it again books them anew from the balances as they are then.
+After the months are closed, the member register is reconciled with the books at the end of the last one: its
+differences come back with the months closed, to be shown, and do not keep a month open.
 """
 
 from __future__ import annotations
