@@ -247,7 +247,7 @@ def close(context: Context, credit_code: str, period: Month, user: str) -> None:
 def _say_differences(context: Context, period: str, differences: list[Finding]) -> None:
     """Where the member register and the books differ after a close: said, though the months are closed."""
     if differences:
-        click.echo(render(DIFFER_AT_CLOSE, context.lang, period=period, problems=Problems(differences)))
+        context.say(DIFFER_AT_CLOSE, period=period, problems=Problems(differences))
 
 
 @ledger_group.command()

@@ -133,3 +133,20 @@ def test_coop_check_reports_the_differences_with_the_membership_findings(session
     else:
         found = checks.check_all(session, on=LATER)[cooperative.id]
     assert [finding.rule for finding in found if finding.rule.startswith("reconcile")] == ["reconcile_provident"]
+
+
+def test_a_close_that_stops_at_a_month_still_reports_the_differences_of_the_months_it_closed(
+    session: Session,
+) -> None:
+    cooperative = reconciled_cooperative(session)
+    for carried in session.scalars(select(Voucher).where(Voucher.source_ref.like("carried:%"))):
+        ledger.audit_voucher(session, carried, by=AUDITOR)
+    posted(session, cooperative, "2025-05-20", dr("102", "1000.00"), cr("301", "1000.00", "M02"))
+    ledger.add_voucher(session, cooperative, on=dt.date(2025, 6, 3), summary="草稿", by=PREPARER,
+                       lines=[dr("101", "1.00"), cr("102", "1.00")])  # fmt: skip
+    with pytest.raises(ledger.CloseRefused) as refused:
+        ledger.close_period(session, cooperative, 2025, 6, by=AUDITOR)
+    assert refused.value.closed[-1] == "2025-05"
+    assert [(found.rule, found.fields["day"]) for found in refused.value.differences] == [
+        ("reconcile_capital", dt.date(2025, 5, 31))
+    ]
