@@ -26,6 +26,10 @@ SUBSIDIES = (
     (22, "烘干设备购置补贴"),
 )
 DONATIONS = (5, 19)
+# The produce taken in (booked Dr 121 / Cr 114 from the tickets) leaves the stock as it is sold: the year's
+# purchase cost is booked against 121 产品物资 [KJ 121 五], not paid again from the bank.
+COST_OF_SALES = "收购{product}支出"
+STOCK = "121"
 Item = tuple[IncomeCategory, Decimal, str, dt.date]
 
 
@@ -51,6 +55,7 @@ def add_finance(ctx: DemoContext) -> None:
                     category=category,
                     amount=amount,
                     memo=memo + DEMO_MARK,
+                    counter_account=STOCK if memo == COST_OF_SALES.format(product=plan.product) else "102",
                     voucher_no=f"记{year}-{number:03d}",
                     source="demo",
                 )
@@ -102,7 +107,7 @@ def _year_items(
     items: list[Item] = [
         (IC.OPERATING_INCOME, to_money(sales * Decimal("0.6")), f"{plan.product}销售收入（产季）", harvest_end),
         (IC.OPERATING_INCOME, sales - to_money(sales * Decimal("0.6")), f"{plan.product}销售收入（冷藏）", year_end),
-        (IC.OPERATING_EXPENSE, intake, f"收购{plan.product}支出", harvest_end),
+        (IC.OPERATING_EXPENSE, intake, COST_OF_SALES.format(product=plan.product), harvest_end),
         (IC.OPERATING_EXPENSE, to_money(intake * Decimal("0.03")), "包装运输费", harvest_end),
         (
             IC.ADMIN_EXPENSE,

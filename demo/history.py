@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, Voucher
 from coopcore.services import distribution, ledger, year_end
+from demo.settlement import settle_trades
 
 POSTED_YEARS = (2022, 2023)
 ACCOUNTANT, AUDITOR = "演示会计", "演示审核"
@@ -49,8 +50,9 @@ def _close_year(session: Session, cooperative: Cooperative, year: int) -> None:
 
 
 def close_past_books(session: Session) -> None:
-    """Close every cooperative's books through December of the last past year, as its accountant would: the
-    voucher carrying in the years before the books is audited first (its assumption is the demo's own)."""
+    """Settle every cooperative's trades month by month and close its books through December of the last past
+    year, as its accountant would: the voucher carrying in the years before the books is audited first (its
+    assumption is the demo's own)."""
     last = POSTED_YEARS[-1]
     session.flush()
     session.expunge_all()
@@ -61,6 +63,7 @@ def close_past_books(session: Session) -> None:
         )
         for voucher in carried:
             ledger.audit_voucher(session, voucher, by=AUDITOR)
+        settle_trades(session, cooperative, accountant=ACCOUNTANT, auditor=AUDITOR)
         ledger.close_period(session, cooperative, last, 12, by=ACCOUNTANT)
         session.flush()
         session.expunge_all()  # as in post_past_years: every flush inspects every object the session holds

@@ -17,7 +17,6 @@ from coopcore.models import (
     DistributionLine,
     DistributionState,
     FiscalYear,
-    FiscalYearState,
     FundSource,
     PatronageMeasure,
     ProvidentBasis,
@@ -45,7 +44,7 @@ class WrongState(RuleViolation):
 
 _ALREADY_PUBLISHED = "The {year} plan has already been published."
 _ALREADY_APPROVED = "The {year} plan has already been approved by the member assembly."
-_ALREADY_POSTED = "The {year} distribution has already been posted and the year closed."
+_ALREADY_POSTED = "The {year} distribution has already been posted."
 _ALREADY_PAID = "The {year} dividends have already been paid."
 _NOT_POSTED = "The {year} distribution is not posted yet: post it before paying."
 _NOTHING_TO_REVERSE = "The {year} distribution is not posted yet: there is nothing to reverse."
@@ -215,16 +214,17 @@ def approve_distribution(
 
 
 def post_distribution(session: Session, distribution: Distribution) -> Distribution:
-    """Write the member-account entries of an approved plan and close the fiscal year."""
+    """Write the member-account entries and the vouchers of an approved plan; the year stays open until its
+    December is closed."""
     _lock(session, distribution, "post", DistributionState.APPROVED)
-    fiscal_year = _open_fiscal_year(session, distribution.cooperative, distribution.year, for_update=True)
+    _open_fiscal_year(session, distribution.cooperative, distribution.year, for_update=True)
     distribution_posting.write_entries(session, distribution)
     distribution.state = DistributionState.POSTED
-    session.flush()  # the entries and vouchers go in while the year is still open
+    distribution.posted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    session.flush()
+    # Its vouchers are dated 31 December, while December is open: closing December closes the year
+    # (coopcore.services.ledger.periods), not the posting.
     sync_events(session, distribution.cooperative, [DISTRIBUTIONS], {DISTRIBUTIONS.ref(distribution.id)})
-    fiscal_year.state = FiscalYearState.CLOSED
-    fiscal_year.closed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    distribution.posted_at = fiscal_year.closed_at
     session.flush()
     return distribution
 
@@ -262,21 +262,14 @@ def pay_distribution(
 
 
 def reverse_distribution(session: Session, distribution: Distribution) -> Distribution:
-    """Undo a posted, unpaid distribution with reversing entries and reopen the year; the history stays."""
+    """Undo a posted, unpaid distribution with reversing entries and vouchers in its open year; the history stays."""
     _lock(session, distribution, "reverse", DistributionState.POSTED)
     if any(line.paid_on is not None for line in distribution.lines):
         raise WrongState(
             year=distribution.year, state=Term("partly paid"), action=Term("reverse"), required=Term("unpaid")
         )
-    fiscal_year = session.scalar(
-        select(FiscalYear)
-        .where(FiscalYear.cooperative_id == distribution.cooperative_id, FiscalYear.year == distribution.year)
-        .with_for_update()
-    )
-    assert fiscal_year is not None
-    fiscal_year.state = FiscalYearState.OPEN
-    fiscal_year.closed_at = None
-    session.flush()  # reopen first: the reversing entries are dated in that year
+    # A closed year is reopened only by 反结账 of its December (and the months after it), never here.
+    _open_fiscal_year(session, distribution.cooperative, distribution.year, for_update=True)
     distribution_posting.reverse_entries(session, distribution)
     distribution.state = DistributionState.REVERSED
     distribution.reversed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -326,8 +319,7 @@ def _lines(
 
 def _open_fiscal_year(session: Session, cooperative: Cooperative, year: int, *, for_update: bool = False) -> FiscalYear:
     query = select(FiscalYear).where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == year)
-    # Posting locks the year it closes: a writer into that year (its trigger reads the row FOR SHARE) waits for
-    # the close and is then refused, instead of writing into a year closed under it.
+    # Posting and reversing lock the year: a close of its December waits for them (and they for it).
     fiscal_year = session.scalar(query.with_for_update() if for_update else query)
     if fiscal_year is None:
         fiscal_year = FiscalYear(cooperative_id=cooperative.id, year=year)

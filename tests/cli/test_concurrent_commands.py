@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, Distribution, DistributionState, Trade
 from coopcore.services import distribution as workflow
-from coopcore.services import imports, lookups
+from coopcore.services import imports, ledger, lookups
 from tests.backends import BACKENDS
 from tests.cli.conftest import COOP
 from tests.concurrency import committed_engine, current, duplicated_entries, lock_waits, new_example, wait_until
 
 # The translated refusals a second writer may get: the plan already posted, or a lock conflict (SQLite).
-WRONG_STATE = "年的盈余分配已经记账，这一年已经结账了"
+WRONG_STATE = "年的盈余分配已经记账"
 CONCURRENT = "其他人同时修改了相同的记录"
 
 
@@ -122,7 +122,9 @@ def test_an_import_into_a_year_closed_while_it_ran_is_refused_by_the_database(db
         trades = session.scalar(select(func.count()).select_from(Trade).where(Trade.cooperative_id == cooperative_id))
     with Session(db) as closer:
         with closer.begin():
-            workflow.post_distribution(closer, current(closer, cooperative_id))  # closes 2024, not yet committed
+            workflow.post_distribution(closer, current(closer, cooperative_id))
+            cooperative = closer.get_one(Cooperative, cooperative_id)
+            ledger.close_period(closer, cooperative, 2024, 12, by="会计")  # closes 2024, not yet committed
             importer = start(db, "import", "--quiet", str(workbook))
             # The import reads 2024 as open; its write waits for the close (PostgreSQL, MariaDB) or is refused
             # at once (SQLite lets one writer at a time).

@@ -38,8 +38,14 @@ def test_the_whole_year_end_runs_on_the_demo_data(demo_db: str) -> None:
     run("post")
     account = coop("--db", demo_db, "members", "account", "--coop", code, "--member", "M002", "--year", "2024")
     assert account.returncode == 0 and "2024年盈余返还" in account.stdout and "年末余额" in account.stdout
+    closed = coop("--db", demo_db, "ledger", "close", "--coop", code, "--period", "2024-12")
+    assert closed.returncode == 0, closed.stderr  # closing December closes the year
     edit = coop("--db", demo_db, "land", "guarantees", "--coop", code, "--year", "2024", "--book")
-    assert edit.returncode == 2 and "已结账" in edit.stderr  # a posted year refuses edits
+    assert edit.returncode == 2 and "已结账" in edit.stderr  # a closed year refuses edits
+    reverse = coop("--db", demo_db, "distribution", "reverse", *year)
+    assert reverse.returncode == 2 and "已结账" in reverse.stderr  # only once December is reopened (反结账)
+    reopened = coop("--db", demo_db, "ledger", "reopen", "--coop", code, "--period", "2024-12")
+    assert reopened.returncode == 0, reopened.stderr
     run("reverse")
     replanned = json.loads(run("plan", "--json"))
     assert replanned == planned

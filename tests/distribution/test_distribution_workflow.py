@@ -25,7 +25,7 @@ from coopcore.models import (
     VillageIncome,
 )
 from coopcore.services import distribution as workflow
-from coopcore.services import year_end
+from coopcore.services import ledger, year_end
 from tests.distribution.builders import make_example_1
 
 D = Decimal
@@ -95,10 +95,23 @@ def test_the_assembly_needs_fifteen_days_notice_quorum_and_a_majority(session: S
     assert distribution.state is DistributionState.APPROVED
 
 
-def test_posting_writes_the_member_accounts_links_the_collective_income_and_closes_the_year(session: Session) -> None:
+def posted_and_closed(session: Session, cooperative: Cooperative) -> None:
+    """Post the 2024 distribution, then close December: that closes the year."""
+    workflow.post_distribution(session, approved(session, cooperative))
+    ledger.close_period(session, cooperative, 2024, 12, by="会计")
+
+
+def test_posting_writes_the_member_accounts_links_the_collective_income_and_december_s_close_closes_the_year(
+    session: Session,
+) -> None:
     cooperative = make_example_1(session)
     before = account(session, cooperative, dt.date(2024, 12, 31))
     workflow.post_distribution(session, approved(session, cooperative))
+    year = session.scalar(
+        select(FiscalYear).where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == 2024)
+    )
+    assert year is not None and year.state is FiscalYearState.OPEN  # December stays open after posting
+    ledger.close_period(session, cooperative, 2024, 12, by="会计")
     after = account(session, cooperative, dt.date(2024, 12, 31))
     assert after["M02"].provident_share == before["M02"].provident_share + D("3531.51")
     assert after["M05"].subsidy_share == D("16666.66") and after["M01"].donation_share == D("500.00")
@@ -108,17 +121,18 @@ def test_posting_writes_the_member_accounts_links_the_collective_income_and_clos
         )
     )
     assert returned == D("163999.96")
-    year = session.scalar(
-        select(FiscalYear).where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == 2024)
-    )
-    assert year is not None and year.state is FiscalYearState.CLOSED
+    session.refresh(year)
+    assert year.state is FiscalYearState.CLOSED
+    ledger.reopen_period(session, cooperative, 2024, 12, by="会计")  # 反结账 of December reopens the year
+    session.refresh(year)
+    assert year.state is FiscalYearState.OPEN
     income = session.scalars(select(VillageIncome)).all()
     assert [(i.year, i.amount) for i in income] == [(2024, D("15674.10"))]
 
 
-def test_a_posted_year_refuses_edits(session: Session) -> None:
+def test_a_closed_year_refuses_edits(session: Session) -> None:
     cooperative = make_example_1(session)
-    workflow.post_distribution(session, approved(session, cooperative))
+    posted_and_closed(session, cooperative)
     trade = session.scalars(select(Trade).where(Trade.cooperative_id == cooperative.id)).first()
     assert trade is not None
     trade.quantity = D("2")
@@ -127,9 +141,9 @@ def test_a_posted_year_refuses_edits(session: Session) -> None:
     session.rollback()
 
 
-def test_a_new_record_in_a_posted_year_is_refused(session: Session) -> None:
+def test_a_new_record_in_a_closed_year_is_refused(session: Session) -> None:
     cooperative = make_example_1(session)
-    workflow.post_distribution(session, approved(session, cooperative))
+    posted_and_closed(session, cooperative)
     session.add(IncomeExpense(cooperative_id=cooperative.id, recorded_on=dt.date(2024, 6, 1),
                               category=IncomeCategory.OTHER_INCOME, amount=D("1.00")))  # fmt: skip
     with pytest.raises(PeriodClosed):

@@ -21,8 +21,11 @@ from coopcore.models import (
     MemberAccountEntry,
     Trade,
     TradeKind,
+    Voucher,
+    VoucherState,
 )
 from coopcore.rules import membership
+from coopcore.services import ledger
 from coopcore.services.imports import COOPERATIVE, ImportReport, run_import
 from coopcore.services.workbook import plan
 from tests.workbook.builders import Book, cooperative_code, valid_book, write_book
@@ -276,6 +279,17 @@ def test_an_import_may_close_earlier_years_after_writing_them_but_never_reopens_
     )
     assert states == {2023: FiscalYearState.CLOSED, 2024: FiscalYearState.OPEN}
     assert session.scalar(select(func.count()).where(Trade.traded_on < dt.date(2024, 1, 1))) == 6
+    # Closed as every year is: its December closed in the books, its vouchers posted, its result carried.
+    latest = ledger.latest_closed(session, coop)
+    assert latest is not None and (latest.year, latest.month) == (2023, 12)
+    states_2023 = set(
+        session.scalars(select(Voucher.state).where(Voucher.cooperative_id == coop.id, Voucher.year == 2023))
+    )
+    assert states_2023 == {VoucherState.POSTED}
+    balance = ledger.trial_balance(session, coop, 2023)
+    assert balance.balanced and all(
+        not row.columns.closing_debit and not row.columns.closing_credit for row in balance.rows if row.code[0] == "5"
+    )
     book["年度结转"].set(0, "已结账", "否")
 
     again = run(session, book, tmp_path / "again.xlsx")

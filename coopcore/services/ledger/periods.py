@@ -25,6 +25,8 @@ from coopcore.db.locks import lock
 from coopcore.errors import CoopError, Term
 from coopcore.models import (
     Cooperative,
+    FiscalYear,
+    FiscalYearState,
     Period,
     PeriodState,
     Voucher,
@@ -127,6 +129,8 @@ def reopen_period(session: Session, cooperative: Cooperative, year: int, month: 
     latest.state, latest.closed_at, latest.closed_by = PeriodState.OPEN, None, ""
     session.flush()
     if month == 12:
+        _close_the_year(session, cooperative, year, closing=False)
+        session.flush()  # the year is open again before its year-end vouchers are reversed
         for part in ("income", "expense", "transfer"):
             reference = _year_end_reference(year, part)
             if event_voucher(session, cooperative, reference) is not None:
@@ -193,8 +197,24 @@ def _close(session: Session, cooperative: Cooperative, month: Month, by: str) ->
         period = Period(cooperative_id=cooperative.id, year=year, month=number)
         session.add(period)
     period.state, period.closed_at, period.closed_by = PeriodState.CLOSED, dt.datetime.now(), by
+    if number == 12:
+        _close_the_year(session, cooperative, year, closing=True)
     session.flush()
     return []
+
+
+def _close_the_year(session: Session, cooperative: Cooperative, year: int, *, closing: bool) -> None:
+    """Closing December closes the fiscal year, and reopening it reopens the year: a closed year refuses every
+    change on every path (the database's closed-year guards, migration 16d8e29af6dc)."""
+    fiscal_year = session.scalar(
+        select(FiscalYear)
+        .where(FiscalYear.cooperative_id == cooperative.id, FiscalYear.year == year)
+        .with_for_update()  # a distribution being posted or reversed in the year finishes first
+    )
+    if fiscal_year is None:  # a year before the register's first (founders' contributions): history, no year
+        return
+    fiscal_year.state = FiscalYearState.CLOSED if closing else FiscalYearState.OPEN
+    fiscal_year.closed_at = dt.datetime.now() if closing else None
 
 
 def _waiting(session: Session, cooperative: Cooperative, month: Month) -> list[Finding]:

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from coopcore.models import Cooperative
+from coopcore.models import Cooperative, Member
 from coopcore.rules.ledger import EntryLine
 from coopcore.terms import VoucherOrigin
 
@@ -56,6 +56,12 @@ class Source:
         if keys is None:
             return None
         return {int(first) for first in (key.split(":", 1)[0] for key in keys) if first.isdigit()}
+
+
+def member_codes(session: Session, cooperative: Cooperative) -> dict[int, str]:
+    """The cooperative's member codes by member id: lines name members by code."""
+    query = select(Member.id, Member.code).where(Member.cooperative_id == cooperative.id)
+    return {member_id: code for member_id, code in session.execute(query)}
 
 
 def covers(ref: str, refs: Iterable[str]) -> bool:

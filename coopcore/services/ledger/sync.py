@@ -4,10 +4,11 @@ A source reads its records and returns, per event, the voucher it books (coopcor
 lines). `sync_events` brings the books up to date with the records through `book_event`, which changes nothing
 for an event already booked alike, follows an event while its voucher is unposted and reverses a posted one
 that no longer holds. Every path that writes such records calls it for what it touched: the workbook import,
-the admin's forms, the services (land guarantees, exits, the distribution's federation income) and the demo.
+the admin's forms, the services (land guarantees, exits, the distribution) and the demo.
 
-Booked so far: 收支 rows (with the guaranteed land rent and a federation's returns they carry), contributions
-and their refunds, exits, and special-fund property. Trades and the distribution's own vouchers follow.
+The sources: the years before the books (carried_events), 收支 rows (with the guaranteed land rent and a
+federation's returns they carry), contributions and their refunds, trades (trade_events), exits, special-fund
+property, the distribution and its payments (distribution_events).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from coopcore.rules.ledger import EntryLine
 from coopcore.services.ledger.carried_events import CARRIED_FORWARD
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
 from coopcore.services.ledger.events import VERSION, book_event
-from coopcore.services.ledger.source import Event, Source, covers, red, with_ids
+from coopcore.services.ledger.source import Event, Source, covers, member_codes, red, with_ids
 from coopcore.services.ledger.trade_events import TRADES
 from coopcore.terms import AccountEntryKind, IncomeCategory, Origin, VoucherOrigin
 
@@ -45,7 +46,7 @@ def _income_expense(session: Session, cooperative: Cooperative, refs: set[str] |
     ids = INCOME_EXPENSE.ids(refs)
     query = select(IncomeExpense).where(IncomeExpense.cooperative_id == cooperative.id)
     query = query.where(*with_ids(ids, IncomeExpense.id))
-    members = _member_codes(session, cooperative)
+    members = member_codes(session, cooperative)
     for row in session.scalars(query.order_by(IncomeExpense.id)):
         yield Event(INCOME_EXPENSE.ref(row.id), row.recorded_on, row.memo, _income_expense_lines(session, row, members))
 
@@ -142,11 +143,6 @@ def _special_funds(session: Session, cooperative: Cooperative, refs: set[str] | 
     for fund in session.scalars(query.order_by(SpecialFund.id)):
         lines = entries.asset_received(fund.source, fund.amount, poverty_asset=fund.is_poverty_asset, summary=fund.memo)
         yield Event(SPECIAL_FUNDS.ref(fund.id), fund.received_on, fund.memo, lines)
-
-
-def _member_codes(session: Session, cooperative: Cooperative) -> dict[int, str]:
-    query = select(Member.id, Member.code).where(Member.cooperative_id == cooperative.id)
-    return {member_id: code for member_id, code in session.execute(query)}
 
 
 INCOME_EXPENSE = Source(VoucherOrigin.INCOME_EXPENSE, "income_expense", _income_expense)

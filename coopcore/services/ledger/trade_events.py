@@ -26,7 +26,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from coopcore.models import Cooperative, Member, Product, Trade
+from coopcore.models import Cooperative, Product, Trade
 from coopcore.money import ZERO
 from coopcore.rules.entries.accounts import (
     BANK,
@@ -38,7 +38,7 @@ from coopcore.rules.entries.accounts import (
 )
 from coopcore.rules.entries.lines import Aux, balanced, cr, dr
 from coopcore.rules.ledger import EntryLine
-from coopcore.services.ledger.source import Event, Source
+from coopcore.services.ledger.source import Event, Source, member_codes
 from coopcore.terms import TradeKind, TradeModel, VoucherOrigin
 
 # ⚠️ DEFAULT: the bylaws' model for members' produce; most party-branch-led cooperatives buy it outright.
@@ -66,7 +66,7 @@ def _trades(session: Session, cooperative: Cooperative, refs: set[str] | None) -
         month = f"{day.year:04d}-{day.month:02d}"
         if keys is None or f"{month}:{kind.value}" in keys:
             grouped[(month, kind)][(member_id, "" if member_id else counterparty, product)] += value or ZERO
-    codes = _member_codes(session, cooperative)
+    codes = member_codes(session, cooperative)
     for (month, kind), amounts in sorted(grouped.items()):
         last = _last_day(month)
         summary = SUMMARY[kind].format(month=last.month)
@@ -107,11 +107,6 @@ def _dated_in(month: str) -> ColumnElement[bool]:
 def _last_day(month: str) -> dt.date:
     year, number = (int(part) for part in month.split("-"))
     return dt.date(year, number, calendar.monthrange(year, number)[1])
-
-
-def _member_codes(session: Session, cooperative: Cooperative) -> dict[int, str]:
-    query = select(Member.id, Member.code).where(Member.cooperative_id == cooperative.id)
-    return {member_id: code for member_id, code in session.execute(query)}
 
 
 TRADES = Source(VoucherOrigin.TRADE, "trade", _trades)

@@ -20,6 +20,7 @@ from coopcore.models import (
     Bylaws,
     Cooperative,
     FiscalYear,
+    FiscalYearState,
     IncomeExpense,
     LandGuaranteeTreatment,
     LandParcel,
@@ -35,13 +36,18 @@ from coopcore.models import (
     Trade,
     Village,
     VillageCollective,
+    Voucher,
+    VoucherState,
 )
+from coopcore.services import ledger
+from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.sync import sync_events
 from coopcore.services.workbook.plan import Changes, Plan
 from coopcore.services.workbook.plan_members import NEW_COLLECTIVE
 from coopcore.services.workbook.reader import Progress
 from coopcore.services.workbook.stored import Record, Stored, party_branch_id
 
+IMPORTER = "工作簿导入"  # who closes and audits what an import closes (the workbook's 年度结转 已结账)
 BATCH = 10_000  # rows per statement group: bounds memory and paces the progress bar
 COPY_FROM = 1000  # rows: below this, COPY's setup is not worth it
 
@@ -66,7 +72,37 @@ def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress 
     _write_land(session, plan, coop_id, members, progress)
     session.flush()
     sync_events(session, cooperative)  # the books follow what the workbook brought in (and took out)
+    _close_books(session, cooperative, stored)
     return coop_id
+
+
+def _close_books(session: Session, cooperative: Cooperative, stored: Stored) -> None:
+    """A year the workbook closes (年度结转 已结账) is closed as every year is: by closing its December in the books,
+    which posts its vouchers and carries its result; the months before close with it, in order.
+
+    The voucher carrying in the years before the books is audited by the import: the accountant who brings in
+    those years closed accepts the books as they stood (its assumption stays written on its line, and a voucher in
+    an open month corrects it). A month that cannot close stops the import with the close's own reasons.
+    """
+    closed = select(FiscalYear.year).where(
+        FiscalYear.cooperative_id == cooperative.id, FiscalYear.state == FiscalYearState.CLOSED
+    )
+    closing = set(session.scalars(closed)) - stored.closed_years
+    if not closing:
+        return
+    last = max(closing)
+    latest = ledger.latest_closed(session, cooperative)
+    if latest is not None and (latest.year, latest.month) >= (last, 12):
+        return
+    carried = select(Voucher).where(
+        Voucher.cooperative_id == cooperative.id,
+        Voucher.source_ref.startswith(CARRIED_PREFIX + ":"),
+        Voucher.state == VoucherState.DRAFT,
+        Voucher.year <= last,
+    )
+    for voucher in session.scalars(carried):
+        ledger.audit_voucher(session, voucher, by=IMPORTER)
+    ledger.close_period(session, cooperative, last, 12, by=IMPORTER)
 
 
 def _write_cooperative(session: Session, plan: Plan, stored: Stored) -> Cooperative:
