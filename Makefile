@@ -23,7 +23,7 @@ demo: setup system-packages
 	@echo
 	@echo "The demo database is $(DEMO_DB). To work with it:"
 	@echo "  export COOP_DATABASE_URL=sqlite:///$(DEMO_DB)"
-	@echo "  $(BIN)/coop check --on 2024-12-31        # membership rules of the law"
+	@echo "  $(BIN)/coop check --on 2024-12-31        # membership rules, member accounts vs books"
 	@echo "  $(BIN)/coop --help                       # every command"
 	@# Further demo steps go above this line: the web admin comes last because it runs until Ctrl-C.
 	@$(MAKE) --no-print-directory demo-admin

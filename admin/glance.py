@@ -22,7 +22,7 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 from coopcore.rules.findings import Finding
-from coopcore.services import membership
+from coopcore.services import checks
 from coopcore.services.lookups import LIVE_STATES, live_distribution_or_none
 from coopcore.services.year_end import year_bounds, year_surplus
 
@@ -91,7 +91,7 @@ def glance(session: Session, cooperative: Cooperative, year: int) -> Glance:
         income=income or ZERO,
         surplus=year_surplus(session, cooperative.id, year),
         distribution=live_distribution_or_none(session, cooperative, year),
-        findings=membership.check_cooperative(session, cooperative, on=day),
+        findings=checks.check_cooperative(session, cooperative, on=day),
     )
 
 

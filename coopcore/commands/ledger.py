@@ -2,7 +2,9 @@
 
 Public contract (outside checks call it so): `coop ledger close --coop C --period YYYY-MM` closes that month and
 every open one before it, in order, each checked, or stops at the first that cannot close, says why and exits
-with 1 (the months before it stay closed); `coop ledger trial-balance --coop C --year Y --json` prints
+with 1 (the months before it stay closed); after the months it closed it prints where the member register and
+the books differ at the end of the last one (coopcore.services.ledger.reconcile), which does not change its
+exit code; `coop ledger trial-balance --coop C --year Y --json` prints
 coopcore.commands.ledger_tables.balance_json. How a voucher line is typed: coopcore.commands.ledger_input.
 """
 
@@ -30,8 +32,10 @@ from coopcore.i18n import format_money, render, render_error
 from coopcore.labels import label
 from coopcore.models import Voucher
 from coopcore.money import ZERO
+from coopcore.rules.findings import Finding, Problems
 from coopcore.rules.ledger import EntryLine
 from coopcore.services import ledger
+from coopcore.services.ledger.reconcile import DIFFER_AT_CLOSE
 from coopcore.services.lookups import cooperative_by_code
 
 SAVED = "Voucher {voucher} is saved as a draft."
@@ -230,11 +234,20 @@ def close(context: Context, credit_code: str, period: Month, user: str) -> None:
         except ledger.CloseRefused as refused:
             refusal = refused  # the months before it are committed as closed; then say why it stopped
         else:
-            context.say(CLOSED, periods=", ".join(ledger.period_name(*month) for month in closed))
+            names = [ledger.period_name(*month) for month in closed.months]
+            context.say(CLOSED, periods=", ".join(names))
+            _say_differences(context, names[-1], closed.differences)
             return
     if refusal.closed:
         click.echo(render(NOT_CLOSED, context.lang, periods=", ".join(refusal.closed)))
+        _say_differences(context, refusal.closed[-1], refusal.differences)
     context.fail("Error: {message}", EXIT_FINDINGS, message=render_error(refusal, context.lang))
+
+
+def _say_differences(context: Context, period: str, differences: list[Finding]) -> None:
+    """Where the member register and the books differ after a close: said, though the months are closed."""
+    if differences:
+        context.say(DIFFER_AT_CLOSE, period=period, problems=Problems(differences))
 
 
 @ledger_group.command()

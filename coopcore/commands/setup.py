@@ -12,7 +12,7 @@ from coopcore.commands.base import CREDIT_CODE, DAY, EXIT_FINDINGS, Context, pas
 from coopcore.i18n import render
 from coopcore.models import Cooperative
 from coopcore.rules.findings import Severity
-from coopcore.services import membership
+from coopcore.services import checks
 from coopcore.services.lookups import cooperative_by_code
 
 
@@ -26,17 +26,17 @@ def init(context: Context) -> None:
 
 @click.command()
 @click.option("--coop", "credit_code", type=CREDIT_CODE, help="Only this cooperative (default: all).")
-@click.option("--on", "day", type=DAY, help="Check the roster of this day (default: today).")
+@click.option("--on", "day", type=DAY, help="Check the roster and the books at the end of this day (default: today).")
 @pass_context
 def check(context: Context, credit_code: str | None, day: dt.date | None) -> None:
-    """Check the membership rules of the law for one or all cooperatives."""
+    """Check the membership rules of the law, and the member accounts against the books, for one or all cooperatives."""
     on = day or dt.date.today()
     with context.transaction() as session:
         if credit_code:
             cooperative = cooperative_by_code(session, credit_code)
-            results = {cooperative.id: membership.check_cooperative(session, cooperative, on=on)}
+            results = {cooperative.id: checks.check_cooperative(session, cooperative, on=on)}
         else:
-            results = membership.check_all(session, on=on)
+            results = checks.check_all(session, on=on)
         named = select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(results))
         names: dict[int, str] = {row.id: row.name for row in session.execute(named)}
     errors = warnings = 0

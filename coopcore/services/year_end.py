@@ -31,10 +31,10 @@ from coopcore.models import (
     Voucher,
     VoucherLine,
     VoucherOrigin,
-    VoucherState,
 )
 from coopcore.money import ZERO
 from coopcore.rules.entries import year_result
+from coopcore.services.ledger.balances import COUNTED
 from coopcore.services.ledger.books import voucher_name
 
 PROFIT_AND_LOSS_CLASSES = (AccountClass.INCOME, AccountClass.EXPENSE)  # 5xx, as the chart classes them
@@ -79,12 +79,9 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-# Vouchers booked from business records (收支 rows, land guarantees, a federation's returns …) count while unposted:
-# they follow their records, which are the cooperative's figures until December's close posts them. A voucher an
-# accountant typed or imported counts once posted (记账 is what puts it in the books, as in the trial balance).
-EVENT_ORIGINS = tuple(origin for origin in VoucherOrigin if origin.is_event)
-COUNTED = or_(Voucher.state == VoucherState.POSTED, Voucher.origin.in_(EVENT_ORIGINS))
-# The close carries profit and loss into 331 (and its 反结账 reverses that, same origin): neither is the year's result.
+# Which vouchers count is COUNTED (coopcore.services.ledger.balances): posted ones, and those booked from business
+# records posted or not. The close carries profit and loss into 331 (and its 反结账 reverses that, same origin):
+# neither is the year's result.
 NOT_THE_CLOSE = Voucher.origin != VoucherOrigin.YEAR_END
 
 

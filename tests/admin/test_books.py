@@ -214,8 +214,12 @@ def test_a_closed_month_refuses_a_voucher_and_a_posted_voucher_is_never_edited(
         data={"csrf_token": csrf_token(periods.text), "cooperative": books.coop, "year": 2024, "month": 1},
     )
     assert closed.status_code == 302
-    shown = text_of(client.get(closed.headers["Location"]).text)
+    page = client.get(closed.headers["Location"]).text
+    shown = text_of(page)
     assert "2024-01" in shown and "已结账" in shown
+    # The voucher typed on 301 for M003 is not in M003's member account: the close says so, and closes.
+    assert "2024-01 期末成员账户与账簿不符" in shown and "成员 M003 姜明亮 的 301 股金" in shown
+    assert "账簿减成员账户差额 1,500.00" in shown and "alert-warning" in page
     before = books.vouchers()
     refused = save(client, books.coop, BALANCED, date="2024-01-20")
     assert refused.status_code == 422 and "已结账" in text_of(refused.text) and books.vouchers() == before

@@ -174,3 +174,19 @@ def test_detail_ledger_journal_and_lists_print_in_chinese(books: tuple[str, str]
     assert "2024-03 记-1" in listed.stdout and "已记账" in listed.stdout
     accounts = run("--db", url, "ledger", "accounts", "--coop", code)
     assert "未分配盈余" in accounts.stdout and "科目代码" in accounts.stdout
+
+
+def test_close_and_check_say_where_the_member_accounts_and_the_books_differ(books: tuple[str, str]) -> None:
+    url, code = books
+    add(url, code, "2024-03-05", "102:借:1000.00", "301:贷:1000.00:M001")  # M001's member account has no contribution
+    step(url, code, "audit", "2024-03", 1, AUDITOR)
+    step(url, code, "post", "2024-03", 1, AUDITOR)
+    difference = (
+        "2024-03-31：成员 M001 成员1 的 301 股金 账簿余额为 1,000.00，成员账户的出资（加转为出资、减退还）为 0.00；"
+        "账簿减成员账户差额 1,000.00。"
+    )
+    closed = coop("--db", url, "ledger", "close", "--coop", code, "--period", "2024-03", "--user", AUDITOR)
+    assert closed.returncode == 0, closed.stderr  # the month closes: the difference is said, not a refusal
+    assert closed.stdout.splitlines() == ["已结账：2024-03。", "2024-03 期末成员账户与账簿不符：", f"- {difference}"]
+    checked = coop("--db", url, "check", "--coop", code, "--on", "2024-03-31")
+    assert checked.returncode == 1 and f"[错误] 账簿1号合作社: {difference}" in checked.stdout.splitlines()

@@ -19,6 +19,7 @@ from coopcore.rules import ledger as rules
 from coopcore.rules.ledger import AccountRule, EntryLine, check_voucher, normal_columns, swapped
 from coopcore.services.ledger import balances, books, events
 from coopcore.services.ledger import errors as service_errors
+from coopcore.services.ledger import reconcile as reconciliation
 from tests.ledger.builders import cr, dr
 
 D = Decimal
@@ -33,7 +34,7 @@ CHART = {
 }
 TEMPLATES = (*rules.TEMPLATES, *service_errors.TEMPLATES, *books.TEMPLATES, *events.TEMPLATES, *balances.TEMPLATES,
              *db_errors.LEDGER_TEMPLATES, *ledger_command.TEMPLATES, *ledger_input.TEMPLATES,
-             *ledger_tables.TEMPLATES)  # fmt: skip
+             *ledger_tables.TEMPLATES, *reconciliation.TEMPLATES)  # fmt: skip
 
 
 def placeholders(text: str) -> set[str]:

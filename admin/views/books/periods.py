@@ -4,7 +4,8 @@ reopen button on the latest closed one.
 
 Closing a month closes every open month before it, in order, each checked (coopcore.services.ledger.close_period).
 When a month cannot close, the months before it that did close stay closed, as `coop ledger close` leaves them,
-and the page says which, and why the month stopped; that month itself is left exactly as it was.
+and the page says which, and why the month stopped; that month itself is left exactly as it was. Where the member
+register and the books differ at the end of the last month closed, a warning says so (the months stay closed).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from admin.database import current_session
 from admin.i18n import _, error_text
 from admin.views.books.common import BooksPage, acting_user, form_cooperative, month_arg, page_choice, year_arg
 from coopcore.models import Period, Voucher, VoucherState
+from coopcore.rules.findings import Finding, Problems
 from coopcore.services import ledger
 from coopcore.services.ledger.books import is_closed
+from coopcore.services.ledger.reconcile import DIFFER_AT_CLOSE
 
 
 def month_rows(session: Session, cooperative_id: int, year: int) -> list[dict[str, Any]]:
@@ -54,6 +57,12 @@ def month_rows(session: Session, cooperative_id: int, year: int) -> list[dict[st
             }
         )
     return rows
+
+
+def _flash_differences(period: str, differences: list[Finding]) -> None:
+    """Where the member register and the books differ after the close: a warning, the months stay closed."""
+    if differences:
+        flash(_(DIFFER_AT_CLOSE, period=period, problems=Problems(differences)), "warning")
 
 
 class PeriodsPage(BooksPage):
@@ -93,10 +102,13 @@ class PeriodsPage(BooksPage):
             session.commit()  # the months before it that closed stay closed (its docstring); it is as it was
             if refused.closed:
                 flash(_("Closed before it stopped: {periods}.", periods=", ".join(refused.closed)), "success")
+                _flash_differences(refused.closed[-1], refused.differences)
             flash(error_text(refused), "error")
             return redirect(back)
         session.commit()
-        flash(_("Closed: {periods}.", periods=", ".join(ledger.period_name(*done) for done in closed)), "success")
+        names = [ledger.period_name(*done) for done in closed.months]
+        flash(_("Closed: {periods}.", periods=", ".join(names)), "success")
+        _flash_differences(names[-1], closed.differences)
         return redirect(back)
 
     @expose("/reopen", methods=("POST",))

@@ -2,7 +2,9 @@
 
 Services flush and never commit; the entry point owns the transaction. Every write takes its turn on the
 cooperative's row (coopcore.db.locks), refuses a closed month (PeriodClosed) and never changes a posted voucher;
-the database refuses the same (migration 9ebc1ea3f4b6). Only posted vouchers count in balances.
+the database refuses the same (migration 9ebc1ea3f4b6). Only posted vouchers count in balances; the figures read
+before a month's close (本年盈余, the member register reconciled with the books in .reconcile) count the vouchers
+booked from business events posted or not (balances.COUNTED).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from coopcore.services.ledger.chart import accounts_by_code, add_account, chart_
 from coopcore.services.ledger.errors import CloseRefused, VoucherRefused, VouchersRefused, period_name
 from coopcore.services.ledger.events import book_event, event_voucher
 from coopcore.services.ledger.general import GeneralLedgerAccount, MonthTotal, general_ledger
-from coopcore.services.ledger.periods import close_period, latest_closed, reopen_period
+from coopcore.services.ledger.periods import Closed, close_period, latest_closed, reopen_period
 from coopcore.services.ledger.vouchers import (
     add_voucher,
     audit_voucher,
@@ -40,6 +42,7 @@ __all__ = [
     "SYSTEM",
     "BalanceRow",
     "CloseRefused",
+    "Closed",
     "Columns",
     "DetailLedger",
     "Draft",

@@ -64,6 +64,13 @@ NOT_A_JOURNAL = "Journals are kept for cash (101), bank deposits (102) and other
 TEMPLATES = (NOT_A_JOURNAL,)
 Period = tuple[int, int]  # (year, month)
 UNPOSTED = (VoucherState.DRAFT, VoucherState.AUDITED)
+# The books as they stand before the month's close, for the figures read from them (本年盈余, the reconciliation
+# with the member register): vouchers booked from business records (收支 rows, contributions, trades, the
+# distribution …) count while unposted, since they follow their records, which are the cooperative's figures until
+# the close posts them; a voucher an accountant typed or imported counts once posted (记账 is what puts it in the
+# books, as in the trial balance). Once a month is closed every voucher in it is posted and both rules agree.
+EVENT_ORIGINS = tuple(origin for origin in VoucherOrigin if origin.is_event)
+COUNTED = or_(Voucher.state == VoucherState.POSTED, Voucher.origin.in_(EVENT_ORIGINS))
 
 
 @dataclass(frozen=True)
@@ -371,7 +378,7 @@ def member_balances(
     """Each member's balance (debit − credit) on an account kept per member at the end of a month, by member code.
 
     The balance sheet shows the members' debit and credit balances of 114 apart (01表 lines 2 and 24, never
-    netted); the close reconciles 301, 221 and 222 with the member register from these.
+    netted).
     """
     accounts = chart_accounts(session, cooperative)
     account = accounts.get(account_code)

@@ -1,7 +1,9 @@
 """The years before the books as one voucher: the surplus and provident fund the register carries in.
 
 It is dated 1 January of the cooperative's first fiscal year (年度结转), from that year's undistributed surplus
-carried in and the provident shares (公积金份额) members hold before it that no distribution in coopcore wrote.
+carried in and the provident shares (公积金份额) members hold on that day that no distribution in coopcore wrote:
+those dated before it, and an opening row dated the day itself (期初, dated the first day as the opening voucher
+of the books is). The register counts such a row in that day's balances; so must the books.
 Unlike other event vouchers it is not posted by the close on its own: it rests on an assumption
 (coopcore.rules.entries.carried), so the accountant audits it first.
 """
@@ -34,7 +36,7 @@ def _carried(session: Session, cooperative: Cooperative, refs: set[str] | None) 
     provident = session.scalar(
         select(func.sum(MemberAccountEntry.amount))
         .join(Member, Member.id == MemberAccountEntry.member_id)
-        .where(Member.cooperative_id == cooperative.id, MemberAccountEntry.entry_on < on)
+        .where(Member.cooperative_id == cooperative.id, MemberAccountEntry.entry_on <= on)
         .where(MemberAccountEntry.kind == AccountEntryKind.PROVIDENT_SHARE)
         .where(MemberAccountEntry.origin.not_in([Origin.DISTRIBUTION, Origin.EXIT]))
     )

@@ -89,9 +89,12 @@ class AccountCodeNotUnder(RuleViolation):
 class CloseRefused(RuleViolation):
     """{period} cannot be closed:{problems}"""
 
-    def __init__(self, period: str, findings: Sequence[Finding], closed: Sequence[str] = ()) -> None:
+    def __init__(
+        self, period: str, findings: Sequence[Finding], closed: Sequence[str] = (), differences: Sequence[Finding] = ()
+    ) -> None:
         self.findings = list(findings)
         self.closed = list(closed)  # the periods before it that this close did close
+        self.differences = list(differences)  # the register against the books at the end of the last one
         super().__init__(period=period, problems=Problems(findings))
 
 

@@ -7,12 +7,16 @@ voucher and the trial balance balance, and that the next month opens with exactl
 December's close books the year-end vouchers: profit and loss into 331 [KJ 331 二], 331 into 332—未分配盈余
 [KJ 331 三]. Reopening December reverses them (红字冲销, as every posted voucher is undone), so that the books
 keep every voucher they ever posted; closing it again books them anew from the balances as they are then.
+After the months are closed, the member register is reconciled with the books at the end of the last one: its
+differences come back with the months closed, to be shown, and do not keep a month open.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, delete, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -35,7 +39,14 @@ from coopcore.models import (
 from coopcore.rules import entries
 from coopcore.rules.entries.income import CARRY_EXPENSE, CARRY_INCOME
 from coopcore.rules.findings import Finding, Severity, error
-from coopcore.services.ledger.balances import UNPOSTED, TrialBalance, month_sums, net_by_account, trial_balance
+from coopcore.services.ledger.balances import (
+    EVENT_ORIGINS,
+    UNPOSTED,
+    TrialBalance,
+    month_sums,
+    net_by_account,
+    trial_balance,
+)
 from coopcore.services.ledger.books import voucher_name
 from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.chart import accounts_by_code
@@ -56,8 +67,8 @@ from coopcore.services.ledger.errors import (
     period_name,
 )
 from coopcore.services.ledger.events import book_event, event_voucher
+from coopcore.services.ledger.reconcile import reconcile
 
-EVENT_ORIGINS = tuple(origin for origin in VoucherOrigin if origin.is_event)
 YEAR_END_PARTS = {CARRY_INCOME: "income", CARRY_EXPENSE: "expense"}  # the rest: "transfer"
 Month = tuple[int, int]
 
@@ -67,11 +78,23 @@ class _Refused(Exception):
         self.findings = findings
 
 
-def close_period(session: Session, cooperative: Cooperative, year: int, month: int, *, by: str) -> list[Month]:
+@dataclass(frozen=True)
+class Closed:
+    """The months a close closed, and where the member register and the books differ at the end of the last."""
+
+    months: list[Month]
+    differences: list[Finding]
+
+
+def close_period(session: Session, cooperative: Cooperative, year: int, month: int, *, by: str) -> Closed:
     """Close a month and every open month before it, in order, each checked; return the months closed.
 
     At the first month that cannot close, raise CloseRefused with every reason found in it; the months before
     it stay closed in the session (its caller commits them, or not), that month is left exactly as it was.
+    Either way the register is reconciled with the books at the end of the last month closed
+    (coopcore.services.ledger.reconcile): its differences are reported, they do not keep the month open. A
+    difference may lie in the register (a payment not recorded) as well as in the books, and the close certifies
+    the books balance, not that every record outside them agrees; `coop check` reports them until they are fixed.
     """
     lock(session, cooperative)  # one close, reopen or voucher writer of the cooperative at a time
     accounts_by_code(session, cooperative)  # the chart, if the books have not been used yet
@@ -86,12 +109,22 @@ def close_period(session: Session, cooperative: Cooperative, year: int, month: i
                 if findings:
                     raise _Refused(findings)
         except _Refused as refused:
-            raise CloseRefused(period_name(*current), refused.findings, [period_name(*m) for m in closed]) from None
+            findings = refused.findings
         except CoopError as failure:  # a refusal on the way (a year-end voucher the chart cannot take …)
-            finding = Finding("close", Severity.ERROR, failure.message_template, failure.fields)
-            raise CloseRefused(period_name(*current), [finding], [period_name(*m) for m in closed]) from None
-        closed.append(current)
-    return closed
+            findings = [Finding("close", Severity.ERROR, failure.message_template, failure.fields)]
+        else:
+            closed.append(current)
+            continue
+        differences = _reconciled(session, cooperative, closed)
+        raise CloseRefused(period_name(*current), findings, [period_name(*m) for m in closed], differences)
+    return Closed(closed, _reconciled(session, cooperative, closed))
+
+
+def _reconciled(session: Session, cooperative: Cooperative, closed: list[Month]) -> list[Finding]:
+    """The register reconciled with the books at the end of the last month closed (none closed: nothing)."""
+    if not closed:
+        return []
+    return reconcile(session, cooperative, _last_day(closed[-1]))
 
 
 def reopen_period(session: Session, cooperative: Cooperative, year: int, month: int, *, by: str) -> Period:
@@ -376,6 +409,10 @@ def _in_month(cooperative: Cooperative, month: Month) -> tuple[ColumnElement[boo
 
 def _year_end_reference(year: int, part: str) -> str:
     return f"year_end:{year}:{part}"
+
+
+def _last_day(month: Month) -> dt.date:
+    return dt.date(*month, calendar.monthrange(*month)[1])
 
 
 def _next(month: Month) -> Month:
