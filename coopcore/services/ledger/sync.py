@@ -48,6 +48,7 @@ from coopcore.services.ledger.source import Source, covers
 from coopcore.services.ledger.trade_events import TRADES
 
 BULK_FROM = 50  # new events at once that are written in bulk
+BULK_LINES = 1000  # or new lines at once: a distribution's five vouchers over 20,000 members
 SOURCES = (
     CARRIED_FORWARD,
     INCOME_EXPENSE,
@@ -107,9 +108,9 @@ def sync_events(
 
 
 def _book_fresh(session: Session, cooperative: Cooperative, source: Source, fresh: list[Draft]) -> None:
-    """Book events the books have never had: many at once in bulk (an import, a roster of 20,000, the demo),
-    a few through book_event, whose vouchers start their audit trail (a bulk write has no versions)."""
-    if len(fresh) >= BULK_FROM:
+    """Book events the books have never had: many at once in bulk (an import, a distribution over 20,000 members,
+    the demo), a few through book_event, whose vouchers start their audit trail (a bulk write has no versions)."""
+    if len(fresh) >= BULK_FROM or sum(len(draft.lines) for draft in fresh) >= BULK_LINES:
         add_vouchers(session, cooperative, fresh)
         return
     for draft in fresh:
