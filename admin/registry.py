@@ -35,6 +35,7 @@ MODEL_VIEWS = (
     # (view class, name, endpoint, category)
     (cooperatives.CooperativeView, "Cooperatives", "cooperative", COOPERATIVES),
     (cooperatives.BylawsView, "Bylaws", "bylaws", COOPERATIVES),
+    (cooperatives.ProductTradeModelView, "Trade models by product", "product_trade_model", COOPERATIVES),
     (cooperatives.FiscalYearView, "Fiscal years", "fiscal_year", COOPERATIVES),
     (members.MemberView, "Members", "member", COOPERATIVES),
     (members.ContributionView, "Contributions", "contribution", COOPERATIVES),

@@ -57,8 +57,9 @@ from coopcore.models import (
     WeakVillageThreshold,
 )
 from coopcore.services.land import book_land_guarantees
+from coopcore.services.ledger.register_events import INCOME_EXPENSE
 from coopcore.services.ledger.source import Source
-from coopcore.services.ledger.sync import INCOME_EXPENSE, SOURCES, sync_events
+from coopcore.services.ledger.sync import SOURCES, sync_events
 from coopcore.services.users import create_user
 from demo.business import add_products, add_trades
 from demo.context import YEARS, DemoContext

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from coopcore.i18n import Lang
 from coopcore.labels import label, msgid
 from coopcore.models import Cooperative, Distribution, PatronageMeasure
+from coopcore.money import ZERO
 from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
+from coopcore.rules.entries import net_of_conversion
 from coopcore.rules.plan_review import review
 from coopcore.services import lookups
 from reports import base, charts, pdf, queries, text, xlsx
@@ -40,21 +42,30 @@ class Check:
 def statement_lines(distribution: Distribution) -> list[tuple[str, int, Decimal]]:
     """盈余及盈余分配表 (会农社02表) lines 12-20 from the plan: (item, line, amount).
 
-    Line 14 (其他转入, a loss covered by the provident fund) and line 19 (surplus converted into contributions
-    by the plan itself) are not used by coopcore's distributions: conversion happens when returns are paid.
+    Line 14 (其他转入, a loss covered by the provident fund) is not used by coopcore's distributions. Line 19 is
+    what the assembly converted into contributions with the plan (§15 rule 25b); lines 17-18 exclude it. Returns
+    converted later, when paid (rule 25a), stay on lines 17-18.
     """
     d = distribution
     line16 = d.surplus + d.opening_undistributed - d.provident_fund
-    line20 = line16 - d.patronage_pool - d.residual_pool
+    from_patronage = from_residual = ZERO  # what the conversions took out of each pool
+    for line in d.lines:
+        patronage, residual = net_of_conversion(line.patronage_return, line.residual_distribution, line.converted)
+        from_patronage += line.patronage_return - patronage
+        from_residual += line.residual_distribution - residual
+    line17 = d.patronage_pool - from_patronage
+    line18 = d.residual_pool - from_residual
+    line19 = sum((line.converted for line in d.lines), ZERO)
+    line20 = line16 - line17 - line18 - line19
     return [
         ("IV. Surplus of the year", 12, d.surplus),
         ("Add: undistributed surplus at the start of the year", 13, d.opening_undistributed),
         ("Other transfers in", 14, Decimal("0.00")),
         ("Less: provident fund (surplus reserve) extracted", 15, d.provident_fund),
         ("V. Distributable surplus", 16, line16),
-        ("Less: surplus returned by patronage", 17, d.patronage_pool),
-        ("Residual surplus distributed", 18, d.residual_pool),
-        ("Converted into member contributions", 19, Decimal("0.00")),
+        ("Less: surplus returned by patronage", 17, line17),
+        ("Residual surplus distributed", 18, line18),
+        ("Converted into member contributions", 19, line19),
         ("VI. Undistributed surplus at year end", 20, line20),
     ]
 

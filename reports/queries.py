@@ -55,11 +55,17 @@ class PlanLine:
     residual_distribution: Decimal
     paid_on: dt.date | None
     payment_method: PaymentMethod | None
+    converted: Decimal = ZERO  # into contribution by the assembly with the plan (§15 rule 25b)
 
     @property
     def total(self) -> Decimal:
         """The member's dividend (分红)."""
         return self.patronage_return + self.residual_distribution
+
+    @property
+    def payable(self) -> Decimal:
+        """What is left to pay (or to convert later) once the assembly's conversion is taken out."""
+        return self.total - self.converted
 
     @property
     def provident_share(self) -> Decimal:
@@ -120,6 +126,7 @@ def plan_lines(session: Session, distribution_id: int, *, page_size: int = PAGE_
                 DistributionLine.residual_distribution,
                 DistributionLine.paid_on,
                 DistributionLine.payment_method,
+                DistributionLine.converted,
             )
             .join(Member, Member.id == DistributionLine.member_id)
             .where(DistributionLine.distribution_id == distribution_id, DistributionLine.member_code > last_code)
@@ -146,13 +153,14 @@ def plan_sums(session: Session, distribution: Distribution) -> PlanSums:
         sorted((KindTotals(kind, count, p or ZERO, r or ZERO) for kind, count, p, r in rows), key=lambda k: -k.total)
     )
     converted = session.execute(
-        select(func.sum(line.patronage_return), func.sum(line.residual_distribution)).where(
+        select(func.sum(line.patronage_return), func.sum(line.residual_distribution), func.sum(line.converted)).where(
             line.distribution_id == distribution.id, line.payment_method == PaymentMethod.CAPITAL
         )
     ).one()
     return PlanSums(
+        # Converted when paid (rule 25a): what lines 17-18 declared; converted with the plan (25b) is line 19.
         lines=line_sums(session, distribution),
-        converted=(converted[0] or ZERO) + (converted[1] or ZERO),
+        converted=(converted[0] or ZERO) + (converted[1] or ZERO) - (converted[2] or ZERO),
         by_kind=by_kind,
     )
 

@@ -155,8 +155,16 @@ def _amounts(distribution: Distribution, line: queries.PlanLine, lang: Lang, wid
         ],
         [text.tr("Total in figures", lang), "", "¥" + text.amount(line.total, lang)],
         [text.tr("Total in words", lang), amount_in_capitals(line.total), ""],
-        [text.tr("Payment", lang), pdf.para(_payment(line, lang), small), ""],
     ]
+    if line.converted:  # §15 rule 25b: part of the share became contribution by the assembly's resolution
+        # In the total's empty cell: a row more would not fit three slips to a page.
+        rows[3][1] = pdf.para(
+            text.tr("of which {converted} converted into contribution ({resolution}); left to pay ¥{amount}", lang,
+                    converted=text.amount(line.converted, lang), resolution=distribution.resolution,
+                    amount=text.amount(line.payable, lang)),
+            small,
+        )  # fmt: skip
+    rows.append([text.tr("Payment", lang), pdf.para(_payment(line, lang), small), ""])
     table = Table(rows, colWidths=[width * 0.2, width * 0.56, width * 0.24])
     table.setStyle(
         TableStyle(

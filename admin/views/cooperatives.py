@@ -13,9 +13,10 @@ from sqlalchemy.orm import joinedload
 
 from admin import filters
 from admin.access import Scope, current_scope
+from admin.database import database
 from admin.formatters import unit_quantity
 from admin.forms import at_least, between, credit_code_valid
-from admin.i18n import _
+from admin.i18n import _, lazy
 from admin.lookups import cooperative_names
 from admin.views import choices
 from admin.views.scoped import ContractRecords, CooperativeRecords
@@ -31,8 +32,11 @@ from coopcore.models import (
     FiscalYear,
     FiscalYearState,
     PriceRule,
+    ProductTradeModel,
+    TradeModel,
 )
 from coopcore.rules import books
+from coopcore.services import trade_models
 
 
 def cooperative_name(view: Any, context: Any, model: Any, name: str) -> str:
@@ -64,11 +68,34 @@ class CooperativeView(CooperativeRecords):
         "brand",
         "status",
         "is_federation",
+        "ledger_single_person",
+        "ledger_review_events",
+        "ledger_books_sales",
+        "trade_model",
     )
     form_args: ClassVar[dict[str, Any]] = {
         "credit_code": {"validators": [credit_code_valid]},
         "village": {"query_factory": choices.cooperative_villages},
         "party_branch": {"query_factory": choices.cooperative_party_branches, "allow_blank": True},
+        "ledger_single_person": {
+            "description": lazy(
+                "For a cooperative with a single accountant: the preparer may audit their own vouchers, and the "
+                "printed voucher says so."
+            )
+        },
+        "ledger_review_events": {
+            "description": lazy(
+                "Vouchers booked from business events wait for an accountant's audit before the month can close."
+            )
+        },
+        # Saving books the contracts' sales or takes them out (coopcore.services.ledger.sync.follow_settings).
+        "ledger_books_sales": {
+            "description": lazy(
+                "Off: sales to leading enterprises reach the books through the income and expense rows. On: each "
+                "contract's advance, deliveries and payments are booked from its records; leave those sales out "
+                "of the income rows, or the year's surplus counts them twice."
+            )
+        },
     }
     list_options = (joinedload(Cooperative.village),)
     admin_creates = admin_deletes = True  # a new cooperative belongs to no accountant yet
@@ -83,6 +110,41 @@ class CooperativeView(CooperativeRecords):
         super().check_writable(model)
         if not current_scope().moves_cooperatives and inspect(model).attrs.village.history.has_changes():
             raise RuleViolation("Only an administrator can move a cooperative to another village.")
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        if not is_created and inspect(model).attrs.trade_model.history.has_changes():
+            # The bylaws' model changed: the intake not yet posted is booked again (a closed month refuses).
+            trade_models.rebook_intake(database().session(), model)
+
+
+class ProductTradeModelView(CooperativeRecords):
+    """Products a cooperative's bylaws take under another model than its default; saving rebooks its intake."""
+
+    model_class = ProductTradeModel
+    column_list = ("cooperative", "product", "model")
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("cooperative_id", False)]
+    column_filters: ClassVar[list[Any]] = [
+        filters.cooperative_filter(ProductTradeModel.cooperative_id),
+        filters.enum_filter(ProductTradeModel.model, "Trade model", TradeModel),
+    ]
+    form_columns = ("cooperative", "product", "model")
+    list_options = (joinedload(ProductTradeModel.cooperative), joinedload(ProductTradeModel.product))
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        session = database().session()
+        history = inspect(model).attrs.cooperative_id.history
+        session.flush()  # the override is what the intake is booked with
+        for cooperative_id in {model.cooperative_id, *history.deleted}:  # moved to another cooperative: both
+            cooperative = session.get(Cooperative, cooperative_id)
+            if cooperative is not None:
+                trade_models.rebook_intake(session, cooperative)
+
+    def on_model_delete(self, model: Any) -> None:
+        super().on_model_delete(model)
+        session = database().session()
+        trade_models.rebook_intake_at_commit(session, session.get_one(Cooperative, model.cooperative_id))
 
 
 class BylawsView(CooperativeRecords):

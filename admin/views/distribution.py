@@ -8,6 +8,7 @@ commits, and shows the result, or rolls back and shows the reason the service ga
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from flask_admin import expose
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from admin.access import current_scope
@@ -45,6 +46,12 @@ class ApproveForm(FlaskForm):
     members_present = IntegerField(lazy("Members present"), [InputRequired(), NumberRange(min=0)])
     votes_for = IntegerField(lazy("Votes for"), [InputRequired(), NumberRange(min=0)])
     resolution = StringField(lazy("Resolution"), [Optional()])
+    # §15 rule 25b: parts of members' shares the assembly converted into contribution with the plan.
+    conversions = TextAreaField(
+        lazy("Converted into contribution"),
+        [Optional()],
+        description=lazy("One member a line, as M04=5000.00; needs the resolution (Art. 44)."),
+    )
 
 
 class PayForm(FlaskForm):
@@ -77,7 +84,13 @@ def chosen_cooperative() -> tuple[Sequence[Cooperative], Cooperative | None]:
 
 
 # The money columns of the member lines, each totalled under the list (the shares add up to their pools).
-LINE_TOTALS = ("contribution", "provident_share_added", "patronage_return", "residual_distribution", "total")
+LINE_TOTALS = ("contribution", "provident_share_added", "patronage_return", "residual_distribution", "total",
+               "converted")  # fmt: skip
+
+
+def _written(text: str) -> list[str]:
+    """The conversions typed in the approval form: one a line (or separated by ; or ；)."""
+    return [part.strip() for part in re.split(r"[\n;；]+", text) if part.strip()]
 
 
 def patronage_shown(distribution: Distribution) -> Callable[[Decimal | None], str]:
@@ -201,6 +214,7 @@ class DistributionPage(CoopPage):
                 members_present=required(form.members_present),
                 votes_for=required(form.votes_for),
                 resolution=form.resolution.data or "",
+                conversions=workflow.read_conversions(_written(form.conversions.data or "")),
             )
             return _("The {year} plan is approved by the member assembly.", year=year)
 

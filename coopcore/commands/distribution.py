@@ -105,6 +105,13 @@ def publish(context: Context, credit_code: str, year: int, published_on: dt.date
 @click.option("--present", type=int, required=True, help="Members present.")
 @click.option("--votes-for", type=int, required=True, help="Voting rights cast for the plan.")
 @click.option("--resolution", default="", help="Resolution number or text.")
+@click.option(
+    "--convert",
+    "conversions",
+    multiple=True,
+    help="Part of a member's share the assembly converts into contribution, as M04=5000.00 (repeatable; "
+    "needs --resolution, Art. 44).",
+)
 @pass_context
 def approve(
     context: Context,
@@ -114,6 +121,7 @@ def approve(
     present: int,
     votes_for: int,
     resolution: str,
+    conversions: tuple[str, ...],
 ) -> None:
     """Record the member assembly's approval (quorum of two thirds, majority of all votes, Art. 30)."""
     with context.transaction() as session:
@@ -125,6 +133,7 @@ def approve(
             members_present=present,
             votes_for=votes_for,
             resolution=resolution,
+            conversions=workflow.read_conversions(conversions),
         )
         context.say("The {year} plan is approved by the member assembly.", year=year)
 
@@ -211,11 +220,12 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
     table = Table()
     table.add_column(render("code", lang))
     table.add_column(render("name", lang))
-    for header in (msgid(measure), "provident_share_added", "patronage_return", "residual_distribution",
-                   "total"):  # fmt: skip
-        table.add_column(render(header, lang), justify="right")
-    money_columns = ("provident_share_added", "patronage_return", "residual_distribution", "total")
     lines = distribution.lines
+    money_columns: tuple[str, ...] = ("provident_share_added", "patronage_return", "residual_distribution", "total")
+    if any(line.converted for line in lines):  # §15 rule 25b: what the assembly converted, and what is left to pay
+        money_columns = (*money_columns, "converted", "payable")
+    for header in (msgid(measure), *money_columns):
+        table.add_column(render(header, lang), justify="right")
     for line in lines:
         table.add_row(line.member_code, names.get(line.member_code, ""), patronage(line.patronage),
                       *(format_money(getattr(line, column), lang) for column in money_columns))  # fmt: skip

@@ -13,9 +13,9 @@ from coopcore.models.enterprise import Contract, ContractGrade, Delivery, Delive
 from coopcore.models.finance import IncomeExpense, SpecialFund
 from coopcore.models.geography import PartyBranch, Township, Village, VillageCollective
 from coopcore.models.land import LandParcel, LandShare
-from coopcore.models.ledger import Account, Period, Voucher, VoucherLine
+from coopcore.models.ledger import Account, Period, PeriodBalance, Voucher, VoucherLine
 from coopcore.models.member import Member, MemberAccountEntry
-from coopcore.models.trade import Product, Trade
+from coopcore.models.trade import Product, ProductTradeModel, Trade
 from coopcore.models.user import User
 from coopcore.models.village_plan import (
     FundingLine,
@@ -55,7 +55,9 @@ __all__ = [
     "Milestone",
     "PartyBranch",
     "Period",
+    "PeriodBalance",
     "Product",
+    "ProductTradeModel",
     "ProgressEntry",
     "Project",
     "SpecialFund",

@@ -17,6 +17,7 @@ from coopcore.terms import (
     LandGuaranteeTreatment,
     PatronageMeasure,
     ProvidentBasis,
+    TradeModel,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +49,14 @@ class Cooperative(OptimisticLock, Base):
     # accountant's audit before they are posted. Both off by default.
     ledger_single_person: Mapped[bool] = mapped_column(default=False, server_default=false())
     ledger_review_events: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # ⚠️ DEFAULT off: sales to leading enterprises reach the books through the 收支 summary rows. On, they are
+    # booked from the order contracts' records instead (coopcore.services.ledger.contract_events); the 收支 rows
+    # must then leave those sales out, or 本年盈余 counts them twice.
+    ledger_books_sales: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The bylaws' model for members' produce ([KJ 121 二; 128 二]); a product may follow another (ProductTradeModel).
+    trade_model: Mapped[TradeModel] = mapped_column(
+        StrEnumType(TradeModel, "trade_model"), default=TradeModel.PURCHASE, server_default=TradeModel.PURCHASE.value
+    )
 
     village: Mapped[Village] = relationship(back_populates="cooperatives")
     party_branch: Mapped[PartyBranch | None] = relationship()

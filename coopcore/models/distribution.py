@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base
 from coopcore.db.types import Money, Quantity, Rate, StrEnumType
+from coopcore.money import ZERO
 from coopcore.terms import DistributionState, PatronageMeasure, PaymentMethod, ProvidentBasis
 
 if TYPE_CHECKING:
@@ -99,6 +100,9 @@ class DistributionLine(Base):
     residual_weight: Mapped[Money]
     patronage_return: Mapped[Money]
     residual_distribution: Mapped[Money]
+    # [L-44; KJ 332 六] what the assembly converted into contribution when it approved the plan (§15 rule 25b):
+    # booked to 301 instead of 221/222, never paid.
+    converted: Mapped[Money] = mapped_column(default=ZERO, server_default="0")
     paid_on: Mapped[dt.date | None]
     payment_method: Mapped[PaymentMethod | None] = mapped_column(StrEnumType(PaymentMethod, "payment_method"))
 
@@ -109,3 +113,9 @@ class DistributionLine(Base):
     def total(self) -> Decimal:
         """The member's dividend: patronage return plus residual distribution."""
         return self.patronage_return + self.residual_distribution
+
+    @property
+    def payable(self) -> Decimal:
+        """What is paid to the member (or converted later, §15 rule 25a): the dividend less what the assembly
+        converted with the plan."""
+        return self.total - self.converted

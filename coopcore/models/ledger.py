@@ -75,6 +75,10 @@ class Voucher(OptimisticLock, Base):
         UniqueConstraint("reverses_id", name="uq_voucher_reverses_id"),  # a voucher is reversed once
         CheckConstraint("month BETWEEN 1 AND 12", name="month"),
         Index("ix_voucher_cooperative_id_voucher_date", "cooperative_id", "voucher_date"),
+        # The few vouchers balances treat apart from plain posted ones: unposted, and opening balances
+        # (coopcore.services.ledger.balances; red reversals are found by uq_voucher_reverses_id).
+        Index("ix_voucher_cooperative_id_state", "cooperative_id", "state", "year", "month"),
+        Index("ix_voucher_cooperative_id_origin", "cooperative_id", "origin", "year", "month"),
     )
     __versioned__: ClassVar[dict[str, object]] = {}
 
@@ -112,6 +116,9 @@ class VoucherLine(Base):
         CheckConstraint("(debit = 0) <> (credit = 0)", name="one_side"),  # exactly one side carries the amount
         Index("ix_voucher_line_voucher_id", "voucher_id"),
         Index("ix_voucher_line_balances", "cooperative_id", "year", "account_id", "member_id"),
+        # Sums of months per account read from the index alone (coopcore.services.ledger.balances): without the
+        # month and amounts in it, summing December looked up every line of the year in the table.
+        Index("ix_voucher_line_months", "cooperative_id", "year", "month", "account_id", "debit", "credit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,3 +143,29 @@ class VoucherLine(Base):
 
     voucher: Mapped[Voucher] = relationship(back_populates="lines")
     account: Mapped[Account] = relationship()
+
+
+class PeriodBalance(Base):
+    """A closed month's debits and credits per account, stored by its close ([KJ 第八条] 结账): balances read
+    them instead of the month's lines, which can no longer change (the database refuses, 9ebc1ea3f4b6).
+
+    The sums are kept apart as the trial balance shows them: lines of opening-balance vouchers (期初) and of
+    red reversals (红字冲销) each have their own row. Reopening the month deletes its rows.
+    """
+
+    __tablename__ = "ledger_balance"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "year", "month", "account_id", "opening", "red", name="uq_ledger_balance"),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    year: Mapped[int]
+    month: Mapped[int]
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    opening: Mapped[bool]  # the lines of opening-balance vouchers (origin OPENING)
+    red: Mapped[bool]  # the lines of red reversals (reverses_id set)
+    # A month's sum of one account: wider than a line's amount.
+    debit: Mapped[Money]  # a month's sum on one account: Money's 12 integer digits are ample for a cooperative
+    credit: Mapped[Money]

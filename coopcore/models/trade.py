@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
 from coopcore.db.types import Money, Quantity, StrEnumType
-from coopcore.terms import Origin, TradeKind
+from coopcore.terms import Origin, TradeKind, TradeModel
 
 if TYPE_CHECKING:
+    from coopcore.models.cooperative import Cooperative
     from coopcore.models.member import Member
 
 # What a ticket says besides who it is with and its number, in the order people write it: the fields of the admin's
@@ -33,6 +34,21 @@ class Product(OptimisticLock, Base):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProductTradeModel(OptimisticLock, Base):
+    """A product a cooperative's bylaws take under another model than its default (Cooperative.trade_model)."""
+
+    __tablename__ = "product_trade_model"
+    __table_args__ = (UniqueConstraint("cooperative_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    model: Mapped[TradeModel] = mapped_column(StrEnumType(TradeModel, "model"))
+
+    cooperative: Mapped[Cooperative] = relationship()
+    product: Mapped[Product] = relationship()
 
 
 class Trade(OptimisticLock, Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -120,13 +121,42 @@ def contract_status(
             raise NotFound(what=Term("Leading enterprise"), key=enterprise)
         query = query.where(named)
     found = session.execute(query).all()
-    ids = [contract.id for contract, *_ in found]
-    grades, windows, deliveries, trades = _parts(session, ids)
+    facts = contract_facts(session, [contract for contract, *_ in found])
+    trades = _traced(session, list(facts))
     rows: list[ContractRow] = []
     enterprises: dict[int, Enterprise] = {}
     for contract, cooperative_name, cooperative_code, party, product in found:
         enterprises[party.id] = party
-        facts = rules.ContractFacts(
+        deliveries = facts[contract.id].deliveries
+        traced = {d.key: trades[d.key] for d in deliveries if d.key is not None and d.key in trades}
+        rows.append(
+            ContractRow(
+                contract.id,
+                contract.code,
+                cooperative_name,
+                cooperative_code,
+                party.id,
+                party.name,
+                product,
+                contract.price_rule,
+                contract.start_on,
+                contract.end_on,
+                rules.evaluate(facts[contract.id], as_of=as_of),
+                traced,
+            )
+        )
+    return ContractReport(year, as_of, rows, _enterprise_rows(rows, enterprises))
+
+
+def contract_facts(session: Session, contracts: Sequence[Contract]) -> dict[int, rules.ContractFacts]:
+    """Return each contract's terms, grades, windows and deliveries (key: the delivery's id), by contract id.
+
+    Three queries whatever the number of contracts: the fulfilment report and the books settle the same facts.
+    """
+    ids = [contract.id for contract in contracts]
+    grades, windows, deliveries = _parts(session, ids)
+    return {
+        contract.id: rules.ContractFacts(
             quantity=contract.quantity,
             unit=contract.unit,
             terms=rules.PriceTerms(
@@ -143,24 +173,8 @@ def contract_status(
             shortfall_penalty_per_unit=contract.shortfall_penalty_per_unit,
             deliveries=deliveries[contract.id],
         )
-        traced = {d.key: trades[d.key] for d in deliveries[contract.id] if d.key is not None and d.key in trades}
-        rows.append(
-            ContractRow(
-                contract.id,
-                contract.code,
-                cooperative_name,
-                cooperative_code,
-                party.id,
-                party.name,
-                product,
-                contract.price_rule,
-                contract.start_on,
-                contract.end_on,
-                rules.evaluate(facts, as_of=as_of),
-                traced,
-            )
-        )
-    return ContractReport(year, as_of, rows, _enterprise_rows(rows, enterprises))
+        for contract in contracts
+    }
 
 
 def _parts(
@@ -169,14 +183,12 @@ def _parts(
     defaultdict[int, list[rules.GradeTerms]],
     defaultdict[int, list[tuple[dt.date, dt.date]]],
     defaultdict[int, list[rules.DeliveryFacts]],
-    defaultdict[int, list[TracedTrade]],
 ]:
     grades: defaultdict[int, list[rules.GradeTerms]] = defaultdict(list)
     windows: defaultdict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     deliveries: defaultdict[int, list[rules.DeliveryFacts]] = defaultdict(list)
-    trades: defaultdict[int, list[TracedTrade]] = defaultdict(list)
     if not ids:
-        return grades, windows, deliveries, trades
+        return grades, windows, deliveries
     for grade in session.scalars(
         select(ContractGrade).where(ContractGrade.contract_id.in_(ids)).order_by(ContractGrade.id)
     ):
@@ -201,6 +213,14 @@ def _parts(
                 key=delivery.id,
             )
         )
+    return grades, windows, deliveries
+
+
+def _traced(session: Session, ids: list[int]) -> defaultdict[int, list[TracedTrade]]:
+    """The member intake tickets behind each delivery of the contracts, by delivery id."""
+    trades: defaultdict[int, list[TracedTrade]] = defaultdict(list)
+    if not ids:
+        return trades
     traced = session.execute(
         select(delivery_trade.c.delivery_id, Trade.ticket_no, Trade.traded_on, Member.code, Member.name, Trade.quantity)
         .join(Trade, delivery_trade.c.trade_id == Trade.id)
@@ -213,7 +233,7 @@ def _parts(
         trades[delivery_id].append(
             TracedTrade(ticket_no or "", traded_on, member_code or "", member_name or "", f"{quantity.normalize():f}")
         )
-    return grades, windows, deliveries, trades
+    return trades
 
 
 def _enterprise_rows(rows: list[ContractRow], enterprises: dict[int, Enterprise]) -> list[EnterpriseRow]:

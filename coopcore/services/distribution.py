@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from sqlalchemy import delete, select
@@ -23,10 +24,12 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 from coopcore.rules import distribution as waterfall
+from coopcore.rules import entries
+from coopcore.rules.entries.lines import amount, require_resolution
 from coopcore.rules.plan_review import NOTICE_DAYS
 from coopcore.rules.voting import has_quorum, passes_ordinary
 from coopcore.services import distribution_posting, year_end
-from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
+from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS, result_of
 from coopcore.services.ledger.sync import sync_events
 from coopcore.services.lookups import live_distribution_or_none
 
@@ -190,8 +193,13 @@ def approve_distribution(
     members_present: int,
     votes_for: int,
     resolution: str = "",
+    conversions: Mapping[str, Decimal] | None = None,
 ) -> Distribution:
-    """Record the member assembly that approved the plan ([L-29(四)]), refusing it without quorum or majority."""
+    """Record the member assembly that approved the plan ([L-29(四)]), refusing it without quorum or majority.
+
+    conversions (member code to amount) are the parts of members' shares the assembly converted into
+    contribution with the plan (§15 rule 25b); they need the resolution that decided them.
+    """
     _lock(session, distribution, "approve", DistributionState.PUBLISHED)
     _happened(assembly_on, "member assembly")  # its vote is recorded once it has been taken
     assert distribution.published_on is not None
@@ -204,6 +212,7 @@ def approve_distribution(
         raise NoQuorum(present=members_present, members=len(members))
     if not passes_ordinary(total_votes, votes_for):
         raise NotPassed(votes_for=votes_for, total_votes=total_votes)
+    _convert(distribution, conversions or {}, resolution)
     distribution.assembly_on = assembly_on
     distribution.members_present = members_present
     distribution.votes_for = votes_for
@@ -211,6 +220,38 @@ def approve_distribution(
     distribution.state = DistributionState.APPROVED
     session.flush()
     return distribution
+
+
+def _convert(distribution: Distribution, conversions: Mapping[str, Decimal], resolution: str) -> None:
+    """Record on the lines what the assembly converted into contribution, refusing it without its resolution."""
+    if not conversions:
+        return
+    require_resolution(resolution)  # [L-44] "经成员大会…决议"
+    unknown = sorted(set(conversions) - {line.member_code for line in distribution.lines})
+    if unknown:
+        raise InvalidValue("no such member in this distribution: {codes}", codes=", ".join(unknown))
+    entries.check_conversions(result_of(distribution), conversions, positive=True)
+    for line in distribution.lines:
+        line.converted = amount(conversions.get(line.member_code, ZERO))
+
+
+NOT_A_CONVERSION = "{value} is not a conversion: write the member code and the amount, as M04=5000.00."
+
+
+def read_conversions(written: Iterable[str]) -> dict[str, Decimal]:
+    """Read conversions as people write them ("M04=5000.00", "M04＝5,000"), one amount per member (summed)."""
+    conversions: dict[str, Decimal] = {}
+    for text in written:
+        code, _, figure = text.replace("＝", "=").partition("=")
+        try:
+            value = Decimal(figure.strip().replace(",", "").replace("，", ""))
+        except ArithmeticError:
+            value = Decimal("NaN")
+        if not code.strip() or not value.is_finite():
+            raise InvalidValue(NOT_A_CONVERSION, value=text)
+        # approve_distribution checks each amount against the member's share.
+        conversions[code.strip()] = conversions.get(code.strip(), ZERO) + value
+    return conversions
 
 
 def post_distribution(session: Session, distribution: Distribution) -> Distribution:

@@ -27,7 +27,8 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO, allocate
 from coopcore.services import year_end
-from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
+from coopcore.services.ledger.register_events import INCOME_EXPENSE
+from coopcore.services.ledger.sync import sync_events
 
 MEMO = {
     AccountEntryKind.PROVIDENT_SHARE: "{year}年公积金量化",
@@ -35,6 +36,7 @@ MEMO = {
     AccountEntryKind.DONATION_SHARE: "{year}年捐赠形成财产量化调整",
     AccountEntryKind.PATRONAGE_RETURN: "{year}年盈余返还",
     AccountEntryKind.RESIDUAL_DISTRIBUTION: "{year}年剩余盈余分配",
+    AccountEntryKind.CAPITAL_CONVERSION: "{year}年盈余转为出资 {resolution}",
 }
 
 
@@ -58,6 +60,9 @@ def write_entries(session: Session, distribution: Distribution) -> None:
             AccountEntryKind.RESIDUAL_DISTRIBUTION: line.residual_distribution,
         }
         rows += [_row(distribution, line.member_id, kind, amount, last) for kind, amount in amounts.items() if amount]
+        if line.converted:
+            # [L-44; KJ 332 六] converted with the plan (§15 rule 25b): the member's contribution grows at the year end.
+            rows.append(_row(distribution, line.member_id, AccountEntryKind.CAPITAL_CONVERSION, line.converted, last))
     on_roster = {line.member_id for line in distribution.lines}
     for member_id, balance in held.items():  # members who left in earlier years and still hold a share
         if member_id not in on_roster:
@@ -97,14 +102,16 @@ def record_payments(
     for line in lines:
         line.paid_on = paid_on
         line.payment_method = payment
-        if payment == PaymentMethod.CAPITAL and line.total:
+        if payment == PaymentMethod.CAPITAL and line.payable:
             session.add(
                 MemberAccountEntry(
                     member_id=line.member_id,
                     entry_on=paid_on,
                     kind=AccountEntryKind.CAPITAL_CONVERSION,
-                    amount=line.total,
-                    distribution_id=distribution.id,
+                    amount=line.payable,  # what the assembly converted with the plan is converted already
+                    # The posting wrote the member's conversion decided with the plan under the distribution's id
+                    # (one entry of a kind per member and distribution); this later one is then the payment's.
+                    distribution_id=None if line.converted else distribution.id,
                     memo=f"{distribution.year}年分红转为出资 {resolution or distribution.resolution}"[:200],
                     source=f"{distribution.source}:payment",
                     origin=Origin.DISTRIBUTION,
@@ -165,7 +172,7 @@ def _book_member_cooperatives(session: Session, events: dict[int, set[str]]) -> 
 def _row(
     distribution: Distribution, member_id: int, kind: AccountEntryKind, amount: Decimal, day: dt.date
 ) -> dict[str, object]:
-    memo = MEMO[kind].format(year=distribution.year)
+    memo = MEMO[kind].format(year=distribution.year, resolution=distribution.resolution)[:200]
     return {"member_id": member_id, "entry_on": day, "kind": kind, "amount": amount, "memo": memo,
             "source": distribution.source, "origin": Origin.DISTRIBUTION,
             "distribution_id": distribution.id}  # fmt: skip

@@ -22,7 +22,8 @@ from coopcore.models import (
 from coopcore.money import ZERO
 from coopcore.rules.exits import Settlement, exit_effective_on, settle_exit
 from coopcore.services import year_end
-from coopcore.services.ledger.sync import EXITS, sync_events
+from coopcore.services.ledger.register_events import EXITS
+from coopcore.services.ledger.sync import sync_events
 
 
 class ExitsSuspended(RuleViolation):

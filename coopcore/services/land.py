@@ -25,7 +25,8 @@ from coopcore.models import (
     VillageIncomeCategory,
 )
 from coopcore.money import round_half_up
-from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
+from coopcore.services.ledger.register_events import INCOME_EXPENSE
+from coopcore.services.ledger.sync import sync_events
 from coopcore.services.village_income import link_land_rent
 from coopcore.services.year_end import year_bounds
 

@@ -49,3 +49,25 @@ def test_the_whole_year_end_runs_on_the_demo_data(demo_db: str) -> None:
     run("reverse")
     replanned = json.loads(run("plan", "--json"))
     assert replanned == planned
+
+
+def test_the_assembly_converts_part_of_a_share_at_approval_only_with_its_resolution(demo_db: str) -> None:
+    code = chenliang(demo_db)
+    year = ("--coop", code, "--year", "2024")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = coop("--db", demo_db, "distribution", *args, *year)
+        return result.returncode, result.stdout, result.stderr
+
+    assert run("plan")[0] == 0 and run("publish", "--on", "2025-03-01")[0] == 0
+    approve = ("approve", "--assembly", "2025-03-20", "--present", "110", "--votes-for", "100", "--convert",
+               "M002=100.00")  # fmt: skip
+    status, _, error = run(*approve)
+    assert status == 2 and "决议" in error  # no resolution: refused, nothing recorded
+    status, _, error = run("approve", "--assembly", "2025-03-20", "--present", "110", "--votes-for", "100",
+                           "--convert", "M002", "--resolution", "2025-1号")  # fmt: skip
+    assert status == 2 and "M04=5000.00" in error
+    status, _, error = run(*approve, "--convert", "M002=50.00", "--resolution", "2025-1号")
+    assert status == 0, error
+    status, shown, _ = run("show")
+    assert "转为出资" in shown and "¥150.00" in shown

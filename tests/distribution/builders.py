@@ -42,7 +42,9 @@ FARMER_IDS = ["11010519491231002X", "360426199101010071", "370602199001011239", 
               "370671198505051240"]  # fmt: skip
 
 
-def make_example_1(session: Session, *, credit_code: str = "93370602MA3EXMPL1X", number: int = 0) -> Cooperative:
+def make_example_1(
+    session: Session, *, credit_code: str = "93370602MA3EXMPL1X", number: int = 0, booked: bool = True
+) -> Cooperative:
     """Example 1's cooperative: six members, 2024 books with a surplus of 186,543.27 after a 4,321.09 loss.
 
     A `number` makes its names and codes its own, for several copies in one database.
@@ -103,6 +105,8 @@ def make_example_1(session: Session, *, credit_code: str = "93370602MA3EXMPL1X",
     session.add(SpecialFund(cooperative_id=cooperative.id, received_on=dt.date(2024, 4, 1),
                             source=FundSource.DONATION, amount=D("3000.00")))  # fmt: skip
     session.flush()
-    # 本年盈余 is read from the books: the 收支 rows are booked as every path that writes them books them.
-    sync_events(session, cooperative, [INCOME_EXPENSE])
+    # 本年盈余 is read from the books: the 收支 rows are booked as every path that writes them books them (left
+    # out by tests of the books' own prints, which write their own vouchers).
+    if booked:
+        sync_events(session, cooperative, [INCOME_EXPENSE])
     return cooperative

@@ -63,7 +63,7 @@ def posted(session: Session, cooperative: Cooperative, on: dt.date, summary: str
 
 def make_books(session: Session) -> Books:
     """Example 1's cooperative with the 2021 chart, a detail account 50101 苹果销售 and five vouchers of 2024."""
-    cooperative = make_example_1(session)
+    cooperative = make_example_1(session, booked=False)
     ledger.seed_chart(session, cooperative)
     ledger.add_account(session, cooperative, "50101", "苹果销售", "501", name_en="Apple sales")
     member_voucher = posted(

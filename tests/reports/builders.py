@@ -27,8 +27,11 @@ from tests.township import builders as township
 PUBLISHED_ON, ASSEMBLY_ON = dt.date(2025, 3, 1), dt.date(2025, 3, 20)
 
 
-def example(session: Session, state: str = "draft") -> tuple[Cooperative, Distribution]:
-    """Example 1 planned for 2024 and taken to a state: draft, published, approved, posted or paid (M02 by capital)."""
+def example(
+    session: Session, state: str = "draft", *, conversions: dict[str, Decimal] | None = None
+) -> tuple[Cooperative, Distribution]:
+    """Example 1 planned for 2024 and taken to a state: draft, published, approved, posted or paid (M02 by capital);
+    conversions are decided by the assembly with the plan (§15 rule 25b)."""
     cooperative = make_example_1(session)
     distribution = workflow.plan_distribution(session, cooperative, 2024)
     steps = ("draft", "published", "approved", "posted", "paid")
@@ -36,7 +39,13 @@ def example(session: Session, state: str = "draft") -> tuple[Cooperative, Distri
         workflow.publish_distribution(session, distribution, published_on=PUBLISHED_ON, assembly_on=ASSEMBLY_ON)
     if steps.index(state) >= 2:
         workflow.approve_distribution(
-            session, distribution, assembly_on=ASSEMBLY_ON, members_present=5, votes_for=5, resolution="2025年第1号决议"
+            session,
+            distribution,
+            assembly_on=ASSEMBLY_ON,
+            members_present=5,
+            votes_for=5,
+            resolution="2025年第1号决议",
+            conversions=conversions,
         )
     if steps.index(state) >= 3:
         workflow.post_distribution(session, distribution)

@@ -135,6 +135,15 @@ def test_a_paid_slip_says_how_it_was_paid(session: Session, tmp_path: Path) -> N
     assert "草案" not in content
 
 
+def test_a_slip_shows_what_the_assembly_converted_and_what_is_left_to_pay(session: Session, tmp_path: Path) -> None:
+    cooperative, _ = builders.example(session, "posted", conversions={"M04": D("5000.00")})
+    [path] = build_dividend_slips(session, cooperative, 2024, tmp_path, "zh")
+    content = pdf_text(path)
+    assert content.count("转为成员出资") == 6 + 1  # the six unpaid boxes, and M04's conversion
+    assert "2025年第1号决议" in content and "5,000.00" in content
+    assert "尚应支付" in content and "¥17,052.13" in content  # 22,052.13 less 5,000.00 (the cell wraps)
+
+
 def test_the_notice_gives_the_objection_period_the_contact_and_the_assembly(session: Session, tmp_path: Path) -> None:
     cooperative, _ = builders.example(session, "published")
     [path] = build_publicity_notice(session, cooperative, 2024, tmp_path, "zh", contact="王会计 13800000000")

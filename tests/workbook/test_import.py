@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.models import (
+    Account,
     AccountEntryKind,
     Bylaws,
     Cooperative,
@@ -21,7 +22,9 @@ from coopcore.models import (
     MemberAccountEntry,
     Trade,
     TradeKind,
+    TradeModel,
     Voucher,
+    VoucherLine,
     VoucherState,
 )
 from coopcore.rules import membership
@@ -380,3 +383,28 @@ def test_founders_marked_in_the_column_and_fewer_than_five_are_still_refused(ses
     assert not report.written
     assert [problem.template for problem in report.errors] == [membership.FOUNDERS]
     assert "本社设立时的成员只有3名" in report.messages()[0]
+
+
+def test_the_cooperative_sheet_may_name_the_bylaws_trade_model_and_intake_is_booked_under_it(
+    session: Session, tmp_path: Path
+) -> None:
+    book = valid_book()
+    run(session, book, tmp_path / "first.xlsx")
+    assert cooperative(session).trade_model is TradeModel.PURCHASE  # no column: the default
+
+    book["合作社"].header.append("产品经营模式")
+    book["合作社"].set(0, "产品经营模式", "受托代销")
+    run(session, book, tmp_path / "agency.xlsx")
+    assert cooperative(session).trade_model is TradeModel.AGENCY
+    stock = session.scalars(
+        select(Account.code)
+        .join(VoucherLine, VoucherLine.account_id == Account.id)
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .where(Voucher.cooperative_id == cooperative(session).id, Voucher.source_ref.like("trade:%:intake%"))
+        .where(Account.code.in_(("121", "128")), VoucherLine.debit > 0)
+    ).all()
+    assert stock and set(stock) == {"128"}  # the books' months are open and unposted: all booked again
+
+    book["合作社"].header.remove("产品经营模式")
+    run(session, book, tmp_path / "without.xlsx")
+    assert cooperative(session).trade_model is TradeModel.AGENCY  # a column left out leaves the field as it is

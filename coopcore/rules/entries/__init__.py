@@ -23,9 +23,12 @@ from coopcore.rules.entries.contributions import (
     provident_share_refund,
 )
 from coopcore.rules.entries.distribution import (
+    NOT_POSITIVE,
     ConversionExceedsShare,
+    check_conversions,
     close_distributions,
     distribution_vouchers,
+    net_of_conversion,
     provident_fund_covers_loss,
 )
 from coopcore.rules.entries.funds import (
@@ -88,6 +91,7 @@ MESSAGES = (
     COUNTER_NOT_DIGITS,
     COUNTER_IS_PROFIT_AND_LOSS,
     COUNTER_PER_MEMBER,
+    NOT_POSITIVE,
     *(
         (error.__doc__ or "").strip().splitlines()[0]
         for error in (UnbalancedEntry, ResolutionRequired, ConversionExceedsShare)
@@ -105,6 +109,7 @@ __all__ = [
     "asset_received",
     "cash_contribution",
     "cash_donation",
+    "check_conversions",
     "check_counter_account",
     "close_distributions",
     "contribution",
@@ -124,6 +129,7 @@ __all__ = [
     "land_guarantee",
     "member_paid",
     "member_pays",
+    "net_of_conversion",
     "pay_returns",
     "poverty_asset_contribution",
     "provident_fund_covers_loss",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
-from coopcore.errors import RuleViolation
+from coopcore.errors import InvalidValue, RuleViolation
 from coopcore.money import ZERO
 from coopcore.rules.distribution import MemberShare, Result
 from coopcore.rules.entries.accounts import (
@@ -32,6 +32,9 @@ RESIDUAL = "{year}年剩余盈余分配"
 CONVERTED = "{year}年盈余转为成员出资（{resolution}）"
 CLOSE_OUT = "{year}年结转各项分配"
 CLOSED = "结转各项分配"
+
+
+NOT_POSITIVE = "Member {member} cannot convert {value} into contribution: the amount must be more than zero."
 
 
 class ConversionExceedsShare(RuleViolation):
@@ -112,24 +115,37 @@ def _declare(summary: str, account: str, amounts: Mapping[str, Decimal]) -> Jour
 def _declared(
     result: Result, conversions: Mapping[str, Decimal]
 ) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
-    """Each member's patronage return, residual and conversion, the conversion taken out of the first two.
-
-    ⚠️ DEFAULT: a conversion comes out of the member's residual first, then out of the patronage return, so
-    02表 line 17 keeps the patronage return whole as long as it can ([L-44] lets all or part be converted and
-    says nothing about which part; lines 17-18 exclude what is converted, §15 rule 25b).
-    """
+    """Each member's patronage return, residual and conversion, the conversion taken out of the first two."""
     members: dict[str, MemberShare] = {share.code: share for share in result.members}
-    for code, value in conversions.items():
-        entitled = members[code].total if code in members else ZERO
-        if amount(value) > entitled:
-            raise ConversionExceedsShare(member=code, value=value, share=entitled)
+    check_conversions(result, conversions)
     patronage: dict[str, Decimal] = {}
     residual: dict[str, Decimal] = {}
     converted: dict[str, Decimal] = {}
     for code, member in members.items():
         taken = amount(conversions.get(code, ZERO))
-        from_residual = min(taken, member.residual_distribution)
-        residual[code] = member.residual_distribution - from_residual
-        patronage[code] = member.patronage_return - (taken - from_residual)
+        kept = net_of_conversion(member.patronage_return, member.residual_distribution, taken)
+        patronage[code], residual[code] = kept
         converted[code] = taken
     return patronage, residual, converted
+
+
+def check_conversions(result: Result, conversions: Mapping[str, Decimal], *, positive: bool = False) -> None:
+    """Refuse a conversion beyond the member's share ([L-44] "全部或者部分"); positive=True refuses 0.00 too."""
+    members: dict[str, MemberShare] = {share.code: share for share in result.members}
+    for code, value in conversions.items():
+        entitled = members[code].total if code in members else ZERO
+        if positive and amount(value) == ZERO:  # what the assembly decides converts something
+            raise InvalidValue(NOT_POSITIVE, member=code, value=value)
+        if amount(value) > entitled:
+            raise ConversionExceedsShare(member=code, value=value, share=entitled)
+
+
+def net_of_conversion(patronage_return: Decimal, residual: Decimal, converted: Decimal) -> tuple[Decimal, Decimal]:
+    """The patronage return and residual still declared payable once `converted` became contribution.
+
+    ⚠️ DEFAULT: a conversion comes out of the member's residual first, then out of the patronage return, so
+    02表 line 17 keeps the patronage return whole as long as it can ([L-44] lets all or part be converted and
+    says nothing about which part; lines 17-18 exclude what is converted, §15 rule 25b).
+    """
+    from_residual = min(converted, residual)
+    return patronage_return - (converted - from_residual), residual - from_residual

@@ -21,8 +21,9 @@ from coopcore.services.ledger.balances import (
     trial_balance,
 )
 from coopcore.services.ledger.books import SYSTEM, voucher_name
+from coopcore.services.ledger.bulk import Draft, add_vouchers
 from coopcore.services.ledger.chart import accounts_by_code, add_account, chart_accounts, ensure_chart, seed_chart
-from coopcore.services.ledger.errors import CloseRefused, VoucherRefused, period_name
+from coopcore.services.ledger.errors import CloseRefused, VoucherRefused, VouchersRefused, period_name
 from coopcore.services.ledger.events import book_event, event_voucher
 from coopcore.services.ledger.general import GeneralLedgerAccount, MonthTotal, general_ledger
 from coopcore.services.ledger.periods import Closed, close_period, latest_closed, reopen_period
@@ -44,14 +45,17 @@ __all__ = [
     "Closed",
     "Columns",
     "DetailLedger",
+    "Draft",
     "GeneralLedgerAccount",
     "LedgerRow",
     "MonthTotal",
     "TrialBalance",
     "VoucherRefused",
+    "VouchersRefused",
     "accounts_by_code",
     "add_account",
     "add_voucher",
+    "add_vouchers",
     "audit_voucher",
     "book_event",
     "change_voucher",

@@ -18,15 +18,42 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from coopcore.errors import InvalidValue, NotFound, Term
-from coopcore.models import Account, Cooperative, Member, Voucher, VoucherLine, VoucherOrigin, VoucherState
+from coopcore.models import (
+    Account,
+    Cooperative,
+    Member,
+    PeriodBalance,
+    PeriodState,
+    Voucher,
+    VoucherLine,
+    VoucherOrigin,
+    VoucherState,
+)
+from coopcore.models import Period as LedgerPeriod
 from coopcore.money import ZERO
 from coopcore.rules.ledger import normal_columns
 from coopcore.services.ledger.chart import chart_accounts
@@ -43,6 +70,7 @@ Period = tuple[int, int]  # (year, month)
 # books, as in the trial balance). Once a month is closed every voucher in it is posted and both rules agree.
 EVENT_ORIGINS = tuple(origin for origin in VoucherOrigin if origin.is_event)
 COUNTED = or_(Voucher.state == VoucherState.POSTED, Voucher.origin.in_(EVENT_ORIGINS))
+UNPOSTED = (VoucherState.DRAFT, VoucherState.AUDITED)
 
 
 @dataclass(frozen=True)
@@ -119,9 +147,9 @@ def trial_balance(
     parents = {code: account.parent.code if account.parent is not None else None for code, account in accounts.items()}
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
     opening = net_by_account(session, cooperative.id, before=first, include_unposted=include_unposted)
-    for account_id, (debit, credit) in _movements(session, cooperative.id, first, last, include_unposted, True).items():
+    openings, movements = _movements(session, cooperative.id, first, last, include_unposted)
+    for account_id, (debit, credit) in openings.items():
         opening[account_id] = opening.get(account_id, ZERO) + debit - credit
-    movements = _movements(session, cooperative.id, first, last, include_unposted, False)
     rolled: dict[str, tuple[Decimal, Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO, ZERO))
     for account_id in set(opening) | set(movements):
         start, (debit, credit) = opening.get(account_id, ZERO), movements.get(account_id, (ZERO, ZERO))
@@ -187,22 +215,95 @@ def detail_ledger(
     include_unposted: bool = False,
 ) -> DetailLedger:
     """The lines of an account (its detail accounts too) in a year or month with the running balance."""
-    accounts = chart_accounts(session, cooperative)
-    account = accounts.get(account_code)
-    if account is None:
-        raise NotFound(what=Term("Account"), key=account_code)
-    ids = _family(account, accounts.values())
-    member_id = _member_id(session, cooperative, member)
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
-    opening = sum(
-        net_by_account(
-            session, cooperative.id, before=first, accounts=ids, member_id=member_id, include_unposted=include_unposted
-        ).values(),
-        ZERO,
+    before = _previous(first)
+    head, lines = _detail_statements(member is not None, include_unposted)
+    values = {
+        "cooperative": cooperative.id,
+        "code": account_code,
+        "member": member,
+        "before_year": before[0],
+        "before_month": before[1],
+        "year": year,
+        "first_month": first[1],
+        "last_month": last[1],
+    }
+    connection = session.connection()
+    found = connection.execute(lines, values).all()
+    if found:  # each line carries the head too: one round trip
+        account_name, opening = found[0][-2], found[0][-1] or ZERO
+    else:
+        account_name, member_id, opening = connection.execute(head, values).one()
+        if member_id is None:
+            raise NotFound(what=Term("Member"), key=member)
+        if account_name is None:  # books never used read the chart they will be given (chart_accounts)
+            unused = chart_accounts(session, cooperative).get(account_code)
+            if unused is None:
+                raise NotFound(what=Term("Account"), key=account_code)
+            account_name = unused.name
+        opening = opening or ZERO
+    rows, balance = [], opening
+    for (
+        line_summary,
+        line_debit,
+        line_credit,
+        v_year,
+        v_month,
+        word,
+        number,
+        day,
+        reverses_id,
+        summary,
+        code,
+        *_,
+    ) in found:
+        balance += line_debit - line_credit
+        debit, credit = (-line_credit, -line_debit) if reverses_id is not None else (line_debit, line_credit)
+        voucher = f"{period_name(v_year, v_month)} {word}-{number}"
+        rows.append(LedgerRow(day, voucher, line_summary or summary, debit, credit, balance, code))
+    return DetailLedger(account_code, account_name, member, opening, rows)
+
+
+@cache
+def _detail_statements(for_member: bool, include_unposted: bool) -> tuple[Executable, Executable]:
+    """The two statements of a detail ledger: its head (the account's name, the member's id, the opening sums)
+    and its lines; the account's family and the member are named by their codes inside them.
+
+    Built once and run on the connection with parameters: a member's ledger is a few dozen lines, and building
+    the statements, or one more round trip, cost several times as much as reading them.
+    """
+    cooperative = bindparam("cooperative", type_=Integer)
+    family = (
+        VoucherLine.account_id == Account.id,
+        Account.cooperative_id == cooperative,
+        Account.code.startswith(bindparam("code")),  # codes are digits (rules.ledger.check_detail_account)
     )
-    query = (
+    posted = (Voucher.state == VoucherState.POSTED,) if not include_unposted else ()
+    name = select(Account.name).where(Account.cooperative_id == cooperative, Account.code == bindparam("code"))
+    known = select(Member.id).where(Member.cooperative_id == cooperative, Member.code == bindparam("member"))
+    # The member by id, not by a join on its code: the lines are then found by ix_voucher_line_balances.
+    members = (VoucherLine.member_id == known.scalar_subquery(),) if for_member else ()
+    before_year, before_month = bindparam("before_year", type_=Integer), bindparam("before_month", type_=Integer)
+    # The opening balance as debit − credit, read as the lines' own amounts are (fen on SQLite).
+    net = type_coerce(func.sum(VoucherLine.debit) - func.sum(VoucherLine.credit), VoucherLine.debit.type)
+    head = (
+        select(name.scalar_subquery(), known.scalar_subquery() if for_member else literal(0), net)
+        .select_from(VoucherLine)
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .join(Account, and_(*family))
+        .where(
+            VoucherLine.cooperative_id == cooperative,
+            VoucherLine.year <= before_year,
+            or_(VoucherLine.year < before_year, VoucherLine.month <= before_month),
+            *members,
+            *posted,
+        )
+    )
+    lines = (
         select(
-            VoucherLine,
+            VoucherLine.summary,
+            VoucherLine.debit,
+            VoucherLine.credit,
             Voucher.year,
             Voucher.month,
             Voucher.word,
@@ -211,21 +312,23 @@ def detail_ledger(
             Voucher.reverses_id,
             Voucher.summary,
             Member.code,
+            name.scalar_subquery(),
+            head.with_only_columns(net).scalar_subquery(),
         )
+        .select_from(VoucherLine)
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .outerjoin(Member, Member.id == VoucherLine.member_id)
-        .where(*_lines(cooperative.id, first, last, include_unposted), VoucherLine.account_id.in_(ids))
+        .join(Account, and_(*family))
+        .outerjoin(Member, VoucherLine.member_id == Member.id)
+        .where(
+            VoucherLine.cooperative_id == cooperative,
+            VoucherLine.year == bindparam("year", type_=Integer),  # a ledger is of one year, or a month of it
+            VoucherLine.month.between(bindparam("first_month", type_=Integer), bindparam("last_month", type_=Integer)),
+            *members,
+            *posted,
+        )
         .order_by(Voucher.voucher_date, Voucher.year, Voucher.month, Voucher.number, VoucherLine.line_no)
     )
-    if member_id is not None:
-        query = query.where(VoucherLine.member_id == member_id)
-    rows, balance = [], opening
-    for line, v_year, v_month, word, number, day, reverses_id, summary, member_code in session.execute(query):
-        balance += line.debit - line.credit
-        debit, credit = (-line.credit, -line.debit) if reverses_id is not None else (line.debit, line.credit)
-        name = f"{period_name(v_year, v_month)} {word}-{number}"
-        rows.append(LedgerRow(day, name, line.summary or summary, debit, credit, balance, member_code))
-    return DetailLedger(account.code, account.name, member, opening, rows)
+    return head, lines
 
 
 def journal(
@@ -302,64 +405,240 @@ def net_by_account(
     member_id: int | None = None,
     include_unposted: bool = False,
 ) -> dict[int, Decimal]:
-    """Each account's balance (debit − credit) from every line before a period, by account id."""
-    query = (
-        select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(*_before(cooperative_id, before))
-        .group_by(VoucherLine.account_id)
-    )
-    if not include_unposted:
-        query = query.where(Voucher.state == VoucherState.POSTED)
-    if accounts is not None:
-        query = query.where(VoucherLine.account_id.in_(list(accounts)))
+    """Each account's balance (debit − credit) from every line before a period, by account id.
+
+    Closed months are read from the sums their close stored (PeriodBalance), the months after them from their
+    lines; a member's balance always from the lines (the stored sums are per account).
+    """
+    stored = _closed_through(session, cooperative_id) if member_id is None else None
+    if stored is not None:
+        stored = min(stored, _previous(before))
+    found: dict[int, Decimal] = {}
+    if stored is not None:
+        sums = (
+            select(PeriodBalance.account_id, func.sum(PeriodBalance.debit), func.sum(PeriodBalance.credit))
+            .where(PeriodBalance.cooperative_id == cooperative_id, *_through(PeriodBalance, stored))
+            .group_by(PeriodBalance.account_id)
+        )
+        if accounts is not None:
+            sums = sums.where(PeriodBalance.account_id.in_(list(accounts)))
+        _add_net(found, session.execute(sums))
+    first, last = (_next(stored) if stored is not None else None), _previous(before)
+    chosen = [VoucherLine.account_id.in_(list(accounts))] if accounts is not None else []
+    where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, first, last), *chosen]
     if member_id is not None:
-        query = query.where(VoucherLine.member_id == member_id)
-    return {account_id: (debit or ZERO) - (credit or ZERO) for account_id, debit, credit in session.execute(query)}
+        query = (
+            select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+            .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+            .where(*where, VoucherLine.member_id == member_id)
+            .group_by(VoucherLine.account_id)
+        )
+        if not include_unposted:
+            query = query.where(Voucher.state == VoucherState.POSTED)
+        _add_net(found, session.execute(query))
+        return found
+    _add_net(found, session.execute(_plain_sums(where)))
+    if not include_unposted:  # take out what unposted vouchers added
+        for account_id, posted, _, _, debit, credit in session.execute(_unusual(cooperative_id, first, last, chosen)):
+            if not posted:
+                found[account_id] = found.get(account_id, ZERO) - (debit or ZERO) + (credit or ZERO)
+    return found
+
+
+def month_sums(session: Session, cooperative_id: int, year: int, month: int) -> list[dict[str, Any]]:
+    """What the close of a month stores (PeriodBalance): its posted lines summed per account, opening-balance
+    vouchers and red reversals apart; summed from the index alone, then corrected by the few unusual vouchers."""
+    month_range = ((year, month), (year, month))
+    where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, *month_range)]
+    sums: dict[tuple[int, bool, bool], tuple[Decimal, Decimal]] = {}
+    for account_id, debit, credit in session.execute(_plain_sums(where)):
+        sums[(account_id, False, False)] = (debit or ZERO, credit or ZERO)
+    for account_id, posted, is_opening, is_red, debit, credit in session.execute(
+        _unusual(cooperative_id, *month_range)
+    ):
+        debit, credit = debit or ZERO, credit or ZERO
+        plain = sums.get((account_id, False, False), (ZERO, ZERO))
+        sums[(account_id, False, False)] = (plain[0] - debit, plain[1] - credit)
+        if posted:
+            key = (account_id, bool(is_opening), bool(is_red))
+            old = sums.get(key, (ZERO, ZERO))
+            sums[key] = (old[0] + debit, old[1] + credit)
+    # A line has an amount on one side: only a group with no line left sums to nothing on both.
+    return [
+        {"cooperative_id": cooperative_id, "year": year, "month": month, "account_id": account_id,
+         "opening": is_opening, "red": is_red, "debit": debit, "credit": credit}
+        for (account_id, is_opening, is_red), (debit, credit) in sums.items()
+        if debit or credit
+    ]  # fmt: skip
 
 
 def _movements(
-    session: Session, cooperative_id: int, first: Period, last: Period, include_unposted: bool, opening: bool
-) -> dict[int, tuple[Decimal, Decimal]]:
+    session: Session, cooperative_id: int, first: Period, last: Period, include_unposted: bool
+) -> tuple[dict[int, tuple[Decimal, Decimal]], dict[int, tuple[Decimal, Decimal]]]:
     """Each account's debits and credits in the periods, reversals written negative on the side they cancel:
-    those of the opening-balance vouchers (`opening`), or of every other voucher."""
-    red = Voucher.reverses_id.is_not(None)
-    is_opening = Voucher.origin == VoucherOrigin.OPENING
-    query = (
-        select(VoucherLine.account_id, red, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(*_lines(cooperative_id, first, last, include_unposted), is_opening if opening else ~is_opening)
-        .group_by(VoucherLine.account_id, red)
+    those of the opening-balance vouchers, and those of every other voucher. Closed months from their stored
+    sums, the others from their lines, in one pass over them."""
+    openings: dict[int, tuple[Decimal, Decimal]] = {}
+    others: dict[int, tuple[Decimal, Decimal]] = {}
+    closed = _closed_through(session, cooperative_id)
+    stored = min(closed, last) if closed is not None and closed >= first else None
+    if stored is not None:
+        sums = (
+            select(
+                PeriodBalance.account_id,
+                PeriodBalance.opening,
+                PeriodBalance.red,
+                func.sum(PeriodBalance.debit),
+                func.sum(PeriodBalance.credit),
+            )
+            .where(
+                PeriodBalance.cooperative_id == cooperative_id,
+                *_from(PeriodBalance, first),
+                *_through(PeriodBalance, stored),
+            )
+            .group_by(PeriodBalance.account_id, PeriodBalance.opening, PeriodBalance.red)
+        )
+        _add_movements(openings, others, session.execute(sums))
+    if stored is None or stored < last:
+        start = first if stored is None else _next(stored)
+        where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, start, last)]
+        for account_id, debit, credit in session.execute(_plain_sums(where)):
+            _add(others, account_id, debit or ZERO, credit or ZERO)
+        for account_id, posted, is_opening, is_red, debit, credit in session.execute(
+            _unusual(cooperative_id, start, last)
+        ):
+            _add(others, account_id, -(debit or ZERO), -(credit or ZERO))  # counted above as plain movements
+            if posted or include_unposted:
+                _add_movements(openings, others, [(account_id, is_opening, is_red, debit, credit)])
+    return openings, others
+
+
+def _plain_sums(where: list[ColumnElement[bool]]) -> Select[int, Decimal, Decimal]:
+    """Each account's debits and credits of the lines selected, whatever their vouchers: one pass over the lines
+    alone, as fast as summing them can be (the vouchers that count otherwise are corrected by _unusual)."""
+    return (
+        select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        .where(*where)
+        .group_by(VoucherLine.account_id)
     )
-    found: dict[int, tuple[Decimal, Decimal]] = {}
-    for account_id, is_red, debit, credit in session.execute(query):
+
+
+def _unusual(
+    cooperative_id: int, first: Period | None, last: Period, line_where: Sequence[ColumnElement[bool]] = ()
+) -> CompoundSelect[int, bool, bool, bool, Decimal, Decimal]:
+    """The sums of the lines of the months whose vouchers are not plain posted movements, per account, posted or
+    not, opening or not, red or not: opening-balance vouchers, red reversals, and other unposted vouchers.
+
+    Three exclusive sets, each found by an index on voucher and few next to the lines, which are reached from
+    their vouchers and not read otherwise (a line's period is its voucher's, 9ebc1ea3f4b6).
+    """
+    is_posted = Voucher.state == VoucherState.POSTED
+    is_opening = Voucher.origin == VoucherOrigin.OPENING
+    red = Voucher.reverses_id.is_not(None)
+    columns = (VoucherLine.account_id, is_posted, is_opening, red)
+
+    def lines_of(*vouchers: ColumnElement[bool]) -> Select[int, bool, bool, bool, Decimal, Decimal]:
+        return (
+            select(*columns, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+            .select_from(Voucher)
+            .join(VoucherLine, VoucherLine.voucher_id == Voucher.id)
+            .where(*vouchers, *line_where)
+            .group_by(*columns)
+        )
+
+    mine = (Voucher.cooperative_id == cooperative_id, *_months(Voucher, first, last))
+    # Reversals are few in all the books: found by uq_voucher_reverses_id (ids are positive: `> 0` is IS NOT NULL
+    # as a range SQLite's planner takes), the cooperative and months checked on each; `+ 0` keeps it from walking
+    # every voucher of the months by their numbers instead.
+    reversals = (
+        Voucher.cooperative_id + 0 == cooperative_id,
+        *_months(_UnindexedPeriod, first, last),
+        Voucher.reverses_id > 0,
+    )
+    return union_all(
+        lines_of(*mine, Voucher.origin == VoucherOrigin.OPENING),
+        lines_of(*reversals, Voucher.origin != VoucherOrigin.OPENING),
+        lines_of(*mine, Voucher.state.in_(UNPOSTED), Voucher.origin != VoucherOrigin.OPENING, ~red),
+    )
+
+
+class _UnindexedPeriod:
+    """A voucher's year and month as expressions that no index serves (see _unusual)."""
+
+    year = Voucher.year + 0
+    month = Voucher.month + 0
+
+
+def _add(found: dict[int, tuple[Decimal, Decimal]], account_id: int, debit: Decimal, credit: Decimal) -> None:
+    old = found.get(account_id, (ZERO, ZERO))
+    found[account_id] = (old[0] + debit, old[1] + credit)
+
+
+def _add_net(found: dict[int, Decimal], rows: Iterable[Any]) -> None:
+    for account_id, debit, credit in rows:
+        found[account_id] = found.get(account_id, ZERO) + (debit or ZERO) - (credit or ZERO)
+
+
+def _add_movements(
+    openings: dict[int, tuple[Decimal, Decimal]], others: dict[int, tuple[Decimal, Decimal]], rows: Iterable[Any]
+) -> None:
+    for account_id, is_opening, is_red, debit, credit in rows:
         debit, credit = debit or ZERO, credit or ZERO
         if is_red:
             debit, credit = -credit, -debit
-        old = found.get(account_id, (ZERO, ZERO))
-        found[account_id] = (old[0] + debit, old[1] + credit)
-    return found
+        _add(openings if is_opening else others, account_id, debit, credit)
+
+
+def _closed_through(session: Session, cooperative_id: int) -> Period | None:
+    """The cooperative's latest closed month: it and every month before it have their sums stored."""
+    latest = session.execute(
+        select(LedgerPeriod.year, LedgerPeriod.month)
+        .where(LedgerPeriod.cooperative_id == cooperative_id, LedgerPeriod.state == PeriodState.CLOSED)
+        .order_by(LedgerPeriod.year.desc(), LedgerPeriod.month.desc())
+        .limit(1)
+    ).first()
+    return (latest[0], latest[1]) if latest is not None else None
+
+
+def _months(model: Any, first: Period | None, last: Period | None) -> list[ColumnElement[bool]]:
+    """Rows of a table with year and month columns from the first month to the last, both included (None: no
+    bound). The bare year bounds let an index on the year serve the range."""
+    if first is not None and last is not None and first[0] == last[0]:  # months of one year: a range on month too
+        return [model.year == first[0], model.month.between(first[1], last[1])]
+    where: list[ColumnElement[bool]] = []
+    if first is not None:
+        where += [model.year >= first[0], or_(model.year > first[0], model.month >= first[1])]
+    if last is not None:
+        where += [model.year <= last[0], or_(model.year < last[0], model.month <= last[1])]
+    return where
+
+
+def _through(model: Any, period: Period) -> list[ColumnElement[bool]]:
+    return _months(model, None, period)
+
+
+def _from(model: Any, period: Period) -> list[ColumnElement[bool]]:
+    return _months(model, period, None)
+
+
+def _previous(period: Period) -> Period:
+    return (period[0], period[1] - 1) if period[1] > 1 else (period[0] - 1, 12)
+
+
+def _next(period: Period) -> Period:
+    return (period[0], period[1] + 1) if period[1] < 12 else (period[0] + 1, 1)
 
 
 def _lines(cooperative_id: int, first: Period, last: Period, include_unposted: bool) -> list[ColumnElement[bool]]:
     """The lines of a cooperative from the first period to the last, both included; posted ones unless asked."""
-    where = [
-        VoucherLine.cooperative_id == cooperative_id,
-        VoucherLine.year.between(first[0], last[0]),
-        or_(VoucherLine.year > first[0], VoucherLine.month >= first[1]),
-        or_(VoucherLine.year < last[0], VoucherLine.month <= last[1]),
-    ]
+    where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, first, last)]
     if not include_unposted:
         where.append(Voucher.state == VoucherState.POSTED)
     return where
 
 
 def _before(cooperative_id: int, period: Period) -> list[ColumnElement[bool]]:
-    year, month = period
-    return [
-        VoucherLine.cooperative_id == cooperative_id,
-        or_(VoucherLine.year < year, and_(VoucherLine.year == year, VoucherLine.month < month)),
-    ]
+    return [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, None, _previous(period))]
 
 
 def _lineage(code: str, parents: dict[str, str | None]) -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, update
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from coopcore.db.locks import hold
 from coopcore.models import Account, Cooperative, Member, Period, PeriodState, Product, Voucher, VoucherLine
 from coopcore.rules.findings import Finding, error
-from coopcore.rules.ledger import EntryLine, check_voucher
+from coopcore.rules.ledger import AccountRule, EntryLine, check_voucher
 from coopcore.services.ledger.chart import account_rules, accounts_by_code
 from coopcore.services.ledger.errors import VoucherRefused, month_closed, period_name
 
@@ -85,44 +86,70 @@ def close_up(session: Session, cooperative_id: int, year: int, month: int, after
             session.expire(record, ["number", "version"])
 
 
+@dataclass(frozen=True)
+class LineRefs:
+    """What lines name, read once for any number of vouchers: accounts, members and products."""
+
+    accounts: dict[str, Account]  # by code
+    rules: dict[str, AccountRule]  # by code: what check_voucher needs of each account
+    members: dict[str, int]  # member code → id, the members the lines name that exist
+    products: dict[str, int]  # product name → id, likewise
+
+
+def line_refs(session: Session, cooperative: Cooperative, lines: Iterable[EntryLine]) -> LineRefs:
+    """Read what the lines name, in a few queries however many lines there are."""
+    accounts = accounts_by_code(session, cooperative)
+    codes: set[str] = set()
+    names: set[str] = set()
+    for line in lines:
+        if line.member:
+            codes.add(line.member)
+        if line.product:
+            names.add(line.product)
+    roster = select(Member.code, Member.id).where(Member.cooperative_id == cooperative.id)
+    if len(codes) <= CHUNK:  # a few members by code; for many, the whole roster is one read
+        roster = roster.where(Member.code.in_(codes))
+    members = {code: id_ for code, id_ in _pairs(session, roster).items() if code in codes} if codes else {}
+    products = _pairs(session, select(Product.name, Product.id).where(Product.name.in_(names))) if names else {}
+    return LineRefs(accounts, account_rules(accounts), members, products)
+
+
+def line_findings(lines: Sequence[EntryLine], refs: LineRefs) -> list[Finding]:
+    """Every problem of one voucher's lines (check_voucher, and products that do not exist)."""
+    findings: list[Finding] = check_voucher(lines, refs.rules, refs.members)
+    for number, line in enumerate(lines, start=1):
+        if line.product and line.product not in refs.products:
+            findings += error("line_product", UNKNOWN_PRODUCT, key="product", line=number, product=line.product)
+    return findings
+
+
+def line_values(cooperative_id: int, lines: Sequence[EntryLine], refs: LineRefs) -> Iterator[dict[str, Any]]:
+    """The stored columns of checked lines, numbered from 1 (their voucher and period are the writer's)."""
+    for number, line in enumerate(lines, start=1):
+        yield {
+            "line_no": number,
+            "cooperative_id": cooperative_id,
+            "account_id": refs.accounts[line.account].id,
+            "summary": line.summary[:200],
+            "debit": line.debit,
+            "credit": line.credit,
+            "member_id": refs.members[line.member] if line.member else None,
+            "counterparty": line.counterparty[:100],
+            "product_id": refs.products[line.product] if line.product else None,
+            "project": line.project[:100],
+            "poverty_asset": line.poverty_asset,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+        }
+
+
 def stored_lines(session: Session, cooperative: Cooperative, lines: Sequence[EntryLine]) -> list[VoucherLine]:
     """The lines to store, every problem of them refused at once (VoucherRefused), nothing written."""
-    accounts = accounts_by_code(session, cooperative)
-    codes = {line.member for line in lines if line.member}
-    members = (
-        _pairs(
-            session,
-            select(Member.code, Member.id).where(Member.cooperative_id == cooperative.id, Member.code.in_(codes)),
-        )
-        if codes
-        else {}
-    )
-    names = {line.product for line in lines if line.product}
-    products = _pairs(session, select(Product.name, Product.id).where(Product.name.in_(names)))
-    findings: list[Finding] = check_voucher(lines, account_rules(accounts), members)
-    for number, line in enumerate(lines, start=1):
-        if line.product and line.product not in products:
-            findings += error("line_product", UNKNOWN_PRODUCT, key="product", line=number, product=line.product)
+    refs = line_refs(session, cooperative, lines)
+    findings = line_findings(lines, refs)
     if findings:
         raise VoucherRefused(findings)
-    return [
-        VoucherLine(
-            line_no=number,
-            cooperative_id=cooperative.id,
-            account_id=accounts[line.account].id,
-            summary=line.summary[:200],
-            debit=line.debit,
-            credit=line.credit,
-            member_id=members[line.member] if line.member else None,
-            counterparty=line.counterparty[:100],
-            product_id=products[line.product] if line.product else None,
-            project=line.project[:100],
-            poverty_asset=line.poverty_asset,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-        )
-        for number, line in enumerate(lines, start=1)
-    ]
+    return [VoucherLine(**values) for values in line_values(cooperative.id, lines, refs)]
 
 
 def entry_lines(session: Session, voucher: Voucher) -> list[EntryLine]:

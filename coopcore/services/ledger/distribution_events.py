@@ -1,15 +1,18 @@
 """The year's distribution in the books: its vouchers once posted, and each payment or conversion of what it declared.
 
 A posted distribution books Example 1's entries (coopcore.rules.entries.distribution_vouchers) dated 31 December,
+and what the assembly converted into contribution when it approved the plan (§15 rule 25b, Dr 332 / Cr 301),
 one voucher each, named "distribution:<id>:<n>" in their order; reversing the distribution takes them out
 (deleted while unposted, reversed once posted). Paying lines books, per day and method, Dr 221 / Dr 222 against
-the money paid, or against 301 when the assembly converted them into contributions (§15 rule 25a).
+the money paid, or against 301 when the assembly converted them into contributions later (§15 rule 25a); what
+was converted with the plan is never on 221/222, so it is never paid.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -42,7 +45,9 @@ def _distributions(session: Session, cooperative: Cooperative, ids: set[int] | N
 def _declared(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
     for distribution in _distributions(session, cooperative, DISTRIBUTIONS.ids(refs)):
         on = dt.date(distribution.year, 12, 31)
-        vouchers = entries.distribution_vouchers(result_of(distribution))
+        vouchers = entries.distribution_vouchers(
+            result_of(distribution), conversions=conversions_of(distribution), resolution=distribution.resolution
+        )
         for number, (summary, lines) in enumerate(vouchers, start=1):
             yield Event(DISTRIBUTIONS.ref(distribution.id, number), on, summary, lines)
 
@@ -75,12 +80,21 @@ def result_of(distribution: Distribution) -> Result:
     )
 
 
+def conversions_of(distribution: Distribution) -> dict[str, Decimal]:
+    """What the assembly converted into contribution with the plan, by member code (§15 rule 25b)."""
+    return {line.member_code: line.converted for line in distribution.lines if line.converted}
+
+
 def _paid(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
     for distribution in _distributions(session, cooperative, PAYMENTS.ids(refs)):
         runs: dict[tuple[dt.date, PaymentMethod], list[Payable]] = {}
         for line in sorted(distribution.lines, key=lambda line: line.member_code):
-            if line.paid_on is not None and line.payment_method is not None and line.total:
-                payable = Payable(line.member_code, line.patronage_return, line.residual_distribution)
+            if line.paid_on is not None and line.payment_method is not None and line.payable:
+                # What the assembly converted with the plan is on 301 already; 221/222 hold only the rest.
+                returned, residual = entries.net_of_conversion(
+                    line.patronage_return, line.residual_distribution, line.converted
+                )
+                payable = Payable(line.member_code, returned, residual)
                 runs.setdefault((line.paid_on, line.payment_method), []).append(payable)
         for (day, method), payables in sorted(runs.items()):
             if method is PaymentMethod.CAPITAL:
@@ -95,7 +109,7 @@ def _resolution(session: Session, distribution: Distribution, day: dt.date) -> s
     """The assembly resolution a conversion was recorded with (its member-account entry keeps it)."""
     memo = session.scalar(
         select(MemberAccountEntry.memo)
-        .where(MemberAccountEntry.distribution_id == distribution.id, MemberAccountEntry.entry_on == day)
+        .where(MemberAccountEntry.source == f"{distribution.source}:payment", MemberAccountEntry.entry_on == day)
         .where(MemberAccountEntry.kind == AccountEntryKind.CAPITAL_CONVERSION)
         .limit(1)
     )

@@ -19,6 +19,28 @@ class VoucherRefused(RuleViolation):
         super().__init__(problems=Problems(findings), **fields)
 
 
+VOUCHERS_REFUSED = (
+    "No voucher was saved: {refused} of the {count} have problems. The first of them (number {position} of those "
+    "written together, dated {on}):{problems}"
+)
+
+
+class VouchersRefused(RuleViolation):
+    __doc__ = VOUCHERS_REFUSED
+
+    def __init__(self, findings: Sequence[Finding], *, count: int, on: object) -> None:
+        # Every finding's row is the position of its voucher among those written together, from 1.
+        self.findings = list(findings)
+        first = self.findings[0].row
+        super().__init__(
+            problems=Problems(finding for finding in self.findings if finding.row == first),
+            refused=len({finding.row for finding in self.findings}),
+            count=count,
+            position=first,
+            on=on,
+        )
+
+
 class NoSuchVoucher(NotFound):
     """There is no voucher number {number} in {period}."""
 
@@ -114,6 +136,9 @@ EVENT_UNREVIEWED = "Voucher {voucher} was booked from a business event and waits
 VOUCHER_UNBALANCED = "Voucher {voucher} does not balance (debits {debit}, credits {credit})."
 TRIAL_UNBALANCED = "The trial balance of {period} does not balance: {side}, debit {debit}, credit {credit}."
 OPENING_SIDE, PERIOD_SIDE, CLOSING_SIDE = "opening balance", "amounts of the period", "closing balance"
+# What a bulk write of vouchers finds besides their lines (coopcore.services.ledger.bulk).
+SOURCE_TAKEN = "The business event {source_ref} already has a voucher."
+POST_AUDITED_FIRST = "A voucher of origin {origin} is audited before it is posted: write it as a draft."
 OPENING_DIFFERS = (
     "The opening balance of account {account} in {year} is {opening}, not the closing balance {closing} of {previous}."
 )
@@ -122,6 +147,7 @@ TEMPLATES = (
         (cls.__doc__ or "").strip()
         for cls in (
             VoucherRefused,
+            VouchersRefused,
             NoSuchVoucher,
             WrongVoucherState,
             EventVoucher,
@@ -149,4 +175,6 @@ TEMPLATES = (
     PERIOD_SIDE,
     CLOSING_SIDE,
     OPENING_DIFFERS,
+    SOURCE_TAKEN,
+    POST_AUDITED_FIRST,
 )

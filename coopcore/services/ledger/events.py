@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from coopcore.errors import InvalidValue
@@ -28,6 +28,7 @@ NOT_AN_EVENT = "Only vouchers of business events are booked this way, not {value
 NOT_A_REFERENCE = "{value} cannot name a business event (empty, too long, or with a #)."
 TEMPLATES = (NOT_AN_EVENT, NOT_A_REFERENCE)
 REFERENCE_LENGTH = 76  # the column holds 80: room for "#999"
+VERSIONS_AT_ONCE = 4  # an event has one voucher, two or three once it was changed after posting
 
 
 def book_event(
@@ -66,7 +67,7 @@ def book_event(
         reverse_voucher(session, live, on=max(live.voucher_date, on), by=by)
     if not lines:
         return None
-    reference = source_ref if not versions else f"{source_ref}{VERSION}{len(versions) + 1}"
+    reference = _reference(source_ref, len(versions) + 1)
     return add_voucher(
         session, cooperative, on=on, summary=summary, lines=lines, by=by, origin=origin, source_ref=reference
     )
@@ -78,15 +79,27 @@ def event_voucher(session: Session, cooperative: Cooperative, source_ref: str) -
 
 
 def _versions(session: Session, cooperative: Cooperative, source_ref: str) -> list[Voucher]:
-    """The event's vouchers, first to last."""
-    found = session.scalars(
-        select(Voucher)
-        .where(Voucher.cooperative_id == cooperative.id)
-        .where(
-            or_(Voucher.source_ref == source_ref, Voucher.source_ref.startswith(source_ref + VERSION, autoescape=True))
-        )
-    ).all()
-    return sorted(found, key=_version_number)
+    """The event's vouchers, first to last.
+
+    By their exact references, a few at a time (uq_voucher_source_ref finds each): a prefix LIKE read every
+    voucher of the cooperative, 0.1 s a booking in books of 400,000 vouchers. Versions have no gaps: only the
+    latest can be unposted, so only the latest is ever deleted.
+    """
+    found: list[Voucher] = []
+    first = 1
+    while True:
+        references = [_reference(source_ref, number) for number in range(first, first + VERSIONS_AT_ONCE)]
+        query = select(Voucher).where(Voucher.cooperative_id == cooperative.id, Voucher.source_ref.in_(references))
+        batch = session.scalars(query).all()
+        found += batch
+        if len(batch) < VERSIONS_AT_ONCE:
+            return sorted(found, key=_version_number)
+        first += VERSIONS_AT_ONCE
+
+
+def _reference(source_ref: str, number: int) -> str:
+    """The source_ref of an event's voucher of that version: the first keeps the event's own."""
+    return source_ref if number == 1 else f"{source_ref}{VERSION}{number}"
 
 
 def _version_number(voucher: Voucher) -> int:

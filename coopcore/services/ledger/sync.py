@@ -7,13 +7,13 @@ that no longer holds. Every path that writes such records calls it for what it t
 the admin's forms, the services (land guarantees, exits, the distribution) and the demo.
 
 The sources: the years before the books (carried_events), 收支 rows (with the guaranteed land rent and a
-federation's returns they carry), contributions and their refunds, trades (trade_events), exits, special-fund
-property, the distribution and its payments (distribution_events).
+federation's returns they carry), contributions and their refunds, trades (trade_events), sales under order
+contracts for a cooperative that books them from the contracts (contract_events, ledger_books_sales), exits,
+special-fund property, the distribution and its payments (distribution_events).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -22,8 +22,9 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from coopcore.models import (
+    Contract,
     Cooperative,
-    Distribution,
+    Delivery,
     IncomeExpense,
     Member,
     MemberAccountEntry,
@@ -31,131 +32,41 @@ from coopcore.models import (
     Trade,
     Voucher,
 )
-from coopcore.rules import entries
-from coopcore.rules.entries.contributions import SUMMARY as SUMMARIES
-from coopcore.rules.ledger import EntryLine
+from coopcore.services.ledger.bulk import Draft, add_vouchers
 from coopcore.services.ledger.carried_events import CARRIED_FORWARD
+from coopcore.services.ledger.contract_events import DELIVERIES
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
 from coopcore.services.ledger.events import VERSION, book_event
-from coopcore.services.ledger.source import Event, Source, covers, member_codes, red, with_ids
+from coopcore.services.ledger.register_events import (
+    CONTRIBUTIONS,
+    EXITS,
+    INCOME_EXPENSE,
+    SPECIAL_FUNDS,
+    day_key,
+)
+from coopcore.services.ledger.source import Source, covers
 from coopcore.services.ledger.trade_events import TRADES
-from coopcore.terms import AccountEntryKind, IncomeCategory, Origin, VoucherOrigin
 
-
-def _income_expense(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    ids = INCOME_EXPENSE.ids(refs)
-    query = select(IncomeExpense).where(IncomeExpense.cooperative_id == cooperative.id)
-    query = query.where(*with_ids(ids, IncomeExpense.id))
-    members = member_codes(session, cooperative)
-    for row in session.scalars(query.order_by(IncomeExpense.id)):
-        yield Event(INCOME_EXPENSE.ref(row.id), row.recorded_on, row.memo, _income_expense_lines(session, row, members))
-
-
-def _income_expense_lines(session: Session, row: IncomeExpense, members: dict[int, str]) -> list[EntryLine]:
-    if row.origin is Origin.LAND_GUARANTEE:
-        # "land_guarantee:<year>:<member id>" (coopcore.services.land): the household is owed its rent on 114,
-        # booked as a cost as the 收支 row (and so 本年盈余) counts it: docs/land.md, view A.
-        member_id = int(row.source.rsplit(":", 1)[1])
-        return entries.land_guarantee(members[member_id], row.amount, summary=row.memo)
-    federation = _federation(session, row)
-    if federation is not None and row.amount > 0:
-        # A federation's returns to this member cooperative are receivable from it [KJ 131 四; 511 二].
-        return entries.federation_return_declared(federation, row.amount, summary=row.memo)
-    return entries.income_expense(row.category, row.amount, against=row.counter_account, summary=row.memo)
-
-
-def _federation(session: Session, row: IncomeExpense) -> str | None:
-    """The federation whose distribution wrote the row ("distribution:<id>", coopcore.services.distribution_posting)."""
-    if row.origin is not Origin.DISTRIBUTION or row.category is not IncomeCategory.INVESTMENT_INCOME:
-        return None
-    distribution = session.get(Distribution, int(row.source.rsplit(":", 1)[1]))
-    return distribution.cooperative.name if distribution is not None else None
-
-
-def _contributions(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    """One voucher per day and kind of contribution, a line per member: a roster of 20,000 is a few vouchers."""
-    keys = CONTRIBUTIONS.keys(refs)
-    kinds = [kind for kind in AccountEntryKind if kind.is_contribution] + [AccountEntryKind.REFUND]
-    query = (
-        select(MemberAccountEntry, Member.code)
-        .join(Member, Member.id == MemberAccountEntry.member_id)
-        .where(
-            Member.cooperative_id == cooperative.id,
-            MemberAccountEntry.kind.in_(kinds),
-            MemberAccountEntry.origin != Origin.EXIT,  # an exit books its settlement as one voucher (EXITS)
-        )
-    )
-    if keys is not None:
-        days = {dt.date.fromisoformat(key.split(":", 1)[0]) for key in keys}
-        query = query.where(MemberAccountEntry.entry_on.in_(days))
-    grouped: dict[str, list[EntryLine]] = {}
-    for entry, code in session.execute(query.order_by(MemberAccountEntry.entry_on, MemberAccountEntry.id)):
-        key = _day_key(entry.entry_on, entry.kind)
-        if keys is None or key in keys:
-            grouped.setdefault(key, []).extend(_contribution_lines(entry, code))
-    for key, lines in grouped.items():
-        day, kind = key.split(":", 1)
-        yield Event(CONTRIBUTIONS.ref(key), dt.date.fromisoformat(day), SUMMARIES[AccountEntryKind(kind)], lines)
-
-
-def _day_key(day: dt.date, kind: AccountEntryKind) -> str:
-    return f"{day.isoformat()}:{kind.value}"
-
-
-def _contribution_lines(entry: MemberAccountEntry, code: str) -> list[EntryLine]:
-    amount = abs(entry.amount)
-    if not amount:
-        return []
-    summary = entry.memo or SUMMARIES[entry.kind]
-    if entry.kind is AccountEntryKind.REFUND:
-        lines = entries.contribution_refund(code, amount, summary=summary)
-        return lines if entry.amount < 0 else red(lines)  # a refund is written negative
-    lines = entries.contribution(entry.kind, code, amount, summary=summary)
-    return lines if entry.amount > 0 else red(lines)  # a correction reverses a contribution
-
-
-def _exits(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    ids = EXITS.ids(refs)
-    query = (
-        select(MemberAccountEntry, Member.code)
-        .join(Member, Member.id == MemberAccountEntry.member_id)
-        .where(Member.cooperative_id == cooperative.id, MemberAccountEntry.origin == Origin.EXIT)
-    )
-    query = query.where(*with_ids(ids, MemberAccountEntry.member_id))
-    settled: dict[int, list[tuple[MemberAccountEntry, str]]] = {}
-    for entry, code in session.execute(query.order_by(MemberAccountEntry.id)):
-        settled.setdefault(entry.member_id, []).append((entry, code))
-    for member_id, rows in settled.items():
-        lines: list[EntryLine] = []
-        for entry, code in rows:
-            refunded = -entry.amount  # written negative: the account is brought to zero
-            if entry.kind is AccountEntryKind.REFUND and refunded > 0:
-                lines += entries.contribution_refund(code, refunded, summary=entry.memo)
-            elif entry.kind is AccountEntryKind.PROVIDENT_SHARE and refunded > 0:
-                lines += entries.provident_share_refund(code, refunded, summary=entry.memo)
-        first = rows[0][0]
-        yield Event(EXITS.ref(member_id), first.entry_on, first.memo, lines)
-
-
-def _special_funds(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    ids = SPECIAL_FUNDS.ids(refs)
-    query = select(SpecialFund).where(SpecialFund.cooperative_id == cooperative.id, *with_ids(ids, SpecialFund.id))
-    for fund in session.scalars(query.order_by(SpecialFund.id)):
-        lines = entries.asset_received(fund.source, fund.amount, poverty_asset=fund.is_poverty_asset, summary=fund.memo)
-        yield Event(SPECIAL_FUNDS.ref(fund.id), fund.received_on, fund.memo, lines)
-
-
-INCOME_EXPENSE = Source(VoucherOrigin.INCOME_EXPENSE, "income_expense", _income_expense)
-CONTRIBUTIONS = Source(VoucherOrigin.CONTRIBUTION, "member_entry", _contributions)
-EXITS = Source(VoucherOrigin.EXIT, "exit", _exits)
-SPECIAL_FUNDS = Source(VoucherOrigin.SPECIAL_FUND, "special_fund", _special_funds)
-SOURCES = (CARRIED_FORWARD, INCOME_EXPENSE, CONTRIBUTIONS, TRADES, EXITS, SPECIAL_FUNDS, DISTRIBUTIONS, PAYMENTS)
+BULK_FROM = 50  # new events at once that are written in bulk
+SOURCES = (
+    CARRIED_FORWARD,
+    INCOME_EXPENSE,
+    CONTRIBUTIONS,
+    TRADES,
+    DELIVERIES,
+    EXITS,
+    SPECIAL_FUNDS,
+    DISTRIBUTIONS,
+    PAYMENTS,
+)
 # The records of each model book through this source (the admin's forms name the model they change).
 BY_MODEL: dict[type, Source] = {
     IncomeExpense: INCOME_EXPENSE,
     MemberAccountEntry: CONTRIBUTIONS,
     SpecialFund: SPECIAL_FUNDS,
     Trade: TRADES,
+    Contract: DELIVERIES,
+    Delivery: DELIVERIES,
 }
 
 
@@ -173,14 +84,19 @@ def sync_events(
     booked = 0
     for source in sources:
         seen: set[str] = set()
+        held = _booked_refs(session, cooperative, source)
+        fresh: list[Draft] = []
         for event in source.read(session, cooperative, refs):
             seen.add(event.source_ref)
             # A record without a memo: the voucher's 摘要 is its first line's, the builder's standard wording.
             summary = event.summary or (event.lines[0].summary if event.lines else "")
-            book_event(session, cooperative, origin=source.origin, source_ref=event.source_ref, on=event.on,
-                       summary=summary, lines=event.lines)  # fmt: skip
+            if event.source_ref not in held and event.lines:
+                fresh.append(Draft(event.on, summary, event.lines, source.origin, event.source_ref))
+            else:
+                book_event(session, cooperative, origin=source.origin, source_ref=event.source_ref, on=event.on,
+                           summary=summary, lines=event.lines)  # fmt: skip
             booked += 1
-        held = _booked_refs(session, cooperative, source)
+        _book_fresh(session, cooperative, source, fresh)
         if refs is not None:  # the events named, and those of the groups named
             named = set(source_refs(source, refs))
             held = named | {ref for ref in held if covers(ref, named)}
@@ -188,6 +104,17 @@ def sync_events(
         for ref in sorted(gone):
             _unbook(session, cooperative, source, ref)
     return booked
+
+
+def _book_fresh(session: Session, cooperative: Cooperative, source: Source, fresh: list[Draft]) -> None:
+    """Book events the books have never had: many at once in bulk (an import, a roster of 20,000, the demo),
+    a few through book_event, whose vouchers start their audit trail (a bulk write has no versions)."""
+    if len(fresh) >= BULK_FROM:
+        add_vouchers(session, cooperative, fresh)
+        return
+    for draft in fresh:
+        book_event(session, cooperative, origin=source.origin, source_ref=draft.source_ref or "", on=draft.on,
+                   summary=draft.summary, lines=draft.lines)  # fmt: skip
 
 
 def source_refs(source: Source, refs: Iterable[str]) -> Iterator[str]:
@@ -218,6 +145,9 @@ def _unbook(session: Session, cooperative: Cooperative, source: Source, ref: str
 def book_record(session: Session, record: object) -> None:
     """Book (or rebook) the vouchers of a record a form is saving, before it is flushed: a record of a kind that
     books nothing is left alone. Its events before and after the change are both brought up to date."""
+    if isinstance(record, Cooperative):
+        follow_settings(session, record)
+        return
     if type(record) not in BY_MODEL:
         return
     before = _record_events(session, record)
@@ -228,10 +158,22 @@ def book_record(session: Session, record: object) -> None:
         sync_events(session, cooperative, [source], refs | (before[2] if before is not None else set()))
 
 
+def follow_settings(session: Session, cooperative: Cooperative) -> None:
+    """Bring the books in step with a change of the cooperative's settings, before it is saved.
+
+    Switching ledger_books_sales on books its contracts' sales; switching it off takes their vouchers out
+    (deleted while unposted, reversed once posted). A closed month refuses either (PeriodClosed).
+    """
+    if not inspect(cooperative).attrs.ledger_books_sales.history.has_changes():
+        return
+    session.flush()
+    sync_events(session, cooperative, [DELIVERIES])
+
+
 def unbook_record(session: Session, record: object) -> None:
     """Take out the voucher of a record about to be deleted (a 收支 row, special-fund property, a trade's line of
-    its month): deleted while unposted, reversed once posted. Account entries are never deleted (a correction is
-    a reversing entry)."""
+    its month, a contract's delivery): deleted while unposted, reversed once posted. Account entries are never
+    deleted (a correction is a reversing entry)."""
     found = _record_events(session, record)
     if found is None:
         return
@@ -239,12 +181,13 @@ def unbook_record(session: Session, record: object) -> None:
     if source in (INCOME_EXPENSE, SPECIAL_FUNDS):
         for ref in refs:
             _unbook(session, cooperative, source, ref)
-    elif source is TRADES:
-        # A ticket is one line of its month's voucher: the voucher is booked again once the ticket is gone, in
-        # the same transaction (the caller deletes the record and commits).
+    elif source in (TRADES, DELIVERIES):
+        # A ticket is one line of its month's voucher, a delivery takes its share of its contract's advance: the
+        # month or the contract is booked again once the record is gone, in the same transaction (the caller
+        # deletes the record and commits).
         def rebook(session: Session) -> None:
             session.flush()
-            sync_events(session, cooperative, [TRADES], refs)
+            sync_events(session, cooperative, [source], refs)
 
         orm_event.listen(session, "before_commit", rebook, once=True)
 
@@ -262,11 +205,20 @@ def _record_events(session: Session, record: object) -> tuple[Source, Cooperativ
             for kind in _values(record, "kind")
             if day is not None and kind is not None
         }
+    elif isinstance(record, Delivery):
+        # A delivery books under its contract (moved to another contract: both are booked again).
+        with session.no_autoflush:  # a form sets the relationship, a script the column
+            chosen = [contract.id for contract in _values(record, "contract") if getattr(contract, "id", None)]
+            stored = [contract_id for contract_id in _values(record, "contract_id") if contract_id is not None]
+            latest = [*stored, *chosen][-1:]
+            contract = session.get(Contract, latest[0]) if latest else None
+        cooperative_id = contract.cooperative_id if contract is not None else None
+        refs = {source.ref(contract_id) for contract_id in {*stored, *chosen}}
     elif isinstance(record, MemberAccountEntry):
         member = record.member if record.member is not None else session.get(Member, record.member_id)
         cooperative_id = member.cooperative_id if member is not None else None
         refs = {
-            source.ref(_day_key(day, kind))
+            source.ref(day_key(day, kind))
             for day in _values(record, "entry_on")
             for kind in _values(record, "kind")
             if day is not None and kind is not None

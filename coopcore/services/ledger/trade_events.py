@@ -8,7 +8,8 @@ None of them touches profit and loss: what the cooperative earns on produce and 
 and their cost), so 本年盈余 is the same whether or not trades are kept ticket by ticket.
 - Intake: produce into stock at its price, owed to the member (Dr 121 / Cr 114—member) [KJ 121 二; 114 四],
   or held for sale on the member's behalf (Dr 128) under the agency model [KJ 128 二]; a non-member is owed on
-  211 [KJ 211 一; L-41].
+  211 [KJ 211 一; L-41]. The model is the bylaws' (Cooperative.trade_model, or the product's ProductTradeModel);
+  a month whose intake voucher is posted keeps the accounts it was booked with.
 - Sale on behalf (代销): the money received is owed to the member whose produce it was (Dr 102 / Cr 114—member),
   the agency model's receipt and sale at the same price in one [KJ 114 四; 128 三]; a non-member on 211.
 - Input purchase: the member owes the goods the cooperative paid for (Dr 114—member / Cr 102) [KJ 114 三];
@@ -26,7 +27,16 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from coopcore.models import Cooperative, Product, Trade
+from coopcore.models import (
+    Account,
+    Cooperative,
+    Product,
+    ProductTradeModel,
+    Trade,
+    Voucher,
+    VoucherLine,
+    VoucherState,
+)
 from coopcore.money import ZERO
 from coopcore.rules.entries.accounts import (
     BANK,
@@ -41,8 +51,6 @@ from coopcore.rules.ledger import EntryLine
 from coopcore.services.ledger.source import Event, Source, member_codes
 from coopcore.terms import TradeKind, TradeModel, VoucherOrigin
 
-# ⚠️ DEFAULT: the bylaws' model for members' produce; most party-branch-led cooperatives buy it outright.
-TRADE_MODEL = TradeModel.PURCHASE
 SUMMARY = {
     TradeKind.INTAKE: "{month}月收购成员产品汇总",
     TradeKind.SALE: "{month}月代销成员产品汇总",
@@ -54,30 +62,76 @@ STOCK = {TradeModel.PURCHASE: PRODUCTS, TradeModel.AGENCY: HELD_FOR_SALE}
 def _trades(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
     keys = TRADES.keys(refs)
     query = (
-        select(Trade.traded_on, Trade.kind, Trade.member_id, Trade.counterparty, Product.name, func.sum(Trade.amount))
+        select(
+            Trade.traded_on,
+            Trade.kind,
+            Trade.member_id,
+            Trade.counterparty,
+            Product.name,
+            Product.id,
+            func.sum(Trade.amount),
+        )
         .join(Product, Product.id == Trade.product_id)
         .where(Trade.cooperative_id == cooperative.id)
-        .group_by(Trade.traded_on, Trade.kind, Trade.member_id, Trade.counterparty, Product.name)
+        .group_by(Trade.traded_on, Trade.kind, Trade.member_id, Trade.counterparty, Product.name, Product.id)
     )
     if keys is not None:
         query = query.where(or_(false(), *(_dated_in(key.split(":", 1)[0]) for key in keys)))
     grouped: dict[tuple[str, TradeKind], dict[Party, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for day, kind, member_id, counterparty, product, value in session.execute(query):
+    products: dict[str, int] = {}
+    for day, kind, member_id, counterparty, product, product_id, value in session.execute(query):
         month = f"{day.year:04d}-{day.month:02d}"
         if keys is None or f"{month}:{kind.value}" in keys:
             grouped[(month, kind)][(member_id, "" if member_id else counterparty, product)] += value or ZERO
+            products[product] = product_id
     codes = member_codes(session, cooperative)
+    models = product_models(session, cooperative)
+    posted = _posted_stock(session, cooperative)
     for (month, kind), amounts in sorted(grouped.items()):
         last = _last_day(month)
         summary = SUMMARY[kind].format(month=last.month)
-        yield Event(TRADES.ref(month, kind.value), last, summary, _lines(kind, amounts, codes, summary))
+        stock = {
+            product: posted.get((month, product)) or STOCK[models.get(product_id, cooperative.trade_model)]
+            for product, product_id in products.items()
+        }
+        yield Event(TRADES.ref(month, kind.value), last, summary, _lines(kind, amounts, codes, summary, stock))
+
+
+def product_models(session: Session, cooperative: Cooperative) -> dict[int, TradeModel]:
+    """The products the cooperative's bylaws take under another model than its default, by product id."""
+    query = select(ProductTradeModel.product_id, ProductTradeModel.model)
+    rows = session.execute(query.where(ProductTradeModel.cooperative_id == cooperative.id))
+    return {product_id: model for product_id, model in rows}
+
+
+def _posted_stock(session: Session, cooperative: Cooperative) -> dict[tuple[str, str], str]:
+    """The stock account (121 or 128) of each product in the months an intake voucher was posted in.
+
+    A posted month stays as it was booked when the model changes later: a full sync finds it unchanged (also in
+    a closed month), and booked again (a ticket of it edited: its posted voucher reversed, a new one written)
+    it keeps the accounts of its latest posted voucher. Only months never posted follow the model in force.
+    """
+    query = (
+        select(Voucher.source_ref, Product.name, Account.code)
+        .join(VoucherLine, VoucherLine.voucher_id == Voucher.id)
+        .join(Account, Account.id == VoucherLine.account_id)
+        .join(Product, Product.id == VoucherLine.product_id)
+        .where(Voucher.cooperative_id == cooperative.id, Voucher.origin == VoucherOrigin.TRADE)
+        .where(Voucher.state == VoucherState.POSTED, Voucher.source_ref.like(f"{TRADES.prefix}:%:{TradeKind.INTAKE}%"))
+        .where(Account.code.in_(STOCK.values()))
+        .order_by(Voucher.id)  # the latest posted version of a month's voucher wins
+    )
+    return {(str(ref).split(":")[1], product): code for ref, product, code in session.execute(query)}
 
 
 Party = tuple[int | None, str, str]  # member id (None: a non-member), counterparty, product
 
 
-def _lines(kind: TradeKind, amounts: dict[Party, Decimal], codes: dict[int, str], summary: str) -> list[EntryLine]:
-    """The month's lines: the party's side per member (or counterparty) and product, the other side per product."""
+def _lines(
+    kind: TradeKind, amounts: dict[Party, Decimal], codes: dict[int, str], summary: str, stock: dict[str, str]
+) -> list[EntryLine]:
+    """The month's lines: the party's side per member (or counterparty) and product, the other side per product
+    (for intake, the product's stock account under its model)."""
     parties: list[EntryLine] = []
     goods: dict[str, Decimal] = defaultdict(Decimal)
     for (member_id, counterparty, product), value in sorted(amounts.items(), key=_order):
@@ -88,8 +142,8 @@ def _lines(kind: TradeKind, amounts: dict[Party, Decimal], codes: dict[int, str]
             account = RECEIVABLES if kind is TradeKind.INPUT_PURCHASE else PAYABLES
             aux = Aux(counterparty=counterparty, product=product)
         parties.append((dr if kind is TradeKind.INPUT_PURCHASE else cr)(account, value, summary, aux))
-    other = STOCK[TRADE_MODEL] if kind is TradeKind.INTAKE else BANK
-    sides = [(cr if kind is TradeKind.INPUT_PURCHASE else dr)(other, value, summary, Aux(product=product))
+    sides = [(cr if kind is TradeKind.INPUT_PURCHASE else dr)(stock[product] if kind is TradeKind.INTAKE else BANK,
+                                                              value, summary, Aux(product=product))
              for product, value in sorted(goods.items())]  # fmt: skip
     return balanced([*sides, *parties] if kind is not TradeKind.INPUT_PURCHASE else [*parties, *sides])
 

@@ -34,6 +34,7 @@ from coopcore.models import (
     SpecialFund,
     Township,
     Trade,
+    TradeModel,
     Village,
     VillageCollective,
     Voucher,
@@ -130,6 +131,7 @@ def _write_cooperative(session: Session, plan: Plan, stored: Stored) -> Cooperat
     cooperative.party_branch_id = branch_id
     for key in ("founded_on", "business_type", "brand", "is_federation"):
         setattr(cooperative, key, values[key])
+    cooperative.trade_model = TradeModel(values["trade_model"])
     session.add(cooperative)
     session.flush()
     terms = plan.bylaws

@@ -98,6 +98,7 @@ def _cooperative(cooperative: Cooperative) -> dict[str, Any]:
         "business_type": cooperative.business_type,
         "brand": cooperative.brand,
         "is_federation": cooperative.is_federation,
+        "trade_model": cooperative.trade_model,
     }
     if bylaws is not None:
         record |= {

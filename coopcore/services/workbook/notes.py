@@ -43,6 +43,10 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "Default: the founding date, else 1 January of the earliest year in the data.",
     ),
     ("cooperative", "resolution"): ("可选。", "Optional."),
+    ("cooperative", "trade_model"): (
+        "章程规定的成员产品经营方式：收购（默认，记产品物资）或受托代销（记受托代销商品）；未结账的收购凭证按新模式重记。",
+        "purchase (default, 121) or agency (128); unposted intake vouchers are booked again under it.",
+    ),
     ("members", "member_code"): ("本社内唯一，如 M001；以文本格式填写。", "Unique in the cooperative, e.g. M001."),
     ("members", "name"): ("户主姓名或单位名称。", "Name of the household head or organisation."),
     ("members", "kind"): (

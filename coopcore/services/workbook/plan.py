@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from coopcore.models import FiscalYearState, LandGuaranteeTreatment, Origin, PatronageMeasure, ProvidentBasis
+from coopcore.models import (
+    FiscalYearState,
+    LandGuaranteeTreatment,
+    Origin,
+    PatronageMeasure,
+    ProvidentBasis,
+    TradeModel,
+)
 from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems, SheetCounts
@@ -197,6 +204,7 @@ def plan_cooperative(book: Book, row: Row, stored: Stored, plan: Plan, problems:
             "business_type": cooperative.business_type,
             "brand": cooperative.brand,
             "is_federation": cooperative.is_federation,
+            "trade_model": cooperative.trade_model,
         }
     new = {
         "name": row.get("name"),
@@ -208,6 +216,8 @@ def plan_cooperative(book: Book, row: Row, stored: Stored, plan: Plan, problems:
         "business_type": given(book, COOPERATIVE, row, "business_type", old, ""),
         "brand": given(book, COOPERATIVE, row, "brand", old, ""),
         "is_federation": given(book, COOPERATIVE, row, "is_federation", old, False),
+        # The bylaws' model for members' produce; the import's sync books unposted intake under it.
+        "trade_model": given(book, COOPERATIVE, row, "trade_model", old, TradeModel.PURCHASE.value),
     }
     plan.cooperative = new
     branch = new["party_branch"]

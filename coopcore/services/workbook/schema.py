@@ -23,6 +23,7 @@ from coopcore.models import (
     PatronageMeasure,
     ProvidentBasis,
     TradeKind,
+    TradeModel,
 )
 from coopcore.rules.entries.accounts import BANK
 from coopcore.services.workbook.format import YES_NO, CellType, Column, Sheet, choices
@@ -38,6 +39,7 @@ PROVIDENT_BASES = choices(
 )
 PATRONAGE_MEASURES = choices(PatronageMeasure, {PatronageMeasure.MU: ("入股面积",)})
 GUARANTEE_TREATMENTS = choices(LandGuaranteeTreatment, {LandGuaranteeTreatment.CAPITAL: ("资本化",)})
+TRADE_MODELS = choices(TradeModel, {TradeModel.PURCHASE: ("收购", "买断"), TradeModel.AGENCY: ("代销", "受托代销")})
 # MemberKind.COOPERATIVE: the members of a federation (联合社, [L-56]).
 MEMBER_KINDS = choices(MemberKind, {MemberKind.NON_FARMER: ("非农个人",), MemberKind.COOPERATIVE: ("合作社",)})
 CONTRIBUTION_METHODS = choices(
@@ -105,6 +107,7 @@ COOPERATIVE = Sheet(
         Column("land_guarantee", "土地保底收益处理", CellType.CHOICE, choices=GUARANTEE_TREATMENTS, example="cost"),
         Column("bylaws_effective_on", "章程生效日期", D, example=EXAMPLE_FOUNDED),
         Column("resolution", "章程通过决议", T, max_length=200, example="2020年设立大会通过"),
+        Column("trade_model", "产品经营模式", CellType.CHOICE, choices=TRADE_MODELS, example="purchase"),
     ),
     required=True,
 )
