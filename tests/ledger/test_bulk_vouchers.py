@@ -157,7 +157,7 @@ def test_vouchers_written_in_bulk_are_the_books_add_voucher_writes_one_by_one(
         assert ledger.event_voucher(session, bulk, "trade:3") is not None
         # And the books close over them as over any other.
         post_the_manual_voucher(session, bulk)
-        assert ledger.close_period(session, bulk, 2024, 3, by=AUDITOR) == [(2024, 1), (2024, 2), (2024, 3)]
+        assert ledger.close_period(session, bulk, 2024, 3, by=AUDITOR).months == [(2024, 1), (2024, 2), (2024, 3)]
 
 
 def test_a_bad_draft_anywhere_writes_nothing_and_every_problem_is_named_with_its_draft(session: Session) -> None:
