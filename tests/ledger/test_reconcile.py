@@ -150,3 +150,18 @@ def test_a_close_that_stops_at_a_month_still_reports_the_differences_of_the_mont
     assert [(found.rule, found.fields["day"]) for found in refused.value.differences] == [
         ("reconcile_capital", dt.date(2025, 5, 31))
     ]
+
+
+def test_a_share_converted_with_the_plan_reconciles_before_and_after_the_rest_is_paid(session: Session) -> None:
+    cooperative = make_example_1(session)
+    sync_events(session, cooperative)
+    distribution = workflow.plan_distribution(session, cooperative, 2024)
+    workflow.publish_distribution(session, distribution, published_on=dt.date(2025, 3, 5))
+    workflow.approve_distribution(session, distribution, assembly_on=dt.date(2025, 3, 20), members_present=5,
+                                  votes_for=4, resolution="2025年第1号成员大会决议",
+                                  conversions={"M04": D("5000.00")})  # fmt: skip
+    workflow.post_distribution(session, distribution)
+    # §15 rule 25b: 5,000.00 of M04's share is on 301 from 31 December; only the rest is on 221/222.
+    assert reconcile(session, cooperative, DECLARED) == []
+    workflow.pay_distribution(session, distribution, paid_on=dt.date(2025, 4, 15))
+    assert reconcile(session, cooperative, LATER) == []

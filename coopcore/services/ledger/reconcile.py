@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.models import Account, Cooperative, Distribution, DistributionLine, Member, Voucher, VoucherLine
 from coopcore.money import ZERO
+from coopcore.rules.entries import net_of_conversion
 from coopcore.rules.entries.accounts import (
     RESIDUAL_PAYABLE,
     RETURNS_PAYABLE,
@@ -137,14 +138,16 @@ def _register(session: Session, cooperative: Cooperative, day: dt.date) -> dict[
     for member_id, balances in year_end.balances(session, cooperative.id, day).items():
         expected[(SHARE_CAPITAL, member_id)] += balances.contribution  # contributions + conversions − refunds
         expected[(SURPLUS_RESERVE, None)] += balances.provident_share
-    # A posted distribution declares its returns on 31 December of its year (distribution_events); a line is
-    # settled on the day it is paid, in money or converted into contributions, as its payment voucher is dated.
+    # A posted distribution declares its returns on 31 December of its year (distribution_events), less what the
+    # assembly converted with the plan (§15 rule 25b: on 301, never on 221/222); a line is settled on the day it
+    # is paid, in money or converted into contributions later, as its payment voucher is dated.
     declared_through = day.year if (day.month, day.day) == (12, 31) else day.year - 1
     lines = session.execute(
         select(
             DistributionLine.member_id,
             DistributionLine.patronage_return,
             DistributionLine.residual_distribution,
+            DistributionLine.converted,
             DistributionLine.paid_on,
             DistributionLine.payment_method,
         )
@@ -152,8 +155,9 @@ def _register(session: Session, cooperative: Cooperative, day: dt.date) -> dict[
         .where(Distribution.cooperative_id == cooperative.id, Distribution.state.in_(BOOKED))
         .where(Distribution.year <= declared_through)
     )
-    for member_id, patronage_return, residual, paid_on, method in lines:
+    for member_id, patronage_return, residual, converted, paid_on, method in lines:
         if paid_on is None or method is None or paid_on > day:
-            expected[(RETURNS_PAYABLE, member_id)] += patronage_return
-            expected[(RESIDUAL_PAYABLE, member_id)] += residual
+            returned, left = net_of_conversion(patronage_return, residual, converted)
+            expected[(RETURNS_PAYABLE, member_id)] += returned
+            expected[(RESIDUAL_PAYABLE, member_id)] += left
     return dict(expected)
