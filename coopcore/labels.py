@@ -20,6 +20,7 @@ from coopcore.terms import (
     DistributionState,
     EnterpriseLevel,
     FiscalYearState,
+    FundForm,
     FundingSource,
     FundSource,
     IncomeCategory,
@@ -37,6 +38,7 @@ from coopcore.terms import (
     RiskKind,
     Role,
     Side,
+    SpecialPayableKind,
     TradeKind,
     TradeModel,
     VillageIncomeCategory,
@@ -134,6 +136,21 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
         {
             FundSource.FISCAL_SUBSIDY: "Direct fiscal subsidy",
             FundSource.DONATION: "Donation",
+        }
+    ),
+    FundForm: _table(
+        {
+            FundForm.ASSET: "Property received as it is",
+            FundForm.FROM_SUBSIDY: "Bought or built with subsidy money (235)",
+            FundForm.CASH: "Money donated",
+        }
+    ),
+    SpecialPayableKind: _table(
+        {
+            SpecialPayableKind.RECEIVED: "Subsidy money received",
+            SpecialPayableKind.SPENT: "Spent on training, information, certification or marketing",
+            SpecialPayableKind.COVERS_EXPENSE: "Applied to spending already booked",
+            SpecialPayableKind.RETURNED: "Unused money returned",
         }
     ),
     FiscalYearState: _table(

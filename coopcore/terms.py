@@ -144,6 +144,23 @@ class FundSource(enum.StrEnum):
     DONATION = "donation"  # 他人捐赠
 
 
+class FundForm(enum.StrEnum):
+    """How special-fund property came to the cooperative (形成方式): it decides the voucher (domain.md §2.4)."""
+
+    ASSET = "asset"  # the property itself was given: Dr asset / Cr 311
+    FROM_SUBSIDY = "from_subsidy"  # bought or built with subsidy money held on 235: Dr asset / Cr 102, Dr 235 / Cr 311
+    CASH = "cash"  # money donated: Dr 102 / Cr 311
+
+
+class SpecialPayableKind(enum.StrEnum):
+    """A movement of subsidy money on 235 专项应付款 that forms no property (property is a SpecialFund)."""
+
+    RECEIVED = "received"  # 收到财政补助资金
+    SPENT = "spent"  # spent on training, information, certification, marketing
+    COVERS_EXPENSE = "covers_expense"  # a subsidy arriving after the spending is applied to it (521/523)
+    RETURNED = "returned"  # unused money returned
+
+
 class FiscalYearState(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"

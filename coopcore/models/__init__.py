@@ -10,7 +10,7 @@ from coopcore.db.base import Base
 from coopcore.models.cooperative import Bylaws, Cooperative, FiscalYear
 from coopcore.models.distribution import Distribution, DistributionLine
 from coopcore.models.enterprise import Contract, ContractGrade, Delivery, DeliveryWindow, Enterprise
-from coopcore.models.finance import IncomeExpense, SpecialFund
+from coopcore.models.finance import IncomeExpense, SpecialFund, SpecialPayable
 from coopcore.models.geography import PartyBranch, Township, Village, VillageCollective
 from coopcore.models.land import LandParcel, LandShare
 from coopcore.models.ledger import Account, Period, PeriodBalance, Voucher, VoucherLine
@@ -61,6 +61,7 @@ __all__ = [
     "ProgressEntry",
     "Project",
     "SpecialFund",
+    "SpecialPayable",
     "Township",
     "Trade",
     "User",

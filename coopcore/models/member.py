@@ -84,6 +84,9 @@ class MemberAccountEntry(Base):
     entry_on: Mapped[dt.date]
     kind: Mapped[AccountEntryKind] = mapped_column(StrEnumType(AccountEntryKind, "kind"))
     amount: Mapped[Money]
+    # A contribution's value above its share of capital (a late joiner's premium, to 321 资本公积), or below it
+    # (negative: an asset valued lower than the share it buys) [KJ 第四十条; 321 二]. Only the share is 股金.
+    premium: Mapped[Money | None]
     area_mu: Mapped[Quantity | None]
     memo: Mapped[str] = mapped_column(String(200), default="")
     # What produced the entry, e.g. "import", "distribution:12"; reversals point at what they undo.

@@ -9,14 +9,20 @@ from sqlalchemy.orm import Session
 
 from coopcore.errors import PeriodClosed
 from coopcore.models.cooperative import Cooperative, FiscalYear
-from coopcore.models.finance import IncomeExpense, SpecialFund
+from coopcore.models.finance import IncomeExpense, SpecialFund, SpecialPayable
 from coopcore.models.member import Member, MemberAccountEntry
 from coopcore.models.trade import Trade
 from coopcore.terms import FiscalYearState
 
 # The date that places each kind of record in a fiscal year. Bulk statements bypass the ORM; the database's
 # triggers (migration "closed years in the database") hold the same rule for them, this guard says it first.
-DATED = {Trade: "traded_on", IncomeExpense: "recorded_on", SpecialFund: "received_on", MemberAccountEntry: "entry_on"}
+DATED = {
+    Trade: "traded_on",
+    IncomeExpense: "recorded_on",
+    SpecialFund: "received_on",
+    SpecialPayable: "moved_on",
+    MemberAccountEntry: "entry_on",
+}
 
 
 def _old_and_new(record: Any, attribute: str) -> tuple[Any, Any]:

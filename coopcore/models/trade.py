@@ -62,6 +62,8 @@ class Trade(OptimisticLock, Base):
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("unit_price > 0", name="unit_price"),
         CheckConstraint("amount >= 0", name="amount"),
+        # A fee is charged for buying inputs on a member's behalf, and on nothing else [KJ 114 三].
+        CheckConstraint("service_fee IS NULL OR (service_fee >= 0 AND kind = 'input_purchase')", name="service_fee"),
         CheckConstraint("member_id IS NOT NULL OR counterparty <> ''", name="party"),
     )
     __versioned__: ClassVar[dict[str, object]] = {}
@@ -79,6 +81,8 @@ class Trade(OptimisticLock, Base):
     unit_price: Mapped[Money]
     amount: Mapped[Money]  # HALF_UP(quantity × unit_price)
     ticket_no: Mapped[str | None] = mapped_column(String(40))
+    # 代购服务费: what the cooperative charges for buying the inputs, owed by the member and earned on 501.
+    service_fee: Mapped[Money | None]
     # Which path wrote the row (coopcore.terms.Origin); unclaimed rows count as typed by hand.
     origin: Mapped[Origin] = mapped_column(
         StrEnumType(Origin, "origin"), default=Origin.MANUAL, server_default="manual"

@@ -15,7 +15,7 @@ from coopcore.errors import InvalidValue
 from coopcore.money import round_half_up
 from coopcore.rules.contracts import PriceTerms
 from coopcore.rules.findings import Finding, Severity, error
-from coopcore.terms import AccountEntryKind, IncomeCategory
+from coopcore.terms import AccountEntryKind, FundForm, FundSource, IncomeCategory, TradeKind
 
 INVESTMENT_INCOME = IncomeCategory.INVESTMENT_INCOME  # 511 投资收益
 CONTRIBUTION_LAND = AccountEntryKind.CONTRIBUTION_LAND
@@ -42,6 +42,17 @@ END_BEYOND_CONTRACT = (
 )
 CONTRACT_ENDS_BEFORE_START = "The contract ends before it starts."
 ACCEPTED_OVER_DELIVERED = "The accepted quantity cannot exceed the quantity delivered."
+FEE_ONLY_ON_INPUTS = "A service fee is charged only for inputs bought on a member's behalf (农资代购); remove it."
+NEGATIVE_FEE = "The service fee {value} cannot be negative."
+SUBSIDY_PROPERTY_ONLY = (
+    "Only property from a fiscal subsidy is bought with subsidy money held on 235 专项应付款; choose another form."
+)
+SUBSIDY_MONEY_TO_235 = (
+    "Fiscal subsidy money is held on 235 专项应付款 until it is spent: enter it under 专项应付款; only a donation "
+    "arrives as money to 专项基金."
+)
+PREMIUM_ABOVE_VALUE = "The premium {value} would leave the contribution's value at or below zero."
+PREMIUM_ONLY_ON_CONTRIBUTIONS = "A premium belongs to a contribution only; remove it."
 TEMPLATES = (
     WRONG_AMOUNT,
     NO_PARTY,
@@ -56,10 +67,27 @@ TEMPLATES = (
     END_BEYOND_CONTRACT,
     CONTRACT_ENDS_BEFORE_START,
     ACCEPTED_OVER_DELIVERED,
+    FEE_ONLY_ON_INPUTS,
+    NEGATIVE_FEE,
+    SUBSIDY_PROPERTY_ONLY,
+    SUBSIDY_MONEY_TO_235,
+    PREMIUM_ABOVE_VALUE,
+    PREMIUM_ONLY_ON_CONTRIBUTIONS,
 )
 
 
 # ----- trades ---------------------------------------------------------------------------------------------------
+def check_service_fee(kind: str | None, service_fee: Decimal | None) -> list[Finding]:
+    """A service fee is charged for buying inputs on a member's behalf, and is not negative [KJ 114 三]."""
+    if service_fee is None:
+        return []
+    if service_fee < 0:
+        return error("service_fee", NEGATIVE_FEE, key="service_fee", value=service_fee)
+    if kind is not None and kind != TradeKind.INPUT_PURCHASE:
+        return error("service_fee", FEE_ONLY_ON_INPUTS, key="service_fee", value=service_fee)
+    return []
+
+
 def trade_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
     """Return a ticket's amount: quantity × unit price, rounded half-up to the fen once (docs/distribution.md)."""
     return round_half_up(quantity * unit_price)
@@ -106,7 +134,29 @@ def check_fund_dates(received_on: dt.date | None, disposed_on: dt.date | None) -
     return error("fund_dates", DISPOSED_BEFORE_RECEIVED, key="disposed_on", value=disposed_on, received_on=received_on)
 
 
+def check_fund_form(source: str | None, form: str | None) -> list[Finding]:
+    """Subsidy money waits on 235 before it forms property; only a donation comes as money to 311."""
+    # [KJ 235 二, 三; 311 四].
+    if form == FundForm.FROM_SUBSIDY and source not in (None, FundSource.FISCAL_SUBSIDY):
+        return error("fund_form", SUBSIDY_PROPERTY_ONLY, key="form", article="KJ 235")
+    if form == FundForm.CASH and source not in (None, FundSource.DONATION):
+        return error("fund_form", SUBSIDY_MONEY_TO_235, key="form", article="KJ 235")
+    return []
+
+
 # ----- contributions --------------------------------------------------------------------------------------------
+def check_contribution_premium(kind: str | None, amount: Decimal | None, premium: Decimal | None) -> list[Finding]:
+    """A premium is part of a contribution's value; the value (share plus premium) stays on the share's side."""
+    # [KJ 第四十条; 321 二]: the difference between what is brought in and the share is 资本公积.
+    if not premium:
+        return []
+    if kind is not None and kind not in CONTRIBUTION_KINDS:
+        return error("premium", PREMIUM_ONLY_ON_CONTRIBUTIONS, key="premium")
+    if amount is not None and amount * (amount + premium) <= 0:
+        return error("premium", PREMIUM_ABOVE_VALUE, key="premium", value=premium)
+    return []
+
+
 def check_contribution_kind(kind: str | None) -> list[Finding]:
     """A contribution (出资) is one of the four contribution kinds of the member account."""
     if kind is None or kind in CONTRIBUTION_KINDS:

@@ -34,6 +34,8 @@ from coopcore.rules.entries.distribution import (
 from coopcore.rules.entries.funds import (
     asset_received,
     cash_donation,
+    special_fund,
+    special_payable,
     subsidy_for_past_expense,
     subsidy_received,
     subsidy_returned,
@@ -136,6 +138,8 @@ __all__ = [
     "provident_share_refund",
     "receivable_collected",
     "sale",
+    "special_fund",
+    "special_payable",
     "subsidy_for_past_expense",
     "subsidy_received",
     "subsidy_returned",

@@ -26,7 +26,7 @@ from coopcore.rules.entries.accounts import (
 )
 from coopcore.rules.entries.lines import Aux, amount, balanced, cr, dr
 from coopcore.rules.ledger import EntryLine
-from coopcore.terms import FundSource
+from coopcore.terms import FundForm, FundSource, SpecialPayableKind
 
 ASSETS = frozenset({CONSUMABLE_BIOLOGICAL, PRODUCTIVE_BIOLOGICAL, FIXED_ASSETS, CONSTRUCTION, INTANGIBLES})
 NOMINAL_VALUE = Decimal("1.00")  # [KJ 151 二(四); 311 五]: property that cannot be valued is booked at 1 yuan
@@ -139,3 +139,41 @@ def cash_donation(value: Decimal, *, account: str = BANK, project: str = "", sum
     # [KJ 311 四].
     text, tag = summary or CASH_DONATION, Aux(project=project)
     return balanced([dr(check_account(account, MONEY), value, text, tag), cr(SPECIAL_FUND, value, text, tag)])
+
+
+def special_fund(
+    source: FundSource,
+    form: FundForm,
+    value: Decimal,
+    asset_account: str | None = None,
+    *,
+    poverty_asset: bool = False,
+    project: str = "",
+    summary: str = "",
+) -> list[EntryLine]:
+    """Book a special fund's property as it came: given as it is, bought with subsidy money on 235, or donated money."""
+    asset = asset_account or FIXED_ASSETS
+    if form is FundForm.FROM_SUBSIDY:
+        return subsidy_spent_on_asset(value, asset, poverty_asset=poverty_asset, project=project, summary=summary)
+    if form is FundForm.CASH:
+        return cash_donation(value, project=project, summary=summary)
+    return asset_received(source, value, asset, poverty_asset=poverty_asset, project=project, summary=summary)
+
+
+def special_payable(
+    kind: SpecialPayableKind,
+    value: Decimal,
+    *,
+    expense_account: str | None = None,
+    project: str = "",
+    summary: str = "",
+) -> list[EntryLine]:
+    """Book a movement of subsidy money on 235 that forms no property."""
+    if kind is SpecialPayableKind.RECEIVED:
+        return subsidy_received(value, project=project, summary=summary)
+    if kind is SpecialPayableKind.SPENT:
+        return subsidy_spent_on_services(value, project=project, summary=summary)
+    if kind is SpecialPayableKind.COVERS_EXPENSE:
+        expense = expense_account or ADMIN_EXPENSE
+        return subsidy_for_past_expense(value, expense, project=project, summary=summary)
+    return subsidy_returned(value, project=project, summary=summary)

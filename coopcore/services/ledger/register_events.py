@@ -1,4 +1,5 @@
-"""The register's own records in the books: 收支 rows, contributions and refunds, exits, special-fund property.
+"""The register's own records in the books: 收支 rows, contributions and refunds, exits, special-fund property and
+subsidy money.
 
 Each is a source (coopcore.services.ledger.source) that coopcore.services.ledger.sync keeps the books in step with.
 """
@@ -18,6 +19,7 @@ from coopcore.models import (
     Member,
     MemberAccountEntry,
     SpecialFund,
+    SpecialPayable,
 )
 from coopcore.rules import entries
 from coopcore.rules.entries.contributions import SUMMARY as SUMMARIES
@@ -94,7 +96,9 @@ def _contribution_lines(entry: MemberAccountEntry, code: str) -> list[EntryLine]
     if entry.kind is AccountEntryKind.REFUND:
         lines = entries.contribution_refund(code, amount, summary=summary)
         return lines if entry.amount < 0 else red(lines)  # a refund is written negative
-    lines = entries.contribution(entry.kind, code, amount, summary=summary)
+    # The value brought in is the share (the entry's amount, 301) and its premium (321) [KJ 第四十条; 321 二].
+    value = abs(entry.amount + (entry.premium or 0))
+    lines = entries.contribution(entry.kind, code, value, amount, summary=summary)
     return lines if entry.amount > 0 else red(lines)  # a correction reverses a contribution
 
 
@@ -125,11 +129,31 @@ def _special_funds(session: Session, cooperative: Cooperative, refs: set[str] | 
     ids = SPECIAL_FUNDS.ids(refs)
     query = select(SpecialFund).where(SpecialFund.cooperative_id == cooperative.id, *with_ids(ids, SpecialFund.id))
     for fund in session.scalars(query.order_by(SpecialFund.id)):
-        lines = entries.asset_received(fund.source, fund.amount, poverty_asset=fund.is_poverty_asset, summary=fund.memo)
+        lines = entries.special_fund(
+            fund.source,
+            fund.form,
+            fund.amount,
+            fund.asset_account,
+            poverty_asset=fund.is_poverty_asset,
+            summary=fund.memo,
+        )
         yield Event(SPECIAL_FUNDS.ref(fund.id), fund.received_on, fund.memo, lines)
+
+
+def _special_payables(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
+    ids = SPECIAL_PAYABLES.ids(refs)
+    query = select(SpecialPayable).where(
+        SpecialPayable.cooperative_id == cooperative.id, *with_ids(ids, SpecialPayable.id)
+    )
+    for row in session.scalars(query.order_by(SpecialPayable.id)):
+        lines = entries.special_payable(
+            row.kind, row.amount, expense_account=row.expense_account, project=row.project, summary=row.memo
+        )
+        yield Event(SPECIAL_PAYABLES.ref(row.id), row.moved_on, row.memo, lines)
 
 
 INCOME_EXPENSE = Source(VoucherOrigin.INCOME_EXPENSE, "income_expense", _income_expense)
 CONTRIBUTIONS = Source(VoucherOrigin.CONTRIBUTION, "member_entry", _contributions)
 EXITS = Source(VoucherOrigin.EXIT, "exit", _exits)
 SPECIAL_FUNDS = Source(VoucherOrigin.SPECIAL_FUND, "special_fund", _special_funds)
+SPECIAL_PAYABLES = Source(VoucherOrigin.SPECIAL_FUND, "special_payable", _special_payables)

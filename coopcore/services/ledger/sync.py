@@ -29,6 +29,7 @@ from coopcore.models import (
     Member,
     MemberAccountEntry,
     SpecialFund,
+    SpecialPayable,
     Trade,
     Voucher,
 )
@@ -42,6 +43,7 @@ from coopcore.services.ledger.register_events import (
     EXITS,
     INCOME_EXPENSE,
     SPECIAL_FUNDS,
+    SPECIAL_PAYABLES,
     day_key,
 )
 from coopcore.services.ledger.source import Source, covers
@@ -57,6 +59,7 @@ SOURCES = (
     DELIVERIES,
     EXITS,
     SPECIAL_FUNDS,
+    SPECIAL_PAYABLES,
     DISTRIBUTIONS,
     PAYMENTS,
 )
@@ -65,6 +68,7 @@ BY_MODEL: dict[type, Source] = {
     IncomeExpense: INCOME_EXPENSE,
     MemberAccountEntry: CONTRIBUTIONS,
     SpecialFund: SPECIAL_FUNDS,
+    SpecialPayable: SPECIAL_PAYABLES,
     Trade: TRADES,
     Contract: DELIVERIES,
     Delivery: DELIVERIES,

@@ -4,7 +4,8 @@ Tickets are many (a household delivers several times a week in the season) and e
 its own number; the books take them as the month's summary, the way an accountant books a pile of 收购单:
 "trade:2024-09:intake" holds September's intake. Editing or deleting a ticket rebooks its month's voucher.
 
-None of them touches profit and loss: what the cooperative earns on produce and inputs is in its 收支 (the sales
+Apart from input service fees, none of them touches profit and loss: what the cooperative earns on produce and
+inputs is in its 收支 (the sales
 and their cost), so 本年盈余 is the same whether or not trades are kept ticket by ticket.
 - Intake: produce into stock at its price, owed to the member (Dr 121 / Cr 114—member) [KJ 121 二; 114 四],
   or held for sale on the member's behalf (Dr 128) under the agency model [KJ 128 二]; a non-member is owed on
@@ -13,7 +14,8 @@ and their cost), so 本年盈余 is the same whether or not trades are kept tick
 - Sale on behalf (代销): the money received is owed to the member whose produce it was (Dr 102 / Cr 114—member),
   the agency model's receipt and sale at the same price in one [KJ 114 四; 128 三]; a non-member on 211.
 - Input purchase: the member owes the goods the cooperative paid for (Dr 114—member / Cr 102) [KJ 114 三];
-  a non-member on 113 [KJ 113 二].
+  a non-member on 113 [KJ 113 二]. A ticket's service fee (代购服务费) is the one part that is income: the
+  member owes it and the cooperative earns it (Dr 114—member / Cr 501) [KJ 114 三]; it is not in 收支.
 """
 
 from __future__ import annotations
@@ -42,11 +44,13 @@ from coopcore.rules.entries.accounts import (
     BANK,
     HELD_FOR_SALE,
     MEMBER_ACCOUNTS,
+    OPERATING_INCOME,
     PAYABLES,
     PRODUCTS,
     RECEIVABLES,
 )
 from coopcore.rules.entries.lines import Aux, balanced, cr, dr
+from coopcore.rules.entries.trades import SERVICE_FEE
 from coopcore.rules.ledger import EntryLine
 from coopcore.services.ledger.source import Event, Source, member_codes
 from coopcore.terms import TradeKind, TradeModel, VoucherOrigin
@@ -70,6 +74,7 @@ def _trades(session: Session, cooperative: Cooperative, refs: set[str] | None) -
             Product.name,
             Product.id,
             func.sum(Trade.amount),
+            func.sum(Trade.service_fee),
         )
         .join(Product, Product.id == Trade.product_id)
         .where(Trade.cooperative_id == cooperative.id)
@@ -78,11 +83,15 @@ def _trades(session: Session, cooperative: Cooperative, refs: set[str] | None) -
     if keys is not None:
         query = query.where(or_(false(), *(_dated_in(key.split(":", 1)[0]) for key in keys)))
     grouped: dict[tuple[str, TradeKind], dict[Party, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    fees: dict[tuple[str, TradeKind], dict[Party, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     products: dict[str, int] = {}
-    for day, kind, member_id, counterparty, product, product_id, value in session.execute(query):
+    for day, kind, member_id, counterparty, product, product_id, value, fee in session.execute(query):
         month = f"{day.year:04d}-{day.month:02d}"
         if keys is None or f"{month}:{kind.value}" in keys:
-            grouped[(month, kind)][(member_id, "" if member_id else counterparty, product)] += value or ZERO
+            party = (member_id, "" if member_id else counterparty, product)
+            grouped[(month, kind)][party] += value or ZERO
+            if fee:
+                fees[(month, kind)][party] += fee
             products[product] = product_id
     codes = member_codes(session, cooperative)
     models = product_models(session, cooperative)
@@ -94,7 +103,8 @@ def _trades(session: Session, cooperative: Cooperative, refs: set[str] | None) -
             product: posted.get((month, product)) or STOCK[models.get(product_id, cooperative.trade_model)]
             for product, product_id in products.items()
         }
-        yield Event(TRADES.ref(month, kind.value), last, summary, _lines(kind, amounts, codes, summary, stock))
+        lines = _lines(kind, amounts, codes, summary, stock) + _fee_lines(fees.get((month, kind), {}), codes)
+        yield Event(TRADES.ref(month, kind.value), last, summary, lines)
 
 
 def product_models(session: Session, cooperative: Cooperative) -> dict[int, TradeModel]:
@@ -146,6 +156,21 @@ def _lines(
                                                               value, summary, Aux(product=product))
              for product, value in sorted(goods.items())]  # fmt: skip
     return balanced([*sides, *parties] if kind is not TradeKind.INPUT_PURCHASE else [*parties, *sides])
+
+
+def _fee_lines(fees: dict[Party, Decimal], codes: dict[int, str]) -> list[EntryLine]:
+    """Input purchases' service fees: owed by the party (114—member, 113 for a non-member), earned on 501."""
+    # [KJ 114 三]: Dr 114 / Cr 501 for the service fee; a non-member's on 113 [KJ 113 二].
+    owed: list[EntryLine] = []
+    earned: dict[str, Decimal] = defaultdict(Decimal)
+    for (member_id, counterparty, product), fee in sorted(fees.items(), key=_order):
+        earned[product] += fee
+        if member_id is not None:
+            owed.append(dr(MEMBER_ACCOUNTS, fee, SERVICE_FEE, Aux(member=codes[member_id], product=product)))
+        else:
+            owed.append(dr(RECEIVABLES, fee, SERVICE_FEE, Aux(counterparty=counterparty, product=product)))
+    income = [cr(OPERATING_INCOME, fee, SERVICE_FEE, Aux(product=product)) for product, fee in sorted(earned.items())]
+    return balanced([*owed, *income])
 
 
 def _order(item: tuple[Party, Decimal]) -> tuple[str, bool, int, str]:
