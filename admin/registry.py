@@ -45,6 +45,7 @@ MODEL_VIEWS = (
     (ledger.TradeView, "Transactions", "trade", BOOKS),
     (ledger.IncomeExpenseView, "Income and expense", "income_expense", BOOKS),
     (ledger.SpecialFundView, "Special funds", "special_fund", BOOKS),
+    (ledger.SpecialPayableView, "Subsidy money (235)", "special_payable", BOOKS),
     (cooperatives.DistributionView, "Distributions", "distribution_list", BOOKS),
     (cooperatives.ContractView, "Contracts", "contract", BOOKS),
     (cooperatives.DeliveryView, "Deliveries", "delivery", BOOKS),

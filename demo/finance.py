@@ -6,7 +6,18 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from coopcore.models import FiscalYear, FundSource, IncomeCategory, IncomeExpense, LandShare, SpecialFund, Trade
+from coopcore.models import (
+    FiscalYear,
+    FundForm,
+    FundSource,
+    IncomeCategory,
+    IncomeExpense,
+    LandShare,
+    SpecialFund,
+    SpecialPayable,
+    SpecialPayableKind,
+    Trade,
+)
 from coopcore.models import TradeKind as K
 from coopcore.money import to_money
 from demo.business import season
@@ -156,6 +167,15 @@ def _add_special_funds(ctx: DemoContext) -> None:
         (chenliang, dt.date(2023, 5, 10), FundSource.DONATION, Decimal("3000.00"), "爱心企业捐赠分级设备", False),
         (chenliang, dt.date(2024, 4, 20), FundSource.FISCAL_SUBSIDY, Decimal("280000.00"), "选果线建设衔接资金", True),
     ]
+    # The 选果线 was built with 衔接资金 paid to the bank first (235 专项应付款): part of it trained members, the
+    # rest waits on 235 at the year end.
+    line_project = "选果线建设项目"
+    for day, kind, amount, memo in (
+        (dt.date(2024, 3, 15), SpecialPayableKind.RECEIVED, Decimal("300000.00"), "收到选果线建设衔接资金"),
+        (dt.date(2024, 7, 2), SpecialPayableKind.SPENT, Decimal("12000.00"), "衔接资金支付分级技术培训费"),
+    ):
+        ctx.data.add(SpecialPayable, cooperative_id=chenliang.ref, moved_on=day, kind=kind, amount=amount,
+                     project=line_project, memo=memo + DEMO_MARK)  # fmt: skip
     for index, memo in SUBSIDIES:
         amount = ctx.step(50_000, 200_000, 10_000)
         day = ctx.day_between(dt.date(2022, 3, 1), dt.date(2024, 10, 31))
@@ -165,8 +185,10 @@ def _add_special_funds(ctx: DemoContext) -> None:
         amount = ctx.step(2_000, 10_000, 500)
         funds.append((ctx.cooperative(index), day, FundSource.DONATION, amount, "社会爱心人士捐赠", False))
     for plan, day, source, amount, memo, poverty in funds:
+        built = plan is chenliang and day == dt.date(2024, 4, 20)
         ctx.data.add(
             SpecialFund,
+            form=FundForm.FROM_SUBSIDY if built else FundForm.ASSET,
             cooperative_id=plan.ref,
             received_on=day,
             source=source,

@@ -16,7 +16,17 @@ from admin.i18n import _, lazy
 from admin.views.choices import CooperativeIdField
 from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords
-from coopcore.models import FundSource, IncomeCategory, IncomeExpense, SpecialFund, Trade, TradeKind
+from coopcore.models import (
+    FundForm,
+    FundSource,
+    IncomeCategory,
+    IncomeExpense,
+    SpecialFund,
+    SpecialPayable,
+    SpecialPayableKind,
+    Trade,
+    TradeKind,
+)
 from coopcore.models.trade import TICKET_FIELDS
 from coopcore.rules import books
 from coopcore.rules.entries.accounts import BANK
@@ -72,11 +82,15 @@ class TradeView(CooperativeRecords):
         "quantity": {"validators": [at_least(0, inclusive=False)]},
         "unit_price": {"validators": [at_least(0, inclusive=False)]},
         "amount": {"validators": [validators.Optional()], "description": lazy("Leave empty: quantity × unit price")},
+        "service_fee": {
+            "validators": [validators.Optional()],
+            "description": lazy("Inputs only: the fee charged to the member, booked as income (501)"),
+        },
     }
     list_options = (joinedload(Trade.member), joinedload(Trade.product))
     ids_first = True
     computed: ClassVar[dict[str, Any]] = {"amount": lambda trade: books.trade_amount(trade.quantity, trade.unit_price)}
-    rules = (books.check_member_cooperative, books.check_trade_party, books.check_trade_amount)
+    rules = (books.check_member_cooperative, books.check_trade_party, books.check_trade_amount, books.check_service_fee)
     rule_fields: ClassVar[dict[str, str]] = {"member_cooperative_id": "member.cooperative_id"}
 
 
@@ -108,18 +122,48 @@ class IncomeExpenseView(CooperativeRecords):
 class SpecialFundView(CooperativeRecords):
     model_class = SpecialFund
     total_columns = ("amount",)
-    column_list = ("received_on", "cooperative_id", "source", "amount", "memo", "is_poverty_asset", "disposed_on")
+    column_list = (
+        "received_on", "cooperative_id", "source", "form", "amount", "memo", "is_poverty_asset", "disposed_on"
+    )  # fmt: skip
     column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name}
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("received_on", True)]
     column_filters: ClassVar[list[Any]] = [
         filters.date_between(SpecialFund.received_on, "Received on"),
         filters.enum_filter(SpecialFund.source, "Source", FundSource),
+        filters.enum_filter(SpecialFund.form, "How it was formed", FundForm),
         filters.cooperative_filter(SpecialFund.cooperative_id),
     ]
-    form_columns = ("cooperative_id", "received_on", "source", "amount", "memo", "is_poverty_asset", "disposed_on")
+    form_columns = (
+        "cooperative_id", "received_on", "source", "form", "asset_account", "amount", "memo", "is_poverty_asset",
+        "disposed_on",
+    )  # fmt: skip
     form_extra_fields = COOPERATIVE_FIELD
     form_args: ClassVar[dict[str, Any]] = {
         "amount": {"validators": [at_least(0, inclusive=False)]},
         "received_on": {"validators": [not_in_future]},
+        "asset_account": {"description": lazy("151 unless named: 141, 142, 153 or 161; money donated goes to 102")},
     }
-    rules = (books.check_fund_dates,)
+    rules = (books.check_fund_dates, books.check_fund_form)
+
+
+class SpecialPayableView(CooperativeRecords):
+    """Subsidy money on 235 专项应付款 that forms no property; the vouchers follow each row."""
+
+    model_class = SpecialPayable
+    total_columns = ("amount",)
+    column_list = ("moved_on", "cooperative_id", "kind", "amount", "project", "expense_account", "memo")
+    column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name}
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("moved_on", True), ("id", True)]
+    column_searchable_list = ("project", "memo")
+    column_filters: ClassVar[list[Any]] = [
+        filters.date_between(SpecialPayable.moved_on),
+        filters.enum_filter(SpecialPayable.kind, "Kind", SpecialPayableKind),
+        filters.cooperative_filter(SpecialPayable.cooperative_id),
+    ]
+    form_columns = ("cooperative_id", "moved_on", "kind", "amount", "project", "expense_account", "memo")
+    form_extra_fields = COOPERATIVE_FIELD
+    form_args: ClassVar[dict[str, Any]] = {
+        "amount": {"validators": [at_least(0, inclusive=False)]},
+        "moved_on": {"validators": [not_in_future]},
+        "expense_account": {"description": lazy("Only when applied to spending already booked: 521 or 523 (523)")},
+    }

@@ -9,6 +9,7 @@ from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import Unicode, cast, false, or_, select
 from sqlalchemy.orm import joinedload
+from wtforms import validators
 
 from admin import filters
 from admin.access import current_scope
@@ -141,7 +142,7 @@ class ContributionView(MemberRecords):
     model_class = MemberAccountEntry
     allow_edit = allow_delete = False
     total_columns = ("amount",)
-    column_list = ("member", "entry_on", "kind", "amount", "area_mu", "memo", "source")
+    column_list = ("member", "entry_on", "kind", "amount", "premium", "area_mu", "memo", "source")
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("entry_on", True), ("id", True)]
     column_searchable_list = ("memo",)
     column_filters: ClassVar[list[Any]] = [
@@ -154,13 +155,17 @@ class ContributionView(MemberRecords):
         ),
         filters.date_between(MemberAccountEntry.entry_on),
     ]
-    form_columns = ("member", "entry_on", "kind", "amount", "area_mu", "memo")
+    form_columns = ("member", "entry_on", "kind", "amount", "premium", "area_mu", "memo")
     form_overrides: ClassVar[dict[str, Any]] = {"kind": EnumSelectField}
     form_args: ClassVar[dict[str, Any]] = {
         "kind": {"enum_class": AccountEntryKind, "members": CONTRIBUTION_KINDS},
         "amount": {"validators": [at_least(0, inclusive=False)]},
         "area_mu": {"validators": [area_valid]},
         "entry_on": {"validators": [not_in_future]},
+        "premium": {
+            "validators": [validators.Optional()],
+            "description": lazy("Value brought in above the share, to 321 (negative: an asset valued below it)"),
+        },
     }
     list_options = (joinedload(MemberAccountEntry.member),)
     ids_first = True
@@ -169,7 +174,7 @@ class ContributionView(MemberRecords):
         return super().scope_clause(scope) & MemberAccountEntry.kind.in_(CONTRIBUTION_KINDS)
 
     created_values: ClassVar[dict[str, Any]] = {"source": "admin"}
-    rules = (books.check_contribution_kind, books.check_land_area)
+    rules = (books.check_contribution_kind, books.check_land_area, books.check_contribution_premium)
 
 
 class AccountEntryView(MemberRecords):

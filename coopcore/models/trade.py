@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 # What a ticket says besides who it is with and its number, in the order people write it: the fields of the admin's
 # trade form and the ones a workbook re-import compares.
-TICKET_FIELDS = ("counterparty", "kind", "traded_on", "product", "grade", "quantity", "unit", "unit_price", "amount")
+TICKET_FIELDS = (
+    "counterparty", "kind", "traded_on", "product", "grade", "quantity", "unit", "unit_price", "amount", "service_fee"
+)  # fmt: skip
 
 
 class Product(OptimisticLock, Base):

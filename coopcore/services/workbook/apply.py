@@ -32,6 +32,7 @@ from coopcore.models import (
     Product,
     ProvidentBasis,
     SpecialFund,
+    SpecialPayable,
     Township,
     Trade,
     TradeModel,
@@ -69,6 +70,7 @@ def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress 
     _write_trades(session, plan, stored, coop_id, members, progress)
     _write(session, IncomeExpense, _owned(plan.income, coop_id), progress, "income_expense")
     _write(session, SpecialFund, _owned(plan.funds, coop_id), progress, "special_funds")
+    _write(session, SpecialPayable, _owned(plan.payables, coop_id), progress, "special_payables")
     _write(session, FiscalYear, _owned(plan.fiscal_years, coop_id), progress, "fiscal_years")
     _write_land(session, plan, coop_id, members, progress)
     session.flush()

@@ -24,6 +24,7 @@ from coopcore.models import (
     Member,
     Product,
     SpecialFund,
+    SpecialPayable,
     Trade,
 )
 from coopcore.services.lookups import cooperative_by_code
@@ -38,6 +39,7 @@ from coopcore.services.workbook.schema import (
     MEMBERS,
     PROVIDENT_SHARES,
     SPECIAL_FUNDS,
+    SPECIAL_PAYABLES,
     TRANSACTIONS,
 )
 from coopcore.services.workbook.stored import live_entries
@@ -59,6 +61,8 @@ def export_workbook(session: Session, credit_code: str, path: Path | str, *, lan
     members = select(Member).where(Member.cooperative_id == coop_id).order_by(Member.code)
     income = select(IncomeExpense).where(IncomeExpense.cooperative_id == coop_id).order_by(IncomeExpense.recorded_on)
     funds = select(SpecialFund).where(SpecialFund.cooperative_id == coop_id).order_by(SpecialFund.received_on)
+    payables = select(SpecialPayable).where(SpecialPayable.cooperative_id == coop_id)
+    payables = payables.order_by(SpecialPayable.moved_on, SpecialPayable.id)
     years = select(FiscalYear).where(FiscalYear.cooperative_id == coop_id).order_by(FiscalYear.year)
     sheets: tuple[tuple[Sheet, Records], ...] = (
         (COOPERATIVE, [_cooperative(cooperative)]),
@@ -68,6 +72,7 @@ def export_workbook(session: Session, credit_code: str, path: Path | str, *, lan
         (TRANSACTIONS, _trades(session, coop_id)),
         (INCOME_EXPENSE, _objects(INCOME_EXPENSE, session.scalars(income.order_by(IncomeExpense.id)), INCOME_COLUMNS)),
         (SPECIAL_FUNDS, _objects(SPECIAL_FUNDS, session.scalars(funds.order_by(SpecialFund.id)), FUND_COLUMNS)),
+        (SPECIAL_PAYABLES, _objects(SPECIAL_PAYABLES, session.scalars(payables), {"date": "moved_on"})),
         (FISCAL_YEARS, _objects(FISCAL_YEARS, session.scalars(years), YEAR_COLUMNS)),
         (LAND_SHARES, _land(session, coop_id)),
     )
@@ -120,6 +125,7 @@ def _entry(entry: dict[str, Any], memo_column: str) -> dict[str, Any]:
         "method": entry["kind"],
         "amount": entry["amount"],
         "area_mu": entry["area_mu"],
+        "premium": entry["premium"],
         memo_column: entry["memo"],
         "origin": entry["origin"],
     }
@@ -140,7 +146,7 @@ def _trades(session: Session, coop_id: int) -> Records:
             "date": trade.traded_on,
             "product": product,
             **{key: getattr(trade, key) for key in ("quantity", "unit", "unit_price", "amount", "grade")},
-            **{key: getattr(trade, key) for key in ("ticket_no", "kind", "counterparty", "origin")},
+            **{key: getattr(trade, key) for key in ("ticket_no", "kind", "counterparty", "service_fee", "origin")},
         }
 
 

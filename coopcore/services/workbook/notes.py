@@ -74,6 +74,10 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("contributions", "method"): ("货币、土地经营权、实物、扶贫项目资产（第十三条）。", "Method (Art. 13)."),
     ("contributions", "amount"): ("元，最多两位小数。", "Yuan, at most 2 decimals."),
     ("contributions", "area_mu"): ("土地经营权出资必填，最多四位小数。", "Required for land rights; 4 decimals."),
+    ("contributions", "premium"): (
+        "可选：实际投入超过所占股金的部分，记入资本公积；资产作价低于股金时填负数。金额列只填股金。",
+        "Optional: value above the share, to 321; negative for an asset valued below it. Amount is the share.",
+    ),
     ("contributions", "note"): ("可选。", "Optional."),
     ("provident_shares", "member_code"): ("与“成员”表的成员编号一致。", "As in the members sheet."),
     ("provident_shares", "date"): ("量化或期初日期。", "Date."),
@@ -96,6 +100,10 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("transactions", "ticket_no"): ("本社内唯一；重新导入时按单据号更新。", "Unique; re-imports update by it."),
     ("transactions", "kind"): ("交售（默认）、代销、农资购买。", "intake (default), sale, input_purchase."),
     ("transactions", "counterparty"): ("与非成员交易时填写对方名称。", "The non-member party."),
+    ("transactions", "service_fee"): (
+        "可选，仅农资购买：向成员收取的代购服务费，记入经营收入，不要再在收支表中重复填写。",
+        "Optional, inputs only: the fee charged, booked as income; do not repeat it in income_expense.",
+    ),
     ("income_expense", "date"): ("记账日期。", "Date."),
     ("income_expense", "category"): ("按《农民专业合作社会计制度》损益类科目。", "Profit-and-loss account."),
     ("income_expense", "amount"): ("元；只有投资收益可为负数。", "Yuan; only investment income may be negative."),
@@ -107,6 +115,26 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("special_funds", "memo"): ("可选。", "Optional."),
     ("special_funds", "is_poverty_asset"): ("是/否，默认否。", "yes/no, default no."),
     ("special_funds", "disposed_on"): ("可选。", "Optional."),
+    ("special_funds", "form"): (
+        "直接收到资产（默认）、补助资金购建（同时冲减专项应付款）或货币捐赠。",
+        "asset given (default), bought with subsidy money (from 235), or money donated.",
+    ),
+    ("special_funds", "asset_account"): (
+        "默认151固定资产；可填141、142、153、161。",
+        "Default 151; or 141, 142, 153, 161.",
+    ),
+    ("special_payables", "date"): ("资金收到、支出或退回的日期。", "Date of the movement."),
+    ("special_payables", "kind"): (
+        "收到、支出（培训、信息、认证、营销等）、弥补已发生的支出、退回。形成资产的支出请填“专项基金”表。",
+        "received, spent, covers_expense, returned. Money spent on property goes on the special funds sheet.",
+    ),
+    ("special_payables", "amount"): ("元，大于0。", "Yuan, above 0."),
+    ("special_payables", "project"): ("可选，补助项目名称。", "Optional: the subsidy project."),
+    ("special_payables", "expense_account"): (
+        "仅“弥补已发生的支出”填写：521经营支出或523管理费用，默认523。",
+        "Only for covers_expense: 521 or 523 (default 523).",
+    ),
+    ("special_payables", "memo"): ("可选。", "Optional."),
     ("fiscal_years", "year"): ("会计年度（公历年度）。", "Fiscal (calendar) year."),
     ("fiscal_years", "opening_undistributed"): ("元；负数表示待弥补亏损。", "Yuan; negative = uncovered loss."),
     ("fiscal_years", "closed"): (
@@ -136,5 +164,12 @@ ORIGIN_NOTE = (
 )
 NOTES |= {
     (sheet, "origin"): ORIGIN_NOTE
-    for sheet in ("contributions", "provident_shares", "transactions", "income_expense", "special_funds")
+    for sheet in (
+        "contributions",
+        "provident_shares",
+        "transactions",
+        "income_expense",
+        "special_funds",
+        "special_payables",
+    )
 }

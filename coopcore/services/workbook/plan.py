@@ -81,6 +81,7 @@ class Plan:
     new_products: dict[str, str] = field(default_factory=dict)  # name → unit
     income: Changes = field(default_factory=Changes)
     funds: Changes = field(default_factory=Changes)
+    payables: Changes = field(default_factory=Changes)
     fiscal_years: Changes = field(default_factory=Changes)
     parcels: Changes = field(default_factory=Changes)
     shares: Changes = field(default_factory=Changes)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from coopcore.models import AccountEntryKind, IncomeCategory, TradeKind
+from coopcore.models import AccountEntryKind, FundForm, IncomeCategory, TradeKind
 from coopcore.models.trade import TICKET_FIELDS
 from coopcore.money import ZERO
 from coopcore.rules.books import trade_amount
@@ -43,6 +43,7 @@ from coopcore.services.workbook.schema import (
     INCOME_EXPENSE,
     PROVIDENT_SHARES,
     SPECIAL_FUNDS,
+    SPECIAL_PAYABLES,
     TRANSACTIONS,
 )
 from coopcore.services.workbook.stored import Record, Stored
@@ -69,14 +70,18 @@ def plan_books(book: Book, stored: Stored, plan: Plan, problems: Problems) -> No
         _plan_records(book, INCOME_EXPENSE, keys, stored.income, plan.income, stored, plan, problems)
     if book.has(SPECIAL_FUNDS):
         keys = ["date", "source", "amount", "memo"]
-        keys += [key for key in ("is_poverty_asset", "disposed_on") if book.has(SPECIAL_FUNDS, key)]
+        optional = ("is_poverty_asset", "disposed_on", "form", "asset_account")
+        keys += [key for key in optional if book.has(SPECIAL_FUNDS, key)]
         _plan_records(book, SPECIAL_FUNDS, keys, stored.funds, plan.funds, stored, plan, problems)
+    if book.has(SPECIAL_PAYABLES):
+        keys = ["date", "kind", "amount", *(key for key in PAYABLE_KEYS if book.has(SPECIAL_PAYABLES, key))]
+        _plan_records(book, SPECIAL_PAYABLES, keys, stored.payables, plan.payables, stored, plan, problems)
 
 
 def _entry_key(
-    code: str, kind: str, day: dt.date, amount: Decimal, area: Decimal | None, memo: str | None
+    code: str, kind: str, day: dt.date, amount: Decimal, area: Decimal | None, memo: str | None, premium: Decimal | None
 ) -> tuple[Any, ...]:
-    return (code, str(kind), day, amount, area, memo or "")
+    return (code, str(kind), day, amount, area, memo or "", premium or None)
 
 
 def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems: Problems) -> None:
@@ -91,8 +96,9 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
 
     def row_key(row: Row) -> tuple[Any, ...]:
         kind = AccountEntryKind.PROVIDENT_SHARE.value if provident else row.get("method")
-        area = None if provident else row.get("area_mu")
-        return _entry_key(row.get("member_code"), kind, row.get("date"), row.get("amount"), area, row.get(memo_key))
+        area, premium = (None, None) if provident else (row.get("area_mu"), row.get("premium"))
+        code, day, amount = row.get("member_code"), row.get("date"), row.get("amount")
+        return _entry_key(code, kind, day, amount, area, row.get(memo_key), premium)
 
     records = [r for r in stored.entries if str(r["kind"]) in kinds]
     new, unchanged, left = match_owned(
@@ -100,7 +106,12 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
         rows,
         row_key,
         [
-            (_entry_key(r["member_code"], r["kind"], r["entry_on"], r["amount"], r["area_mu"], r["memo"]), r)
+            (
+                _entry_key(
+                    r["member_code"], r["kind"], r["entry_on"], r["amount"], r["area_mu"], r["memo"], r["premium"]
+                ),
+                r,
+            )
             for r in records
         ],
         problems,
@@ -126,6 +137,7 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
                 "amount": key[3],
                 "area_mu": key[4],
                 "memo": key[5],
+                "premium": key[6],
                 "source": f"import:{sheet.key}:{digest}",
                 "origin": WORKBOOK,
                 "reverses_id": None,
@@ -145,6 +157,7 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
                 "kind": str(record["kind"]),
                 "entry_on": day,
                 "amount": -record["amount"],
+                "premium": -record["premium"] if record["premium"] else None,
                 "area_mu": record["area_mu"],
                 "memo": REVERSAL_MEMO.format(memo=record["memo"])[:200],
                 "source": f"import:{sheet.key}:reversal",
@@ -160,7 +173,7 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
     rows = usable(book.rows(sheet), "date", "product", "quantity", "unit", "unit_price")
     rows = [row for row in rows if row.get("member_code") is not None or row.get("counterparty")]
     by_ticket = {record["ticket_no"]: record for record in stored.trades if record["ticket_no"] is not None}
-    has_kind = book.has(sheet, "kind")
+    has_kind, has_fee = book.has(sheet, "kind"), book.has(sheet, "service_fee")
     counts = plan.counts[sheet.key]
     years: set[int] = set()
     unticketed: list[Row] = []  # and new tickets: matched on content, ticket included, like rows without one
@@ -168,7 +181,7 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
     for row in rows:
         ticket = row.get("ticket_no")
         old = by_ticket.get(ticket) if ticket is not None else None
-        new = _trade_fields(row, old, has_kind)
+        new = _trade_fields(row, old, has_kind, has_fee)
         years.add(new["traded_on"].year)
         if new["product"] not in stored.products:
             plan.new_products.setdefault(new["product"], new["unit"])
@@ -191,7 +204,7 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
     loose = [(tuple(_plain(r[key]) for key in keys), r) for r in stored.trades if r["ticket_no"] is None]
 
     def row_key(row: Row) -> tuple[Any, ...]:
-        new = _trade_fields(row, None, has_kind)
+        new = _trade_fields(row, None, has_kind, has_fee)
         return tuple(new[key] for key in keys)
 
     new_rows, unchanged, left = match_owned(
@@ -200,7 +213,7 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
     counts.unchanged += unchanged
     for row in new_rows:
         if not closed(problems, stored, sheet, row, row.get("date")):
-            plan.trades.inserts.append(_trade_fields(row, None, has_kind) | {"origin": WORKBOOK})
+            plan.trades.inserts.append(_trade_fields(row, None, has_kind, has_fee) | {"origin": WORKBOOK})
         counts.created += 1
     # A ticket on a row with an unreadable cell is still in the workbook: that row's error is the one to report.
     listed = {row.get("ticket_no") for row in book.rows(sheet)} - {None}
@@ -224,9 +237,11 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, TradeKind) else value
 
 
-def _trade_fields(row: Row, old: Record | None, has_kind: bool) -> Record:
+def _trade_fields(row: Row, old: Record | None, has_kind: bool, has_fee: bool) -> Record:
+    """The ticket a row describes; a column the sheet leaves out keeps the stored ticket's value."""
     quantity, price = row.get("quantity"), row.get("unit_price")
     kind = row.get("kind") if has_kind else (str(old["kind"]) if old else None)
+    fee = row.get("service_fee") if has_fee else (old["service_fee"] if old else None)
     return {
         "member_code": row.get("member_code"),
         "counterparty": row.get("counterparty") or "",
@@ -239,6 +254,7 @@ def _trade_fields(row: Row, old: Record | None, has_kind: bool) -> Record:
         "unit_price": price,
         "amount": trade_amount(quantity, price) if row.get("amount") is None else row.get("amount"),
         "ticket_no": row.get("ticket_no"),
+        "service_fee": fee,
     }
 
 
@@ -258,9 +274,27 @@ RECORD_COLUMNS = {
         "memo": "memo",
         "is_poverty_asset": "is_poverty_asset",
         "disposed_on": "disposed_on",
+        "form": "form",
+        "asset_account": "asset_account",
+    },
+    SPECIAL_PAYABLES.key: {
+        "date": "moved_on",
+        "kind": "kind",
+        "amount": "amount",
+        "project": "project",
+        "expense_account": "expense_account",
+        "memo": "memo",
     },
 }
-DEFAULTS: dict[str, Any] = {"memo": "", "is_poverty_asset": False, "counter_account": BANK}
+PAYABLE_KEYS = ("project", "expense_account", "memo")
+DEFAULTS: dict[str, Any] = {
+    "memo": "",
+    "project": "",
+    "is_poverty_asset": False,
+    "counter_account": BANK,
+    "form": FundForm.ASSET.value,
+}
+CHOICES = ("category", "source", "form", "kind")  # enum columns: compared as their plain values
 
 
 def _plan_records(
@@ -274,7 +308,7 @@ def _plan_records(
     problems: Problems,
 ) -> None:
     columns = RECORD_COLUMNS[sheet.key]
-    rows = usable(book.rows(sheet), *(key for key in keys if key in ("date", "amount", "category", "source")))
+    rows = usable(book.rows(sheet), *(key for key in keys if key in ("date", "amount", "category", "source", "kind")))
 
     def row_value(row: Row, key: str) -> Any:
         value = row.get(key)
@@ -282,7 +316,7 @@ def _plan_records(
 
     def record_value(record: Record, key: str) -> Any:
         value = record[columns[key]]
-        return str(value) if key in ("category", "source") else (DEFAULTS.get(key) if value is None else value)
+        return str(value) if key in CHOICES and value is not None else (DEFAULTS.get(key) if value is None else value)
 
     years = {row.get("date").year for row in rows}
     plan.data_years |= years

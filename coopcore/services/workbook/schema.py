@@ -15,6 +15,7 @@ from coopcore.i18n import Lang
 from coopcore.labels import label
 from coopcore.models import (
     AccountEntryKind,
+    FundForm,
     FundSource,
     IncomeCategory,
     LandGuaranteeTreatment,
@@ -22,6 +23,7 @@ from coopcore.models import (
     Origin,
     PatronageMeasure,
     ProvidentBasis,
+    SpecialPayableKind,
     TradeKind,
     TradeModel,
 )
@@ -57,6 +59,16 @@ CATEGORIES = choices(
     IncomeCategory, {category: (label(category, "zh").split(" ", 1)[1],) for category in IncomeCategory}
 )
 FUND_SOURCES = choices(FundSource)
+FUND_FORMS = choices(FundForm, {FundForm.FROM_SUBSIDY: ("补助资金购建",), FundForm.CASH: ("货币",)})
+PAYABLE_KINDS = choices(
+    SpecialPayableKind,
+    {
+        SpecialPayableKind.RECEIVED: ("收到",),
+        SpecialPayableKind.SPENT: ("支出",),
+        SpecialPayableKind.COVERS_EXPENSE: ("弥补支出",),
+        SpecialPayableKind.RETURNED: ("退回",),
+    },
+)
 # Which path wrote a dated row. An export marks every row; a blank cell (or a workbook without the column)
 # means a workbook's row: only those rows are the workbook's own, which a later import may change or remove.
 ORIGINS = choices(
@@ -151,6 +163,8 @@ CONTRIBUTIONS = Sheet(
         ),
         Column("amount", "金额", M, True, example=Decimal("5000.00")),
         Column("area_mu", "面积(亩)", A, example=None),
+        # EXTRA: the value brought in above the share (资本公积), or below it for an asset valued lower (negative).
+        Column("premium", "溢价", M, example=None),
         Column("note", "备注", T, max_length=200, example="货币出资"),
         _origin(),
     ),
@@ -184,6 +198,7 @@ TRANSACTIONS = Sheet(
         # EXTRA columns.
         Column("kind", "交易类型", CellType.CHOICE, choices=TRADE_KINDS, example=TradeKind.INTAKE.value),
         Column("counterparty", "非成员交易方", T, max_length=100, example=""),
+        Column("service_fee", "服务费", M, example=None),  # inputs bought for members: owed on 114, earned on 501
         _origin(),
     ),
 )
@@ -215,6 +230,24 @@ SPECIAL_FUNDS = Sheet(
         Column("memo", "摘要", T, max_length=200, example="冷库建设财政补助"),
         Column("is_poverty_asset", "扶贫项目资产", CellType.FLAG, choices=YES_NO, example="no"),  # EXTRA
         Column("disposed_on", "处置日期", D, example=None),  # EXTRA
+        # How the property came, which decides its voucher; a workbook without the column: given as property.
+        Column("form", "形成方式", CellType.CHOICE, choices=FUND_FORMS, example=FundForm.ASSET.value),
+        Column("asset_account", "资产科目", T, max_length=20, example="151"),
+        _origin(),
+    ),
+)
+
+# Subsidy money on 235 专项应付款 that forms no property; money spent on property is a 专项基金 row (补助资金购建).
+SPECIAL_PAYABLES = Sheet(
+    "special_payables",
+    "专项应付款",
+    (
+        Column("date", "日期", D, True, example=dt.date(2024, 3, 1)),
+        Column("kind", "类型", CellType.CHOICE, True, choices=PAYABLE_KINDS, example=SpecialPayableKind.RECEIVED.value),
+        Column("amount", "金额", M, True, example=Decimal("200000.00")),
+        Column("project", "项目", T, max_length=100, example="冷库建设项目"),
+        Column("expense_account", "支出科目", T, max_length=20, example=None),
+        Column("memo", "摘要", T, max_length=200, example="收到冷库建设财政补助资金"),
         _origin(),
     ),
 )
@@ -257,6 +290,7 @@ SHEETS = (
     TRANSACTIONS,
     INCOME_EXPENSE,
     SPECIAL_FUNDS,
+    SPECIAL_PAYABLES,
     FISCAL_YEARS,
     LAND_SHARES,
 )

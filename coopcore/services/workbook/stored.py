@@ -22,6 +22,7 @@ from coopcore.models import (
     PartyBranch,
     Product,
     SpecialFund,
+    SpecialPayable,
     Township,
     Trade,
     Village,
@@ -61,6 +62,7 @@ TRADE_FIELDS = (
     Trade.unit,
     Trade.unit_price,
     Trade.amount,
+    Trade.service_fee,
     Trade.origin,
 )
 
@@ -79,6 +81,7 @@ class Stored:
     linked_trades: set[int] = field(default_factory=set)  # traced to an enterprise delivery
     income: list[Record] = field(default_factory=list)
     funds: list[Record] = field(default_factory=list)
+    payables: list[Record] = field(default_factory=list)
     parcels: dict[str, Record] = field(default_factory=dict)  # by parcel code
     shares: list[Record] = field(default_factory=list)
     products: dict[str, int] = field(default_factory=dict)  # by name
@@ -152,6 +155,9 @@ def load_stored(session: Session, credit_code: str | None, place: tuple[str, str
     if "special_funds" in sheets:
         query_funds = select(SpecialFund).where(SpecialFund.cooperative_id == coop_id)
         stored.funds = [_columns(record) for record in session.scalars(query_funds)]
+    if "special_payables" in sheets:
+        query_payables = select(SpecialPayable).where(SpecialPayable.cooperative_id == coop_id)
+        stored.payables = [_columns(record) for record in session.scalars(query_payables)]
     if "land_shares" in sheets:
         _load_land(session, stored, coop_id)
     return stored
@@ -172,6 +178,7 @@ def live_entries(session: Session, coop_id: int) -> list[Record]:
             MemberAccountEntry.entry_on,
             MemberAccountEntry.amount,
             MemberAccountEntry.area_mu,
+            MemberAccountEntry.premium,
             MemberAccountEntry.memo,
             MemberAccountEntry.source,
             MemberAccountEntry.origin,

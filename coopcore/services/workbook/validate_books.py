@@ -19,6 +19,7 @@ from coopcore.services.workbook.schema import (
     LAND_SHARES,
     PROVIDENT_SHARES,
     SPECIAL_FUNDS,
+    SPECIAL_PAYABLES,
     TRANSACTIONS,
 )
 from coopcore.services.workbook.stored import Stored
@@ -75,6 +76,8 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
         if not unreadable_area:
             problems.place(books.check_land_area(method, area), CONTRIBUTIONS, row.number)
         problems.place(books.check_area_only_for_land(method, area), CONTRIBUTIONS, row.number)
+        found = books.check_contribution_premium(method, row.get("amount"), row.get("premium"))
+        problems.place(found, CONTRIBUTIONS, row.number)
         _area(CONTRIBUTIONS, row, "area_mu", problems)
     for row in book.rows(PROVIDENT_SHARES):
         check_reference(PROVIDENT_SHARES, row, members, problems)
@@ -93,7 +96,10 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
     for row in book.rows(SPECIAL_FUNDS):
         _sign(SPECIAL_FUNDS, row, "amount", problems, positive=True)
         found = books.check_fund_dates(row.get("date"), row.get("disposed_on"))
+        found += books.check_fund_form(row.get("source"), row.get("form"))
         problems.place(found, SPECIAL_FUNDS, row.number)
+    for row in book.rows(SPECIAL_PAYABLES):
+        _sign(SPECIAL_PAYABLES, row, "amount", problems, positive=True)
     check_unique(FISCAL_YEARS, book.rows(FISCAL_YEARS), "year", problems)
     _check_land(book, stored, members, problems)
 
@@ -169,6 +175,7 @@ def _check_transactions(book: Book, members: Dates, problems: Problems) -> None:
         _sign(sheet, row, "unit_price", problems, positive=True)
         found = books.check_trade_amount(row.get("quantity"), row.get("unit_price"), row.get("amount"))
         problems.place(found, sheet, row.number)
+        problems.place(books.check_service_fee(row.get("kind"), row.get("service_fee")), sheet, row.number)
 
 
 def _check_land(book: Book, stored: Stored, members: Dates, problems: Problems) -> None:
