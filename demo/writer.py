@@ -15,9 +15,9 @@ from demo.dataset import DemoSet, Ref, Row
 
 # The dated records (the tables with an `origin`: trades, member-account entries, income and expense, special
 # funds and subsidy money, village income; 22,000 of the demo's 24,500 rows) go in through the library's one bulk
-# path, as a workbook import or a distribution's posting writes them: no audit versions, like any bulk INSERT. The master data (places,
-# cooperatives, members, land, enterprises, contracts, plans, projects) goes through the ORM, so the audit trail
-# records the first version of each row as it does for a row typed in the admin.
+# path, as a workbook import or a distribution's posting writes them: no audit versions, like any bulk INSERT. The
+# master data (places, cooperatives, members, land, enterprises, contracts, plans, projects) goes through the ORM,
+# so the audit trail records the first version of each row as it does for a row typed in the admin.
 BULK = frozenset(
     {"trade", "member_account_entry", "income_expense", "special_fund", "special_payable", "village_income"}
 )

@@ -132,8 +132,10 @@ class CoopModelView(ModelView):
         money = {key for key, scale in decimal_scales(model).items() if scale == 2}
         if not set(cls.total_columns) <= money:
             raise TypeError(f"{cls.__name__}.total_columns must be money columns: {set(cls.total_columns) - money}")
-        # Relationship selects offer only records within the user's reach (admin.views.choices).
-        relations = {key: dict(args) for key, args in RELATION_ARGS.items() if key in (cls.form_columns or ())}
+        # Relationship selects offer only records within the user's reach (admin.views.choices); a plain column of
+        # the same name (a subsidy's project, typed as text) stays a text field.
+        linked = set(inspect(model).relationships.keys()) & set(cls.form_columns or ())
+        relations = {key: dict(args) for key, args in RELATION_ARGS.items() if key in linked}
         for key, args in cls.form_args.items():
             relations[key] = {**relations.get(key, {}), **args}
         cls.form_args = relations

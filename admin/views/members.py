@@ -143,6 +143,7 @@ class ContributionView(MemberRecords):
     allow_edit = allow_delete = False
     total_columns = ("amount",)
     column_list = ("member", "entry_on", "kind", "amount", "premium", "area_mu", "memo", "source")
+    extra_labels: ClassVar[dict[str, str]] = {"premium": "Premium above the share"}
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("entry_on", True), ("id", True)]
     column_searchable_list = ("memo",)
     column_filters: ClassVar[list[Any]] = [

@@ -22,6 +22,7 @@ from coopcore.models import (
     Member,
     Product,
     SpecialFund,
+    SpecialPayable,
     Trade,
     VillageCollective,
 )
@@ -63,7 +64,7 @@ def dump_cooperative(session: Session, credit_code: str) -> dict[str, Any]:
         .where(Member.cooperative_id == coop.id)
     )
     entries = [
-        (e["member_code"], e["entry_on"], e["kind"], e["amount"], e["area_mu"], e["memo"])
+        (e["member_code"], e["entry_on"], e["kind"], e["amount"], e["area_mu"], e["memo"], e["premium"])
         for e in live_entries(session, coop.id)
     ]
     trades = session.execute(
@@ -79,6 +80,7 @@ def dump_cooperative(session: Session, credit_code: str) -> dict[str, Any]:
             Trade.unit,
             Trade.unit_price,
             Trade.amount,
+            Trade.service_fee,
         )
         .join(Product, Product.id == Trade.product_id)
         .outerjoin(Member, Member.id == Trade.member_id)
@@ -101,7 +103,19 @@ def dump_cooperative(session: Session, credit_code: str) -> dict[str, Any]:
             SpecialFund.memo,
             SpecialFund.is_poverty_asset,
             SpecialFund.disposed_on,
+            SpecialFund.form,
+            SpecialFund.asset_account,
         ).where(SpecialFund.cooperative_id == coop.id)
+    )
+    payables = session.execute(
+        select(
+            SpecialPayable.moved_on,
+            SpecialPayable.kind,
+            SpecialPayable.amount,
+            SpecialPayable.project,
+            SpecialPayable.expense_account,
+            SpecialPayable.memo,
+        ).where(SpecialPayable.cooperative_id == coop.id)
     )
     years = session.execute(
         select(FiscalYear.year, FiscalYear.state, FiscalYear.opening_undistributed).where(
@@ -165,6 +179,7 @@ def dump_cooperative(session: Session, credit_code: str) -> dict[str, Any]:
         "trades": _rows(trades),
         "income": _rows(income),
         "funds": _rows(funds),
+        "payables": _rows(payables),
         "fiscal_years": _rows(years),
         "parcels": _rows(parcels),
         "shares": _rows(shares),
