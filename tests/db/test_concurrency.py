@@ -28,6 +28,7 @@ from coopcore.models import (
     Member,
     MemberAccountEntry,
     SpecialFund,
+    SpecialPayable,
     Trade,
 )
 from coopcore.services import distribution as workflow
@@ -172,6 +173,8 @@ def bulk_writes(cooperative_id: int, member_id: int, product_id: int) -> dict[st
             cooperative_id=cooperative_id, recorded_on=day, category=IncomeCategory.OTHER_INCOME, amount=D("1.00"))),
         "insert fund": lambda s: s.execute(insert(SpecialFund).values(
             cooperative_id=cooperative_id, received_on=day, source="donation", amount=D("1.00"))),
+        "insert subsidy money": lambda s: s.execute(insert(SpecialPayable).values(
+            cooperative_id=cooperative_id, moved_on=day, kind="received", amount=D("1.00"), project="", memo="")),
         "insert entry": lambda s: insert_rows(s, MemberAccountEntry, [{
             "member_id": member_id, "entry_on": day, "kind": AccountEntryKind.CONTRIBUTION_CASH, "amount": D("1.00"),
             "memo": "", "source": "test"}]),
