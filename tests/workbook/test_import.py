@@ -28,6 +28,7 @@ from coopcore.models import (
     VoucherState,
 )
 from coopcore.rules import membership
+from coopcore.rules.ledger import EntryLine
 from coopcore.services import ledger
 from coopcore.services.imports import COOPERATIVE, ImportReport, run_import
 from coopcore.services.workbook import plan
@@ -408,3 +409,27 @@ def test_the_cooperative_sheet_may_name_the_bylaws_trade_model_and_intake_is_boo
     book["合作社"].header.remove("产品经营模式")
     run(session, book, tmp_path / "without.xlsx")
     assert cooperative(session).trade_model is TradeModel.AGENCY  # a column left out leaves the field as it is
+
+
+def test_the_years_an_import_closes_report_where_the_books_and_the_member_accounts_differ(
+    session: Session, tmp_path: Path
+) -> None:
+    book = valid_book()
+    assert run(session, book, tmp_path / "first.xlsx").written
+    coop = cooperative(session)
+    # A contribution typed straight into the books, around the member account: 301 of M02 differs from the register.
+    typed = ledger.add_voucher(session, coop, on=dt.date(2023, 6, 1), summary="补记出资", by="张会计",
+                               lines=[EntryLine("102", debit=Decimal("500.00")),
+                                      EntryLine("301", credit=Decimal("500.00"), member="M02")])  # fmt: skip
+    ledger.audit_voucher(session, typed, by="李审核")
+    ledger.post_voucher(session, typed, by="李审核")
+    book["年度结转"].header.append("已结账")
+    book["年度结转"].set(0, "已结账", "是")
+
+    closing = run(session, book, tmp_path / "closing.xlsx")
+
+    assert closing.written and not closing.errors, closing.messages()
+    # And the valid book's 2023 provident shares (0.60), quantified with no extraction to 322 in its books.
+    assert [warning.rule for warning in closing.warnings] == ["reconcile_capital", "reconcile_provident"]
+    assert "M02" in closing.messages()[0] and "500.00" in closing.messages()[0]
+    assert "0.60" in closing.messages()[1]

@@ -9,6 +9,7 @@ triggers refuse a year closed since the plan read it (PeriodClosed, coopcore.db.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, update
@@ -41,6 +42,7 @@ from coopcore.models import (
     Voucher,
     VoucherState,
 )
+from coopcore.rules.findings import Finding, Severity
 from coopcore.services import ledger
 from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.sync import sync_events
@@ -54,8 +56,11 @@ BATCH = 10_000  # rows per statement group: bounds memory and paces the progress
 COPY_FROM = 1000  # rows: below this, COPY's setup is not worth it
 
 
-def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress | None = None) -> int:
-    """Write the plan and flush; return the cooperative's id."""
+def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress | None = None) -> list[Finding]:
+    """Write the plan and flush; return where the member register and the books differ after the years it closed.
+
+    The differences do not stop the import, as they do not stop a close: they are the report's warnings.
+    """
     cooperative = _write_cooperative(session, plan, stored)
     collective_id = None
     if plan.new_collective is not None:
@@ -75,11 +80,10 @@ def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress 
     _write_land(session, plan, coop_id, members, progress)
     session.flush()
     sync_events(session, cooperative)  # the books follow what the workbook brought in (and took out)
-    _close_books(session, cooperative, stored)
-    return coop_id
+    return _close_books(session, cooperative, stored)
 
 
-def _close_books(session: Session, cooperative: Cooperative, stored: Stored) -> None:
+def _close_books(session: Session, cooperative: Cooperative, stored: Stored) -> list[Finding]:
     """A year the workbook closes (年度结转 已结账) is closed as every year is: by closing its December in the books,
     which posts its vouchers and carries its result; the months before close with it, in order.
 
@@ -92,11 +96,11 @@ def _close_books(session: Session, cooperative: Cooperative, stored: Stored) -> 
     )
     closing = set(session.scalars(closed)) - stored.closed_years
     if not closing:
-        return
+        return []
     last = max(closing)
     latest = ledger.latest_closed(session, cooperative)
     if latest is not None and (latest.year, latest.month) >= (last, 12):
-        return
+        return []
     carried = select(Voucher).where(
         Voucher.cooperative_id == cooperative.id,
         Voucher.source_ref.startswith(CARRIED_PREFIX + ":"),
@@ -105,7 +109,8 @@ def _close_books(session: Session, cooperative: Cooperative, stored: Stored) -> 
     )
     for voucher in session.scalars(carried):
         ledger.audit_voucher(session, voucher, by=IMPORTER)
-    ledger.close_period(session, cooperative, last, 12, by=IMPORTER)
+    result = ledger.close_period(session, cooperative, last, 12, by=IMPORTER)
+    return [replace(finding, severity=Severity.WARNING) for finding in result.differences]
 
 
 def _write_cooperative(session: Session, plan: Plan, stored: Stored) -> Cooperative:

@@ -68,7 +68,7 @@ def plan_cooperative_workbook(
         check_roster(book, plan, stored, problems, on=today)
 
     def write(session: Session, progress: Progress | None) -> None:
-        apply_plan(session, plan, stored, progress)
+        problems.items.extend(apply_plan(session, plan, stored, progress))  # the closes' differences: warnings
 
     return Planned(
         counts={sheet.key: plan.counts[sheet.key] for sheet in SHEETS if sheet.key in plan.counts},
