@@ -20,6 +20,7 @@ from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.errors import ConcurrentChange, CoopError
 from coopcore.i18n import Lang, default_lang, render, render_error
+from coopcore.services.ledger.sync import BOOKS_ARRIVED, book_registers
 from coopcore.services.workbook.cells import LAST_DAY, NOT_A_DATE, CellError, to_date
 from coopcore.validation import credit_code
 
@@ -55,9 +56,15 @@ class Context:
         return self._engine
 
     def upgrade(self) -> Engine:
-        """Create or upgrade the schema, creating the database file if need be (init, and the loading commands)."""
+        """Create or upgrade the schema, creating the database file if need be (init, and the loading commands).
+
+        A database from before the books has the rest of its register booked at once, in one transaction: its
+        member accounts and its books agree from the first `coop check`.
+        """
         engine = self._engine or make_engine(self.url)
-        migrate.upgrade(engine)
+        if BOOKS_ARRIVED in migrate.upgrade(engine):
+            with Session(engine) as session, session.begin():
+                book_registers(session)
         self._engine = engine
         return engine
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
@@ -19,12 +21,18 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database up to a revision (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "head") -> set[str]:
+    """Migrate the database up to a revision (default: the newest); return the revisions it applied."""
     config = alembic_config(engine)
     with engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        reached = MigrationContext.configure(connection).get_current_revision()
+    if reached is None or reached == current:
+        return set()
+    walked = ScriptDirectory.from_config(config).iterate_revisions(reached, current)
+    return {script.revision for script in walked}
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

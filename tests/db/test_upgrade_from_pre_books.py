@@ -25,6 +25,7 @@ from coopcore.services.ledger.chart import chart_rows
 from coopcore.services.ledger.sync import INCOME_EXPENSE, sync_events
 from coopcore.services.year_end import year_surplus
 from tests.backends import BACKENDS, scratch_engine
+from tests.cli.conftest import coop
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRE_BOOKS = "16d8e29af6dc"  # the newest migration of the release before the books
@@ -135,3 +136,23 @@ def test_an_old_schema_database_upgrades_with_the_same_surplus_on_every_backend(
             guarantee = session.scalars(select(Voucher).where(Voucher.source_ref == "income_expense:4")).one()
             assert [(line.account.code, line.member_id) for line in guarantee.lines] == [("521", None), ("114", 1)]
             assert session.scalar(select(func.count()).select_from(Voucher)) == 5  # the zero row books nothing
+
+
+def test_coop_init_books_the_old_register_once_and_coop_check_finds_the_two_agree(tmp_path: Path) -> None:
+    """Upgraded as an accountant upgrades it: `coop init`, then `coop check`, in Chinese."""
+    path = tmp_path / "old.sqlite3"
+    path.write_bytes(lzma.decompress((FIXTURES / "pre_books_demo.sqlite3.xz").read_bytes()))
+    url = f"sqlite:///{path}"
+    assert coop("--db", url, "init").returncode == 0
+    checked = coop("--db", url, "check", "--on", "2024-12-31")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "错误 0 项" in checked.stdout
+    engine = make_engine(url)
+    recorded = json.loads((FIXTURES / "pre_books_surplus.json").read_text(encoding="utf-8"))["figures"]
+    with Session(engine) as session:
+        ids = {name: id_ for name, id_ in session.execute(select(Cooperative.name, Cooperative.id))}
+        assert all(str(year_surplus(session, ids[f["cooperative"]], f["year"])) == f["surplus"] for f in recorded)
+        trades = session.scalar(select(func.count()).where(Voucher.origin == VoucherOrigin.TRADE))
+    engine.dispose()
+    assert trades  # the trades' summary vouchers came in with the rest of the register
+    assert coop("--db", url, "init").returncode == 0  # a second init books nothing again (nothing to migrate)
