@@ -186,7 +186,7 @@ EQUITY_SUB_ITEMS: tuple[SubItem, ...] = (
     SubItem("undistributed", True, "year_surplus", "Surplus of the year", line=12),
     SubItem("undistributed", True, "other_transfers", "Other transfers in", line=14),
     SubItem("undistributed", False, "surplus_reserve", "Surplus reserve extracted", line=15),
-    SubItem("undistributed", False, "surplus_returned", "Surplus returned", line=17),
+    SubItem("undistributed", False, "surplus_returned", "Surplus returned to members", line=17),
     SubItem("undistributed", False, "residual_distributed", "Residual surplus distributed", line=18),
     SubItem("undistributed", False, "converted", "Converted into member contributions", line=19),
 )
