@@ -29,9 +29,6 @@ from coopcore.rules.statements.lines import (
 )
 
 Lines = dict[int, Decimal]
-# What the distribution's vouchers may book against 332 and still be read by a 02表 line (331: the year's surplus
-# moved in, whose amount line 12 already reads from profit and loss).
-READ_AGAINST_DISTRIBUTION = frozenset({"331", DISTRIBUTION, "322", "221", "222", "301"})
 
 
 @dataclass(frozen=True)
@@ -122,9 +119,8 @@ def fill_surplus_statement(
             read = line.distributed
             found = ZERO
             for movement in distribution:
-                if movement.books(read.via):
-                    debit, credit = movement.on(read.account)
-                    found += credit - debit if read.credit else debit - credit
+                debit, credit = movement.on(read.account)
+                found += credit if read.credit else debit
             return found
         return _accounts(line, profit_and_loss)
 
@@ -157,21 +153,14 @@ def fill_equity_changes(opening: Lines, surplus: Lines, movements: Sequence[Move
 
 
 def unplaced(books: Books) -> dict[str, Decimal]:
-    """What no line of the statements shows, by account code: balances of accounts 01表 does not read (181
-    待处理财产损溢 must be cleared before the statements), and what the period's vouchers booked to 332 against
-    accounts 02表 does not read. Empty when the statements account for everything the books hold."""
+    """The balances of accounts no line of 01表 reads, by account code (181 待处理财产损溢 must be cleared before
+    the statements are drawn up); empty when 01表 shows everything the books hold."""
     read = accounts_read(BALANCE_SHEET)
     found: dict[str, Decimal] = {}
     for balances in (books.opening, books.closing):
         for code, balance in balances.items():
             if balance and first_level(code) not in read:
                 found.setdefault(first_level(code), balance)
-    for movement in books.movements:
-        if not movement.books(DISTRIBUTION):
-            continue
-        for code, (debit, credit) in movement.amounts.items():
-            if first_level(code) not in READ_AGAINST_DISTRIBUTION and debit - credit:
-                found[code] = found.get(code, ZERO) + debit - credit
     return found
 
 

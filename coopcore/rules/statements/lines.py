@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from coopcore.rules.entries.accounts import DISTRIBUTIONS, PROFIT_AND_LOSS, UNDISTRIBUTED
+from coopcore.rules.entries.accounts import PROFIT_AND_LOSS
 
 MEMBER_ACCOUNTS = "114"  # 成员往来: its members' debit and credit balances go to lines 2 and 24, never netted
 DISTRIBUTION = "332"  # 盈余分配, whose movements fill 02表 lines 14-19
@@ -27,11 +27,10 @@ class Fill(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Distributed:
-    """A 02表 line read from the distribution's vouchers: what `account` received (credit − debit, or debit −
-    credit where not `credit`) in the vouchers that book to `via` (332 or one of its two sub-accounts)."""
+    """A 02表 line read from the distribution's vouchers (those that book to 332): what they book on `account`,
+    its credits (or its debits where not `credit`), as written (a red reversal negative)."""
 
     account: str
-    via: str
     credit: bool = True
 
 
@@ -117,15 +116,15 @@ SURPLUS_STATEMENT: tuple[Line, ...] = (
     Line(11, "Less: income tax expense", ("531",)),
     Line(12, "IV. Surplus of the year", adds=(10,), subtracts=(11,), total=True),
     Line(13, "Add: undistributed surplus at the start of the year", fill=Fill.OPENING_UNDISTRIBUTED),
-    # [KJ 332 二]: a loss covered by the provident fund, Dr 322 / Cr 332—未分配盈余.
-    Line(14, "Other transfers in", distributed=Distributed("322", UNDISTRIBUTED, credit=False)),
-    # [KJ 322 二; 332 三]: Dr 332—各项分配 / Cr 322.
-    Line(15, "Less: surplus reserve extracted", distributed=Distributed("322", DISTRIBUTIONS)),
+    # [KJ 332 二]: a loss covered by the provident fund, Dr 322 / Cr 332—未分配盈余 (322's debits).
+    Line(14, "Other transfers in", distributed=Distributed("322", credit=False)),
+    # [KJ 322 二; 332 三]: Dr 332—各项分配 / Cr 322 (322's credits).
+    Line(15, "Less: surplus reserve extracted", distributed=Distributed("322")),
     Line(16, "V. Distributable surplus", adds=(12, 13, 14), subtracts=(15,), total=True),
-    Line(17, "Less: surplus returned", distributed=Distributed("221", DISTRIBUTION)),  # [KJ 221 二; 332 四]
-    Line(18, "Residual surplus distributed", distributed=Distributed("222", DISTRIBUTION)),  # [KJ 222 二; 332 五]
+    Line(17, "Less: surplus returned", distributed=Distributed("221")),  # [KJ 221 二; 332 四]
+    Line(18, "Residual surplus distributed", distributed=Distributed("222")),  # [KJ 222 二; 332 五]
     # [KJ 332 六]: converted as part of the distribution (§15 rule 25b); a return converted later is 221 → 301.
-    Line(19, "Converted into member contributions", distributed=Distributed("301", DISTRIBUTION)),
+    Line(19, "Converted into member contributions", distributed=Distributed("301")),
     Line(20, "VI. Undistributed surplus at the end of the year", adds=(16,), subtracts=(17, 18, 19), total=True),
 )
 

@@ -15,7 +15,7 @@ from coopcore.rules.statements.fill import (
     fill_surplus_statement,
     unplaced,
 )
-from coopcore.rules.statements.lines import SURPLUS_STATEMENT
+from coopcore.rules.statements.lines import DISTRIBUTION, SURPLUS_STATEMENT
 
 
 @dataclass(frozen=True)
@@ -45,4 +45,9 @@ def fill_statements(year: int, month: int, books: Books, last_year: Lines | None
     this_year = fill_surplus_statement(books.profit_and_loss, books.movements, opening[40])
     before = last_year if last_year is not None else {line.number: ZERO for line in SURPLUS_STATEMENT}
     equity = fill_equity_changes(opening, this_year, books.movements)
-    return Statements(year, month, closing, opening, this_year, before, equity, dict(unplaced(books)))
+    left = unplaced(books)
+    # 02表 line 20 is what 01表 line 40 holds at the end, unless 332 or 331 moved against accounts no line of 02表
+    # reads, or a voucher books a distribution with other movements of the accounts it reads: say so.
+    if this_year[20] != closing[40]:
+        left[DISTRIBUTION] = closing[40] - this_year[20]
+    return Statements(year, month, closing, opening, this_year, before, equity, left)
