@@ -99,9 +99,11 @@ def _balance_sheet(found: Statements, lang: Lang) -> Table:
     shown = table(headers, lang, right=("Line", *amounts))
     left = _rows(BALANCE_SHEET[:ASSETS_END], lang, found.closing, found.opening)
     right = _rows(BALANCE_SHEET[ASSETS_END:], lang, found.closing, found.opening)
-    blank = ("", "", "", "")
-    for index in range(max(len(left), len(right))):
-        shown.add_row(*(left[index] if index < len(left) else blank), *(right[index] if index < len(right) else blank))
+    # As on the form: a blank row before 所有者权益, so that both totals share the bottom row.
+    last_heading = max(index for index, row in enumerate(right) if not row[1])
+    right[last_heading:last_heading] = [("", "", "", "")] * (len(left) - len(right))
+    for mine, theirs in zip(left, right, strict=True):
+        shown.add_row(*mine, *theirs)
     return shown
 
 
