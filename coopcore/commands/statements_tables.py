@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,8 @@ from coopcore.rules.statements import (
     Line,
     Statements,
 )
+from coopcore.rules.statements.rollup import in_wan
+from coopcore.services.statements.township import TownshipStatements
 
 # The words of the tables (their Chinese in statements.po).
 BALANCE_SHEET_TITLE = "Balance sheet (Form 01 of cooperatives)"
@@ -34,16 +37,39 @@ PREPARED_FOR_YEAR = "Prepared by: {name}    Year {year}    Unit: yuan"
 UNPOSTED = "Preview: drafts and audited vouchers are counted as if posted; not the books as closed."
 OUT_OF_BALANCE = "Total assets {assets} differ from total liabilities and owners' equity {claims}."
 UNPLACED = "Account {code} holds {amount} that no line of the statements shows."
+COOP_OR_TOWNSHIP = "Give --coop or --township."
+ROLLED_UP = "{count} cooperatives and federations added up; not closed for the period: {open}."
+NONE_OPEN = "none"
+WAN_RULE = (
+    "万元 = yuan ÷ 10,000, rounded half up (四舍五入) to 0.01 each figure on its own: a total in 万元 is the rounded "
+    "total, and may differ from the sum of the rounded lines."
+)
+INVESTMENT_ONCE = (
+    "A member cooperative's investment in a federation of the township is counted once: {amount} taken out of both "
+    "outside investments and share capital."
+)
+UNMATCHED = (
+    "Federations hold {amount} of share capital from member cooperatives whose books show no such outside "
+    "investment; it is left in."
+)
 HEADERS = ("Asset items", "Liability and equity items", "Line", "Closing balance of the period", "Opening balance",
            "Item", "Amount this year", "Amount last year", "Total")  # fmt: skip
 ROWS = {"opening": "Balance at the start of the year", "increase": "Increase this year",
         "decrease": "Decrease this year", "closing": "Balance at the end of the year"}  # fmt: skip
-TEMPLATES = (BALANCE_SHEET_TITLE, SURPLUS_TITLE, EQUITY_TITLE, PREPARED_BY, PREPARED_FOR_YEAR, UNPOSTED,
+TEMPLATES = (COOP_OR_TOWNSHIP, ROLLED_UP, NONE_OPEN, WAN_RULE, INVESTMENT_ONCE, UNMATCHED,
+             BALANCE_SHEET_TITLE, SURPLUS_TITLE, EQUITY_TITLE, PREPARED_BY, PREPARED_FOR_YEAR, UNPOSTED,
              OUT_OF_BALANCE, UNPLACED, *HEADERS, *ROWS.values())  # fmt: skip
 
 
-def statements_json(found: Statements, with_month: bool = False) -> dict[str, Any]:
-    """The statements as the public JSON contract prints them (coopcore.commands.statements)."""
+def statements_json(
+    found: Statements, with_month: bool = False, shown: Callable[[Decimal], Decimal] = lambda value: value
+) -> dict[str, Any]:
+    """The statements as the public JSON contract prints them (coopcore.commands.statements); `shown` converts
+    each amount first (to 万元)."""
+
+    def _text(value: Decimal) -> str:
+        return str(shown(value).quantize(FEN))
+
     data: dict[str, Any] = {"year": found.year}
     if with_month:
         data["month"] = found.month
@@ -156,5 +182,26 @@ def _rows(
     return rows
 
 
-def _text(value: Decimal) -> str:
-    return str(value.quantize(FEN))
+def township_json(rolled: TownshipStatements, with_month: bool = False) -> dict[str, Any]:
+    """What a township's roll-up adds to the statements' JSON: who is in it, who is not closed, the 万元 figures."""
+    in_10k = statements_json(rolled.statements, with_month, in_wan)
+    return {
+        "cooperatives": rolled.cooperatives,
+        "not_closed": rolled.not_closed,
+        "investment_counted_once": str(rolled.counted_once.quantize(FEN)),
+        "investment_unmatched": str(rolled.unmatched.quantize(FEN)),
+        "in_wan": {
+            "rounding": WAN_RULE,
+            **{key: in_10k[key] for key in ("balance_sheet", "surplus_statement", "equity_changes")},
+        },
+    }
+
+
+def print_township(rolled: TownshipStatements, lang: Lang) -> None:
+    """Who the roll-up adds up, and how it counts (its 万元 figures are in the JSON)."""
+    still_open = "、".join(rolled.not_closed) if rolled.not_closed else render(NONE_OPEN, lang)
+    click.echo(render(ROLLED_UP, lang, count=len(rolled.cooperatives), open=still_open))
+    click.echo(render(INVESTMENT_ONCE, lang, amount=format_money(rolled.counted_once, lang)))
+    if rolled.unmatched:
+        click.echo(render(UNMATCHED, lang, amount=format_money(rolled.unmatched, lang)))
+    click.echo(render(WAN_RULE, lang))

@@ -74,3 +74,18 @@ def test_the_statements_print_as_the_three_chinese_forms(books: tuple[str, str])
     assert "Balance sheet" in english.stdout and "资产负债表" not in english.stdout
     unknown = run("--db", url, "statements", "--coop", "91110000600037341L", "--year", "2024")
     assert unknown.returncode == 2 and "91110000600037341L" in unknown.stderr
+
+
+def test_a_township_s_roll_up_prints_who_is_in_it_and_every_amount_in_wan_too(books: tuple[str, str]) -> None:
+    url, code = books
+    result = run("--db", url, "statements", "--township", "账簿镇1", "--year", "2024", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["township"] == "账簿镇1" and data["cooperatives"] == [code] and data["not_closed"] == [code]
+    assert data["balance_sheet"]["lines"]["22"]["closing"] == "6200.00"
+    assert data["in_wan"]["balance_sheet"]["lines"]["22"] == {"closing": "0.62", "opening": "0.50"}
+    assert "四舍五入" in data["in_wan"]["rounding"]
+    table = run("--db", url, "statements", "--township", "账簿镇1", "--year", "2024")
+    assert "编制单位：账簿镇1" in table.stdout and "汇总 1 个合作社" in table.stdout
+    both = run("--db", url, "statements", "--coop", code, "--township", "账簿镇1", "--year", "2024")
+    assert both.returncode == 2 and "请给出 --coop 或 --township 之一" in both.stderr

@@ -93,7 +93,7 @@ def fill_balance_sheet(balances: Mapping[str, Decimal], members: Sequence[Decima
             found += credits
         return found
 
-    return _evaluate(BALANCE_SHEET, value)
+    return evaluate(BALANCE_SHEET, value)
 
 
 def split_members(total: Decimal, members: Sequence[Decimal]) -> tuple[Decimal, Decimal]:
@@ -124,7 +124,7 @@ def fill_surplus_statement(
             return found
         return _accounts(line, profit_and_loss)
 
-    return _evaluate(SURPLUS_STATEMENT, value)
+    return evaluate(SURPLUS_STATEMENT, value)
 
 
 def fill_equity_changes(opening: Lines, surplus: Lines, movements: Sequence[Movement]) -> EquityChanges:
@@ -193,8 +193,8 @@ def _accounts(line: Line, balances: Mapping[str, Decimal]) -> Decimal:
     return -found if line.credit else found
 
 
-def _evaluate(lines: Sequence[Line], value: Callable[[Line], Decimal]) -> Lines:
-    """Every line, in the order of the form: a total adds and subtracts lines above it."""
+def evaluate(lines: Sequence[Line], value: Callable[[Line], Decimal]) -> Lines:
+    """Every line of a form, in its order: a line's value, or for a total the lines above it it adds and subtracts."""
     found: Lines = {}
     for line in lines:
         if line.adds or line.subtracts:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from coopcore.models import Account, Cooperative, SpecialFund, Voucher, VoucherLine, VoucherOrigin, VoucherState
+from coopcore.models import Account, Cooperative, Member, SpecialFund, Voucher, VoucherLine, VoucherOrigin, VoucherState
 from coopcore.money import ZERO
 from coopcore.rules.entries.accounts import PROFIT_AND_LOSS, first_level
 from coopcore.rules.statements import Books, Movement
@@ -61,16 +61,56 @@ def read_books(
         code = first[account_id]
         opening[code] = opening.get(code, ZERO) + (debit or ZERO) - (credit or ZERO)
     members = ids([MEMBER_ACCOUNTS])
+    at_start, at_end = _cuts(cooperative, year, month)
     return Books(
         opening=opening,
         closing=closing,
-        members_opening=_members(session, members, posted, VoucherLine.cooperative_id == cooperative.id,
-                                 or_(VoucherLine.year < year, and_(VoucherLine.year == year, opens))),
-        members_closing=_members(session, members, posted, VoucherLine.cooperative_id == cooperative.id,
-                                 or_(VoucherLine.year < year, and_(*period[1:]))),
+        members_opening=list(_member_balances(session, members, posted, *at_start).values()),
+        members_closing=list(_member_balances(session, members, posted, *at_end).values()),
         profit_and_loss=_profit_and_loss(session, period, ids(PROFIT_AND_LOSS), posted, opens, first),
         movements=_movements(session, cooperative, period, ids(EQUITY), posted, opens, accounts),
-    )  # fmt: skip
+    )
+
+
+def federation_share_capital(
+    session: Session,
+    federation: Cooperative,
+    members: Iterable[int],
+    year: int,
+    month: int = 12,
+    *,
+    include_unposted: bool = False,
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """What a federation's 股金 (301) holds for each of its members that is one of the given cooperatives (by
+    cooperative id): at the end of the period and at the start of the year, as its statements read them."""
+    accounts = [a.id for code, a in chart_accounts(session, federation).items() if code.startswith("301") and a.id]
+    posted = () if include_unposted else (Voucher.state == VoucherState.POSTED,)
+    rows = session.execute(
+        select(Member.id, Member.member_cooperative_id).where(
+            Member.cooperative_id == federation.id, Member.member_cooperative_id.in_(list(members))
+        )
+    )
+    theirs = {member_id: cooperative_id for member_id, cooperative_id in rows if cooperative_id is not None}
+    found: dict[int, tuple[Decimal, Decimal]] = {}
+    at_start, at_end = _cuts(federation, year, month)
+    chosen = VoucherLine.member_id.in_(list(theirs))
+    end = _member_balances(session, accounts, posted, *at_end, chosen)
+    start = _member_balances(session, accounts, posted, *at_start, chosen)
+    for member_id, cooperative_id in theirs.items():
+        old = found.get(cooperative_id, (ZERO, ZERO))
+        found[cooperative_id] = (old[0] - end.get(member_id, ZERO), old[1] - start.get(member_id, ZERO))
+    return found
+
+
+def _cuts(cooperative: Cooperative, year: int, month: int) -> tuple[tuple[ColumnElement[bool], ...], ...]:
+    """The lines of the year's opening and of everything to the period's end (the vouchers that open the year
+    are its opening)."""
+    mine = VoucherLine.cooperative_id == cooperative.id
+    before = VoucherLine.year < year
+    return (
+        (mine, or_(before, and_(VoucherLine.year == year, _opens(year)))),
+        (mine, or_(before, and_(VoucherLine.year == year, VoucherLine.month <= month))),
+    )
 
 
 def _opens(year: int) -> ColumnElement[bool]:
@@ -87,17 +127,17 @@ def _rolled(balances: dict[int, Decimal], first: dict[int, str]) -> dict[str, De
     return dict(rolled)
 
 
-def _members(
+def _member_balances(
     session: Session, accounts: list[int], posted: tuple[ColumnElement[bool], ...], *where: ColumnElement[bool]
-) -> list[Decimal]:
-    """Each member's balance (debit − credit) on 成员往来, and what lines without a member hold (if any)."""
+) -> dict[int | None, Decimal]:
+    """Each member's balance (debit − credit) on the accounts, by member id (None: lines without a member)."""
     query = (
         select(VoucherLine.member_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .where(*where, VoucherLine.account_id.in_(accounts), *posted)
         .group_by(VoucherLine.member_id)
     )
-    return [(debit or ZERO) - (credit or ZERO) for _, debit, credit in session.execute(query)]
+    return {member: (debit or ZERO) - (credit or ZERO) for member, debit, credit in session.execute(query)}
 
 
 def _profit_and_loss(
