@@ -121,7 +121,7 @@ def _table(columns: list[pdf.Column], rows: list[list[Any]], lang: Lang) -> Tabl
                 extra.append(("BACKGROUND", (col, index), (col, index), pdf.TOTAL_SHADE))
     header = [pdf.header_cell(column.header, SIZE) for column in columns]
     table = Table([header, *body], colWidths=[c.width for c in columns],
-                  rowHeights=[ROW_HEIGHT + 4] + [ROW_HEIGHT] * len(body), hAlign="CENTER")  # fmt: skip
+                  rowHeights=[None, *([ROW_HEIGHT] * len(body))], hAlign="CENTER")  # fmt: skip
     table.setStyle(pdf.table_style(columns, 1, SIZE, extra))
     return table
 

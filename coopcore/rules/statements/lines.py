@@ -61,7 +61,7 @@ BALANCE_SHEET: tuple[Line, ...] = (
     Line(5, "Total current assets", adds=(1, 2, 3, 4), total=True),
     Line(6, "Outside investments", ("131",), heading="Non-current assets:"),
     Line(7, "Productive biological assets at cost", ("142",)),
-    Line(8, "Less: accumulated depreciation of productive biological assets", ("143",), credit=True),
+    Line(8, "Less: accumulated depreciation (biological assets)", ("143",), credit=True),
     Line(9, "Productive biological assets, net", adds=(7,), subtracts=(8,)),
     Line(10, "Fixed assets at cost", ("151",)),
     Line(11, "Less: accumulated depreciation", ("152",), credit=True),
