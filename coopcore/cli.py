@@ -16,6 +16,7 @@ COMMANDS = {
     "members": "coopcore.commands.members:members_group",
     "land": "coopcore.commands.land:land_group",
     "ledger": "coopcore.commands.ledger:ledger_group",
+    "statements": "coopcore.commands.statements:statements_command",
     "villages": "coopcore.commands.villages:villages_group",
     "contracts": "coopcore.commands.contracts:contracts_group",
     "template": "coopcore.commands.workbook:template",

@@ -1,5 +1,5 @@
-"""Every report of a year at once: each cooperative's four distribution reports, each township's progress report,
-and the contract fulfilment report (what `make demo` writes to ./reports-out/).
+"""Every report of a year at once: each cooperative's statements and four distribution reports, each township's
+progress report, and the contract fulfilment report (what `make demo` writes to ./reports-out/).
 
     python -m reports.bundle --db URL --year 2024 [--coop CREDIT_CODE …] [--township NAME …] [--out DIR]
     coop report all --year 2024
@@ -24,6 +24,7 @@ from reports.contracts import build_contract_report
 from reports.distribution import build_distribution_report
 from reports.notice import build_publicity_notice
 from reports.slips import build_dividend_slips
+from reports.statements import build_statements
 from reports.township import build_township_report
 
 
@@ -36,8 +37,9 @@ def build_cooperative_reports(
     *,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Write a cooperative's distribution report, dividend slips, publicity notice and member accounts."""
+    """Write a cooperative's statements, distribution report, dividend slips, publicity notice and member accounts."""
     return [
+        *build_statements(session, cooperative, year, out_dir, lang),
         *build_distribution_report(session, cooperative, year, out_dir, lang),
         *build_dividend_slips(session, cooperative, year, out_dir, lang, progress=progress),
         *build_publicity_notice(session, cooperative, year, out_dir, lang),
@@ -65,7 +67,7 @@ def build_all_reports(
     return paths
 
 
-@click.command("all", help="Every report of a year: distribution reports, townships, contracts.")
+@click.command("all", help="Every report of a year: statements, distribution reports, townships, contracts.")
 @YEAR
 @click.option(
     "--coop",

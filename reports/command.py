@@ -22,6 +22,7 @@ REPORTS = {
     "trial-balance": "reports.trial_balance",
     "general-ledger": "reports.general_ledger",
     "detail-ledger": "reports.detail_ledger",
+    "statements": "reports.statements",
     "all": "reports.bundle",
 }
 

@@ -43,6 +43,7 @@ from coopcore.models import (
 )
 from coopcore.services.ledger import trial_balance
 from coopcore.services.ledger.reconcile import reconcile
+from coopcore.services.statements import statements
 from coopcore.services.users import authenticate
 from coopcore.services.year_end import year_surplus
 from coopcore.validation import credit_code, resident_id
@@ -51,6 +52,7 @@ from demo.context import YEARS
 from demo.dataset import DemoSet
 from demo.history import POSTED_YEARS
 from demo.writer import BULK
+from tests.statements.identities import assert_identities
 
 CHENLIANG = "晨靓果业专业合作社"
 # What 301 股金 holds per member: contributions less refunds (conversions follow with the distribution's vouchers).
@@ -297,3 +299,32 @@ def test_every_demo_cooperative_s_member_register_reconciles_with_its_books(demo
         for year in YEARS:
             found = reconcile(session, cooperative, dt.date(year, 12, 31))
             assert found == [], (cooperative.name, year, [finding.message("en") for finding in found[:3]])
+
+
+def test_every_demo_cooperative_s_statements_keep_their_identities_every_year(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    """01表 balances and adds up, 02表 follows its formulas, 03表 meets 01表, 上年金额 is last year's 本年金额 and
+    the year opens where the last closed (issue 16), for every cooperative and federation and every demo year; the
+    posted years' 02表 says what their distributions said."""
+    session, _ = demo
+    for cooperative in demo_cooperatives(session):
+        before = None
+        for year in YEARS:
+            found = statements(session, cooperative, year, include_unposted=year not in POSTED_YEARS)
+            assert_identities(found, before)
+            if before is not None:
+                assert found.opening == before.closing, (cooperative.name, year)
+            if year in POSTED_YEARS:
+                plan = session.scalars(select(Distribution).where(Distribution.cooperative_id == cooperative.id,
+                                                                  Distribution.year == year)).one()  # fmt: skip
+                lines = found.this_year
+                # The plan's loss_covered is the year's surplus covering last year's loss (inside line 16); the
+                # demo never covers one with the provident fund (line 14).
+                assert (lines[12], lines[13], lines[14], lines[15]) == (
+                    plan.surplus, plan.opening_undistributed, 0, plan.provident_fund
+                ), (cooperative.name, year)  # fmt: skip
+                # A loss leaves nothing to distribute; the form still shows line 16 by its formula, negative.
+                assert lines[16] == plan.distributable if plan.distributable > 0 else lines[16] <= 0
+                assert lines[17] + lines[18] + lines[19] == plan.patronage_pool + plan.residual_pool
+            before = found

@@ -43,6 +43,8 @@ def test_coop_report_all_writes_every_report_and_says_where(example_file: str, t
     names = sorted(path.name for path in out.iterdir())
     assert names == sorted(
         [
+            "2024-93370602MA3EXMPL1X-会计报表.pdf",
+            "2024-93370602MA3EXMPL1X-会计报表.xlsx",
             "2024-93370602MA3EXMPL1X-盈余分配报告.pdf",
             "2024-93370602MA3EXMPL1X-盈余分配报告.xlsx",
             "2024-93370602MA3EXMPL1X-分红明细单.pdf",
@@ -55,7 +57,7 @@ def test_coop_report_all_writes_every_report_and_says_where(example_file: str, t
             "2024-全部企业-订单履约报告.xlsx",
         ]
     )
-    assert f"已生成 10 个报表文件，位于 {out.resolve()}" in done.stdout
+    assert f"已生成 12 个报表文件，位于 {out.resolve()}" in done.stdout
 
 
 def test_each_report_runs_as_a_module_too(example_file: str, tmp_path: Path) -> None:
@@ -129,4 +131,4 @@ def test_the_report_builders_leave_the_database_as_they_found_it(session: Sessio
     cooperative, _ = builders.example(session, "published")
     guard(session)  # any flush or INSERT/UPDATE/DELETE while reporting raises ReportsWrite
     paths = bundle.build_all_reports(session, 2024, tmp_path, "zh", cooperatives=[cooperative], townships=["示例街道"])
-    assert len(paths) == 10 and all(path.stat().st_size > 1000 for path in paths)
+    assert len(paths) == 12 and all(path.stat().st_size > 1000 for path in paths)

@@ -1,0 +1,83 @@
+"""A township's statements (汇总表): its cooperatives' and federations' statements added up, a member
+cooperative's investment in a federation of the township counted once, and which years are not closed yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coopcore.models import Cooperative, Period, PeriodState, Township, Village
+from coopcore.money import ZERO
+from coopcore.rules.statements import Statements
+from coopcore.rules.statements.rollup import INVESTMENTS, add_up, without_investment
+from coopcore.services.statements import statements
+from coopcore.services.statements.books import federation_share_capital
+
+
+@dataclass(frozen=True)
+class TownshipStatements:
+    """The roll-up, the cooperatives in it (credit codes), those whose period is not closed in their books, the
+    investment in federations counted once (taken out at the period's end), and what federations hold as member
+    cooperatives' 股金 that those cooperatives' books do not show as 对外投资."""
+
+    township: str
+    statements: Statements
+    cooperatives: list[str]
+    not_closed: list[str]
+    counted_once: Decimal
+    unmatched: Decimal
+
+
+def township_statements(
+    session: Session, township: Township, year: int, month: int = 12, *, include_unposted: bool = False
+) -> TownshipStatements:
+    """Add up the statements of every cooperative and federation of a township for a year (or to a month's end).
+
+    A member cooperative books its contribution to a federation as 对外投资 (131) and the federation the same money
+    as 股金 (301) [KJ 131 二; domain.md §11]: where both are in the township it is taken out of both lines once.
+    """
+    found = list(
+        session.scalars(
+            select(Cooperative)
+            .join(Village, Village.id == Cooperative.village_id)
+            .where(Village.township_id == township.id)
+            .order_by(Cooperative.credit_code)
+        )
+    )
+    parts = {cooperative.id: statements(session, cooperative, year, month, include_unposted=include_unposted)
+             for cooperative in found}  # fmt: skip
+    total = add_up(year, month, list(parts.values()))
+    # Only what both sides hold is the same money: a member cooperative whose books show less 对外投资 than the
+    # federation's 股金 holds for it leaves the rest in (and the difference is reported).
+    closing = opening = unmatched = ZERO
+    for federation in (cooperative for cooperative in found if cooperative.is_federation):
+        held = federation_share_capital(session, federation, list(parts), year, month,
+                                        include_unposted=include_unposted)  # fmt: skip
+        for cooperative_id, (end, start) in held.items():
+            member = parts[cooperative_id]
+            closing += min(end, max(member.closing[INVESTMENTS], ZERO))
+            opening += min(start, max(member.opening[INVESTMENTS], ZERO))
+            unmatched += end - min(end, max(member.closing[INVESTMENTS], ZERO))
+    if closing or opening:
+        total = without_investment(total, closing, opening)
+    ids = list(parts)
+    closed = {
+        cooperative_id
+        for cooperative_id in session.scalars(
+            select(Period.cooperative_id).where(
+                Period.cooperative_id.in_(ids), Period.year == year, Period.month == month,
+                Period.state == PeriodState.CLOSED,
+            )
+        )
+    }  # fmt: skip
+    return TownshipStatements(
+        township.name,
+        total,
+        [cooperative.credit_code for cooperative in found],
+        [cooperative.credit_code for cooperative in found if cooperative.id not in closed],
+        closing,
+        unmatched,
+    )
