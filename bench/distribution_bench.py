@@ -1,12 +1,14 @@
-"""Benchmark of `plan_distribution` against the bare SQL aggregate of the year's trades per member.
+"""Benchmark of `plan_distribution` against the bare SQL aggregate of the year's trades per member, and of
+`post_distribution` against the bare store of the rows it writes.
 
     .venv/bin/python bench/distribution_bench.py [--backend sqlite|postgresql|all] [--members 20000]
                                                   [--trades 1000000] [--profile]
 
 For each backend the script builds one cooperative in a scratch database (a SQLite file in a temporary
 directory, or a new PostgreSQL database dropped at the end), migrated with `coopcore.db.migrate.upgrade`:
-the members (mostly farmers), one contribution entry each, monthly income and expense records, the year's
-trades, and a quarter as many trades in the year before. A new process (so that its peak resident memory
+the members (mostly farmers), one contribution entry each, monthly income and expense records booked into the
+ledger (the year's surplus, 2.4 million yuan, is read from the books), the year's trades, and a quarter as many
+trades in the year before. A new process (so that its peak resident memory
 is the measurement's own) then takes the best of 3 runs after one warm-up of
 
 * aggregate: `SELECT member_id, SUM(amount) FROM trade WHERE cooperative_id = ? AND traded_on BETWEEN ? AND ?
@@ -21,7 +23,17 @@ is the measurement's own) then takes the best of 3 runs after one warm-up of
 
 then the tracemalloc peak of one plan of each year, to compare the two years' trade counts. The table shows
 the best times, their ratio, both peaks and the process's peak RSS over the timed runs. Goal: plan ≤ 1.5 ×
-aggregate, memory flat in the number of trades. --profile adds a cProfile of one plan on stderr.
+aggregate, memory flat in the number of trades.
+
+Posting, each run in a transaction rolled back afterwards, after a plan published and approved in it (not timed)
+and the session emptied, as a new request would find it:
+
+* post: `post_distribution(session, distribution)`: the member-account entries and the distribution's vouchers
+  (a line per member on 221 and on 222), written in bulk;
+* bare store: the same voucher, line and entry rows as a post wrote them, read back once, stored through the
+  driver with nothing else: COPY on PostgreSQL, executemany on SQLite.
+
+Goal: post ≤ 2 × bare store. --profile adds a cProfile of one plan and one post on stderr.
 """
 
 from __future__ import annotations
@@ -29,6 +41,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import gc
 import json
 import pstats
 import random
@@ -56,6 +69,7 @@ from coopcore.models import (
     AccountEntryKind,
     Bylaws,
     Cooperative,
+    Distribution,
     FiscalYear,
     IncomeCategory,
     IncomeExpense,
@@ -69,7 +83,13 @@ from coopcore.models import (
     Village,
 )
 from coopcore.services import year_end
-from coopcore.services.distribution import plan_distribution
+from coopcore.services.distribution import (
+    approve_distribution,
+    plan_distribution,
+    post_distribution,
+    publish_distribution,
+)
+from coopcore.services.ledger.sync import CONTRIBUTIONS, INCOME_EXPENSE, sync_events
 
 POSTGRES_URL = "postgresql+psycopg://postgres@/test?host=/var/run/postgresql"
 YEAR = 2025
@@ -77,6 +97,8 @@ FOUNDED = dt.date(2020, 3, 1)
 CHUNK = 50_000
 REPEAT = 3
 PRODUCTS = ("苹果", "樱桃", "葡萄", "复合肥")
+PUBLISHED_ON, ASSEMBLY_ON = dt.date(YEAR + 1, 1, 5), dt.date(YEAR + 1, 1, 25)  # 15 days' notice ([L-29])
+RESOLUTION = f"{YEAR + 1}年成员大会决议第1号"
 AGGREGATE = (
     "SELECT member_id, SUM(amount) FROM trade"
     " WHERE cooperative_id = {0} AND traded_on BETWEEN {0} AND {0} GROUP BY member_id"
@@ -131,6 +153,8 @@ def build(url: str, members: int, trades: int, small_trades: int, seed: int = YE
         member_ids = list(session.scalars(select(Member.id).order_by(Member.code)))
         session.execute(insert(MemberAccountEntry), [contribution_row(rng, member_id) for member_id in member_ids])
         session.execute(insert(IncomeExpense), list(books_rows(cooperative.id)))
+        # The plan reads the year's surplus from the books: the 收支 rows and contributions as their vouchers.
+        sync_events(session, cooperative, [INCOME_EXPENSE, CONTRIBUTIONS])
         product_ids = [product.id for product in products]
         for year, count in ((YEAR - 1, small_trades), (YEAR, trades)):
             rows = trade_rows(rng, cooperative.id, member_ids, product_ids, year, count)
@@ -320,6 +344,116 @@ def run_plan_given_trade_sums(engine: Engine, cooperative_id: int, year: int) ->
         return best_of(REPEAT, lambda: run_plan(engine, cooperative_id, year))  # the warm-up sums them once
 
 
+# ----- posting ----------------------------------------------------------------------------------------------
+Rows = dict[str, list[tuple[Any, ...]]]  # table name -> the rows a post wrote (columns as in COLUMNS)
+COLUMNS: dict[str, list[str]] = {}  # table name -> its columns, as read back after a post
+
+
+def approved(session: Session, cooperative_id: int) -> int:
+    """Plan, publish and approve the year's distribution in the session's transaction; return its id.
+
+    The session is emptied afterwards: a post happens in a request of its own, which loads what it needs.
+    """
+    distribution = plan_distribution(session, session.get_one(Cooperative, cooperative_id), YEAR)
+    publish_distribution(session, distribution, published_on=PUBLISHED_ON, assembly_on=ASSEMBLY_ON)
+    members = session.scalar(select(func.count()).select_from(Member)) or 0
+    approve_distribution(session, distribution, assembly_on=ASSEMBLY_ON, members_present=members,
+                         votes_for=members, resolution=RESOLUTION)  # fmt: skip
+    session.flush()
+    session.expunge_all()
+    return distribution.id
+
+
+def run_post(engine: Engine, cooperative_id: int, profiler: cProfile.Profile | None = None) -> tuple[float, Rows]:
+    """Time one post_distribution of an approved plan, rolled back afterwards; return the time and its rows."""
+    with Session(engine) as session, session.begin():
+        distribution = session.get_one(Distribution, approved(session, cooperative_id))
+        gc.collect()  # the plan's garbage is the setup's: the post should not pay for collecting it
+        if profiler:
+            profiler.enable()
+        start = time.perf_counter()
+        post_distribution(session, distribution)
+        elapsed = time.perf_counter() - start
+        if profiler:
+            profiler.disable()
+        rows = written_rows(session, distribution)
+        session.rollback()
+    return elapsed, rows
+
+
+def written_rows(session: Session, distribution: Distribution) -> Rows:
+    """The rows a post wrote, as the driver reads them (SQLite: fen as integers, dates as text)."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    vouchers = (distribution.cooperative_id, f"distribution:{distribution.id}:%")
+    queries = {
+        "voucher": (f"SELECT * FROM voucher WHERE cooperative_id = {mark} AND source_ref LIKE {mark}", vouchers),
+        "voucher_line": (
+            "SELECT voucher_line.* FROM voucher_line JOIN voucher ON voucher.id = voucher_line.voucher_id"
+            f" WHERE voucher.cooperative_id = {mark} AND voucher.source_ref LIKE {mark}",
+            vouchers,
+        ),
+        "member_account_entry": (f"SELECT * FROM member_account_entry WHERE source = {mark}", (distribution.source,)),
+    }
+    rows: Rows = {}
+    for table, (query, parameters) in queries.items():
+        found = connection.exec_driver_sql(query, parameters)
+        COLUMNS[table] = list(found.keys())
+        rows[table] = [tuple(row) for row in found]
+    return rows
+
+
+def run_bare_post(engine: Engine, cooperative_id: int, rows: Rows) -> float:
+    """Time the driver alone storing the rows a post wrote, in the state a post starts from; rolled back.
+
+    The vouchers keep their ids (their lines name them; the post that wrote them was rolled back, so the ids are
+    free), the lines and entries get new ones, as in the post; the entries name the distribution planned here.
+    """
+    with Session(engine) as session, session.begin():
+        distribution_id = approved(session, cooperative_id)
+        connection = session.connection()
+        dialect = connection.dialect
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        tables = [("voucher", rows["voucher"], "")]
+        for table in ("voucher_line", "member_account_entry"):
+            keep = [index for index, name in enumerate(COLUMNS[table]) if name != "id"]
+            tables.append((table, [tuple(row[index] for index in keep) for row in rows[table]], "id"))
+        renamed = {"distribution_id": distribution_id, "source": f"distribution:{distribution_id}"}
+        gc.collect()  # as before the post
+        start = time.perf_counter()
+        for table, values, left_out in tables:
+            names = [name for name in COLUMNS[table] if name != left_out]
+            if table == "member_account_entry":
+                places = [names.index(name) for name in renamed]
+                values = [renamed_row(row, places, list(renamed.values())) for row in values]
+            columns = ", ".join(names)
+            if dialect.name == "postgresql":
+                with driver.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    for row in values:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" for _ in names)
+                driver.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        elapsed = time.perf_counter() - start
+        session.rollback()
+    return elapsed
+
+
+def renamed_row(row: tuple[Any, ...], places: list[int], values: list[Any]) -> tuple[Any, ...]:
+    changed = list(row)
+    for place, value in zip(places, values, strict=True):
+        changed[place] = value
+    return tuple(changed)
+
+
+def profile_post(engine: Engine, cooperative_id: int) -> None:
+    """Print where one post spends its time (cProfile, by cumulative time) to stderr."""
+    profiler = cProfile.Profile()
+    run_post(engine, cooperative_id, profiler)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+
+
 def best_of(runs: int, timed: Callable[[], float]) -> float:
     """Return the shortest of `runs` timings, after one warm-up run."""
     timed()
@@ -366,6 +500,12 @@ def measure(url: str, profile: bool) -> dict[str, Any]:
     peaks = {year: traced_peak(engine, cooperative_id, year) for year in (YEAR - 1, YEAR)}
     if profile:
         profile_plan(engine, cooperative_id, YEAR)
+    # Posting last: each run plans, publishes and approves the distribution first, in its own transaction.
+    _, written = run_post(engine, cooperative_id)  # the warm-up; its rows are the bare store's
+    post = min(run_post(engine, cooperative_id)[0] for _ in range(REPEAT))
+    bare_post = best_of(REPEAT, lambda: run_bare_post(engine, cooperative_id, written))
+    if profile:
+        profile_post(engine, cooperative_id)
     engine.dispose()
     return {
         "backend": engine.dialect.name,
@@ -376,6 +516,9 @@ def measure(url: str, profile: bool) -> dict[str, Any]:
         "plan_s": plan,
         "plan_given_sums_s": plan_given_sums,
         "bare_store_s": bare_store,
+        "post_s": post,
+        "bare_post_s": bare_post,
+        "posted": {table: len(rows) for table, rows in written.items()},
         "peak_small_mib": peaks[YEAR - 1] / 2**20,
         "peak_mib": peaks[YEAR] / 2**20,
         "max_rss_mib": max_rss_kib / 1024,
@@ -408,6 +551,15 @@ def print_table(results: list[dict[str, Any]]) -> None:
             f"{r['peak_small_mib']:.1f} MiB ({r['small_trades']:,}) / "
             f"{r['peak_mib']:.1f} MiB ({r['trades']:,}) | {r['max_rss_mib']:.0f} MiB"
         )
+    print()
+    print("backend | members | vouchers | voucher lines | member-account entries | post s | bare store s | ratio")
+    for r in results:
+        posted = r["posted"]
+        print(
+            f"{r['backend']} | {r['members']:,} | {posted['voucher']:,} | {posted['voucher_line']:,} | "
+            f"{posted['member_account_entry']:,} | {r['post_s']:.3f} | {r['bare_post_s']:.3f} | "
+            f"{r['post_s'] / r['bare_post_s']:.2f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -418,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trades", type=int, default=1_000_000, help="trades of the planned year")
     parser.add_argument("--small-trades", type=int, help="trades of the year before (default: a quarter)")
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server where the scratch database is made")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of one plan to stderr")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one plan and one post to stderr")
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args(argv)
     if args.measure:

@@ -1,15 +1,28 @@
-"""Writing many rows at once: PostgreSQL's COPY where it is available, one multi-row INSERT elsewhere."""
+"""Many rows at once: written by PostgreSQL's COPY, the driver's executemany on SQLite, SQLAlchemy's elsewhere;
+read as plain rows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Row, Select, Table, insert
 from sqlalchemy.orm import Session
 
 from coopcore.db.base import Base
 from coopcore.db.errors import driver_errors
+
+Columns = TypeVarTuple("Columns")
+
+
+def read_rows(session: Session, query: Select[*Columns]) -> Sequence[Row[*Columns]]:
+    """The rows of a query of columns, read on the session's connection once its changes are flushed.
+
+    For thousands of rows (a roster, a distribution's lines) the ORM's handling of each row took longer than the
+    query; a query of columns needs none of it.
+    """
+    session.flush()
+    return session.connection().execute(query).all()
 
 
 def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
@@ -23,7 +36,7 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     table = cast(Table, model.__table__)
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name != "postgresql":
+    if dialect.name not in ("postgresql", "sqlite"):
         session.execute(insert(table), list(rows))
         return
     names = list(rows[0])
@@ -37,13 +50,27 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str,
     processors: list[Callable[[Any], Any] | None] = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     ]
-    # COPY moves the rows in one stream instead of a statement with thousands of placeholders, which psycopg
-    # would parse in Python; a plan of 20,000 members writes its lines several times faster this way.
+    columns_of_row = [(name, defaults.get(name), process) for name, process in zip(names, processors, strict=True)]
+
+    def values(row: Mapping[str, Any]) -> list[Any]:
+        return [
+            row.get(name, default) if process is None else process(row.get(name, default))
+            for name, default, process in columns_of_row
+        ]
+
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN"
+    target = dialect.identifier_preparer.format_table(table)
+    if dialect.name == "sqlite":
+        # The driver's executemany with the values processed as above: SQLAlchemy's own executemany built each
+        # row's parameters again, which took longer than SQLite storing them (20,000 members' entries).
+        statement = f"INSERT INTO {target} ({columns}) VALUES ({', '.join('?' for _ in names)})"
+        with driver_errors(connection, statement):
+            cursor.executemany(statement, (values(row) for row in rows))
+        return
+    # COPY moves the rows in one stream instead of a statement with thousands of placeholders, which psycopg
+    # would parse in Python; a plan of 20,000 members writes its lines several times faster this way.
+    statement = f"COPY {target} ({columns}) FROM STDIN"
     with driver_errors(connection, statement), cursor.copy(statement) as copy:
         for row in rows:
-            values = [row.get(name, defaults.get(name)) for name in names]
-            pairs = zip(values, processors, strict=True)
-            copy.write_row([value if process is None else process(value) for value, process in pairs])
+            copy.write_row(values(row))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -56,6 +57,37 @@ class ExactDecimal(TypeDecorator[Decimal]):
             # SUM/MAX of the scaled integers come back as int; AVG would be a float and is never used.
             return (Decimal(int(value)).scaleb(-self.scale)).quantize(quantum(self.scale))
         return Decimal(value).quantize(quantum(self.scale))
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        # A bulk write (20,000 members' entries) binds amounts by the ten thousand: a Decimal whose fen are whole
+        # goes straight to its integer; anything else is checked (and refused) by process_bind_param.
+        scale = self.scale
+
+        def process(value: Any) -> Any:
+            if type(value) is Decimal and value.is_finite():
+                scaled = value.scaleb(scale)
+                whole = int(scaled)
+                if whole == scaled:
+                    return whole
+            return self.process_bind_param(value, dialect)
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Decimal | None] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # Reading many rows (a distribution's 20,000 lines, several amounts each) spent more time here than in
+        # SQLite: an integer of fen scaled down already has exactly `scale` places, with nothing to quantize.
+        scale = -self.scale
+
+        def process(value: Any) -> Decimal | None:
+            if type(value) is int:
+                return Decimal(value).scaleb(scale)
+            return self.process_result_value(value, dialect)
+
+        return process
 
     def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine[Any]:
         # Literals compared with an exact column are bound through the same scaling.

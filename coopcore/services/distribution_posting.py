@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, or_, select
 from sqlalchemy.orm import Session
 
-from coopcore.db.bulk import insert_rows
+from coopcore.db.bulk import insert_rows, read_rows
 from coopcore.models import (
     AccountEntryKind,
     Cooperative,
@@ -27,9 +28,11 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO, allocate
 from coopcore.services import year_end
+from coopcore.services.ledger.distribution_events import PlanLine, plan_lines
 from coopcore.services.ledger.register_events import INCOME_EXPENSE
 from coopcore.services.ledger.sync import sync_events
 
+QUANTIFIED = (AccountEntryKind.SUBSIDY_SHARE, AccountEntryKind.DONATION_SHARE)
 MEMO = {
     AccountEntryKind.PROVIDENT_SHARE: "{year}年公积金量化",
     AccountEntryKind.SUBSIDY_SHARE: "{year}年财政补助形成财产量化调整",
@@ -38,18 +41,23 @@ MEMO = {
     AccountEntryKind.RESIDUAL_DISTRIBUTION: "{year}年剩余盈余分配",
     AccountEntryKind.CAPITAL_CONVERSION: "{year}年盈余转为出资 {resolution}",
 }
+# A member as posting reads it: id, kind, left_on, village_collective_id, member_cooperative_id.
+MemberColumns = Row[int, MemberKind, dt.date | None, int | None, int | None]
 
 
 def write_entries(session: Session, distribution: Distribution) -> None:
     """Write each member's quantifications and returns on 31 December, and link the dividends' income."""
     _, last = year_end.year_bounds(distribution.year)
-    held = year_end.balances(session, distribution.cooperative_id, last)
-    members = {
-        m.id: m for m in session.scalars(select(Member).where(Member.cooperative_id == distribution.cooperative_id))
-    }
-    subsidy, donation = _requantify(distribution, members, last)
+    # Only what the entries move from: the quantified property members hold (most hold none).
+    held = year_end.balances(session, distribution.cooperative_id, last, kinds=QUANTIFIED)
+    # Lines as columns, and of the roster only the members posting treats apart (leavers at the year end, village
+    # collectives and member cooperatives): 20,000 of each as objects took longer to load than the entries to write.
+    lines = plan_lines(session, distribution)
+    members = _members_apart(session, distribution.cooperative_id, last)
+    subsidy, donation = _requantify(distribution, lines, members, last)
+    row = _Rows(distribution, last)
     rows: list[dict[str, object]] = []
-    for line in distribution.lines:
+    for line in lines:
         before = held.get(line.member_id, year_end.Balances())
         amounts = {
             AccountEntryKind.PROVIDENT_SHARE: line.provident_share_added,
@@ -59,31 +67,46 @@ def write_entries(session: Session, distribution: Distribution) -> None:
             AccountEntryKind.PATRONAGE_RETURN: line.patronage_return,
             AccountEntryKind.RESIDUAL_DISTRIBUTION: line.residual_distribution,
         }
-        rows += [_row(distribution, line.member_id, kind, amount, last) for kind, amount in amounts.items() if amount]
+        rows += [row(line.member_id, kind, amount) for kind, amount in amounts.items() if amount]
         if line.converted:
             # [L-44; KJ 332 六] converted with the plan (§15 rule 25b): the member's contribution grows at the year end.
-            rows.append(_row(distribution, line.member_id, AccountEntryKind.CAPITAL_CONVERSION, line.converted, last))
-    on_roster = {line.member_id for line in distribution.lines}
+            rows.append(row(line.member_id, AccountEntryKind.CAPITAL_CONVERSION, line.converted))
+    on_roster = {line.member_id for line in lines}
     for member_id, balance in held.items():  # members who left in earlier years and still hold a share
         if member_id not in on_roster:
             for kind, amount in ((AccountEntryKind.SUBSIDY_SHARE, -balance.subsidy_share),
                                  (AccountEntryKind.DONATION_SHARE, -balance.donation_share)):  # fmt: skip
                 if amount:
-                    rows.append(_row(distribution, member_id, kind, amount, last))
+                    rows.append(row(member_id, kind, amount))
     _insert(session, rows)
-    _link_income(session, distribution, members, last)
+    _link_income(session, distribution, lines, members, last)
     _book_member_cooperatives(session, _federation_income(session, distribution))
 
 
+def _members_apart(session: Session, cooperative_id: int, last: dt.date) -> dict[int, MemberColumns]:
+    """The members a posting treats apart, by id: those leaving at the year end, and the collectives and
+    cooperatives whose dividends are income in their own books."""
+    query = select(Member.id, Member.kind, Member.left_on, Member.village_collective_id, Member.member_cooperative_id)
+    apart = or_(
+        Member.left_on == last,
+        Member.village_collective_id.is_not(None),
+        Member.member_cooperative_id.is_not(None),
+    )
+    return {
+        member.id: member for member in read_rows(session, query.where(Member.cooperative_id == cooperative_id, apart))
+    }
+
+
 def _requantify(
-    distribution: Distribution, members: dict[int, Member], last: dt.date
+    distribution: Distribution, lines: Sequence[PlanLine], members: Mapping[int, MemberColumns], last: dt.date
 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """The quantified shares members hold after the year end.
 
     Leavers at this year end take part in the year's distribution with their share, but [SD-22] re-quantifies
     it equally to the members who remain; donation property is treated alike (docs/membership.md).
     """
-    remaining = {line.member_code: 1 for line in distribution.lines if members[line.member_id].left_on != last}
+    leaving = {member_id for member_id, member in members.items() if member.left_on == last}
+    remaining = {line.member_code: 1 for line in lines if line.member_id not in leaving}
     if not remaining:
         return {}, {}
     return allocate(distribution.subsidy_property, remaining), allocate(distribution.donation_property, remaining)
@@ -169,13 +192,17 @@ def _book_member_cooperatives(session: Session, events: dict[int, set[str]]) -> 
         sync_events(session, cooperative, [INCOME_EXPENSE], events[cooperative.id])
 
 
-def _row(
-    distribution: Distribution, member_id: int, kind: AccountEntryKind, amount: Decimal, day: dt.date
-) -> dict[str, object]:
-    memo = MEMO[kind].format(year=distribution.year, resolution=distribution.resolution)[:200]
-    return {"member_id": member_id, "entry_on": day, "kind": kind, "amount": amount, "memo": memo,
-            "source": distribution.source, "origin": Origin.DISTRIBUTION,
-            "distribution_id": distribution.id}  # fmt: skip
+class _Rows:
+    """The account entries of one posting: what every entry shares is worked out once, not per member."""
+
+    def __init__(self, distribution: Distribution, day: dt.date) -> None:
+        self.shared = {"entry_on": day, "source": distribution.source, "origin": Origin.DISTRIBUTION,
+                       "distribution_id": distribution.id}  # fmt: skip
+        self.memos = {kind: memo.format(year=distribution.year, resolution=distribution.resolution)[:200]
+                      for kind, memo in MEMO.items()}  # fmt: skip
+
+    def __call__(self, member_id: int, kind: AccountEntryKind, amount: Decimal) -> dict[str, object]:
+        return {"member_id": member_id, "kind": kind, "amount": amount, "memo": self.memos[kind], **self.shared}
 
 
 def _insert(session: Session, rows: list[dict[str, object]]) -> None:
@@ -187,11 +214,18 @@ def _insert(session: Session, rows: list[dict[str, object]]) -> None:
     insert_rows(session, MemberAccountEntry, rows)
 
 
-def _link_income(session: Session, distribution: Distribution, members: dict[int, Member], day: dt.date) -> None:
+def _link_income(
+    session: Session,
+    distribution: Distribution,
+    lines: Sequence[PlanLine],
+    members: Mapping[int, MemberColumns],
+    day: dt.date,
+) -> None:
     """Dividends paid to a village collective are its investment income (§8.3); to a cooperative, its 511."""
-    for line in distribution.lines:
-        member = members[line.member_id]
-        if not line.total:
+    for line in lines:
+        member = members.get(line.member_id)
+        total = line.patronage_return + line.residual_distribution  # DistributionLine.total
+        if member is None or not total:
             continue
         if member.kind == MemberKind.VILLAGE_COLLECTIVE and member.village_collective_id is not None:
             collective = session.get(VillageCollective, member.village_collective_id)
@@ -201,7 +235,7 @@ def _link_income(session: Session, distribution: Distribution, members: dict[int
                     village_id=collective.village_id,
                     year=distribution.year,
                     category=VillageIncomeCategory.INVESTMENT,
-                    amount=line.total,
+                    amount=total,
                     origin=Origin.DISTRIBUTION,
                     source_ref=f"{distribution.source}:{member.id}",
                     memo=f"{distribution.cooperative.name}{distribution.year}年分红",
@@ -214,7 +248,7 @@ def _link_income(session: Session, distribution: Distribution, members: dict[int
                     cooperative_id=member.member_cooperative_id,
                     recorded_on=day,
                     category=IncomeCategory.INVESTMENT_INCOME,
-                    amount=line.total,
+                    amount=total,
                     memo=f"{distribution.cooperative.name}{distribution.year}年盈余分配",
                     source=distribution.source,
                     origin=Origin.DISTRIBUTION,

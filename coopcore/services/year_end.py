@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -11,6 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
+from coopcore.db.bulk import read_rows
 from coopcore.errors import RuleViolation
 from coopcore.models import (
     Account,
@@ -72,6 +74,15 @@ class Balances:
     provident_share: Decimal = ZERO
     subsidy_share: Decimal = ZERO
     donation_share: Decimal = ZERO
+
+
+# Where each kind of entry adds in Balances: contribution, provident share, subsidy share, donation share.
+_BALANCE_OF = {
+    **{kind: 0 for kind in CAPITAL_KINDS},
+    AccountEntryKind.PROVIDENT_SHARE: 1,
+    AccountEntryKind.SUBSIDY_SHARE: 2,
+    AccountEntryKind.DONATION_SHARE: 3,
+}
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -170,25 +181,28 @@ def roster(session: Session, cooperative_id: int, day: dt.date) -> list[RosterEn
     return [RosterEntry(*row) for row in rows]
 
 
-def balances(session: Session, cooperative_id: int, day: dt.date) -> dict[int, Balances]:
-    """Every member's account balances on a day, in one grouped query."""
-    rows = session.execute(
+def balances(
+    session: Session, cooperative_id: int, day: dt.date, *, kinds: Collection[AccountEntryKind] | None = None
+) -> dict[int, Balances]:
+    """Every member's account balances on a day, in one grouped query; of some kinds of entry only if asked
+    (the other balances are then zero)."""
+    query = (
         select(MemberAccountEntry.member_id, MemberAccountEntry.kind, func.sum(MemberAccountEntry.amount))
         .join(Member, Member.id == MemberAccountEntry.member_id)
         .where(Member.cooperative_id == cooperative_id, MemberAccountEntry.entry_on <= day)
         .group_by(MemberAccountEntry.member_id, MemberAccountEntry.kind)
-    ).all()
-    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    )
+    rows = read_rows(session, query if kinds is None else query.where(MemberAccountEntry.kind.in_(kinds)))
+    # A list per member in Balances' field order, not a dict: a roster of 20,000 allocated them by the ten thousand.
+    sums: dict[int, list[Decimal]] = {}
     for member_id, kind, total in rows:
-        if kind in CAPITAL_KINDS:
-            sums[member_id]["contribution"] += total
-        elif kind is AccountEntryKind.PROVIDENT_SHARE:
-            sums[member_id]["provident_share"] += total
-        elif kind is AccountEntryKind.SUBSIDY_SHARE:
-            sums[member_id]["subsidy_share"] += total
-        elif kind is AccountEntryKind.DONATION_SHARE:
-            sums[member_id]["donation_share"] += total
-    return {member_id: Balances(**values) for member_id, values in sums.items()}
+        place = _BALANCE_OF.get(kind)
+        if place is not None:
+            held = sums.get(member_id)
+            if held is None:
+                held = sums[member_id] = [ZERO, ZERO, ZERO, ZERO]
+            held[place] += total
+    return {member_id: Balances(*values) for member_id, values in sums.items()}
 
 
 def trade_totals(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, PeriodBalance, VoucherLine
 from coopcore.services import ledger
+from coopcore.services.ledger.balances import month_sums
 from tests.ledger.builders import AUDITOR, cr, day, dr, make_books
 from tests.ledger.test_periods import a_year_of_books, posted
 
@@ -64,3 +65,35 @@ def test_closed_months_are_read_from_their_stored_sums_and_give_what_their_lines
     # Closed again, the year-end is booked anew (its reversal and new vouchers add up to the same year).
     ledger.close_period(session, cooperative, 2024, 12, by=AUDITOR)
     assert everything(session, cooperative) == closed
+
+
+def stored_sums(session: Session, cooperative: Cooperative, year: int, month: int) -> dict[Any, Any]:
+    rows = session.execute(
+        select(PeriodBalance.account_id, PeriodBalance.opening, PeriodBalance.red, PeriodBalance.debit,
+               PeriodBalance.credit)
+        .where(PeriodBalance.cooperative_id == cooperative.id, PeriodBalance.year == year, PeriodBalance.month == month)
+    )  # fmt: skip
+    return {(account_id, opening, red): (debit, credit) for account_id, opening, red, debit, credit in rows}
+
+
+def summed_afresh(session: Session, cooperative: Cooperative, year: int, month: int) -> dict[Any, Any]:
+    sums = month_sums(session, cooperative.id, year, month)
+    return {key: value for key, value in sums.items() if any(value)}
+
+
+def test_decembers_stored_sums_are_its_lines_with_the_year_end_vouchers_summed_once(session: Session) -> None:
+    # The close sums December's lines once, before it books the year-end vouchers, and adds what those changed:
+    # what it stores must be what summing the month's lines afterwards gives, at a first close and a second.
+    cooperative = make_books(session)
+    a_year_of_books(session, cooperative)
+    sale = posted(session, cooperative, "2024-12-05", dr("102", "900.00"), cr("501", "900.00"))
+    ledger.reverse_voucher(session, sale, on=day("2024-12-20"), by=AUDITOR)  # a red reversal in December itself
+
+    ledger.close_period(session, cooperative, 2024, 12, by=AUDITOR)
+    assert stored_sums(session, cooperative, 2024, 12) == summed_afresh(session, cooperative, 2024, 12)
+
+    ledger.reopen_period(session, cooperative, 2024, 12, by=AUDITOR)  # the year-end vouchers are reversed
+    ledger.close_period(session, cooperative, 2024, 12, by=AUDITOR)  # and booked anew
+    stored = stored_sums(session, cooperative, 2024, 12)
+    assert stored == summed_afresh(session, cooperative, 2024, 12)
+    assert any(red for _, _, red in stored)  # the reversals of the first year-end vouchers are in them

@@ -108,7 +108,9 @@ def close_distributions(value: Decimal, *, summary: str = "") -> list[EntryLine]
 def _declare(summary: str, account: str, amounts: Mapping[str, Decimal]) -> JournalEntry:
     """Dr 332—各项分配 for the total / Cr the account, one line per member ("" for an account not kept per member)."""
     total = sum(amounts.values(), ZERO)
-    credits = [cr(account, value, summary, Aux(member=code or None)) for code, value in amounts.items()]
+    # Lines of 0.00 are left out (balanced() would drop them): most members convert nothing, and building 20,000
+    # lines only to drop them cost as much as the lines kept.
+    credits = [cr(account, value, summary, Aux(member=code or None)) for code, value in amounts.items() if value]
     return JournalEntry(summary, balanced([dr(DISTRIBUTIONS, total, summary), *credits]))
 
 

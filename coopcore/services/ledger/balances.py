@@ -63,6 +63,9 @@ JOURNAL_ACCOUNTS = ("101", "102", "109")  # 库存现金, 银行存款, 其他�
 NOT_A_JOURNAL = "Journals are kept for cash (101), bank deposits (102) and other monetary funds (109), not {value}."
 TEMPLATES = (NOT_A_JOURNAL,)
 Period = tuple[int, int]  # (year, month)
+# A month's posted lines summed per account, opening-balance vouchers and red reversals apart (month_sums):
+# (account id, opening, red) → (debit, credit).
+MonthSums = dict[tuple[int, bool, bool], tuple[Decimal, Decimal]]
 UNPOSTED = (VoucherState.DRAFT, VoucherState.AUDITED)
 # The books as they stand before the month's close, for the figures read from them (本年盈余, the reconciliation
 # with the member register): vouchers booked from business records (收支 rows, contributions, trades, the
@@ -139,15 +142,32 @@ class TrialBalance:
 
 
 def trial_balance(
-    session: Session, cooperative: Cooperative, year: int, month: int | None = None, *, include_unposted: bool = False
+    session: Session,
+    cooperative: Cooperative,
+    year: int,
+    month: int | None = None,
+    *,
+    include_unposted: bool = False,
+    sums: MonthSums | None = None,
 ) -> TrialBalance:
-    """The trial balance of a year, or of one month of it."""
+    """The trial balance of a year, or of one month of it.
+
+    `sums` are the month's own (month_sums), when its close has them in hand: they are read in place of its lines,
+    as the sums stored for a closed month are.
+    """
+    if sums is not None and (month is None or include_unposted):
+        raise ValueError("a month's sums stand for its posted lines only")
     accounts = chart_accounts(session, cooperative)
     code_of = {account.id: code for code, account in accounts.items()}
     parents = {code: account.parent.code if account.parent is not None else None for code, account in accounts.items()}
     first, last = ((year, 1), (year, 12)) if month is None else ((year, month), (year, month))
     opening = net_by_account(session, cooperative.id, before=first, include_unposted=include_unposted)
-    openings, movements = _movements(session, cooperative.id, first, last, include_unposted)
+    if sums is not None:
+        openings: dict[int, tuple[Decimal, Decimal]] = {}
+        movements: dict[int, tuple[Decimal, Decimal]] = {}
+        _add_movements(openings, movements, [(*key, debit, credit) for key, (debit, credit) in sums.items()])
+    else:
+        openings, movements = _movements(session, cooperative.id, first, last, include_unposted)
     for account_id, (debit, credit) in openings.items():
         opening[account_id] = opening.get(account_id, ZERO) + debit - credit
     rolled: dict[str, tuple[Decimal, Decimal, Decimal]] = defaultdict(lambda: (ZERO, ZERO, ZERO))
@@ -424,6 +444,8 @@ def net_by_account(
             sums = sums.where(PeriodBalance.account_id.in_(list(accounts)))
         _add_net(found, session.execute(sums))
     first, last = (_next(stored) if stored is not None else None), _previous(before)
+    if first is not None and first > last:  # every month before is closed: nothing to read from the lines
+        return found
     chosen = [VoucherLine.account_id.in_(list(accounts))] if accounts is not None else []
     where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, first, last), *chosen]
     if member_id is not None:
@@ -445,24 +467,44 @@ def net_by_account(
     return found
 
 
-def month_sums(session: Session, cooperative_id: int, year: int, month: int) -> list[dict[str, Any]]:
-    """What the close of a month stores (PeriodBalance): its posted lines summed per account, opening-balance
-    vouchers and red reversals apart; summed from the index alone, then corrected by the few unusual vouchers."""
+def month_sums(
+    session: Session, cooperative_id: int, year: int, month: int, *, origin: VoucherOrigin | None = None
+) -> MonthSums:
+    """A month's posted lines summed per account, opening-balance vouchers and red reversals apart: what its close
+    stores (PeriodBalance). Summed from the index alone, then corrected by the few unusual vouchers; with `origin`,
+    the lines of that origin's vouchers only, reached from them (ix_voucher_cooperative_id_origin)."""
     month_range = ((year, month), (year, month))
+    sums: MonthSums = {}
+    if origin is not None:
+        vouchers = (Voucher.cooperative_id == cooperative_id, *_months(Voucher, *month_range), Voucher.origin == origin)
+        for account_id, posted, is_opening, is_red, debit, credit in session.execute(_voucher_sums(*vouchers)):
+            if posted:
+                _add_sum(sums, (account_id, bool(is_opening), bool(is_red)), debit or ZERO, credit or ZERO)
+        return sums
     where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, *month_range)]
-    sums: dict[tuple[int, bool, bool], tuple[Decimal, Decimal]] = {}
     for account_id, debit, credit in session.execute(_plain_sums(where)):
         sums[(account_id, False, False)] = (debit or ZERO, credit or ZERO)
     for account_id, posted, is_opening, is_red, debit, credit in session.execute(
         _unusual(cooperative_id, *month_range)
     ):
         debit, credit = debit or ZERO, credit or ZERO
-        plain = sums.get((account_id, False, False), (ZERO, ZERO))
-        sums[(account_id, False, False)] = (plain[0] - debit, plain[1] - credit)
+        _add_sum(sums, (account_id, False, False), -debit, -credit)
         if posted:
-            key = (account_id, bool(is_opening), bool(is_red))
-            old = sums.get(key, (ZERO, ZERO))
-            sums[key] = (old[0] + debit, old[1] + credit)
+            _add_sum(sums, (account_id, bool(is_opening), bool(is_red)), debit, credit)
+    return sums
+
+
+def changed_sums(sums: MonthSums, before: MonthSums, after: MonthSums) -> MonthSums:
+    """A month's sums once some of its vouchers changed: their own sums were `before` and are `after`."""
+    changed = dict(sums)
+    for part, sign in ((before, -1), (after, 1)):
+        for key, (debit, credit) in part.items():
+            _add_sum(changed, key, sign * debit, sign * credit)
+    return changed
+
+
+def stored_sums(cooperative_id: int, year: int, month: int, sums: MonthSums) -> list[dict[str, Any]]:
+    """The month's sums as the rows its close stores (PeriodBalance)."""
     # A line has an amount on one side: only a group with no line left sums to nothing on both.
     return [
         {"cooperative_id": cooperative_id, "year": year, "month": month, "account_id": account_id,
@@ -470,6 +512,11 @@ def month_sums(session: Session, cooperative_id: int, year: int, month: int) -> 
         for (account_id, is_opening, is_red), (debit, credit) in sums.items()
         if debit or credit
     ]  # fmt: skip
+
+
+def _add_sum(sums: MonthSums, key: tuple[int, bool, bool], debit: Decimal, credit: Decimal) -> None:
+    old = sums.get(key, (ZERO, ZERO))
+    sums[key] = (old[0] + debit, old[1] + credit)
 
 
 def _movements(
@@ -532,20 +579,7 @@ def _unusual(
     Three exclusive sets, each found by an index on voucher and few next to the lines, which are reached from
     their vouchers and not read otherwise (a line's period is its voucher's, 9ebc1ea3f4b6).
     """
-    is_posted = Voucher.state == VoucherState.POSTED
-    is_opening = Voucher.origin == VoucherOrigin.OPENING
     red = Voucher.reverses_id.is_not(None)
-    columns = (VoucherLine.account_id, is_posted, is_opening, red)
-
-    def lines_of(*vouchers: ColumnElement[bool]) -> Select[int, bool, bool, bool, Decimal, Decimal]:
-        return (
-            select(*columns, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
-            .select_from(Voucher)
-            .join(VoucherLine, VoucherLine.voucher_id == Voucher.id)
-            .where(*vouchers, *line_where)
-            .group_by(*columns)
-        )
-
     mine = (Voucher.cooperative_id == cooperative_id, *_months(Voucher, first, last))
     # Reversals are few in all the books: found by uq_voucher_reverses_id (ids are positive: `> 0` is IS NOT NULL
     # as a range SQLite's planner takes), the cooperative and months checked on each; `+ 0` keeps it from walking
@@ -556,9 +590,27 @@ def _unusual(
         Voucher.reverses_id > 0,
     )
     return union_all(
-        lines_of(*mine, Voucher.origin == VoucherOrigin.OPENING),
-        lines_of(*reversals, Voucher.origin != VoucherOrigin.OPENING),
-        lines_of(*mine, Voucher.state.in_(UNPOSTED), Voucher.origin != VoucherOrigin.OPENING, ~red),
+        _voucher_sums(*mine, Voucher.origin == VoucherOrigin.OPENING, *line_where),
+        _voucher_sums(*reversals, Voucher.origin != VoucherOrigin.OPENING, *line_where),
+        _voucher_sums(*mine, Voucher.state.in_(UNPOSTED), Voucher.origin != VoucherOrigin.OPENING, ~red, *line_where),
+    )
+
+
+def _voucher_sums(*where: ColumnElement[bool]) -> Select[int, bool, bool, bool, Decimal, Decimal]:
+    """The lines of the vouchers selected summed per account, posted or not, opening or not, red or not; reached
+    from the vouchers (ix_voucher_line_voucher_id)."""
+    columns = (
+        VoucherLine.account_id,
+        Voucher.state == VoucherState.POSTED,
+        Voucher.origin == VoucherOrigin.OPENING,
+        Voucher.reverses_id.is_not(None),
+    )
+    return (
+        select(*columns, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        .select_from(Voucher)
+        .join(VoucherLine, VoucherLine.voucher_id == Voucher.id)
+        .where(*where)
+        .group_by(*columns)
     )
 
 

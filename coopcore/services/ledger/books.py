@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from coopcore.db.bulk import read_rows
 from coopcore.db.locks import hold
 from coopcore.models import Account, Cooperative, Member, Period, PeriodState, Product, Voucher, VoucherLine
 from coopcore.rules.findings import Finding, error
@@ -200,5 +201,5 @@ def voucher_name(voucher: Voucher) -> str:
 
 
 def _pairs(session: Session, query: Select[Any, Any]) -> dict[Any, Any]:
-    """The rows of a two-column query as a dict, first column to second."""
-    return {key: value for key, value in session.execute(query)}
+    """The rows of a two-column query as a dict, first column to second (a roster of 20,000 is one read)."""
+    return {key: value for key, value in read_rows(session, query)}

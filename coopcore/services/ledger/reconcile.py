@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from coopcore.db.bulk import read_rows
 from coopcore.models import Account, Cooperative, Distribution, DistributionLine, Member, Voucher, VoucherLine
 from coopcore.money import ZERO
 from coopcore.rules.entries import net_of_conversion
@@ -32,6 +33,7 @@ from coopcore.rules.entries.accounts import (
 from coopcore.rules.findings import Finding, Severity
 from coopcore.services import year_end
 from coopcore.services.ledger.balances import COUNTED
+from coopcore.services.ledger.books import CHUNK
 from coopcore.services.ledger.distribution_events import BOOKED
 
 CAPITAL_DIFFERS = (
@@ -90,10 +92,13 @@ def differences(session: Session, cooperative: Cooperative, day: dt.date) -> lis
 def reconcile(session: Session, cooperative: Cooperative, day: dt.date) -> list[Finding]:
     """Every difference between the books and the member register at the end of a day, as findings."""
     found = differences(session, cooperative, day)
+    named = {difference.member_id for difference in found if difference.member_id is not None}
     members: dict[int, tuple[str, str]] = {}
-    if any(difference.member_id is not None for difference in found):
+    if named:
         query = select(Member.id, Member.code, Member.name).where(Member.cooperative_id == cooperative.id)
-        members = {member_id: (code, name) for member_id, code, name in session.execute(query)}
+        if len(named) <= CHUNK:  # a few members by id; for many, the whole roster is one read
+            query = query.where(Member.id.in_(named))
+        members = {member_id: (code, name) for member_id, code, name in read_rows(session, query)}
     return [_finding(difference, members, day) for difference in found]
 
 
@@ -115,19 +120,29 @@ Key = tuple[str, int | None]  # (account, member id)
 
 def _books(session: Session, cooperative: Cooperative, day: dt.date) -> dict[Key, Decimal]:
     """Credit balances of 301, 221, 222 (per member) and 322 (as a whole) from the vouchers dated up to the day."""
-    accounts = (SHARE_CAPITAL, RETURNS_PAYABLE, RESIDUAL_PAYABLE, SURPLUS_RESERVE)
-    rows = session.execute(
-        select(Account.code, VoucherLine.member_id, func.sum(VoucherLine.credit), func.sum(VoucherLine.debit))
+    codes = (SHARE_CAPITAL, RETURNS_PAYABLE, RESIDUAL_PAYABLE, SURPLUS_RESERVE)
+    # Detail accounts a cooperative adds under them (30101 …) start with their code.
+    named = or_(*(Account.code.startswith(code) for code in codes))
+    query = select(Account.id, Account.code).where(Account.cooperative_id == cooperative.id, named)
+    accounts: dict[int, str] = {account_id: code for account_id, code in session.execute(query)}
+    first = select(func.min(Voucher.year)).where(Voucher.cooperative_id == cooperative.id).scalar_subquery()
+    last = select(func.max(Voucher.year)).where(Voucher.cooperative_id == cooperative.id).scalar_subquery()
+    first_year, last_year = session.execute(select(first, last)).one()
+    if not accounts or first_year is None:
+        return {}
+    sums = (
+        select(VoucherLine.account_id, VoucherLine.member_id, func.sum(VoucherLine.credit), func.sum(VoucherLine.debit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .join(Account, Account.id == VoucherLine.account_id)
         .where(VoucherLine.cooperative_id == cooperative.id, Voucher.voucher_date <= day, COUNTED)
-        # Detail accounts a cooperative adds under them (30101 …) start with their code.
-        .where(or_(*(Account.code.startswith(code) for code in accounts)))
-        .group_by(Account.code, VoucherLine.member_id)
+        # Every year of the books and each account by id: ix_voucher_line_balances then finds these accounts' lines
+        # alone. Joined to the accounts instead, PostgreSQL read all the lines (0.2 s of a close at 1,000,000).
+        .where(VoucherLine.year.in_(range(first_year, last_year + 1)), VoucherLine.account_id.in_(list(accounts)))
+        .group_by(VoucherLine.account_id, VoucherLine.member_id)
     )
+    rows = read_rows(session, sums)
     held: dict[Key, Decimal] = defaultdict(lambda: ZERO)
-    for code, member_id, credit, debit in rows:
-        account = first_level(code)
+    for account_id, member_id, credit, debit in rows:
+        account = first_level(accounts[account_id])
         held[(account, None if account == SURPLUS_RESERVE else member_id)] += (credit or ZERO) - (debit or ZERO)
     return dict(held)
 
