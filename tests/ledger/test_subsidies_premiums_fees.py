@@ -196,8 +196,8 @@ def test_a_member_cooperative_books_its_investment_in_a_federation_from_the_fede
 ) -> None:
     investor, federation = make_books(session, 1), make_books(session, 2, members=0)
     federation.is_federation = True
-    seat = Member(cooperative_id=federation.id, code="C01", name=investor.name, kind=MemberKind.COOPERATIVE, id_number="",
-                  member_cooperative_id=investor.id, joined_on=dt.date(2020, 1, 1))  # fmt: skip
+    seat = Member(cooperative_id=federation.id, code="C01", name=investor.name, kind=MemberKind.COOPERATIVE,
+                  id_number="", member_cooperative_id=investor.id, joined_on=dt.date(2020, 1, 1))  # fmt: skip
     session.add(seat)
     session.flush()
     paid_in = contribution(seat, AccountEntryKind.CONTRIBUTION_CASH, "50000.00", None)
