@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, delete, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy_continuum.operation import Operation
 
+from coopcore.db.audit import write_versions
 from coopcore.db.bulk import insert_rows
 from coopcore.db.locks import lock
 from coopcore.errors import CoopError, Term
@@ -47,7 +49,7 @@ from coopcore.services.ledger.balances import (
     net_by_account,
     trial_balance,
 )
-from coopcore.services.ledger.books import voucher_name
+from coopcore.services.ledger.books import CHUNK, voucher_name
 from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.chart import accounts_by_code
 from coopcore.services.ledger.errors import (
@@ -270,15 +272,19 @@ def _assumed(voucher: Voucher) -> bool:
 
 def post_where(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:
     """Post every voucher the conditions select in one statement (their lines were checked when written; the
-    database refuses to post one that does not balance)."""
+    database refuses to post one that does not balance), with the audit version of each change."""
     session.flush()
     now = dt.datetime.now()
+    # The vouchers posted, found before the conditions (their state among them) stop selecting them.
+    ids = list(session.scalars(select(Voucher.id).where(*where)))
     session.execute(
         update(Voucher)
         .where(*where)
         .values(state=VoucherState.POSTED, posted_by=by, posted_at=now, version=Voucher.version + 1)
         .execution_options(synchronize_session=False)
     )
+    for start in range(0, len(ids), CHUNK):
+        write_versions(session, Voucher, Voucher.id.in_(ids[start : start + CHUNK]), operation=Operation.UPDATE)
     for record in list(session.identity_map.values()):
         if isinstance(record, Voucher):
             session.expire(record, ["state", "posted_by", "posted_at", "version"])
