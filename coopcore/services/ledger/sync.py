@@ -118,7 +118,7 @@ def _summary(event: Event) -> str:
 
 def _book_fresh(session: Session, cooperative: Cooperative, source: Source, fresh: list[Draft]) -> None:
     """Book events the books have never had: many at once in bulk (an import, a distribution over 20,000 members,
-    the demo), a few through book_event, whose vouchers start their audit trail (a bulk write has no versions)."""
+    the demo), a few through book_event; either way each voucher starts its audit trail (coopcore.db.audit)."""
     if len(fresh) >= BULK_FROM or sum(len(draft.lines) for draft in fresh) >= BULK_LINES:
         add_vouchers(session, cooperative, fresh)
         return
