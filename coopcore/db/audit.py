@@ -72,14 +72,17 @@ class JoinedUnitOfWork(UnitOfWork):  # type: ignore[misc]
         return super().get_or_create_version_object(target)
 
 
-def write_versions(session: Session, model: type[Base], where: ColumnElement[bool], *, operation: int) -> None:
+def write_versions(
+    session: Session, model: type[Base], where: ColumnElement[bool], *, operation: int, earlier: bool = True
+) -> None:
     """Write the version rows Continuum writes for the rows `where` selects, which a bulk statement has just
     inserted (Operation.INSERT) or changed (Operation.UPDATE) in the session's transaction.
 
     The same shape as Continuum's own (validity strategy): one row per record and transaction with the record's
     values as they are now; a change ends the record's previous version at this transaction; a record inserted
     or versioned earlier in this transaction keeps one row, an UPDATE, as Continuum makes of an insert followed
-    by a change in one transaction.
+    by a change in one transaction. `earlier=False` says the rows were inserted by a bulk statement of this
+    transaction and have no version yet: there is none to end or replace.
     """
     session.flush()
     transaction_id = _transaction_id(session)
@@ -89,11 +92,11 @@ def write_versions(session: Session, model: type[Base], where: ColumnElement[boo
     tracked = ("transaction_id", "end_transaction_id", "operation_type")
     names = [column.name for column in version.columns if column.name not in tracked]
     records = select(table.c.id).where(where)
-    if operation != Operation.INSERT:
-        earlier = version.c.transaction_id != transaction_id
+    if operation != Operation.INSERT and earlier:
+        other_transaction = version.c.transaction_id != transaction_id
         session.execute(
             update(version)
-            .where(version.c.id.in_(records), version.c.end_transaction_id.is_(None), earlier)
+            .where(version.c.id.in_(records), version.c.end_transaction_id.is_(None), other_transaction)
             .values(end_transaction_id=transaction_id)
         )
         session.execute(delete(version).where(version.c.id.in_(records), version.c.transaction_id == transaction_id))

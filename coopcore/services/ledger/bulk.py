@@ -103,7 +103,8 @@ def add_vouchers(
         new = (Voucher.cooperative_id == cooperative.id, Voucher.year == year, Voucher.month == month,
                Voucher.number >= first)  # fmt: skip
         if state is VoucherState.POSTED:
-            post_where(session, new, by)  # and their versions: one each, of a voucher written and posted at once
+            # And their versions: one each, an UPDATE, as Continuum keeps a voucher written and posted at once.
+            post_where(session, new, by, written_now=True)
         else:
             write_versions(session, Voucher, and_(*new), operation=Operation.INSERT)
     return [ids[(draft.on.year, draft.on.month, number)] for draft, number in zip(drafts, numbers, strict=True)]
