@@ -113,7 +113,9 @@ def test_a_cooperative_with_a_contract_in_a_closed_month_is_refused_and_nothing_
     url = f"/admin/cooperative/edit/?id={cooperative_id}"
     refused = client.post(url, data={**edit_form(client, url), "ledger_books_sales": "y"})
     assert refused.status_code == 200
-    assert "已结账" in refused.text  # its 2023 contract: the demo closed 2023
+    # Its 2023 contract (the demo closed 2023): every booking that would fall in a closed month is named.
+    assert "未开启“订单销售按合同记账”，账簿未作任何改动" in refused.text
+    assert "已结账期间（2023-" in refused.text and "日期2023-" in refused.text and "订单预付款" in refused.text
     engine = make_engine(demo_url)
     with Session(engine) as session:
         assert session.get_one(Cooperative, cooperative_id).ledger_books_sales is False

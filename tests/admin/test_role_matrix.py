@@ -37,20 +37,24 @@ from coopcore.models import (
     Milestone,
     PartyBranch,
     Product,
+    ProductTradeModel,
     ProgressEntry,
     Project,
     SpecialFund,
     SpecialPayable,
     Township,
     Trade,
+    TradeModel,
     User,
     Village,
     VillageCollective,
     VillageIncome,
 )
 from coopcore.services.distribution import plan_distribution
+from coopcore.services.trade_models import set_product_trade_model
 from tests.admin.conftest import make_app
 from tests.admin.demo import copy_of, sign_in
+from tests.admin.test_concurrent_edits import edit_form
 
 ADMIN, OFFICIAL, ACCOUNTANT, SUPERVISOR = "admin", "official1", "accountant", "supervisor"
 ROLES = (ADMIN, OFFICIAL, ACCOUNTANT, SUPERVISOR)
@@ -122,6 +126,7 @@ SPECS = (
     books("land_parcel", LandParcel),
     books("land_share", LandShare),
     books("trade", Trade),
+    books("product_trade_model", ProductTradeModel),
     books("income_expense", IncomeExpense),
     books("special_fund", SpecialFund),
     books("special_payable", SpecialPayable),
@@ -195,13 +200,19 @@ def expected(spec: Spec, role: str, action: str, whose: str) -> int:
 
 @pytest.fixture(scope="module")
 def matrix_db(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo with a distribution planned for two cooperatives of different townships."""
+    """The demo with a distribution planned, and two products under their own trade model, for cooperatives of
+    different townships (products nobody trades: the models rebook no intake)."""
     folder = tmp_path_factory.mktemp("matrix")
     url = copy_of(demo_file, folder)
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
+        products = [Product(name="权限测试甲"), Product(name="权限测试乙")]
+        session.add_all(products)
         for name in (CHENLIANG, WANGJIAKUANG, XINGHUA):
-            plan_distribution(session, session.scalars(select(Cooperative).where(Cooperative.name == name)).one(), 2024)
+            cooperative = session.scalars(select(Cooperative).where(Cooperative.name == name)).one()
+            plan_distribution(session, cooperative, 2024)
+            for product in products:
+                set_product_trade_model(session, cooperative, product, TradeModel.AGENCY)
     engine.dispose()
     return folder / "demo-copy.sqlite3"
 
@@ -265,6 +276,43 @@ def test_every_model_view_answers_each_role_as_the_issue_says(role: str, matrix_
                     wrong.append(f"{spec.endpoint} {action} {whose} #{record}: {got}, expected {want}")
     assert checked > 200
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_accountant_cannot_give_a_products_trade_model_to_another_cooperative(
+    matrix_db: Path, tmp_path: Path
+) -> None:
+    url = copy_of(matrix_db, tmp_path)
+    app = make_app(url, tmp_path, WTF_CSRF_ENABLED=False)
+    engine = make_engine(url)
+
+    def models() -> list[tuple[int, int, str]]:
+        with Session(engine) as session:
+            rows = session.execute(select(ProductTradeModel.id, ProductTradeModel.cooperative_id,
+                                          ProductTradeModel.model).order_by(ProductTradeModel.id))  # fmt: skip
+            return [(row.id, row.cooperative_id, row.model.value) for row in rows]
+
+    with Session(engine) as session:
+        mine, other = (session.scalar(select(Cooperative.id).where(Cooperative.name == name))
+                       for name in (CHENLIANG, WANGJIAKUANG))  # fmt: skip
+        own = session.scalars(select(ProductTradeModel).where(ProductTradeModel.cooperative_id == mine)).first()
+        assert own is not None
+        own_id, product_id = own.id, own.product_id
+        unused = session.scalar(select(Product.id).where(Product.name == "苹果"))
+    before = models()
+    client = app.test_client()
+    sign_in(client, ACCOUNTANT)
+
+    page = client.get("/admin/product_trade_model/new/")
+    assert WANGJIAKUANG not in page.text  # the select offers only their cooperatives
+    created = client.post("/admin/product_trade_model/new/",
+                          data={"cooperative": str(other), "product": str(unused), "model": "agency"})  # fmt: skip
+    form = edit_form(client, f"/admin/product_trade_model/edit/?id={own_id}")
+    moved = client.post(f"/admin/product_trade_model/edit/?id={own_id}",
+                        data={**form, "cooperative": str(other), "product": str(product_id)})  # fmt: skip
+
+    assert (created.status_code, moved.status_code) == (200, 200)  # the forms come back; nothing is written
+    assert models() == before
+    engine.dispose()
 
 
 def _page_rights(role: str, url: str, tmp_path: Path) -> list[str]:

@@ -1,5 +1,5 @@
-"""Vouchers written in bulk (add_vouchers) on SQLite, PostgreSQL and MariaDB: the same books as add_voucher one by
-one, nothing written when anything is wrong, closed months refused, a voucher of 20,000 lines."""
+"""Vouchers written in bulk (add_vouchers) on SQLite, PostgreSQL and MariaDB: the same books and audit versions as
+add_voucher one by one, nothing written when anything is wrong, closed months refused, a voucher of 20,000 lines."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy_continuum import version_class, versioning_manager
 
+from coopcore.db.audit import act_as
 from coopcore.errors import PeriodClosed
 from coopcore.i18n import render_error
 from coopcore.models import (
@@ -19,6 +21,7 @@ from coopcore.models import (
     Member,
     MemberKind,
     Product,
+    Role,
     Voucher,
     VoucherLine,
     VoucherOrigin,
@@ -26,6 +29,7 @@ from coopcore.models import (
 )
 from coopcore.services import ledger
 from coopcore.services.ledger import Draft, VouchersRefused, add_vouchers
+from coopcore.services.users import create_user
 from tests.ledger.builders import AUDITOR, PREPARER, cr, day, dr, make_books
 
 TRADE, DISTRIBUTION = VoucherOrigin.TRADE, VoucherOrigin.DISTRIBUTION
@@ -113,6 +117,32 @@ def books(session: Session, cooperative: Cooperative) -> tuple[list[Any], list[A
     return vouchers, lines
 
 
+def versions(session: Session, cooperative: Cooperative) -> list[Any]:
+    """The vouchers' audit versions as they read, without ids: who acted, what changed, which are still current."""
+    session.flush()
+    version, transaction = version_class(Voucher), versioning_manager.transaction_cls
+    return session.execute(
+        select(version.year, version.month, version.number, version.word, version.voucher_date, version.summary,
+               version.attachments, version.state, version.prepared_by, version.audited_by, version.posted_by,
+               version.posted_at.is_(None), version.origin, version.source_ref, version.reverses_id,
+               version.operation_type, version.end_transaction_id.is_(None), transaction.user_id)
+        .join(transaction, transaction.id == version.transaction_id)
+        .where(version.cooperative_id == cooperative.id)
+        .order_by(version.year, version.month, version.number, version.transaction_id)
+    ).all()  # fmt: skip
+
+
+def transactions(session: Session, cooperative: Cooperative, source_ref: str) -> list[tuple[int, int | None, int]]:
+    """A voucher's versions: (transaction, the transaction that ended it, Continuum's operation)."""
+    version = version_class(Voucher)
+    query = (
+        select(version.transaction_id, version.end_transaction_id, version.operation_type)
+        .where(version.cooperative_id == cooperative.id, version.source_ref == source_ref)
+        .order_by(version.transaction_id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
 def post_the_manual_voucher(session: Session, cooperative: Cooperative) -> None:
     voucher = ledger.voucher_by_number(session, cooperative, 2024, 3, 1)
     ledger.audit_voucher(session, voucher, by=AUDITOR)
@@ -158,6 +188,56 @@ def test_vouchers_written_in_bulk_are_the_books_add_voucher_writes_one_by_one(
         # And the books close over them as over any other.
         post_the_manual_voucher(session, bulk)
         assert ledger.close_period(session, bulk, 2024, 3, by=AUDITOR).months == [(2024, 1), (2024, 2), (2024, 3)]
+
+
+@pytest.mark.parametrize("state", [VoucherState.DRAFT, VoucherState.POSTED])
+def test_vouchers_written_in_bulk_have_the_audit_versions_of_vouchers_written_one_by_one(
+    session: Session, state: VoucherState
+) -> None:
+    clerk = create_user(session, "bulk-clerk", "long enough pw", Role.ADMIN)
+    session.commit()
+    act_as(session, clerk.id)  # before the first change: the audit transaction starts with it
+    session.add(Product(name="苹果"))
+    single, bulk = with_books(session, 1), with_books(session, 2)
+    one_by_one(session, single, state)
+    add_vouchers(session, bulk, drafts(), state=state)
+
+    assert versions(session, bulk) == versions(session, single)
+    found = versions(session, bulk)
+    assert len(found) == 6 and {row.user_id for row in found} == {clerk.id}
+    # Continuum keeps one version per voucher and transaction: written, or written and posted (an UPDATE of it).
+    operations = [row.operation_type for row in found if row.origin is not VoucherOrigin.MANUAL]
+    assert operations == [0 if state is VoucherState.DRAFT else 1] * 5
+
+
+def test_a_voucher_written_in_bulk_then_changed_keeps_one_version_per_transaction(session: Session) -> None:
+    cooperative = with_books(session, 1)
+    session.add(Product(name="苹果"))
+    add_vouchers(session, cooperative, drafts())
+    [first] = transactions(session, cooperative, "trade:2")
+    written = first[0]
+    # Changed through the ORM in the same transaction: Continuum finds the version written in bulk.
+    ledger.book_event(session, cooperative, origin=TRADE, source_ref="trade:2", on=day("2024-01-20"),
+                      summary="收到投资款", lines=[dr("102", "5000.00"), cr("301", "5000.00", "M002")])  # fmt: skip
+    assert transactions(session, cooperative, "trade:2") == [(written, None, 1)]
+    session.commit()
+
+    posted = ledger.event_voucher(session, cooperative, "trade:2")
+    assert posted is not None
+    ledger.post_voucher(session, posted, by=ledger.SYSTEM)  # a later transaction: a new version ends the first
+    [(_, ended, _), (later, current, operation)] = transactions(session, cooperative, "trade:2")
+    assert ended == later > written and (current, operation) == (None, 1)
+    session.commit()
+
+    # The close posts the month's event vouchers in one statement, each with its version.
+    post_the_manual_voucher(session, cooperative)
+    ledger.close_period(session, cooperative, 2024, 3, by=AUDITOR)
+    [(_, ended, _), (closed, current, operation)] = transactions(session, cooperative, "trade:4")
+    assert ended == closed > later and (current, operation) == (None, 1)
+    assert [row.state for row in versions(session, cooperative) if row.source_ref == "trade:4"] == [
+        VoucherState.DRAFT,
+        VoucherState.POSTED,
+    ]
 
 
 def test_a_bad_draft_anywhere_writes_nothing_and_every_problem_is_named_with_its_draft(session: Session) -> None:

@@ -15,9 +15,10 @@ from coopcore.errors import PeriodClosed
 from coopcore.i18n import render_error
 from coopcore.models import Contract, Cooperative, Delivery, PriceRule, Voucher, VoucherOrigin, VoucherState
 from coopcore.services import ledger
+from coopcore.services.ledger.errors import SalesSwitchRefused
 from coopcore.services.ledger.sync import DELIVERIES, SOURCES, book_record, sync_events, unbook_record
 from coopcore.services.year_end import year_surplus
-from tests.ledger.builders import AUDITOR, make_books
+from tests.ledger.builders import AUDITOR, cr, dr, make_books
 from tests.township.builders import deliver, make_contract
 
 D = Decimal
@@ -161,7 +162,7 @@ def test_switching_the_setting_books_the_contracts_and_switching_it_off_takes_th
     assert year_surplus(session, cooperative.id, 2024) == D("13200.00")
 
     ledger.close_period(session, cooperative, 2024, 6, by=AUDITOR)  # the advance posted in a closed month
-    with pytest.raises(PeriodClosed), session.begin_nested():
+    with pytest.raises(SalesSwitchRefused), session.begin_nested():
         cooperative.ledger_books_sales = False
         book_record(session, cooperative)
 
@@ -173,3 +174,56 @@ def test_switching_the_setting_books_the_contracts_and_switching_it_off_takes_th
     assert booked(session, cooperative) == [advance]  # posted: kept, with its reversal; the drafts are gone
     assert ledger.event_voucher(session, cooperative, advance) is None
     assert year_surplus(session, cooperative.id, 2024) == D("0.00")
+
+
+def count_vouchers(session: Session, cooperative: Cooperative) -> int:
+    return len(session.scalars(select(Voucher.id).where(Voucher.cooperative_id == cooperative.id)).all())
+
+
+def close_through(session: Session, cooperative: Cooperative, on: str) -> None:
+    """Close the books through a month, with a manual voucher of that month audited and posted first."""
+    day = dt.date.fromisoformat(on)
+    voucher = ledger.add_voucher(session, cooperative, on=day, summary="取现", by="张会计",
+                                 lines=[dr("101", "5.00"), cr("102", "5.00")])  # fmt: skip
+    ledger.audit_voucher(session, voucher, by=AUDITOR)
+    ledger.post_voucher(session, voucher, by=AUDITOR)
+    ledger.close_period(session, cooperative, day.year, day.month, by=AUDITOR)
+
+
+def test_switching_contract_sales_that_fall_in_closed_months_is_refused_whole_naming_each_event_and_month(
+    session: Session,
+) -> None:
+    cooperative = make_books(session)
+    contract, (first, _, best) = contract_with_deliveries(session, cooperative)
+    enterprise = contract.enterprise.name
+    close_through(session, cooperative, "2024-06-15")  # the advance (1 June) falls in a closed month
+    before = count_vouchers(session, cooperative)
+
+    cooperative.ledger_books_sales = True
+    with pytest.raises(SalesSwitchRefused) as refused:
+        book_record(session, cooperative)  # as the cooperative's form saves it
+    message = render_error(refused.value, "zh")
+    assert message.startswith(
+        f"{cooperative.name}未开启“订单销售按合同记账”，账簿未作任何改动：其中1笔业务要记入已结账期间（2024-06）"
+    )
+    assert f"日期2024-06-01：收到{enterprise}订单预付款（合同DD2024-01）（所在期间2024-06已结账）" in message
+    assert "2024-09" not in message  # the deliveries' months are open: only what cannot be booked is named
+    assert count_vouchers(session, cooperative) == before  # not half of it: the open months' events neither
+    cooperative.ledger_books_sales = False  # the form's save refused
+
+    # Reopened, the switch books every event of the contract; closed again through September, switching off
+    # would reverse the advance and the first delivery in their closed months: refused, naming both.
+    ledger.reopen_period(session, cooperative, 2024, 6, by=AUDITOR)
+    cooperative.ledger_books_sales = True
+    book_record(session, cooperative)
+    assert len(booked(session, cooperative)) == 4
+    close_through(session, cooperative, "2024-09-30")
+    before = count_vouchers(session, cooperative)
+    cooperative.ledger_books_sales = False
+    with pytest.raises(SalesSwitchRefused) as refused:
+        book_record(session, cooperative)
+    assert [finding.fields["on"] for finding in refused.value.findings] == [dt.date(2024, 6, 1), first.delivered_on]
+    message = render_error(refused.value, "zh")
+    assert "未关闭“订单销售按合同记账”" in message and "其中2张合同凭证在已结账期间（2024-06, 2024-09）" in message
+    assert f"向{enterprise}交售" in message and best.delivered_on.isoformat() not in message
+    assert count_vouchers(session, cooperative) == before

@@ -1,5 +1,6 @@
-"""The 收支 sheet's 对方科目: each row is booked against it (102 without the column), an export writes it and
-re-imports unchanged, and an account no row can be booked against is refused at its row and column. Every backend.
+"""The 收支 sheet's 对方科目: each row is booked against it (102 when blank or without the column), an export writes
+it and re-imports unchanged, and an account no row can be booked against (a blank 102 included) is refused at its
+row and column, in the dry run as in the import. Every backend.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coopcore.models import Account, Cooperative, IncomeExpense, Voucher, VoucherLine
+from coopcore.services import ledger
 from coopcore.services.imports import COOPERATIVE, ImportReport, export_workbook, run_import
 from coopcore.services.ledger.sync import INCOME_EXPENSE
 from coopcore.services.year_end import year_surplus
@@ -111,3 +113,28 @@ def test_an_account_no_row_can_be_booked_against_is_refused_at_its_row_and_colum
         report.messages()
     )
     assert session.scalar(select(func.count()).select_from(Cooperative)) == 0
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_blank_counter_account_is_102_and_refused_at_its_cell_once_102_has_detail_accounts(
+    session: Session, tmp_path: Path, dry_run: bool
+) -> None:
+    assert run(session, with_counter_accounts("101", None, "113"), tmp_path / "first.xlsx").written
+    ledger.add_account(session, cooperative(session), "10201", "农行存款", "102")  # 102 takes no bookings now
+    book = with_counter_accounts("101", None, "113")
+    book["收支"].rows.append({"日期*": dt.date(2024, 4, 30), "科目*": "经营收入", "金额*": 80, "摘要": "零售苹果"})
+
+    report = run(session, book, tmp_path / "second.xlsx", dry_run=dry_run)
+
+    # The new row only: the unchanged blank row 3 keeps its voucher on 102, booked before 102 was split.
+    assert report.blocking and not report.written
+    assert report.messages() == [
+        f"收支 5 {COUNTER}: 对方科目留空即为 102 银行存款，但本账簿的 102 不能直接记账（已停用或设有明细科目）："
+        "请填写该笔收支对应的科目（如 102 的明细科目）。"
+    ]
+    assert "零售苹果" not in counter_accounts(session)
+
+    book["收支"].set(3, COUNTER, "10201")
+    assert run(session, book, tmp_path / "third.xlsx", dry_run=dry_run).messages() == []
+    if not dry_run:
+        assert counter_accounts(session)["零售苹果"] == "10201"

@@ -3,7 +3,8 @@
 The same rules as add_voucher: the cooperative's one writer, open months, lines checked by the same functions
 (coopcore.services.ledger.books), numbers continuing each month's last without gaps, in the drafts' order.
 Every problem of every draft is refused before anything is written. The rows then go in by PostgreSQL's COPY
-or multi-row INSERTs (coopcore.db.bulk), like every bulk write of coopcore: without Continuum's versions.
+or multi-row INSERTs (coopcore.db.bulk), and the vouchers' audit versions with them (coopcore.db.audit), as
+Continuum would write them for add_voucher: a voucher's history starts where it was written.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy_continuum.operation import Operation
 
+from coopcore.db.audit import write_versions
 from coopcore.db.bulk import insert_rows
 from coopcore.errors import InvalidValue, Term
 from coopcore.labels import term
@@ -96,10 +99,14 @@ def add_vouchers(
             insert_rows(session, VoucherLine, batch)
             batch = []
     insert_rows(session, VoucherLine, batch)
-    if state is VoucherState.POSTED:
-        for (year, month), first in firsts.items():
-            in_month = (Voucher.cooperative_id == cooperative.id, Voucher.year == year, Voucher.month == month)
-            post_where(session, (*in_month, Voucher.number >= first), by)
+    for (year, month), first in firsts.items():
+        new = (Voucher.cooperative_id == cooperative.id, Voucher.year == year, Voucher.month == month,
+               Voucher.number >= first)  # fmt: skip
+        if state is VoucherState.POSTED:
+            # And their versions: one each, an UPDATE, as Continuum keeps a voucher written and posted at once.
+            post_where(session, new, by, written_now=True)
+        else:
+            write_versions(session, Voucher, and_(*new), operation=Operation.INSERT)
     return [ids[(draft.on.year, draft.on.month, number)] for draft, number in zip(drafts, numbers, strict=True)]
 
 

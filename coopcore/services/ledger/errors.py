@@ -41,6 +41,35 @@ class VouchersRefused(RuleViolation):
         )
 
 
+SALES_ON_REFUSED = (
+    "Contract sales were not switched into the books of {cooperative}, and nothing was booked: {refused} of their "
+    "bookings fall in closed periods ({periods}). A cooperative's contract sales are booked whole or not at all: "
+    "reopen those periods (反结账) and switch again, or keep the sales in the income and expense rows.{problems}"
+)
+SALES_OFF_REFUSED = (
+    "Contract sales were not taken out of the books of {cooperative}, and nothing was reversed: {refused} of their "
+    "vouchers are in closed periods ({periods}). Reopen those periods (反结账) and switch again, or keep booking the "
+    "sales from the contracts.{problems}"
+)
+BOOKING_IN_CLOSED = "Dated {on}: {event} (in {period}, which is closed)"
+
+
+class SalesSwitchRefused(PeriodClosed):
+    __doc__ = SALES_ON_REFUSED
+
+    def __init__(self, findings: Sequence[Finding], *, cooperative: str, switching_on: bool) -> None:
+        # Each finding is an event booking into closed periods; its "period" names them.
+        self.findings = list(findings)
+        periods = sorted({period for finding in self.findings for period in str(finding.fields["period"]).split(", ")})
+        super().__init__(
+            SALES_ON_REFUSED if switching_on else SALES_OFF_REFUSED,
+            cooperative=cooperative,
+            refused=len(self.findings),
+            periods=", ".join(periods),
+            problems=Problems(self.findings),
+        )
+
+
 class NoSuchVoucher(NotFound):
     """There is no voucher number {number} in {period}."""
 
@@ -166,6 +195,9 @@ TEMPLATES = (
         )
     ),
     *ACTIONS.values(),
+    SALES_ON_REFUSED,
+    SALES_OFF_REFUSED,
+    BOOKING_IN_CLOSED,
     DRAFT_LEFT,
     AUDITED_LEFT,
     EVENT_UNREVIEWED,

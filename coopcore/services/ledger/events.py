@@ -73,6 +73,28 @@ def book_event(
     )
 
 
+def months_written(
+    session: Session,
+    cooperative: Cooperative,
+    *,
+    source_ref: str,
+    on: dt.date,
+    summary: str,
+    lines: Sequence[EntryLine],
+) -> set[tuple[int, int]]:
+    """The months (year, month) that book_event with these arguments would write into: none if it would change
+    nothing; the live voucher's month (rewritten, deleted or reversed), the reversal's and the new voucher's."""
+    live = event_voucher(session, cooperative, source_ref)
+    lines = list(lines)
+    if live is not None and _same(session, live, on, summary, lines):
+        return set()
+    months = {(on.year, on.month)} if lines else set()
+    if live is not None:
+        reversal_on = max(live.voucher_date, on) if live.state is VoucherState.POSTED else live.voucher_date
+        months |= {(live.year, live.month), (reversal_on.year, reversal_on.month)}
+    return months
+
+
 def event_voucher(session: Session, cooperative: Cooperative, source_ref: str) -> Voucher | None:
     """The voucher an event has in the books now (None if it has none, or its last one was reversed)."""
     return _live(session, _versions(session, cooperative, source_ref))

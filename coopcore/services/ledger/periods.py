@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy_continuum.operation import Operation
 
+from coopcore.db.audit import write_versions
 from coopcore.db.bulk import insert_rows
 from coopcore.db.locks import lock
 from coopcore.errors import CoopError, Term
@@ -51,7 +53,7 @@ from coopcore.services.ledger.balances import (
     stored_sums,
     trial_balance,
 )
-from coopcore.services.ledger.books import voucher_name
+from coopcore.services.ledger.books import CHUNK, voucher_name
 from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.chart import accounts_by_code
 from coopcore.services.ledger.errors import (
@@ -276,17 +278,27 @@ def _assumed(voucher: Voucher) -> bool:
     return (voucher.source_ref or "").startswith(CARRIED_PREFIX + ":")
 
 
-def post_where(session: Session, where: tuple[ColumnElement[bool], ...], by: str) -> None:
+def post_where(session: Session, where: tuple[ColumnElement[bool], ...], by: str, *, written_now: bool = False) -> None:
     """Post every voucher the conditions select in one statement (their lines were checked when written; the
-    database refuses to post one that does not balance)."""
+    database refuses to post one that does not balance), with the audit version of each change.
+
+    `written_now`: the vouchers were written by add_vouchers in this transaction, have no version yet, and the
+    conditions still select them once posted.
+    """
     session.flush()
     now = dt.datetime.now()
+    # The vouchers posted, found before the conditions (their state among them) stop selecting them.
+    ids = [] if written_now else list(session.scalars(select(Voucher.id).where(*where)))
     session.execute(
         update(Voucher)
         .where(*where)
         .values(state=VoucherState.POSTED, posted_by=by, posted_at=now, version=Voucher.version + 1)
         .execution_options(synchronize_session=False)
     )
+    if written_now:
+        write_versions(session, Voucher, and_(*where), operation=Operation.UPDATE, earlier=False)
+    for start in range(0, len(ids), CHUNK):
+        write_versions(session, Voucher, Voucher.id.in_(ids[start : start + CHUNK]), operation=Operation.UPDATE)
     for record in list(session.identity_map.values()):
         if isinstance(record, Voucher):
             session.expire(record, ["state", "posted_by", "posted_at", "version"])

@@ -14,6 +14,7 @@ special-fund property, the distribution and its payments (distribution_events).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -33,11 +34,15 @@ from coopcore.models import (
     Trade,
     Voucher,
 )
+from coopcore.rules.findings import Finding, error
+from coopcore.rules.ledger import EntryLine
+from coopcore.services.ledger.books import is_closed
 from coopcore.services.ledger.bulk import Draft, add_vouchers
 from coopcore.services.ledger.carried_events import CARRIED_FORWARD
 from coopcore.services.ledger.contract_events import DELIVERIES
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
-from coopcore.services.ledger.events import VERSION, book_event
+from coopcore.services.ledger.errors import BOOKING_IN_CLOSED, SalesSwitchRefused, period_name
+from coopcore.services.ledger.events import VERSION, book_event, event_voucher, months_written
 from coopcore.services.ledger.register_events import (
     CONTRIBUTIONS,
     EXITS,
@@ -47,7 +52,7 @@ from coopcore.services.ledger.register_events import (
     SPECIAL_PAYABLES,
     day_key,
 )
-from coopcore.services.ledger.source import Source, covers
+from coopcore.services.ledger.source import Event, Source, covers
 from coopcore.services.ledger.trade_events import TRADES
 
 BOOKS_ARRIVED = "5b7d3e9a1c42"  # the migration that brought the books (it books the 收支 rows alone)
@@ -96,8 +101,7 @@ def sync_events(
         fresh: list[Draft] = []
         for event in source.read(session, cooperative, refs):
             seen.add(event.source_ref)
-            # A record without a memo: the voucher's 摘要 is its first line's, the builder's standard wording.
-            summary = event.summary or (event.lines[0].summary if event.lines else "")
+            summary = _summary(event)
             if event.source_ref not in held and event.lines:
                 fresh.append(Draft(event.on, summary, event.lines, source.origin, event.source_ref))
             else:
@@ -124,9 +128,14 @@ def book_registers(session: Session) -> int:
     return sum(sync_events(session, cooperative) for cooperative in cooperatives)
 
 
+def _summary(event: Event) -> str:
+    # A record without a memo: the voucher's 摘要 is its first line's, the builder's standard wording.
+    return event.summary or (event.lines[0].summary if event.lines else "")
+
+
 def _book_fresh(session: Session, cooperative: Cooperative, source: Source, fresh: list[Draft]) -> None:
     """Book events the books have never had: many at once in bulk (an import, a distribution over 20,000 members,
-    the demo), a few through book_event, whose vouchers start their audit trail (a bulk write has no versions)."""
+    the demo), a few through book_event; either way each voucher starts its audit trail (coopcore.db.audit)."""
     if len(fresh) >= BULK_FROM or sum(len(draft.lines) for draft in fresh) >= BULK_LINES:
         add_vouchers(session, cooperative, fresh)
         return
@@ -150,14 +159,19 @@ def _booked_refs(session: Session, cooperative: Cooperative, source: Source) -> 
 
 def _unbook(session: Session, cooperative: Cooperative, source: Source, ref: str) -> None:
     """Take out the voucher of a record that is gone: deleted while unposted, reversed in its own month once posted."""
-    booked_on = session.scalar(
+    booked_on = _booked_on(session, cooperative, ref)
+    if booked_on is not None:
+        book_event(session, cooperative, origin=source.origin, source_ref=ref, on=booked_on, summary="", lines=[])
+
+
+def _booked_on(session: Session, cooperative: Cooperative, ref: str) -> dt.date | None:
+    """The date of the event's latest voucher (None: it has none)."""
+    return session.scalar(
         select(func.max(Voucher.voucher_date)).where(
             Voucher.cooperative_id == cooperative.id,
             (Voucher.source_ref == ref) | Voucher.source_ref.like(ref + VERSION + "%"),
         )
     )
-    if booked_on is not None:
-        book_event(session, cooperative, origin=source.origin, source_ref=ref, on=booked_on, summary="", lines=[])
 
 
 def book_record(session: Session, record: object) -> None:
@@ -204,12 +218,50 @@ def follow_settings(session: Session, cooperative: Cooperative) -> None:
     """Bring the books in step with a change of the cooperative's settings, before it is saved.
 
     Switching ledger_books_sales on books its contracts' sales; switching it off takes their vouchers out
-    (deleted while unposted, reversed once posted). A closed month refuses either (PeriodClosed).
+    (deleted while unposted, reversed once posted). Either is done whole, or refused before anything is written
+    (SalesSwitchRefused, naming each event and closed month) when any of it would fall in a closed month.
     """
     if not inspect(cooperative).attrs.ledger_books_sales.history.has_changes():
         return
+    # Refused whole rather than booking the open months' events alone. A contract's vouchers book against one
+    # another (its advance on 211 is set off by the deliveries, a payment clears a delivery's 113): part of a
+    # contract would leave 211 and 113 holding what no contract owes, and 501 would be neither the contracts'
+    # settled sales (the register the books are checked against) nor the 收支 rows'. The closed months were
+    # certified against the books as they stood (balanced, reconciled); and every later booking of the contracts
+    # would try their closed months' events again and be refused. 反结账 back to the first month named, switched
+    # then, books every contract whole; until then the setting stays as it was and the books unchanged.
+    with session.no_autoflush:  # a refusal writes nothing, not even the setting
+        refused = closed_bookings(session, cooperative, DELIVERIES)
+    if refused:
+        raise SalesSwitchRefused(refused, cooperative=cooperative.name, switching_on=cooperative.ledger_books_sales)
     session.flush()
     sync_events(session, cooperative, [DELIVERIES])
+
+
+def closed_bookings(session: Session, cooperative: Cooperative, source: Source) -> list[Finding]:
+    """What bringing a source's events up to date (sync_events) would write into closed months: a finding per
+    event, in date order; none when it can be done whole."""
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for event in source.read(session, cooperative, None):
+        seen.add(event.source_ref)
+        found += _closed(session, cooperative, event.source_ref, event.on, _summary(event), event.lines)
+    for ref in sorted(_booked_refs(session, cooperative, source) - seen):  # taken out, as _unbook does
+        live, booked_on = event_voucher(session, cooperative, ref), _booked_on(session, cooperative, ref)
+        if live is not None and booked_on is not None:
+            found += _closed(session, cooperative, ref, booked_on, live.summary, [])
+    return sorted(found, key=lambda finding: str(finding.fields["on"]))
+
+
+def _closed(
+    session: Session, cooperative: Cooperative, ref: str, on: dt.date, summary: str, lines: list[EntryLine]
+) -> list[Finding]:
+    months = months_written(session, cooperative, source_ref=ref, on=on, summary=summary, lines=lines)
+    closed = sorted(month for month in months if is_closed(session, cooperative.id, *month))
+    if not closed:
+        return []
+    period = ", ".join(period_name(*month) for month in closed)
+    return error("closed_booking", BOOKING_IN_CLOSED, key="source_ref", on=on, event=summary or ref, period=period)
 
 
 def unbook_record(session: Session, record: object) -> None:

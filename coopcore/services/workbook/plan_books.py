@@ -47,6 +47,7 @@ from coopcore.services.workbook.schema import (
     TRANSACTIONS,
 )
 from coopcore.services.workbook.stored import Record, Stored
+from coopcore.services.workbook.validate_books import check_bookable
 
 TRADE_FIELDS = ("member_code", *TICKET_FIELDS)
 REVERSAL_MEMO = "冲销：{memo}"  # the wording of distribution reversals (coopcore.services.distribution_posting)
@@ -335,6 +336,7 @@ def _plan_records(
             values = {columns[key]: row_value(row, key) for key in columns if book.has(sheet, key) or key == "date"}
             if sheet is INCOME_EXPENSE:
                 values["source"] = "import"
+                check_bookable(row, stored, problems)
             changes.inserts.append(values | {"origin": WORKBOOK})
         counts.created += 1
     date_column = columns["date"]

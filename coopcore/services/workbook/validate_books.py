@@ -9,6 +9,7 @@ from typing import Any
 from coopcore.errors import InvalidValue
 from coopcore.rules import books
 from coopcore.rules.entries import check_counter_account
+from coopcore.rules.entries.accounts import BANK
 from coopcore.services.workbook.format import Sheet
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems
@@ -49,8 +50,13 @@ NO_SUCH_COUNTER_ACCOUNT = (
     "The books have no account {value} that takes bookings (it is missing, out of use, or has detail accounts: "
     "name one of them)."
 )
+BLANK_COUNTER_ACCOUNT = (
+    "A blank counter account means 102 (bank deposits), which does not take bookings in these books (it is out of "
+    "use, or has detail accounts): name the account the row is booked against."
+)
 TEMPLATES = (
     NO_SUCH_COUNTER_ACCOUNT,
+    BLANK_COUNTER_ACCOUNT,
     MUST_BE_POSITIVE,
     MUST_NOT_BE_ZERO,
     MUST_NOT_BE_NEGATIVE,
@@ -92,7 +98,7 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
     _check_transactions(book, members, problems)
     for row in book.rows(INCOME_EXPENSE):
         problems.place(books.check_income_sign(row.get("category"), row.get("amount")), INCOME_EXPENSE, row.number)
-        _check_counter_account(row, stored, problems)
+        _check_counter_account(row, problems)
     for row in book.rows(SPECIAL_FUNDS):
         _sign(SPECIAL_FUNDS, row, "amount", problems, positive=True)
         found = books.check_fund_dates(row.get("date"), row.get("disposed_on"))
@@ -104,19 +110,36 @@ def check_books(book: Book, stored: Stored, members: Dates, problems: Problems) 
     _check_land(book, stored, members, problems)
 
 
-def _check_counter_account(row: Row, stored: Stored, problems: Problems) -> None:
-    """A 收支 row's 对方科目 is one a row can be booked against, and one the cooperative's books take bookings on."""
+def _check_counter_account(row: Row, problems: Problems) -> None:
+    """A 收支 row's 对方科目, when given, is one a row can be booked against (check_counter_account)."""
     code = row.get("counter_account")
     if code is None:
-        return  # blank: 102
-    where = {"sheet": INCOME_EXPENSE, "row": row.number, "column": INCOME_EXPENSE.column("counter_account")}
+        return  # 102: whether these books take it is asked where a row is to be booked (check_bookable)
     try:
-        code = check_counter_account(str(code))
+        check_counter_account(str(code))
     except InvalidValue as refusal:
-        problems.error(refusal.message_template, **where, **refusal.fields)
-        return
+        problems.error(refusal.message_template, **_counter_cell(row), **refusal.fields)
+
+
+def check_bookable(row: Row, stored: Stored, problems: Problems) -> None:
+    """The 对方科目 of a 收支 row to be booked takes bookings in the cooperative's books; a blank one is 102.
+
+    Asked of the rows the import writes (new or changed), in the dry run as in the import: a row left as it was
+    keeps its voucher, even on an account split into detail accounts since. Without this, a blank cell passed the
+    dry run and the import stopped at the voucher (102 has detail accounts).
+    """
+    given = row.get("counter_account")
+    try:
+        code = BANK if given is None else check_counter_account(str(given))
+    except InvalidValue:
+        return  # refused at its cell already (_check_counter_account)
     if code not in stored.bookable_accounts:
-        problems.error(NO_SUCH_COUNTER_ACCOUNT, **where, value=code)
+        problems.error(NO_SUCH_COUNTER_ACCOUNT if given is not None else BLANK_COUNTER_ACCOUNT, **_counter_cell(row),
+                       value=given)  # fmt: skip
+
+
+def _counter_cell(row: Row) -> dict[str, Any]:
+    return {"sheet": INCOME_EXPENSE, "row": row.number, "column": INCOME_EXPENSE.column("counter_account")}
 
 
 def _amount(sheet: Sheet) -> Any:
