@@ -149,8 +149,7 @@ class SpecialFundView(CooperativeRecords):
 class SpecialPayableView(CooperativeRecords):
     """Subsidy money on 235 专项应付款 that forms no property; the vouchers follow each row."""
 
-    model_class = SpecialPayable
-    total_columns = ("amount",)
+    model_class = SpecialPayable  # no total: money in and money out are both positive amounts
     column_list = ("moved_on", "cooperative_id", "kind", "amount", "project", "expense_account", "memo")
     column_formatters: ClassVar[dict[str, Any]] = {"cooperative_id": cooperative_name}
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("moved_on", True), ("id", True)]
