@@ -49,7 +49,8 @@ from coopcore.models import (
 )
 from coopcore.services.distribution import plan_distribution
 from tests.admin.conftest import make_app
-from tests.admin.demo import copy_of, sign_in
+from tests.admin.demo import sign_in
+from tests.backends import copy_of
 
 ADMIN, OFFICIAL, ACCOUNTANT, SUPERVISOR = "admin", "official1", "accountant", "supervisor"
 ROLES = (ADMIN, OFFICIAL, ACCOUNTANT, SUPERVISOR)
@@ -201,7 +202,7 @@ def matrix_db(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
         for name in (CHENLIANG, WANGJIAKUANG, XINGHUA):
             plan_distribution(session, session.scalars(select(Cooperative).where(Cooperative.name == name)).one(), 2024)
     engine.dispose()
-    return folder / "demo-copy.sqlite3"
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def _request(client: FlaskClient, endpoint: str, action: str, record: int | None) -> int:
