@@ -62,6 +62,7 @@ class Template:
 
     backend: str
     name: str
+    summary: DemoSummary | None = None  # what load_demo returned, for the demo template
 
 
 _templates: dict[tuple[str, Contents], Template] = {}
@@ -81,8 +82,10 @@ def scratch_engine(backend: str, tmp_dir: Path, contents: Contents = "empty") ->
         if source is not None:
             shutil.copyfile(source.name, path)
         engine = make_engine(f"sqlite:///{path}")
-        yield engine
-        engine.dispose()
+        try:
+            yield engine
+        finally:
+            engine.dispose()
         return
     name = f"coop_test_{uuid.uuid4().hex[:10]}"
     _create_database(backend, name, source)
@@ -141,30 +144,34 @@ def _build_template(backend: str, contents: Contents) -> Template:
         _create_database(backend, name, source)
         url = _server_url(backend, name)
     engine = make_engine(url)
+    summary = None
     try:
-        if contents == "schema":
-            migrate.upgrade(engine)
+        if contents == "demo":
+            summary = _load_demo(engine)
         else:
-            _load_demo(engine, backend)
+            migrate.upgrade(engine)
+    except BaseException:  # a template half built is no template: drop it, and let the tests report the error
+        if backend != "sqlite":
+            engine.dispose()
+            _drop_database(backend, name)
+        raise
     finally:
         engine.dispose()  # PostgreSQL copies no template that has a connection open
-    return Template(backend, name)
+    return Template(backend, name, summary)
 
 
-_demo_summaries: dict[str, DemoSummary] = {}
-
-
-def _load_demo(engine: Engine, backend: str) -> None:
+def _load_demo(engine: Engine) -> DemoSummary:
     from demo import load_demo  # the generators load only for the runs that use the demo
 
     with Session(engine) as session, session.begin():
-        _demo_summaries[backend] = load_demo(session)
+        return load_demo(session)
 
 
 def demo_summary(backend: str) -> DemoSummary:
     """What load_demo returned when it loaded the backend's demo template."""
-    template(backend, "demo")
-    return _demo_summaries[backend]
+    summary = template(backend, "demo").summary
+    assert summary is not None
+    return summary
 
 
 def _server_url(backend: str, database: str) -> str:
