@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import Engine, String, cast, func, literal, select, text
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.models import Cooperative, Distribution, MemberAccountEntry
 from coopcore.services import distribution as workflow
 from coopcore.services import lookups
@@ -25,8 +24,7 @@ _numbers = itertools.count(1)
 
 def committed_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """A migrated database whose work is committed (the concurrency tests need real commits)."""
-    with scratch_engine(backend, tmp_path) as engine:
-        migrate.upgrade(engine)
+    with scratch_engine(backend, tmp_path, "schema") as engine:
         yield engine
 
 

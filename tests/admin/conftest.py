@@ -1,4 +1,4 @@
-"""Fixtures of the admin tests: the demo database (once per run), a private copy and an app per test; Example 1
+"""Fixtures of the admin tests: an app per test on a private copy of the demo database (tests/conftest.py); Example 1
 on each backend for the walks that must hold on every database."""
 
 from __future__ import annotations
@@ -14,23 +14,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from admin.app import create_app
-from coopcore.db import migrate
 from coopcore.models import Role
 from coopcore.services.users import create_user
 from demo import DEMO_PASSWORD
-from tests.admin.demo import copy_of, shared_demo_file
-from tests.backends import BACKENDS, scratch_engine
+from tests.backends import BACKENDS, copy_of, scratch_engine
 from tests.distribution.builders import make_example_1
-
-
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_demo_file(tmp_path_factory)
-
-
-@pytest.fixture
-def demo_url(demo_file: Path, tmp_path: Path) -> str:
-    return copy_of(demo_file, tmp_path)
 
 
 def make_app(url: str, folder: Path, **config: Any) -> Flask:
@@ -80,8 +68,7 @@ def reader(shared_app: Flask) -> FlaskClient:
 @pytest.fixture(params=BACKENDS)
 def example_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, Engine]]:
     """The admin on a fresh database of each backend: Example 1, its accountant "clerk", an administrator "chief"."""
-    with scratch_engine(request.param, tmp_path) as engine:
-        migrate.upgrade(engine)
+    with scratch_engine(request.param, tmp_path, "schema") as engine:
         with Session(engine) as session, session.begin():
             cooperative = make_example_1(session)
             create_user(session, "clerk", DEMO_PASSWORD, Role.ACCOUNTANT, cooperatives=[cooperative])

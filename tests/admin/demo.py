@@ -1,47 +1,18 @@
-"""The demo database the admin tests run on: loaded once per test run, copied for every test that writes."""
+"""What the admin tests do on the demo database (tests/conftest.py's demo_file, loaded once per run): sign in,
+read CSRF tokens, press buttons, write workbooks."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.db.engine import make_engine
-from demo import DEMO_PASSWORD, load_demo
+from demo import DEMO_PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def build_demo_file(path: Path) -> Path:
-    """Create a SQLite file with the schema and the demo data set (about 4 s)."""
-    engine = make_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    with Session(engine) as session, session.begin():
-        load_demo(session)
-    engine.dispose()
-    return path
-
-
-def shared_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The run's one demo database, shared by the admin and the browser tests (built by whichever asks first)."""
-    path = tmp_path_factory.getbasetemp() / "coop-demo.sqlite3"
-    if not path.exists():
-        building = path.with_suffix(".building")
-        build_demo_file(building)
-        building.rename(path)
-    return path
-
-
-def copy_of(demo: Path, folder: Path) -> str:
-    """A private copy of the demo database, as a URL."""
-    copy = folder / "demo-copy.sqlite3"
-    shutil.copyfile(demo, copy)
-    return f"sqlite:///{copy}"
 
 
 def csrf_token(html: str) -> str:

@@ -44,7 +44,7 @@ def statements_for(client: FlaskClient, app: Flask, path: str) -> list[str]:
 @pytest.fixture(scope="module")
 def signed_in(demo_file: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
     from tests.admin.conftest import make_app
-    from tests.admin.demo import copy_of
+    from tests.backends import copy_of
 
     folder = tmp_path_factory.mktemp("queries")
     app = make_app(copy_of(demo_file, folder), folder)

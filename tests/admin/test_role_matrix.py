@@ -53,8 +53,9 @@ from coopcore.models import (
 from coopcore.services.distribution import plan_distribution
 from coopcore.services.trade_models import set_product_trade_model
 from tests.admin.conftest import make_app
-from tests.admin.demo import copy_of, sign_in
+from tests.admin.demo import sign_in
 from tests.admin.test_concurrent_edits import edit_form
+from tests.backends import copy_of
 
 ADMIN, OFFICIAL, ACCOUNTANT, SUPERVISOR = "admin", "official1", "accountant", "supervisor"
 ROLES = (ADMIN, OFFICIAL, ACCOUNTANT, SUPERVISOR)
@@ -214,7 +215,7 @@ def matrix_db(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
             for product in products:
                 set_product_trade_model(session, cooperative, product, TradeModel.AGENCY)
     engine.dispose()
-    return folder / "demo-copy.sqlite3"
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def _request(client: FlaskClient, endpoint: str, action: str, record: int | None) -> int:

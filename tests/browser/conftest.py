@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.admin.conftest import make_app
-from tests.admin.demo import copy_of, shared_demo_file
+from tests.backends import copy_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -37,11 +37,6 @@ ARGS = [
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         item.add_marker(pytest.mark.filterwarnings("ignore:Yielding raw tuples:DeprecationWarning"))
-
-
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_demo_file(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from coopcore.models import Cooperative, Role
 from coopcore.services.users import create_user
 from demo import DEMO_PASSWORD
 from tests.admin.conftest import make_app
-from tests.admin.demo import copy_of
+from tests.backends import copy_of
 from tests.browser.conftest import shot, sign_in
 
 CHENLIANG = "晨靓果业专业合作社"

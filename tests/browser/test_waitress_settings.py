@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from admin.command import make_server
 from tests.admin.conftest import make_app
-from tests.admin.demo import copy_of
+from tests.backends import copy_of
 from tests.browser.conftest import sign_in
 
 PAGES = ["/admin/", "/admin/member/", "/admin/trade/", "/admin/reports/", "/admin/distribution/", "/admin/audit/"]

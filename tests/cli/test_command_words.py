@@ -19,10 +19,10 @@ from tests.cli.test_distribution_command import chenliang
 from tests.workbook.builders import valid_book, write_book
 
 
-def test_a_date_may_be_typed_with_dashes_slashes_or_in_chinese(demo_db: str) -> None:
-    code = chenliang(demo_db)
+def test_a_date_may_be_typed_with_dashes_slashes_or_in_chinese(demo_url: str) -> None:
+    code = chenliang(demo_url)
     outputs = {
-        day: run("--db", demo_db, "check", "--coop", code, "--on", day)
+        day: run("--db", demo_url, "check", "--coop", code, "--on", day)
         for day in ("2024-12-31", "2024/12/31", "2024年12月31日", "2024年 12 月 31 日")
     }
     assert {result.returncode for result in outputs.values()} == {0}
@@ -71,11 +71,11 @@ def test_a_server_database_without_the_schema_is_refused_naming_it_without_its_p
     assert "secret" not in result.stderr and make_url(url).database in result.stderr
 
 
-def test_refusals_of_the_year_end_steps_say_what_happened_in_plain_words(demo_db: str) -> None:
-    year = ("--coop", chenliang(demo_db), "--year", "2024")
+def test_refusals_of_the_year_end_steps_say_what_happened_in_plain_words(demo_url: str) -> None:
+    year = ("--coop", chenliang(demo_url), "--year", "2024")
 
     def step(*args: str) -> tuple[int, str]:
-        result = run("--db", demo_db, "distribution", *args[:1], *year, *args[1:])
+        result = run("--db", demo_url, "distribution", *args[:1], *year, *args[1:])
         return result.returncode, result.stderr
 
     assert step("plan")[0] == 0
@@ -99,32 +99,32 @@ def test_refusals_of_the_year_end_steps_say_what_happened_in_plain_words(demo_db
     paid_twice = step("pay", "--on", "2025-04-02")
     assert paid_twice == (2, "错误：2024年的分红已经支付过了。\n")
     assert "当前状态" not in paid_twice[1]
-    english = run("--db", demo_db, "distribution", "pay", *year, "--on", "2025-04-02", lang="en")
+    english = run("--db", demo_url, "distribution", "pay", *year, "--on", "2025-04-02", lang="en")
     assert "Error: The 2024 dividends have already been paid." in english.stderr
 
 
-def test_paying_in_capital_needs_its_own_resolution_and_says_so(demo_db: str) -> None:
-    year = ("--coop", chenliang(demo_db), "--year", "2024")
+def test_paying_in_capital_needs_its_own_resolution_and_says_so(demo_url: str) -> None:
+    year = ("--coop", chenliang(demo_url), "--year", "2024")
     for args in (("plan",), ("publish", "--on", "2025-03-01"), ("post",)):
-        run("--db", demo_db, "distribution", args[0], *year, *args[1:])
+        run("--db", demo_url, "distribution", args[0], *year, *args[1:])
     approve = ("--assembly", "2025-03-20", "--present", "110", "--votes-for", "100", "--resolution", "2025-1号")
-    assert run("--db", demo_db, "distribution", "approve", *year, *approve).returncode == 0
-    assert run("--db", demo_db, "distribution", "post", *year).returncode == 0
-    refused = run("--db", demo_db, "distribution", "pay", *year, "--on", "2025-04-01", "--method", "capital")
+    assert run("--db", demo_url, "distribution", "approve", *year, *approve).returncode == 0
+    assert run("--db", demo_url, "distribution", "post", *year).returncode == 0
+    refused = run("--db", demo_url, "distribution", "pay", *year, "--on", "2025-04-01", "--method", "capital")
     assert refused.returncode == 2
     assert "把返还转为成员出资，需要成员大会对此专门作出决议（《农民专业合作社法》第四十四条）" in refused.stderr
     assert "请填写决议文号或内容" in refused.stderr
-    converted = run("--db", demo_db, "distribution", "pay", *year, "--on", "2025-04-01", "--method", "capital",
+    converted = run("--db", demo_url, "distribution", "pay", *year, "--on", "2025-04-01", "--method", "capital",
                     "--resolution", "2025-2号 盈余返还转为出资")  # fmt: skip
     assert converted.returncode == 0, converted.stderr
     assert "已登记 119 笔支付" in converted.stdout  # the refusal paid nobody
 
 
-def test_show_prints_the_transaction_amounts_as_money_and_a_total_row(demo_db: str) -> None:
-    year = ("--coop", chenliang(demo_db), "--year", "2024")
-    run("--db", demo_db, "distribution", "plan", *year)
-    shown = run("--db", demo_db, "distribution", "show", *year).stdout
-    with Session(make_engine(demo_db)) as session:
+def test_show_prints_the_transaction_amounts_as_money_and_a_total_row(demo_url: str) -> None:
+    year = ("--coop", chenliang(demo_url), "--year", "2024")
+    run("--db", demo_url, "distribution", "plan", *year)
+    shown = run("--db", demo_url, "distribution", "show", *year).stdout
+    with Session(make_engine(demo_url)) as session:
         distribution = session.scalars(select(Distribution).where(Distribution.year == 2024)).one()
         lines = {line.member_code: line for line in distribution.lines}
         distributable = distribution.distributable
@@ -137,8 +137,8 @@ def test_show_prints_the_transaction_amounts_as_money_and_a_total_row(demo_db: s
     assert format_money(sum(line.patronage for line in lines.values())) in total
 
 
-def test_booking_the_guarantees_again_says_they_were_booked_and_the_table_names_the_members(demo_db: str) -> None:
-    book = ("--db", demo_db, "land", "guarantees", "--coop", chenliang(demo_db), "--year", "2025", "--book")
+def test_booking_the_guarantees_again_says_they_were_booked_and_the_table_names_the_members(demo_url: str) -> None:
+    book = ("--db", demo_url, "land", "guarantees", "--coop", chenliang(demo_url), "--year", "2025", "--book")
     first = run(*book)
     again = run(*book)
     assert first.returncode == again.returncode == 0
@@ -146,7 +146,7 @@ def test_booking_the_guarantees_again_says_they_were_booked_and_the_table_names_
     assert "2025年的土地保底收益已经记过账了" in again.stdout and "这次没有做任何改动" in again.stdout
     assert "已计入" not in again.stdout
     assert any("M002" in line and "孙长春" in line for line in again.stdout.splitlines())
-    with sqlite3.connect(demo_db.removeprefix("sqlite:///")) as connection:
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as connection:
         query = "SELECT count(*) FROM income_expense WHERE source LIKE 'land_guarantee:2025:%'"
         (rows,) = connection.execute(query).fetchone()
     assert rows == first.stdout.count("│ M")  # one expense row per member listed, booked once

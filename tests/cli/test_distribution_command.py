@@ -14,12 +14,12 @@ def chenliang(url: str) -> str:
     return str(code)
 
 
-def test_the_whole_year_end_runs_on_the_demo_data(demo_db: str) -> None:
-    code = chenliang(demo_db)
+def test_the_whole_year_end_runs_on_the_demo_data(demo_url: str) -> None:
+    code = chenliang(demo_url)
     year = ("--coop", code, "--year", "2024")
 
     def run(*args: str, lang: str = "zh") -> str:
-        result = coop("--db", demo_db, "distribution", *args, *year, lang=lang)
+        result = coop("--db", demo_url, "distribution", *args, *year, lang=lang)
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -28,7 +28,7 @@ def test_the_whole_year_end_runs_on_the_demo_data(demo_db: str) -> None:
         planned["distributable"].replace(".", "")
     )
     assert "✓" in run("show") and "✗" not in run("show")
-    early = coop("--db", demo_db, "distribution", "publish", *year, "--on", "2025-03-10", "--assembly", "2025-03-20")
+    early = coop("--db", demo_url, "distribution", "publish", *year, "--on", "2025-03-10", "--assembly", "2025-03-20")
     assert early.returncode == 2 and "15日" in early.stderr
     run("publish", "--on", "2025-03-01")
     run("approve", "--assembly", "2025-03-20", "--present", "110", "--votes-for", "100")
@@ -36,27 +36,27 @@ def test_the_whole_year_end_runs_on_the_demo_data(demo_db: str) -> None:
     assert "✓ 成员大会在方案公示后第 19 天召开" in shown and "✓ 按交易量（额）返还占可分配盈余的" in shown
     assert "✗" not in shown
     run("post")
-    account = coop("--db", demo_db, "members", "account", "--coop", code, "--member", "M002", "--year", "2024")
+    account = coop("--db", demo_url, "members", "account", "--coop", code, "--member", "M002", "--year", "2024")
     assert account.returncode == 0 and "2024年盈余返还" in account.stdout and "年末余额" in account.stdout
-    closed = coop("--db", demo_db, "ledger", "close", "--coop", code, "--period", "2024-12")
+    closed = coop("--db", demo_url, "ledger", "close", "--coop", code, "--period", "2024-12")
     assert closed.returncode == 0, closed.stderr  # closing December closes the year
-    edit = coop("--db", demo_db, "land", "guarantees", "--coop", code, "--year", "2024", "--book")
+    edit = coop("--db", demo_url, "land", "guarantees", "--coop", code, "--year", "2024", "--book")
     assert edit.returncode == 2 and "已结账" in edit.stderr  # a closed year refuses edits
-    reverse = coop("--db", demo_db, "distribution", "reverse", *year)
+    reverse = coop("--db", demo_url, "distribution", "reverse", *year)
     assert reverse.returncode == 2 and "已结账" in reverse.stderr  # only once December is reopened (反结账)
-    reopened = coop("--db", demo_db, "ledger", "reopen", "--coop", code, "--period", "2024-12")
+    reopened = coop("--db", demo_url, "ledger", "reopen", "--coop", code, "--period", "2024-12")
     assert reopened.returncode == 0, reopened.stderr
     run("reverse")
     replanned = json.loads(run("plan", "--json"))
     assert replanned == planned
 
 
-def test_the_assembly_converts_part_of_a_share_at_approval_only_with_its_resolution(demo_db: str) -> None:
-    code = chenliang(demo_db)
+def test_the_assembly_converts_part_of_a_share_at_approval_only_with_its_resolution(demo_url: str) -> None:
+    code = chenliang(demo_url)
     year = ("--coop", code, "--year", "2024")
 
     def run(*args: str) -> tuple[int, str, str]:
-        result = coop("--db", demo_db, "distribution", *args, *year)
+        result = coop("--db", demo_url, "distribution", *args, *year)
         return result.returncode, result.stdout, result.stderr
 
     assert run("plan")[0] == 0 and run("publish", "--on", "2025-03-01")[0] == 0

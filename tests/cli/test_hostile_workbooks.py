@@ -192,27 +192,27 @@ def village_totals(url: str) -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_coop_villages_import_refuses_a_hostile_workbook_the_same_way(case: str, demo_db: str, tmp_path: Path) -> None:
+def test_coop_villages_import_refuses_a_hostile_workbook_the_same_way(case: str, demo_url: str, tmp_path: Path) -> None:
     base = tmp_path / "villages.xlsx"
     write_template(base, VILLAGES)
     path, message = village_case(case, base, tmp_path / "hostile.xlsx")
-    before = village_totals(demo_db)
+    before = village_totals(demo_url)
 
-    run = run_limited("--db", demo_db, "villages", "import", str(path))
+    run = run_limited("--db", demo_url, "villages", "import", str(path))
 
     assert_refused(run, message)
-    assert village_totals(demo_db) == before
+    assert village_totals(demo_url) == before
 
 
 def test_the_workbooks_the_hostile_ones_are_made_from_import_cleanly_within_the_same_bound(
-    demo_db: str, tmp_path: Path
+    demo_url: str, tmp_path: Path
 ) -> None:
     book = write_book(valid_book(), tmp_path / "valid.xlsx")
     villages = tmp_path / "villages.xlsx"
     write_template(villages, VILLAGES)
 
     cooperative = run_limited("--db", f"sqlite:///{tmp_path / 'coop.sqlite3'}", "import", str(book))
-    village = run_limited("--db", demo_db, "villages", "import", str(villages))
+    village = run_limited("--db", demo_url, "villages", "import", str(villages))
 
     for run in (cooperative, village):
         assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.models import Period, PeriodState, Voucher, VoucherState
+from tests.backends import sqlite_copy
 from tests.cli.conftest import coop, run
 from tests.ledger.builders import AUDITOR, PREPARER, make_books
 
@@ -21,9 +21,8 @@ from tests.ledger.builders import AUDITOR, PREPARER, make_books
 @pytest.fixture
 def books(tmp_path: Path) -> tuple[str, str]:
     """A SQLite database with one cooperative whose books are not used yet: (url, credit code)."""
-    url = f"sqlite:///{tmp_path / 'books.sqlite3'}"
+    url = sqlite_copy("schema", tmp_path)
     engine = make_engine(url)
-    migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
         credit_code = make_books(session).credit_code
     engine.dispose()

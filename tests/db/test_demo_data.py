@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy_continuum import version_class
 
@@ -52,6 +51,7 @@ from demo.context import YEARS
 from demo.dataset import DemoSet
 from demo.history import POSTED_YEARS
 from demo.writer import BULK
+from tests.backends import backend_of, demo_summary
 from tests.statements.identities import assert_identities
 
 CHENLIANG = "晨靓果业专业合作社"
@@ -59,14 +59,10 @@ CHENLIANG = "晨靓果业专业合作社"
 CONTRIBUTIONS_AND_REFUNDS = [kind for kind in AccountEntryKind if kind.is_contribution] + [AccountEntryKind.REFUND]
 
 
-@pytest.fixture(scope="module")
-def demo(engine: Engine) -> Iterator[tuple[Session, DemoSummary]]:
-    """The demo loaded once per backend, in a transaction rolled back after the module."""
-    with engine.connect() as connection:
-        outer = connection.begin()
-        with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
-            yield session, load_demo(session)
-        outer.rollback()
+@pytest.fixture
+def demo(demo_session: Session) -> tuple[Session, DemoSummary]:
+    """The demo database of a backend (loaded once per run) and what load_demo returned when it loaded it."""
+    return demo_session, demo_summary(backend_of(demo_session.get_bind()))
 
 
 @pytest.fixture(scope="module")

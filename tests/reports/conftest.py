@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from coopcore.db import migrate
 from tests.backends import scratch_engine
 
 REPORT_BACKENDS = ("sqlite", "postgresql")
@@ -22,8 +21,7 @@ POPPLER = ("pdftotext", "pdftoppm", "pdffonts", "pdfinfo")
 @pytest.fixture(scope="session", params=REPORT_BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """tests/conftest.py's engine, on the two backends the reports are tested on."""
-    with scratch_engine(request.param, tmp_path_factory.mktemp(request.param)) as engine:
-        migrate.upgrade(engine)
+    with scratch_engine(request.param, tmp_path_factory.mktemp(request.param), "schema") as engine:
         yield engine
 
 

@@ -11,7 +11,6 @@ import pytest
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.errors import NotFound
 from coopcore.services import ledger
@@ -19,6 +18,7 @@ from reports.cli import guard
 from reports.detail_ledger import build_detail_ledger
 from reports.general_ledger import build_general_ledger
 from reports.trial_balance import build_trial_balance
+from tests.backends import sqlite_copy
 from tests.cli.conftest import COOP
 from tests.reports.books import make_ledger_books
 from tests.reports.conftest import page_pictures, pdf_text, yuan
@@ -172,9 +172,8 @@ def test_the_books_print_in_english_too(session: Session, tmp_path: Path) -> Non
 
 
 def test_coop_report_writes_the_books(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'books.sqlite3'}"
+    url = sqlite_copy("schema", tmp_path)
     engine = make_engine(url)
-    migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
         make_ledger_books(session)
     engine.dispose()

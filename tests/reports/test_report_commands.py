@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.models import Distribution, Member
 from reports import bundle
 from reports.cli import ReportsWrite, guard, read_only
+from tests.backends import sqlite_copy
 from tests.cli.conftest import COOP
 from tests.reports import builders
 
@@ -23,9 +23,8 @@ from tests.reports import builders
 @pytest.fixture
 def example_file(tmp_path: Path) -> str:
     """A SQLite file with Example 1 planned for 2024, committed, as a URL."""
-    url = f"sqlite:///{tmp_path / 'example.sqlite3'}"
+    url = sqlite_copy("schema", tmp_path)
     engine = make_engine(url)
-    migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
         builders.example(session)
     engine.dispose()

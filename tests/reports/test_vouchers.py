@@ -11,10 +11,10 @@ import openpyxl
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from reports.cli import guard
 from reports.vouchers import build_vouchers
+from tests.backends import sqlite_copy
 from tests.cli.conftest import COOP
 from tests.reports.books import make_books
 from tests.reports.conftest import page_pictures, pdf_text, yuan
@@ -196,9 +196,8 @@ def test_vouchers_print_in_english_too(session: Session, tmp_path: Path) -> None
 
 
 def test_coop_report_vouchers_writes_the_month_s_forms_and_lines(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'books.sqlite3'}"
+    url = sqlite_copy("schema", tmp_path)
     engine = make_engine(url)
-    migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
         make_books(session)
     engine.dispose()

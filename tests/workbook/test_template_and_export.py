@@ -6,15 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.models import Cooperative
 from coopcore.rules import membership
 from coopcore.services.imports import COOPERATIVE, export_workbook, run_import, write_template
-from demo import load_demo
-from tests.backends import scratch_engine
+from tests.backends import backend_of, scratch_engine
 from tests.workbook.dump import dump_cooperative
 
 TODAY = dt.date(2025, 6, 30)
@@ -38,28 +36,27 @@ def _demo_codes(session: Session) -> list[str]:
 
 
 def test_the_demo_data_set_exports_and_imports_into_an_identical_database(
-    session: Session, engine: Engine, tmp_path: Path
+    demo_session: Session, tmp_path: Path
 ) -> None:
-    load_demo(session)
+    session = demo_session
     codes = _demo_codes(session)
     expected = {}
     for code in codes:
         export_workbook(session, code, tmp_path / f"{code}.xlsx")
         expected[code] = dump_cooperative(session, code)
 
-    with scratch_engine(engine.dialect.name.replace("mysql", "mariadb"), tmp_path) as other:
-        migrate.upgrade(other)
-        with Session(other) as fresh, fresh.begin():
-            for code in codes:
-                report = run_import(fresh, tmp_path / f"{code}.xlsx", COOPERATIVE, today=TODAY)
-                assert report.written and not report.errors, report.messages()
-            for code in codes:
-                assert dump_cooperative(fresh, code) == expected[code], code
+    backend = backend_of(session.get_bind())
+    with scratch_engine(backend, tmp_path, "schema") as other, Session(other) as fresh, fresh.begin():
+        for code in codes:
+            report = run_import(fresh, tmp_path / f"{code}.xlsx", COOPERATIVE, today=TODAY)
+            assert report.written and not report.errors, report.messages()
+        for code in codes:
+            assert dump_cooperative(fresh, code) == expected[code], code
     assert len(codes) == 24
 
 
-def test_an_export_imported_into_its_own_database_changes_nothing(session: Session, tmp_path: Path) -> None:
-    load_demo(session)
+def test_an_export_imported_into_its_own_database_changes_nothing(demo_session: Session, tmp_path: Path) -> None:
+    session = demo_session
     code = _demo_codes(session)[11]  # 晨靓, the largest, with land shares
     before = dump_cooperative(session, code)
     export_workbook(session, code, tmp_path / "chenliang.xlsx")

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
 from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative, Voucher
+from tests.backends import sqlite_copy
 from tests.ledger.builders import make_books
 from tests.workbook.voucher_books import opening_rows, voucher_book
 
@@ -24,9 +24,8 @@ def coop(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_template_dry_run_import_and_export_of_the_books_from_the_command_line(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'coop.sqlite3'}"
+    url = sqlite_copy("schema", tmp_path)
     engine = make_engine(url)
-    migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
         cooperative = make_books(session)
         code = cooperative.credit_code

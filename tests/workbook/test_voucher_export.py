@@ -11,11 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from coopcore.db import migrate
-from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative, VoucherOrigin
 from coopcore.services import ledger
 from coopcore.services.imports import export_vouchers
+from tests.backends import scratch_engine
 from tests.ledger.builders import PREPARER, cr, day, dr, make_books
 from tests.workbook.voucher_books import (
     books_as_shown,
@@ -32,10 +31,8 @@ pytestmark = pytest.mark.backends
 
 @pytest.fixture(scope="module")
 def fresh_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'fresh.sqlite3'}")
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
+    with scratch_engine("sqlite", tmp_path_factory.mktemp("fresh"), "schema") as engine:
+        yield engine
 
 
 def keep_books(session: Session, tmp_path: Path) -> Cooperative:
