@@ -18,7 +18,6 @@ from coopcore.models import (
     FundSource,
     Member,
     MemberAccountEntry,
-    MemberKind,
     Product,
     SpecialFund,
     SpecialPayable,
@@ -29,7 +28,7 @@ from coopcore.models import (
 from coopcore.rules import books
 from coopcore.services import ledger
 from coopcore.services.ledger.reconcile import reconcile
-from coopcore.services.ledger.sync import book_investors, book_record, sync_events
+from coopcore.services.ledger.sync import sync_events
 from coopcore.services.year_end import year_surplus
 from tests.ledger.builders import day, make_books
 
@@ -189,31 +188,3 @@ def test_a_service_fee_on_anything_but_inputs_is_refused(session: Session) -> No
     session.add(ticket(cooperative, m1, TradeKind.INTAKE, "1.00"))
     with pytest.raises(DBAPIError):
         session.flush()
-
-
-def test_a_member_cooperative_books_its_investment_in_a_federation_from_the_federation_s_member_account(
-    session: Session,
-) -> None:
-    investor, federation = make_books(session, 1), make_books(session, 2, members=0)
-    federation.is_federation = True
-    seat = Member(cooperative_id=federation.id, code="C01", name=investor.name, kind=MemberKind.COOPERATIVE,
-                  id_number="", member_cooperative_id=investor.id, joined_on=dt.date(2020, 1, 1))  # fmt: skip
-    session.add(seat)
-    session.flush()
-    paid_in = contribution(seat, AccountEntryKind.CONTRIBUTION_CASH, "50000.00", None)
-    session.add(paid_in)
-    book_record(session, paid_in)  # as the admin's form books it: the investor's books follow too
-    ref = f"federation_investment:2024-03-01:{federation.id}"
-    assert lines(session, investor, ref) == [("131", "50000.00", "0.00", ""), ("102", "0.00", "50000.00", "")]
-    assert ledger.event_voucher(session, investor, ref).lines[0].counterparty == federation.name  # type: ignore[union-attr]
-
-    refund = MemberAccountEntry(member_id=seat.id, entry_on=dt.date(2024, 9, 1), kind=AccountEntryKind.REFUND,
-                                amount=Decimal("-20000.00"))  # fmt: skip
-    session.add(refund)
-    session.flush()
-    book_investors(session, federation)  # as a federation's workbook import brings its members' books along
-    assert lines(session, investor, f"federation_investment:2024-09-01:{federation.id}") == [
-        ("131", "0.00", "20000.00", ""),
-        ("102", "20000.00", "0.00", ""),
-    ]
-    assert closing(session, investor, "131") == Decimal("30000.00")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +21,6 @@ from coopcore.models import (
     SpecialFund,
     SpecialPayable,
 )
-from coopcore.money import ZERO
 from coopcore.rules import entries
 from coopcore.rules.entries.contributions import SUMMARY as SUMMARIES
 from coopcore.rules.ledger import EntryLine
@@ -84,30 +82,6 @@ def _contributions(session: Session, cooperative: Cooperative, refs: set[str] | 
     for key, lines in grouped.items():
         day, kind = key.split(":", 1)
         yield Event(CONTRIBUTIONS.ref(key), dt.date.fromisoformat(day), SUMMARIES[AccountEntryKind(kind)], lines)
-
-
-def _federation_investments(session: Session, cooperative: Cooperative, refs: set[str] | None) -> Iterator[Event]:
-    """What the cooperative put into the federations it is a member of (and got back): one voucher per day and
-    federation, from the federation's member account of it, the one record of it."""
-    # [KJ 131 二; L-56]: Dr 131—federation / Cr 102; a refund on leaving comes back: Dr 102 / Cr 131.
-    keys = FEDERATION_INVESTMENTS.keys(refs)
-    kinds = [kind for kind in AccountEntryKind if kind.is_contribution] + [AccountEntryKind.REFUND]
-    query = (
-        select(MemberAccountEntry.entry_on, Member.cooperative_id, Cooperative.name, MemberAccountEntry.amount)
-        .join(Member, Member.id == MemberAccountEntry.member_id)
-        .join(Cooperative, Cooperative.id == Member.cooperative_id)
-        .where(Member.member_cooperative_id == cooperative.id, MemberAccountEntry.kind.in_(kinds))
-    )
-    invested: dict[str, tuple[dt.date, str, Decimal]] = {}
-    for day, federation_id, federation, value in session.execute(query.order_by(MemberAccountEntry.entry_on)):
-        key = f"{day.isoformat()}:{federation_id}"
-        if keys is None or key in keys:
-            held = invested.get(key, (day, federation, ZERO))
-            invested[key] = (day, federation, held[2] + value)  # a refund is written negative
-    for key, (day, federation, value) in invested.items():
-        lines = entries.federation_investment(federation, abs(value)) if value else []
-        summary = lines[0].summary if lines else ""
-        yield Event(FEDERATION_INVESTMENTS.ref(key), day, summary, lines if value > 0 else red(lines))
 
 
 def day_key(day: dt.date, kind: AccountEntryKind) -> str:
@@ -181,6 +155,5 @@ def _special_payables(session: Session, cooperative: Cooperative, refs: set[str]
 INCOME_EXPENSE = Source(VoucherOrigin.INCOME_EXPENSE, "income_expense", _income_expense)
 CONTRIBUTIONS = Source(VoucherOrigin.CONTRIBUTION, "member_entry", _contributions)
 EXITS = Source(VoucherOrigin.EXIT, "exit", _exits)
-FEDERATION_INVESTMENTS = Source(VoucherOrigin.FEDERATION, "federation_investment", _federation_investments)
 SPECIAL_FUNDS = Source(VoucherOrigin.SPECIAL_FUND, "special_fund", _special_funds)
 SPECIAL_PAYABLES = Source(VoucherOrigin.SPECIAL_FUND, "special_payable", _special_payables)

@@ -46,7 +46,6 @@ from coopcore.services.ledger.events import VERSION, book_event, event_voucher, 
 from coopcore.services.ledger.register_events import (
     CONTRIBUTIONS,
     EXITS,
-    FEDERATION_INVESTMENTS,
     INCOME_EXPENSE,
     SPECIAL_FUNDS,
     SPECIAL_PAYABLES,
@@ -65,7 +64,6 @@ SOURCES = (
     TRADES,
     DELIVERIES,
     EXITS,
-    FEDERATION_INVESTMENTS,
     SPECIAL_FUNDS,
     SPECIAL_PAYABLES,
     DISTRIBUTIONS,
@@ -188,30 +186,6 @@ def book_record(session: Session, record: object) -> None:
     if after is not None:
         source, cooperative, refs = after
         sync_events(session, cooperative, [source], refs | (before[2] if before is not None else set()))
-    if isinstance(record, MemberAccountEntry):
-        _book_investment(session, record)
-
-
-def _book_investment(session: Session, entry: MemberAccountEntry) -> None:
-    """A federation's member account of a member cooperative is that cooperative's investment: its books follow."""
-    member = entry.member if entry.member is not None else session.get(Member, entry.member_id)
-    investor = (
-        session.get(Cooperative, member.member_cooperative_id) if member and member.member_cooperative_id else None
-    )
-    if investor is not None:
-        key = f"{entry.entry_on.isoformat()}:{member.cooperative_id}"
-        sync_events(session, investor, [FEDERATION_INVESTMENTS], {FEDERATION_INVESTMENTS.ref(key)})
-
-
-def book_investors(session: Session, federation: Cooperative) -> None:
-    """Bring the books of a federation's member cooperatives up to date with what they put into it."""
-    query = select(Member.member_cooperative_id).where(
-        Member.cooperative_id == federation.id, Member.member_cooperative_id.is_not(None)
-    )
-    for investor_id in sorted({investor_id for investor_id in session.scalars(query) if investor_id is not None}):
-        investor = session.get(Cooperative, investor_id)
-        if investor is not None:
-            sync_events(session, investor, [FEDERATION_INVESTMENTS])
 
 
 def follow_settings(session: Session, cooperative: Cooperative) -> None:

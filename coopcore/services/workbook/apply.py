@@ -45,7 +45,7 @@ from coopcore.models import (
 from coopcore.rules.findings import Finding, Severity
 from coopcore.services import ledger
 from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
-from coopcore.services.ledger.sync import book_investors, sync_events
+from coopcore.services.ledger.sync import sync_events
 from coopcore.services.workbook.plan import Changes, Plan
 from coopcore.services.workbook.plan_members import NEW_COLLECTIVE
 from coopcore.services.workbook.reader import Progress
@@ -80,7 +80,6 @@ def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress 
     _write_land(session, plan, coop_id, members, progress)
     session.flush()
     sync_events(session, cooperative)  # the books follow what the workbook brought in (and took out)
-    book_investors(session, cooperative)  # a federation's: its member cooperatives' investments in it
     return _close_books(session, cooperative, stored)
 
 
