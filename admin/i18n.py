@@ -26,6 +26,7 @@ from coopcore.errors import CoopError, Term
 from coopcore.i18n import BABEL_LOCALES, Lang, Localized
 from coopcore.i18n import translate as coopcore_translate
 from coopcore.money import to_money
+from coopcore.services.ledger.books import SYSTEM
 
 CATALOG = Path(__file__).parent / "translations" / "zh_CN" / "LC_MESSAGES" / "admin.po"
 LOCALES: dict[Lang, str] = {"zh": "zh_CN", "en": "en"}  # "zh_CN", never "zh-CN": Flask-Babel fails on a hyphen
@@ -164,6 +165,11 @@ def percent(value: Decimal | None) -> str:
     return f"{(value * 100).normalize():f}%"
 
 
+def signer(name: str) -> str:
+    """Who took a voucher's step, with a service's mark shown as "System" in the reader's language."""
+    return gettext("System") if name == SYSTEM else name
+
+
 def jinja_globals() -> dict[str, Any]:
     """The helpers every template may call."""
     return {
@@ -175,5 +181,6 @@ def jinja_globals() -> dict[str, Any]:
         "percent": percent,
         "current_lang": current_lang,
         "error_text": error_text,
+        "signer": signer,
         "Markup": Markup,
     }

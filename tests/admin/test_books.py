@@ -258,6 +258,17 @@ def test_an_event_voucher_cannot_be_changed_or_deleted_by_hand(client: FlaskClie
     assert books.scalar(select(func.count()).where(Voucher.id == books.event_voucher)) == 1
 
 
+def test_an_event_voucher_names_the_system_as_its_preparer_in_the_reader_s_language(
+    client: FlaskClient, books: Books
+) -> None:
+    sign_in(client, "accountant")
+    assert books.voucher(books.event_voucher).prepared_by == "system"
+    shown = text_of(client.get(f"/admin/books/vouchers/show?id={books.event_voucher}").text)
+    assert "制表: 系统" in shown and "system" not in shown
+    listed = client.get(f"/admin/books/vouchers/?cooperative={books.coop}&year=2024").text
+    assert "<td>系统</td>" in listed and "<td>system</td>" not in listed
+
+
 def test_ticked_vouchers_are_audited_together_or_not_at_all(client: FlaskClient, books: Books) -> None:
     sign_in(client, "accountant")
     save(client, books.coop, BALANCED)
