@@ -1,4 +1,5 @@
-"""Annual distribution report (年度盈余分配报告): 02表 lines 12-20, bylaws, statutory checks, charts, every member.
+"""Annual distribution report (年度盈余分配报告): the year's statements (01表, 02表, 03表), bylaws, statutory checks,
+charts, every member.
 
 python -m reports.distribution --db URL --coop CREDIT_CODE --year 2024 [--out DIR] [--lang zh|en]
 coop report distribution --coop CREDIT_CODE --year 2024
@@ -17,17 +18,23 @@ from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
 from coopcore.labels import label, msgid
-from coopcore.models import Cooperative, Distribution, PatronageMeasure
-from coopcore.money import ZERO
+from coopcore.models import Cooperative, Distribution, DistributionState, PatronageMeasure
 from coopcore.rules.distribution import STATUTORY_PATRONAGE_FLOOR
-from coopcore.rules.entries import net_of_conversion
 from coopcore.rules.plan_review import review
+from coopcore.rules.statements import Statements
 from coopcore.services import lookups
+from coopcore.services.statements import statements
 from reports import base, charts, pdf, queries, text, xlsx
 from reports.cli import cooperative_command, standalone
+from reports.statements import add_statement_sheets, statement_pages
 
 GREEN, RED, GREY = colors.HexColor("#1e7b34"), colors.HexColor("#b00000"), colors.HexColor("#666666")
 FIT = "Complies"
+BOOKED = "From the books as they stand, vouchers not yet posted included; lines 14-19 of form 02 hold the distribution."
+NOT_BOOKED = (
+    "From the books as they stand, vouchers not yet posted included. The plan is booked once the member assembly "
+    "approves it: until then lines 14-19 of form 02 hold no distribution, and the plan is in the sections below."
+)
 
 
 @dataclass(frozen=True)
@@ -37,37 +44,6 @@ class Check:
     ok: bool | None
     label: str
     detail: str
-
-
-def statement_lines(distribution: Distribution) -> list[tuple[str, int, Decimal]]:
-    """盈余及盈余分配表 (会农社02表) lines 12-20 from the plan: (item, line, amount).
-
-    Line 14 (其他转入, a loss covered by the provident fund) is not used by coopcore's distributions. Line 19 is
-    what the assembly converted into contributions with the plan (§15 rule 25b); lines 17-18 exclude it. Returns
-    converted later, when paid (rule 25a), stay on lines 17-18.
-    """
-    d = distribution
-    line16 = d.surplus + d.opening_undistributed - d.provident_fund
-    from_patronage = from_residual = ZERO  # what the conversions took out of each pool
-    for line in d.lines:
-        patronage, residual = net_of_conversion(line.patronage_return, line.residual_distribution, line.converted)
-        from_patronage += line.patronage_return - patronage
-        from_residual += line.residual_distribution - residual
-    line17 = d.patronage_pool - from_patronage
-    line18 = d.residual_pool - from_residual
-    line19 = sum((line.converted for line in d.lines), ZERO)
-    line20 = line16 - line17 - line18 - line19
-    return [
-        ("IV. Surplus of the year", 12, d.surplus),
-        ("Add: undistributed surplus at the start of the year", 13, d.opening_undistributed),
-        ("Other transfers in", 14, Decimal("0.00")),
-        ("Less: provident fund (surplus reserve) extracted", 15, d.provident_fund),
-        ("V. Distributable surplus", 16, line16),
-        ("Less: surplus returned by patronage", 17, line17),
-        ("Residual surplus distributed", 18, line18),
-        ("Converted into member contributions", 19, line19),
-        ("VI. Undistributed surplus at year end", 20, line20),
-    ]
 
 
 def statutory_checks(distribution: Distribution, sums: queries.PlanSums, lang: Lang) -> list[Check]:
@@ -192,8 +168,9 @@ def build_distribution_report(
     pdf_path = base.output_path(out_dir, year, cooperative.credit_code, "distribution report", "pdf", lang)
     title = text.tr("{year} surplus distribution report", lang, year=year)
     doc = pdf.ReportDoc(pdf_path, base.letterhead(title, cooperative, distribution, lang))
-    doc.build_from(_story(session, cooperative, distribution, sums, checks, lang))
-    return [pdf_path, _workbook(session, cooperative, distribution, checks, out_dir, lang)]
+    found = statements(session, cooperative, year, include_unposted=True)
+    doc.build_from(_story(session, cooperative, distribution, sums, checks, found, lang))
+    return [pdf_path, _workbook(session, cooperative, distribution, checks, found, out_dir, lang)]
 
 
 def _story(
@@ -202,6 +179,7 @@ def _story(
     distribution: Distribution,
     sums: queries.PlanSums,
     checks: list[Check],
+    found: Statements,
     lang: Lang,
 ) -> Iterator[Flowable]:
     width, _ = pdf.frame_size(pdf.PORTRAIT)
@@ -226,8 +204,14 @@ def _story(
         width,
     )
     yield Spacer(1, 10)
-    yield pdf.heading(text.tr("1. Statement of surplus and its distribution (form 02, lines 12-20)", lang))
-    yield _statement_table(distribution, lang, width)
+    # [L-40] the year's financial report goes to the office with the plan: the statements as reports.statements
+    # prints them, from the books as they stand (every voucher, posted or not).
+    yield pdf.heading(text.tr("1. The statements of the year (forms 01, 02 and 03)", lang))
+    posted = distribution.state in (DistributionState.POSTED, DistributionState.PAID)
+    yield pdf.para(text.tr(BOOKED if posted else NOT_BOOKED, lang), 9)
+    yield from pdf.to_landscape()
+    yield from statement_pages(found, cooperative.name, lang)
+    yield from pdf.to_portrait()
     if sums.converted:
         yield pdf.para(
             text.tr(
@@ -281,29 +265,6 @@ def _banner(distribution: Distribution, lang: Lang, width: float) -> Table:
                 ("TOPPADDING", (0, 0), (-1, -1), 6),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
             ]
-        )
-    )
-    return table
-
-
-def _statement_table(distribution: Distribution, lang: Lang, width: float) -> Table:
-    rows: list[list[str]] = [[text.tr("Item", lang), text.tr("Line", lang), text.tr("This year (yuan)", lang)]]
-    rows += [
-        [text.tr(item, lang), str(line), text.amount(amount, lang)]
-        for item, line, amount in statement_lines(distribution)
-    ]
-    table = Table(rows, colWidths=[width * 0.62, width * 0.1, width * 0.28])
-    table.setStyle(
-        pdf.table_style(
-            [pdf.Column("", 0), pdf.Column("", 0, "count"), pdf.Column("", 0, "money")],
-            1,
-            9.5,
-            [
-                ("ALIGN", (1, 0), (1, -1), "CENTER"),
-                ("BACKGROUND", (0, 5), (-1, 5), pdf.SHADE),
-                ("BACKGROUND", (0, 9), (-1, 9), pdf.SHADE),
-            ],
-            padding=2.5,
         )
     )
     return table
@@ -405,6 +366,7 @@ def _workbook(
     cooperative: Cooperative,
     distribution: Distribution,
     checks: list[Check],
+    found: Statements,
     out_dir: Path,
     lang: Lang,
 ) -> Path:
@@ -412,19 +374,7 @@ def _workbook(
     book = xlsx.new_book()
     state = base.state_label(distribution, lang)
     caption = f"{cooperative.name} " + text.tr("{year} surplus distribution report", lang, year=year) + f"（{state}）"
-    summary = xlsx.Sheet(
-        book,
-        text.tr("Distribution summary", lang),
-        [
-            pdf.Column(text.tr("Item", lang), 0, xlsx_width=44),
-            pdf.Column(text.tr("Line", lang), 0, "count", xlsx_width=8),
-            pdf.Column(text.tr("This year (yuan)", lang), 0, "money", xlsx_width=20),
-        ],
-        caption,
-        lang,
-    )
-    for item, line, amount in statement_lines(distribution):
-        summary.row([text.tr(item, lang), line, amount])
+    add_statement_sheets(book, found, cooperative.name, lang)
     rules = xlsx.Sheet(
         book,
         text.tr("Bylaws and checks", lang),

@@ -1,6 +1,6 @@
 """Publicity notice (公示) of the year's distribution plan for the village board: the plan, every member's amount,
-the objection period and contact, and the publication and assembly dates ([L-40]: at the office at least 15 days
-before the member assembly).
+the objection period and contact, the publication and assembly dates ([L-40]: at the office at least 15 days
+before the member assembly), and where members read the year's statements.
 
     python -m reports.notice --db URL --coop CREDIT_CODE --year 2024 [--contact "王会计 138…"] [--out DIR]
     coop report notice --coop CREDIT_CODE --year 2024
@@ -138,6 +138,19 @@ def _story(
         leading=19,
     )
     yield Spacer(1, 8)
+    # [L-40]: the financial report is at the office with the plan; the statements go out when the plan does.
+    yield pdf.para(
+        text.tr(
+            "The cooperative's {year} statements (balance sheet, statement of surplus and its distribution, statement "
+            "of changes in member equity) are at the cooperative's office with this plan from {day}, for every "
+            "member to read.",
+            lang,
+            year=year,
+            day=text.day(d.published_on, lang),
+        ),
+        11,
+        leading=19,
+    )
     yield pdf.para(text.tr("The amount of every member is listed in the attached table.", lang), 11, leading=19)
     yield Spacer(1, 26)
     yield KeepTogether(

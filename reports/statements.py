@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
@@ -55,8 +56,14 @@ def build_statements(
     xlsx_path = output(out_dir, cooperative, year, month, "statements", "xlsx", lang)
     title = text.tr("Statements {year}", lang, year=year if month is None else f"{year}-{month:02d}")
     doc = pdf.ReportDoc(pdf_path, pdf.Letterhead(title, base.issuer(cooperative, lang), lang), first=pdf.LANDSCAPE)
-    doc.build_from(_story(found, name, lang))
+    doc.build_from(statement_pages(found, name, lang))
     book = xlsx.new_book()
+    add_statement_sheets(book, found, name, lang)
+    return [pdf_path, xlsx.save(book, xlsx_path)]
+
+
+def add_statement_sheets(book: Workbook, found: Statements, name: str, lang: Lang) -> None:
+    """The three forms as sheets of a workbook, one a form, in their order (also the distribution report's)."""
     for index, (columns, rows) in enumerate(_forms(found, lang, pdf.frame_size(pdf.LANDSCAPE)[0])):
         caption = f"{text.tr(FORMS[index], lang)}（{text.tr(FORM_NUMBERS[index], lang)}）" if lang == "zh" else (
             f"{text.tr(FORMS[index], lang)} ({text.tr(FORM_NUMBERS[index], lang)})")  # fmt: skip
@@ -64,11 +71,11 @@ def build_statements(
         sheet = xlsx.Sheet(book, text.tr(FORMS[index], lang), columns, caption, lang)
         for row in rows:
             sheet.row([cell for cell, _ in row])
-    return [pdf_path, xlsx.save(book, xlsx_path)]
 
 
-def _story(found: Statements, name: str, lang: Lang) -> Iterator[Flowable]:
-    """01表 and 03表 on landscape pages, 02表 on a portrait page between them."""
+def statement_pages(found: Statements, name: str, lang: Lang) -> Iterator[Flowable]:
+    """01表 and 03表 on landscape pages, 02表 on a portrait page between them, from a landscape page (a report
+    that embeds them turns to one first, and back after them)."""
     orientations = (pdf.LANDSCAPE, pdf.PORTRAIT, pdf.LANDSCAPE)
     for index, orientation in enumerate(orientations):
         width, _ = pdf.frame_size(orientation)

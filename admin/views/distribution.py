@@ -18,7 +18,7 @@ from flask_admin import expose
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from admin.access import current_scope
@@ -51,6 +51,13 @@ class ApproveForm(FlaskForm):
         lazy("Converted into contribution"),
         [Optional()],
         description=lazy("One member a line, as M04=5000.00; needs the resolution (Art. 44)."),
+    )
+    # 02表 line 14: the loss the year leaves, covered from 盈余公积 as the assembly decided.
+    loss_covered = DecimalField(
+        lazy("Loss covered from the surplus reserve"),
+        [Optional(), NumberRange(min=0)],
+        places=None,
+        description=lazy("At most the loss the year leaves and what 322 holds; needs the resolution (Art. 42)."),
     )
 
 
@@ -215,6 +222,7 @@ class DistributionPage(CoopPage):
                 votes_for=required(form.votes_for),
                 resolution=form.resolution.data or "",
                 conversions=workflow.read_conversions(_written(form.conversions.data or "")),
+                loss_covered_by_provident_fund=form.loss_covered.data or Decimal("0.00"),
             )
             return _("The {year} plan is approved by the member assembly.", year=year)
 

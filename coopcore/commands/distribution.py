@@ -20,7 +20,7 @@ from coopcore.errors import InvalidValue, Term
 from coopcore.i18n import format_money, render
 from coopcore.labels import msgid
 from coopcore.models import Distribution, Member, PatronageMeasure
-from coopcore.money import ZERO
+from coopcore.money import ZERO, to_decimal
 from coopcore.rules.distribution import distribute
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
@@ -112,6 +112,14 @@ def publish(context: Context, credit_code: str, year: int, published_on: dt.date
     help="Part of a member's share the assembly converts into contribution, as M04=5000.00 (repeatable; "
     "needs --resolution, Art. 44).",
 )
+@click.option(
+    "--loss-covered",
+    "loss_covered",
+    default="0",
+    metavar="AMOUNT",
+    help="Loss the assembly covers from the surplus reserve (322), at most the loss the year leaves (02 line 14; "
+    "needs --resolution, Art. 42).",
+)
 @pass_context
 def approve(
     context: Context,
@@ -122,6 +130,7 @@ def approve(
     votes_for: int,
     resolution: str,
     conversions: tuple[str, ...],
+    loss_covered: str,
 ) -> None:
     """Record the member assembly's approval (quorum of two thirds, majority of all votes, Art. 30)."""
     with context.transaction() as session:
@@ -134,6 +143,7 @@ def approve(
             votes_for=votes_for,
             resolution=resolution,
             conversions=workflow.read_conversions(conversions),
+            loss_covered_by_provident_fund=to_decimal(loss_covered),
         )
         context.say("The {year} plan is approved by the member assembly.", year=year)
 
@@ -208,8 +218,9 @@ def _print(context: Context, session: Session, distribution: Distribution, as_js
     title = render("{cooperative} {year} distribution ({state})", lang, cooperative=distribution.cooperative.name,
                    year=distribution.year, state=Term(distribution.state))  # fmt: skip
     summary = Table(title=title, show_header=False)
-    for name in ("surplus", "opening_undistributed", "loss_covered", "provident_fund", "distributable",
-                 "patronage_pool", "residual_pool", "subsidy_property", "donation_property"):  # fmt: skip
+    for name in ("surplus", "opening_undistributed", "loss_covered", "loss_covered_by_provident_fund",
+                 "provident_fund", "distributable", "patronage_pool", "residual_pool", "subsidy_property",
+                 "donation_property"):  # fmt: skip
         summary.add_row(render(name, lang), format_money(getattr(distribution, name), lang))
     console.print(summary)
     measure = distribution.patronage_measure

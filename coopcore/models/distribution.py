@@ -27,6 +27,7 @@ class Distribution(Base):
         UniqueConstraint("cooperative_id", "year", "revision"),
         CheckConstraint("members_present IS NULL OR members_present >= 0", name="present"),
         CheckConstraint("votes_for IS NULL OR votes_for >= 0", name="votes_for"),
+        CheckConstraint("loss_covered_by_provident_fund >= 0", name="loss_covered_by_provident_fund"),
     )
 
     __versioned__: ClassVar[dict[str, object]] = {}  # each state change, with who made it
@@ -62,6 +63,9 @@ class Distribution(Base):
     members_present: Mapped[int | None]
     votes_for: Mapped[int | None]
     resolution: Mapped[str] = mapped_column(String(200), default="")
+    # [L-29(八), L-42; KJ 332 二] the loss the assembly covered from 盈余公积 when it approved the plan: the loss
+    # the year's surplus leaves, Dr 322 / Cr 332—未分配盈余, 02表 line 14 (其他转入).
+    loss_covered_by_provident_fund: Mapped[Money] = mapped_column(default=ZERO, server_default="0")
     posted_at: Mapped[dt.datetime | None]
     reversed_at: Mapped[dt.datetime | None]
 

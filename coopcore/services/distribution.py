@@ -13,6 +13,7 @@ from coopcore.db.bulk import insert_rows
 from coopcore.db.locks import lock
 from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation, Term
 from coopcore.models import (
+    AccountEntryKind,
     Cooperative,
     Distribution,
     DistributionLine,
@@ -32,6 +33,7 @@ from coopcore.services import distribution_posting, year_end
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS, result_of
 from coopcore.services.ledger.sync import sync_events
 from coopcore.services.lookups import live_distribution_or_none
+from coopcore.services.statements.balanced import require_balanced_books
 
 # What the patronage column of a plan holds, as its heading (the CLI, the reports).
 
@@ -173,11 +175,16 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
 def publish_distribution(
     session: Session, distribution: Distribution, *, published_on: dt.date, assembly_on: dt.date | None = None
 ) -> Distribution:
-    """Record that the plan was made available at the office; the assembly may not be sooner than 15 days later."""
+    """Record that the plan was made available at the office; the assembly may not be sooner than 15 days later.
+
+    The year's statements go out with it ([L-40]: the financial report at the office 15 days before the assembly),
+    so books that do not balance are refused, naming what is off (coopcore.services.statements.balanced).
+    """
     _lock(session, distribution, "publish", DistributionState.DRAFT)
     _happened(published_on, "publication")
     if assembly_on is not None:
         _check_notice(published_on, assembly_on)
+    require_balanced_books(session, distribution.cooperative, distribution.year)
     distribution.published_on = published_on
     distribution.assembly_on = assembly_on
     distribution.state = DistributionState.PUBLISHED
@@ -194,11 +201,13 @@ def approve_distribution(
     votes_for: int,
     resolution: str = "",
     conversions: Mapping[str, Decimal] | None = None,
+    loss_covered_by_provident_fund: Decimal = ZERO,
 ) -> Distribution:
     """Record the member assembly that approved the plan ([L-29(四)]), refusing it without quorum or majority.
 
     conversions (member code to amount) are the parts of members' shares the assembly converted into
-    contribution with the plan (§15 rule 25b); they need the resolution that decided them.
+    contribution with the plan (§15 rule 25b); loss_covered_by_provident_fund is what it took from 盈余公积 to
+    cover the loss the year leaves (02表 line 14). Both need the resolution that decided them.
     """
     _lock(session, distribution, "approve", DistributionState.PUBLISHED)
     _happened(assembly_on, "member assembly")  # its vote is recorded once it has been taken
@@ -213,6 +222,9 @@ def approve_distribution(
     if not passes_ordinary(total_votes, votes_for):
         raise NotPassed(votes_for=votes_for, total_votes=total_votes)
     _convert(distribution, conversions or {}, resolution)
+    distribution.loss_covered_by_provident_fund = _cover(
+        session, distribution, loss_covered_by_provident_fund, resolution
+    )
     distribution.assembly_on = assembly_on
     distribution.members_present = members_present
     distribution.votes_for = votes_for
@@ -233,6 +245,22 @@ def _convert(distribution: Distribution, conversions: Mapping[str, Decimal], res
     entries.check_conversions(result_of(distribution), conversions, positive=True)
     for line in distribution.lines:
         line.converted = amount(conversions.get(line.member_code, ZERO))
+
+
+def _cover(session: Session, distribution: Distribution, value: Decimal, resolution: str) -> Decimal:
+    """What the assembly covers from the provident fund, checked against the loss, 322 and the members' shares."""
+    if not value:
+        return ZERO
+    _, last = year_end.year_bounds(distribution.year)
+    held = year_end.balances(session, distribution.cooperative_id, last, kinds=(AccountEntryKind.PROVIDENT_SHARE,))
+    return entries.check_loss_cover(
+        result_of(distribution),
+        value,
+        reserve=year_end.surplus_reserve(session, distribution.cooperative_id, last),
+        shares=sum((balance.provident_share for balance in held.values() if balance.provident_share > 0), ZERO),
+        resolution=resolution,
+        day=last.isoformat(),
+    )
 
 
 NOT_A_CONVERSION = "{value} is not a conversion: write the member code and the amount, as M04=5000.00."
@@ -259,6 +287,8 @@ def post_distribution(session: Session, distribution: Distribution) -> Distribut
     December is closed."""
     _lock(session, distribution, "post", DistributionState.APPROVED)
     _open_fiscal_year(session, distribution.cooperative, distribution.year, for_update=True)
+    # The books may have moved since the assembly: 322 must still hold what it covers.
+    _cover(session, distribution, distribution.loss_covered_by_provident_fund, distribution.resolution)
     distribution_posting.write_entries(session, distribution)
     distribution.state = DistributionState.POSTED
     distribution.posted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -27,6 +27,7 @@ from coopcore.models import (
     VillageIncomeCategory,
 )
 from coopcore.money import ZERO, allocate
+from coopcore.rules.entries.distribution import LOSS_COVERED
 from coopcore.services import year_end
 from coopcore.services.ledger.distribution_events import PlanLine, plan_lines
 from coopcore.services.ledger.register_events import INCOME_EXPENSE
@@ -71,6 +72,11 @@ def write_entries(session: Session, distribution: Distribution) -> None:
         if line.converted:
             # [L-44; KJ 332 六] converted with the plan (§15 rule 25b): the member's contribution grows at the year end.
             rows.append(row(line.member_id, AccountEntryKind.CAPITAL_CONVERSION, line.converted))
+    if distribution.loss_covered_by_provident_fund:
+        # A year that leaves a loss quantifies no provident fund (check_loss_cover): the members' one entry of the
+        # kind is this one.
+        rows += [row(member_id, AccountEntryKind.PROVIDENT_SHARE, -value, LOSS_COVERED)
+                 for member_id, value in _covered(session, distribution, last).items() if value]  # fmt: skip
     on_roster = {line.member_id for line in lines}
     for member_id, balance in held.items():  # members who left in earlier years and still hold a share
         if member_id not in on_roster:
@@ -81,6 +87,20 @@ def write_entries(session: Session, distribution: Distribution) -> None:
     _insert(session, rows)
     _link_income(session, distribution, lines, members, last)
     _book_member_cooperatives(session, _federation_income(session, distribution))
+
+
+def _covered(session: Session, distribution: Distribution, last: dt.date) -> dict[int, Decimal]:
+    """What the loss covered from the provident fund takes of each member's provident share, by member id.
+
+    ⚠️ INFERRED (domain.md §1.4): pro rata to the shares members hold at the year end, by largest remainder, so
+    that the shares still add up to 322 (coopcore.services.ledger.reconcile).
+    """
+    held = year_end.balances(session, distribution.cooperative_id, last, kinds=(AccountEntryKind.PROVIDENT_SHARE,))
+    holders = {member_id: balance.provident_share for member_id, balance in held.items() if balance.provident_share > 0}
+    rows = session.execute(select(Member.id, Member.code).where(Member.id.in_(list(holders))))
+    codes = {member_id: code for member_id, code in rows}
+    taken = allocate(distribution.loss_covered_by_provident_fund, {codes[i]: share for i, share in holders.items()})
+    return {member_id: taken[codes[member_id]] for member_id in holders}
 
 
 def _members_apart(session: Session, cooperative_id: int, last: dt.date) -> dict[int, MemberColumns]:
@@ -201,8 +221,8 @@ class _Rows:
         self.memos = {kind: memo.format(year=distribution.year, resolution=distribution.resolution)[:200]
                       for kind, memo in MEMO.items()}  # fmt: skip
 
-    def __call__(self, member_id: int, kind: AccountEntryKind, amount: Decimal) -> dict[str, object]:
-        return {"member_id": member_id, "kind": kind, "amount": amount, "memo": self.memos[kind], **self.shared}
+    def __call__(self, member_id: int, kind: AccountEntryKind, amount: Decimal, memo: str = "") -> dict[str, object]:
+        return {"member_id": member_id, "kind": kind, "amount": amount, "memo": memo or self.memos[kind], **self.shared}
 
 
 def _insert(session: Session, rows: list[dict[str, object]]) -> None:

@@ -36,6 +36,7 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 from coopcore.rules.entries import year_result
+from coopcore.rules.entries.accounts import SURPLUS_RESERVE
 from coopcore.services.ledger.balances import COUNTED
 from coopcore.services.ledger.books import voucher_name
 
@@ -106,6 +107,18 @@ def year_surplus(session: Session, cooperative_id: int, year: int) -> Decimal:
         .group_by(Account.code)
     )
     return year_result({code: (debit or ZERO) - (credit or ZERO) for code, debit, credit in rows})
+
+
+def surplus_reserve(session: Session, cooperative_id: int, day: dt.date) -> Decimal:
+    """What 盈余公积 (322 and its detail accounts) holds on a day, in credit, counting vouchers as year_surplus does."""
+    debit, credit = session.execute(
+        select(func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .join(Account, Account.id == VoucherLine.account_id)
+        .where(VoucherLine.cooperative_id == cooperative_id, Voucher.voucher_date <= day, COUNTED)
+        .where(Account.code.startswith(SURPLUS_RESERVE))
+    ).one()
+    return (credit or ZERO) - (debit or ZERO)
 
 
 def require_posted_result(session: Session, cooperative: Cooperative, year: int) -> None:

@@ -104,3 +104,19 @@ def test_the_approval_form_records_a_conversion_with_its_resolution(client: Flas
                                          .where(DistributionLine.converted > 0)).all())  # fmt: skip
     engine.dispose()
     assert {code: str(value) for code, value in converted.items()} == {"M002": "100.00", "M003": "50.00"}
+
+
+def test_the_approval_form_refuses_covering_a_loss_the_year_does_not_leave(client: FlaskClient, demo_url: str) -> None:
+    sign_in(client, "accountant")
+    cooperative, _ = _ids(demo_url)
+    distribution_step(client, cooperative, "plan")
+    distribution_step(client, cooperative, "publish", published_on="2025-03-01", assembly_on="2025-03-20")
+    approval = {"assembly_on": "2025-03-20", "members_present": "110", "votes_for": "100"}
+    page = distribution_step(client, cooperative, "approve", **approval, loss_covered="100.00")
+    assert "用盈余公积弥补亏损须有成员大会决议" in page
+    page = distribution_step(client, cooperative, "approve", **approval, loss_covered="100.00",
+                             resolution="社员大会决议〔2025〕1号")  # fmt: skip
+    assert "盈余弥补后尚未弥补的亏损为 0.00" in page, re.findall(r"alert[^>]*>([^<]*)", page)
+    page = distribution_step(client, cooperative, "approve", **approval, loss_covered="",
+                             resolution="社员大会决议〔2025〕1号")  # fmt: skip
+    assert "已通过" in page and "盈余公积弥补亏损" in page, re.findall(r"alert[^>]*>([^<]*)", page)

@@ -71,3 +71,28 @@ def test_the_assembly_converts_part_of_a_share_at_approval_only_with_its_resolut
     assert status == 0, error
     status, shown, _ = run("show")
     assert "转为出资" in shown and "¥150.00" in shown
+
+
+def test_the_assembly_covers_a_loss_from_the_surplus_reserve_only_when_the_year_leaves_one(demo_url: str) -> None:
+    code = chenliang(demo_url)
+    year = ("--coop", code, "--year", "2024")
+
+    def run(*args: str, lang: str = "zh") -> tuple[int, str, str]:
+        result = coop("--db", demo_url, "distribution", *args, *year, lang=lang)
+        return result.returncode, result.stdout, result.stderr
+
+    assert run("plan")[0] == 0 and run("publish", "--on", "2025-03-01")[0] == 0
+    approve = ("approve", "--assembly", "2025-03-20", "--present", "110", "--votes-for", "100", "--loss-covered",
+               "100.00")  # fmt: skip
+    status, _, error = run(*approve)
+    assert status == 2 and "用盈余公积弥补亏损须有成员大会决议" in error
+    # 晨靓's 2024 surplus leaves no loss: nothing may be covered from 322.
+    status, _, error = run(*approve, "--resolution", "2025-1号")
+    assert status == 2 and "2024 年盈余弥补后尚未弥补的亏损为 0.00" in error, error
+    status, _, error = run(*approve, "--resolution", "2025-1号", lang="en")
+    assert status == 2 and "the loss left after the 2024 surplus is 0.00" in error, error
+    status, _, error = run("approve", "--assembly", "2025-03-20", "--present", "110", "--votes-for", "100",
+                           "--loss-covered", "一百")  # fmt: skip
+    assert status == 2 and "一百" in error
+    help_text = coop("distribution", "approve", "--help").stdout
+    assert "用盈余公积（322）弥补的亏损金额" in help_text

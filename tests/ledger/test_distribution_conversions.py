@@ -21,7 +21,7 @@ from coopcore.models import (
 from coopcore.rules.entries import ConversionExceedsShare, ResolutionRequired
 from coopcore.services import distribution as workflow
 from coopcore.services import ledger
-from reports.distribution import statement_lines
+from coopcore.services.statements import statements
 from tests.distribution.builders import make_example_1
 from tests.distribution.test_distribution_workflow import EXPECTED_TOTALS, account
 from tests.ledger.test_distribution_vouchers import booked, lines
@@ -91,9 +91,10 @@ def test_converting_part_of_a_share_with_the_plan_books_332_to_301_and_declares_
     # 未分配盈余 is what Example 1 leaves: the books of the example do not hold the 2023 loss, with it 0.00.
     assert balance.row("33202").columns.closing_credit == -distribution.opening_undistributed
     # 02表: line 19 holds the conversion, lines 17-18 exclude it, line 20 is still 0.00.
-    statement = {line: value for _, line, value in statement_lines(distribution)}
+    statement = statements(session, cooperative, 2024).this_year
     assert statement[17] == D("114799.97") and statement[18] == D("49199.99") - D("5000.00")
-    assert statement[19] == D("5000.00") and statement[20] == D("0.00")
+    # Line 20 is what 未分配盈余 holds: the 2023 loss, which the example's books do not hold (0.00 with it).
+    assert statement[19] == D("5000.00") and statement[20] == -distribution.opening_undistributed
 
 
 def test_paying_after_a_conversion_pays_only_what_was_declared_payable(session: Session) -> None:
@@ -139,8 +140,9 @@ def test_a_return_converted_later_books_221_and_222_to_301_unlike_one_converted_
     assert conversions(session) == [(YEAR_END, D("5000.00")), (dt.date(2025, 4, 16), D("17052.13")),
                                     (dt.date(2025, 4, 16), D(EXPECTED_TOTALS["M03"]))]  # fmt: skip
     assert account(session, cooperative, dt.date(2025, 4, 16))["M04"].contribution == D("10000.00") + D("22052.13")
-    statement = {line: value for _, line, value in statement_lines(distribution)}
-    assert statement[19] == D("5000.00")  # the later conversion is on line 17-18 already, never counted twice
+    statement = statements(session, cooperative, 2025).this_year
+    assert statement[19] == D("0.00")  # the later conversion is on line 17-18 of 2024 already, never counted twice
+    assert statements(session, cooperative, 2024, include_unposted=True).this_year[19] == D("5000.00")
 
 
 def test_without_a_resolution_neither_conversion_is_recorded_and_nothing_is_written(session: Session) -> None:

@@ -21,6 +21,7 @@ from coopcore.models import (
     Trade,
 )
 from coopcore.services import distribution as workflow
+from coopcore.services.ledger.sync import sync_events
 from tests.distribution.builders import make_example_1
 from tests.township import builders as township
 
@@ -33,6 +34,7 @@ def example(
     """Example 1 planned for 2024 and taken to a state: draft, published, approved, posted or paid (M02 by capital);
     conversions are decided by the assembly with the plan (§15 rule 25b)."""
     cooperative = make_example_1(session)
+    sync_events(session, cooperative)  # the books hold the years before them: the 2023 loss, the provident fund
     distribution = workflow.plan_distribution(session, cooperative, 2024)
     steps = ("draft", "published", "approved", "posted", "paid")
     if steps.index(state) >= 1:

@@ -25,14 +25,16 @@ LINES_12_TO_20 = ["186543.27", "-4321.09", "0.00", "18222.22", "163999.96", "114
 
 
 def test_the_workbook_totals_equal_the_database_to_the_fen(session: Session, tmp_path: Path) -> None:
-    cooperative, distribution = builders.example(session)
+    cooperative, distribution = builders.example(session, "posted")
     guard(session)
     _, workbook_path = build_distribution_report(session, cooperative, 2024, tmp_path, "zh")
     book = openpyxl.load_workbook(workbook_path)
-    assert book.sheetnames == ["分配汇总", "分配依据与检查", "成员分配明细"]
-    summary = book["分配汇总"]
-    assert [summary.cell(row, 2).value for row in range(3, 12)] == list(range(12, 21))
-    assert [yuan(summary.cell(row, 3).value) for row in range(3, 12)] == [D(v) for v in LINES_12_TO_20]
+    assert book.sheetnames == ["资产负债表", "盈余及盈余分配表", "成员权益变动表", "分配依据与检查", "成员分配明细"]
+    # The full 02表 of the statements, as `coop report statements` writes it: Example 1 once the plan is posted.
+    form = book["盈余及盈余分配表"]
+    lines = {row[1].value: row[2].value for row in form.iter_rows(min_row=3) if isinstance(row[1].value, int)}
+    assert list(lines) == list(range(1, 21))
+    assert [yuan(lines[number]) for number in range(12, 21)] == [D(v) for v in LINES_12_TO_20]
     members = book["成员分配明细"]
     headers = [cell.value for cell in members[2]]
     patronage, residual, total = (headers.index(h) + 1 for h in ("盈余返还", "剩余盈余分配", "分红合计"))
@@ -96,7 +98,9 @@ def test_the_report_is_also_in_english(session: Session, tmp_path: Path) -> None
     content = pdf_text(pdf_path)
     assert "2024 surplus distribution report" in content and "Plan state: draft" in content and "刘桂兰" in content
     assert openpyxl.load_workbook(workbook_path).sheetnames == [
-        "Distribution summary",
+        "Balance sheet",
+        "Statement of surplus and its di",  # a sheet's name is at most 31 characters
+        "Statement of changes in member ",
         "Bylaws and checks",
         "Members' amounts",
     ]
@@ -156,6 +160,11 @@ def test_the_notice_gives_the_objection_period_the_contact_and_the_assembly(sess
     for name in ("王建国", "李秀英", "陈志强"):
         assert name in content
     assert "163,999.96" in content  # the total at the bottom of the attached table
+    # [L-40]: where members read the year's statements, from the day the plan went up.
+    assert (
+        "本社2024年度会计报表（资产负债表、盈余及盈余分配表、成员权益变动表）自2025年3月1日起与本方案一并置于本社办公地点"
+        in content
+    )
 
 
 def test_a_draft_notice_leaves_the_dates_blank_to_fill_in(session: Session, tmp_path: Path) -> None:

@@ -23,11 +23,18 @@ from coopcore.rules.entries.contributions import (
     provident_share_refund,
 )
 from coopcore.rules.entries.distribution import (
+    NOT_A_COVER,
     NOT_POSITIVE,
     ConversionExceedsShare,
+    CoverExceedsLoss,
+    CoverExceedsReserve,
+    CoverExceedsShares,
+    CoverResolutionRequired,
     check_conversions,
+    check_loss_cover,
     close_distributions,
     distribution_vouchers,
+    loss_left,
     net_of_conversion,
     provident_fund_covers_loss,
 )
@@ -94,15 +101,28 @@ MESSAGES = (
     COUNTER_IS_PROFIT_AND_LOSS,
     COUNTER_PER_MEMBER,
     NOT_POSITIVE,
+    NOT_A_COVER,
     *(
         (error.__doc__ or "").strip().splitlines()[0]
-        for error in (UnbalancedEntry, ResolutionRequired, ConversionExceedsShare)
+        for error in (
+            UnbalancedEntry,
+            ResolutionRequired,
+            ConversionExceedsShare,
+            CoverResolutionRequired,
+            CoverExceedsLoss,
+            CoverExceedsReserve,
+            CoverExceedsShares,
+        )
     ),
 )
 
 __all__ = [
     "MESSAGES",
     "ConversionExceedsShare",
+    "CoverExceedsLoss",
+    "CoverExceedsReserve",
+    "CoverExceedsShares",
+    "CoverResolutionRequired",
     "JournalEntry",
     "Payable",
     "ResolutionRequired",
@@ -113,6 +133,7 @@ __all__ = [
     "cash_donation",
     "check_conversions",
     "check_counter_account",
+    "check_loss_cover",
     "close_distributions",
     "contribution",
     "contribution_refund",
@@ -129,6 +150,7 @@ __all__ = [
     "land_amortisation",
     "land_contribution",
     "land_guarantee",
+    "loss_left",
     "member_paid",
     "member_pays",
     "net_of_conversion",

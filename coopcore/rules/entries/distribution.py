@@ -41,6 +41,25 @@ class ConversionExceedsShare(RuleViolation):
     """Member {member} cannot convert {value} into contribution: the distribution gives them {share}."""
 
 
+class CoverResolutionRequired(RuleViolation):
+    """Covering a loss from the surplus reserve needs the member assembly's resolution (Art. 29, 42): name it."""
+
+
+class CoverExceedsLoss(RuleViolation):
+    """{value} cannot be taken from the surplus reserve: the loss left after the {year} surplus is {loss}."""
+
+
+class CoverExceedsReserve(RuleViolation):
+    """{value} cannot be taken from the surplus reserve: 322 (surplus reserve) holds {reserve} on {day}."""
+
+
+class CoverExceedsShares(RuleViolation):
+    """{value} cannot be taken from the surplus reserve: members' provident-fund shares add up to {shares} on {day}."""
+
+
+NOT_A_COVER = "{value} cannot be taken from the surplus reserve: the amount must be more than zero."
+
+
 def distribution_vouchers(
     result: Result,
     *,
@@ -140,6 +159,36 @@ def check_conversions(result: Result, conversions: Mapping[str, Decimal], *, pos
             raise InvalidValue(NOT_POSITIVE, member=code, value=value)
         if amount(value) > entitled:
             raise ConversionExceedsShare(member=code, value=value, share=entitled)
+
+
+def loss_left(result: Result) -> Decimal:
+    """The loss the year's surplus leaves uncovered (332—未分配盈余 in debit after the year's result), 0 if none."""
+    return max(ZERO, result.carried_loss - result.retained_from_prior_years)
+
+
+def check_loss_cover(
+    result: Result, value: Decimal, *, reserve: Decimal, shares: Decimal, resolution: str, day: object
+) -> Decimal:
+    """Refuse covering more than the loss left, or than 322 (`reserve`) or the members' provident shares hold.
+
+    [L-44] the year's surplus covers losses first; the assembly may cover what it leaves from the provident fund
+    ([L-29(八), L-42]). Covering only that loss keeps the plan as published: nothing is distributed from a year
+    that leaves a loss, so the provident fund extracted and the members' shares stay 0.00.
+    """
+    value = amount(value)
+    if not value:
+        return value
+    if value < 0:
+        raise InvalidValue(NOT_A_COVER, value=value)
+    if not resolution.strip():
+        raise CoverResolutionRequired()
+    if value > loss_left(result):
+        raise CoverExceedsLoss(value=value, year=result.year, loss=loss_left(result))
+    if value > reserve:
+        raise CoverExceedsReserve(value=value, reserve=reserve, day=day)
+    if value > shares:
+        raise CoverExceedsShares(value=value, shares=shares, day=day)
+    return value
 
 
 def net_of_conversion(patronage_return: Decimal, residual: Decimal, converted: Decimal) -> tuple[Decimal, Decimal]:

@@ -1,7 +1,8 @@
 """The year's distribution in the books: its vouchers once posted, and each payment or conversion of what it declared.
 
 A posted distribution books Example 1's entries (coopcore.rules.entries.distribution_vouchers) dated 31 December,
-and what the assembly converted into contribution when it approved the plan (§15 rule 25b, Dr 332 / Cr 301),
+a loss the assembly covered from the provident fund (Dr 322 / Cr 332—未分配盈余, 02表 line 14), and what the
+assembly converted into contribution when it approved the plan (§15 rule 25b, Dr 332 / Cr 301),
 one voucher each, named "distribution:<id>:<n>" in their order; reversing the distribution takes them out
 (deleted while unposted, reversed once posted). Paying lines books, per day and method, Dr 221 / Dr 222 against
 the money paid, or against 301 when the assembly converted them into contributions later (§15 rule 25a); what
@@ -93,7 +94,10 @@ def _declared(session: Session, cooperative: Cooperative, refs: set[str] | None)
         on = dt.date(distribution.year, 12, 31)
         lines = plan_lines(session, distribution)
         vouchers = entries.distribution_vouchers(
-            result_of(distribution, lines), conversions=conversions_of(lines), resolution=distribution.resolution
+            result_of(distribution, lines),
+            conversions=conversions_of(lines),
+            resolution=distribution.resolution,
+            loss_covered_by_provident_fund=distribution.loss_covered_by_provident_fund,
         )
         for number, (summary, entry_lines) in enumerate(vouchers, start=1):
             yield Event(DISTRIBUTIONS.ref(distribution.id, number), on, summary, entry_lines)
