@@ -40,6 +40,11 @@ def check_note(item: int | None, body: str | None) -> list[Finding]:
     return []
 
 
+def clean_text(body: str | None) -> str:
+    """An item's text as kept: without the blank lines and spaces around it (a form's textarea adds some)."""
+    return (body or "").strip()
+
+
 def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     """part of whole in percent, half up (四舍五入) to 0.01; None when the whole is zero (no share to speak of)."""
     if not whole:

@@ -32,6 +32,7 @@ from coopcore.rules.statements.notes import (
     Support,
     business_by_kind,
     check_note,
+    clean_text,
     count_roster,
 )
 from coopcore.services.lookups import live_distribution_or_none
@@ -111,7 +112,7 @@ def set_note(
     session: Session, cooperative: Cooperative, year: int, item: int, body: str, *, origin: Origin = Origin.MANUAL
 ) -> StatementNote:
     """Write an item's text of a year's notes, replacing what it said (the audit trail keeps that); flush."""
-    body = body.strip()
+    body = clean_text(body)
     for finding in check_note(item, body):
         raise InvalidValue(finding.template, **finding.fields)
     note = session.scalar(
