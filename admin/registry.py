@@ -46,6 +46,7 @@ MODEL_VIEWS = (
     (ledger.IncomeExpenseView, "Income and expense", "income_expense", BOOKS),
     (ledger.SpecialFundView, "Special funds", "special_fund", BOOKS),
     (ledger.SpecialPayableView, "Subsidy money (235)", "special_payable", BOOKS),
+    (ledger.StatementNoteView, "Notes to the statements", "statement_note", BOOKS),
     (cooperatives.DistributionView, "Distributions", "distribution_list", BOOKS),
     (cooperatives.ContractView, "Contracts", "contract", BOOKS),
     (cooperatives.DeliveryView, "Deliveries", "delivery", BOOKS),

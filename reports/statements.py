@@ -32,10 +32,13 @@ from coopcore.rules.statements import (
     Line,
     Statements,
 )
+from coopcore.rules.statements.notes import Notes
 from coopcore.services.statements import statements
+from coopcore.services.statements.notes import statement_notes
 from reports import base, pdf, text, xlsx
 from reports.cli import cooperative_command, standalone
 from reports.ledger_text import MONTH, output
+from reports.statement_notes import notes_sheets, notes_story
 
 SIGNATURES = ("Head of the unit", "Chief accountant", "Tabulated by")
 ROWS = {"opening": "Balance at the start of the year", "increase": "Increase this year",
@@ -51,14 +54,18 @@ def build_statements(
 ) -> list[Path]:
     """Write the three statements of a year (or to a month's end) as a PDF and a workbook; return both paths."""
     found = statements(session, cooperative, year, month or 12)
+    # The notes (附注) go with a year's statements, after the three forms; a month's end has none.
+    notes = None if month is not None else statement_notes(session, cooperative, year, found)
     name = cooperative.name
     pdf_path = output(out_dir, cooperative, year, month, "statements", "pdf", lang)
     xlsx_path = output(out_dir, cooperative, year, month, "statements", "xlsx", lang)
     title = text.tr("Statements {year}", lang, year=year if month is None else f"{year}-{month:02d}")
     doc = pdf.ReportDoc(pdf_path, pdf.Letterhead(title, base.issuer(cooperative, lang), lang), first=pdf.LANDSCAPE)
-    doc.build_from(statement_pages(found, name, lang))
+    doc.build_from(statement_pages(found, name, lang, notes))
     book = xlsx.new_book()
     add_statement_sheets(book, found, name, lang)
+    if notes is not None:
+        notes_sheets(book, notes, lang)
     return [pdf_path, xlsx.save(book, xlsx_path)]
 
 
@@ -73,9 +80,10 @@ def add_statement_sheets(book: Workbook, found: Statements, name: str, lang: Lan
             sheet.row([cell for cell, _ in row])
 
 
-def statement_pages(found: Statements, name: str, lang: Lang) -> Iterator[Flowable]:
+
+def statement_pages(found: Statements, name: str, lang: Lang, notes: Notes | None = None) -> Iterator[Flowable]:
     """01表 and 03表 on landscape pages, 02表 on a portrait page between them, from a landscape page (a report
-    that embeds them turns to one first, and back after them)."""
+    that embeds them turns to one first, and back after them); the notes, if given, on portrait pages after."""
     orientations = (pdf.LANDSCAPE, pdf.PORTRAIT, pdf.LANDSCAPE)
     for index, orientation in enumerate(orientations):
         width, _ = pdf.frame_size(orientation)
@@ -85,6 +93,9 @@ def statement_pages(found: Statements, name: str, lang: Lang) -> Iterator[Flowab
             yield from _warnings(found, lang)
         if index + 1 < len(orientations):
             yield from pdf.to_portrait() if orientations[index + 1] == pdf.PORTRAIT else pdf.to_landscape()
+    if notes is not None:
+        yield from pdf.to_portrait()
+        yield from notes_story(notes, lang)
 
 
 def _form(
@@ -239,7 +250,7 @@ command = cooperative_command(
     "statements",
     build_statements,
     "The statements (会计报表) of the year or to a month's end: balance sheet, surplus statement, changes in member "
-    "equity (PDF and XLSX).",
+    "equity, and a year's notes (PDF and XLSX).",
     options=(MONTH,),
 )
 

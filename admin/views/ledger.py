@@ -1,5 +1,6 @@
 # mypy: allow-subclassing-any, allow-untyped-decorators
-"""Trades (交易), income and expense, special funds: the dated books a closed year protects."""
+"""Trades (交易), income and expense, special funds: the dated books a closed year protects; and the notes to the
+statements (附注) the accountant writes for a year."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from typing import Any, ClassVar
 
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from wtforms import validators
+from wtforms import SelectField, validators
 
 from admin import filters
 from admin.formatters import unit_quantity
 from admin.forms import at_least, not_in_future
-from admin.i18n import _, lazy
+from admin.i18n import _, current_lang, lazy
 from admin.views.choices import CooperativeIdField
 from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords
+from coopcore.i18n import render
 from coopcore.models import (
     FundForm,
     FundSource,
@@ -24,12 +26,15 @@ from coopcore.models import (
     SpecialFund,
     SpecialPayable,
     SpecialPayableKind,
+    StatementNote,
     Trade,
     TradeKind,
 )
 from coopcore.models.trade import TICKET_FIELDS
 from coopcore.rules import books
 from coopcore.rules.entries.accounts import BANK
+from coopcore.rules.statements.note_sections import NUMBERED
+from coopcore.rules.statements.notes import ITEMS, check_note, clean_text
 
 COOPERATIVE_FIELD: dict[str, Any] = {"cooperative_id": CooperativeIdField(lazy("Cooperative"))}
 
@@ -166,3 +171,51 @@ class SpecialPayableView(CooperativeRecords):
         "moved_on": {"validators": [not_in_future]},
         "expense_account": {"description": lazy("Only when applied to spending already booked: 521 or 523 (523)")},
     }
+
+
+def note_item_choices() -> list[tuple[int, str]]:
+    """The nine items of the notes, numbered and named in the reader's language."""
+    lang = current_lang()
+    return [(number, render(NUMBERED, lang, number=number, title=render(title, lang)))
+            for number, title in enumerate(ITEMS, start=1)]  # fmt: skip
+
+
+def note_item(view: Any, context: Any, model: StatementNote, name: str) -> str:
+    """An item by its number and name (附注 3、成员权益结构)."""
+    return dict(note_item_choices()).get(model.item, str(model.item))
+
+
+def note_start(view: Any, context: Any, model: StatementNote, name: str) -> str:
+    """The start of an item's text: the list shows which item says what, the form all of it."""
+    body = model.body or ""
+    return body if len(body) <= 60 else body[:60] + "…"
+
+
+class StatementNoteView(CooperativeRecords):
+    """The notes to the statements (附注) as the accountant writes them, per cooperative, year and item; items 2, 3
+    and 7 add to what the books and the register say (`coop statements`, the statements' PDF)."""
+
+    model_class = StatementNote
+    column_list = ("year", "cooperative_id", "item", "body")
+    extra_labels: ClassVar[dict[str, str]] = {"item": "Notes item", "body": "Text"}
+    column_formatters: ClassVar[dict[str, Any]] = {
+        "cooperative_id": cooperative_name, "item": note_item, "body": note_start
+    }  # fmt: skip
+    column_default_sort: ClassVar[list[tuple[str, bool]]] = [("year", True), ("item", False)]
+    column_searchable_list = ("body",)
+    column_filters: ClassVar[list[Any]] = [
+        filters.year_filter(StatementNote.year),
+        filters.cooperative_filter(StatementNote.cooperative_id),
+    ]
+    form_columns = ("cooperative_id", "year", "item", "body")
+    form_extra_fields = COOPERATIVE_FIELD
+    form_overrides: ClassVar[dict[str, Any]] = {"item": SelectField}
+    form_args: ClassVar[dict[str, Any]] = {
+        "item": {"choices": note_item_choices, "coerce": int},
+        "body": {"render_kw": {"rows": 12}},
+    }
+    rules = (check_note,)
+
+    def on_model_change(self, form: Any, model: StatementNote, is_created: bool) -> None:
+        model.body = clean_text(model.body)  # kept as the command line keeps it (set_note)
+        super().on_model_change(form, model, is_created)

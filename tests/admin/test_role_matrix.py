@@ -42,6 +42,7 @@ from coopcore.models import (
     Project,
     SpecialFund,
     SpecialPayable,
+    StatementNote,
     Township,
     Trade,
     TradeModel,
@@ -51,6 +52,7 @@ from coopcore.models import (
     VillageIncome,
 )
 from coopcore.services.distribution import plan_distribution
+from coopcore.services.statements.notes import set_note
 from coopcore.services.trade_models import set_product_trade_model
 from tests.admin.conftest import make_app
 from tests.admin.demo import sign_in
@@ -131,6 +133,7 @@ SPECS = (
     books("income_expense", IncomeExpense),
     books("special_fund", SpecialFund),
     books("special_payable", SpecialPayable),
+    books("statement_note", StatementNote),
     read_only_books("distribution_list", Distribution),
     books("contract", Contract),
     books("delivery", Delivery),
@@ -201,8 +204,8 @@ def expected(spec: Spec, role: str, action: str, whose: str) -> int:
 
 @pytest.fixture(scope="module")
 def matrix_db(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo with a distribution planned, and two products under their own trade model, for cooperatives of
-    different townships (products nobody trades: the models rebook no intake)."""
+    """The demo with a distribution planned, two notes items written, and two products under their own trade
+    model, for cooperatives of different townships (products nobody trades: the models rebook no intake)."""
     folder = tmp_path_factory.mktemp("matrix")
     url = copy_of(demo_file, folder)
     engine = make_engine(url)
@@ -212,6 +215,8 @@ def matrix_db(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
         for name in (CHENLIANG, WANGJIAKUANG, XINGHUA):
             cooperative = session.scalars(select(Cooperative).where(Cooperative.name == name)).one()
             plan_distribution(session, cooperative, 2024)
+            for item in (1, 7):
+                set_note(session, cooperative, 2024, item, f"{name}附注{item}")
             for product in products:
                 set_product_trade_model(session, cooperative, product, TradeModel.AGENCY)
     engine.dispose()

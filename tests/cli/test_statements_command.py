@@ -40,7 +40,9 @@ def test_the_statements_json_is_the_public_contract(books: tuple[str, str]) -> N
     result = coop("--db", url, "statements", "--coop", code, "--year", "2024", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["year", "balance_sheet", "surplus_statement", "equity_changes"] and data["year"] == 2024
+    # The contract's keys in their order; the notes (附注) of the year come last.
+    assert list(data) == ["year", "balance_sheet", "surplus_statement", "equity_changes", "notes"]
+    assert data["year"] == 2024
     sheet, surplus = data["balance_sheet"]["lines"], data["surplus_statement"]["lines"]
     assert list(sheet) == [str(n) for n in range(1, 43)] and list(surplus) == [str(n) for n in range(1, 21)]
     assert all(list(line) == ["closing", "opening"] for line in sheet.values())
@@ -89,3 +91,40 @@ def test_a_township_s_roll_up_prints_who_is_in_it_and_every_amount_in_wan_too(bo
     assert "编制单位：账簿镇1" in table.stdout and "汇总 1 个合作社" in table.stdout
     both = run("--db", url, "statements", "--coop", code, "--township", "账簿镇1", "--year", "2024")
     assert both.returncode == 2 and "请给出 --coop 或 --township 之一" in both.stderr
+
+
+def test_an_item_of_the_notes_is_written_from_the_command_line_and_printed_with_the_statements(
+    books: tuple[str, str], tmp_path: Path
+) -> None:
+    url, code = books
+    written = run("--db", url, "statements", "notes", "--coop", code, "--year", "2024", "--item", "1",
+                  "--text", "本社执行《农民专业合作社会计制度》。")  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    assert "已写入2024年度附注第1项" in written.stdout
+    matters = tmp_path / "item7.txt"
+    matters.write_text("无未决诉讼或仲裁事项。\n", encoding="utf-8")
+    assert run("--db", url, "statements", "notes", "--coop", code, "--year", "2024", "--item", "7", "--file",
+               str(matters)).returncode == 0  # fmt: skip
+    data = json.loads(run("--db", url, "statements", "--coop", code, "--year", "2024", "--json").stdout)
+    notes = data["notes"]
+    assert list(notes) == [str(n) for n in range(1, 10)]
+    assert (
+        notes["1"]["text"] == "本社执行《农民专业合作社会计制度》。" and notes["7"]["text"] == "无未决诉讼或仲裁事项。"
+    )
+    assert notes["2"]["share_capital"] == data["balance_sheet"]["lines"]["36"]["closing"] == "5000.00"
+    assert notes["7"]["business"] == [] and notes["7"]["distribution"] is None
+    printed = run("--db", url, "statements", "--coop", code, "--year", "2024")
+    for words in ("会计报表附注", "1、遵循农民专业合作社会计制度的声明", "本社执行《农民专业合作社会计制度》。",
+                  "2024年末股金总额：¥5,000.00。", "7、其他重要事项", "无未决诉讼或仲裁事项。",
+                  "9、有助于理解和分析会计报表需要说明的其他事项"):  # fmt: skip
+        assert words in printed.stdout, words
+    month = json.loads(
+        run("--db", url, "statements", "--coop", code, "--year", "2024", "--month", "3", "--json").stdout
+    )
+    assert "notes" not in month  # the notes go with a year's statements, not a month's end
+    both = run("--db", url, "statements", "notes", "--coop", code, "--year", "2024", "--item", "2")
+    assert both.returncode == 2 and "--text" in both.stderr
+    beyond = run("--db", url, "statements", "notes", "--coop", code, "--year", "2024", "--item", "10", "--text", "x")
+    assert beyond.returncode == 2
+    no_year = run("--db", url, "statements", "--coop", code)
+    assert no_year.returncode == 2 and "--year" in no_year.stderr

@@ -15,6 +15,7 @@ from coopcore.models import Voucher
 from coopcore.services import ledger
 from coopcore.services.ledger.sync import sync_events
 from coopcore.services.statements import statements
+from coopcore.services.statements.notes import statement_notes
 from reports.cli import guard
 from reports.statements import build_statements
 from tests.reports.builders import example
@@ -46,12 +47,23 @@ def test_the_three_forms_print_on_three_a4_pages_with_the_official_layout(sessio
                   "年末余额", "从盈余中提取18,222.22"):  # fmt: skip
         assert words in equity, words
     pictures = page_pictures(pdf_path, tmp_path / "pages")
-    assert len(pictures) == 3  # each form on its own page, nothing pushed onto a fourth
+    # Each form on its own page, nothing pushed onto the next; the notes (附注) on portrait pages after them.
+    notes_page = page_text(pdf_path, 4)
+    for words in ("会计报表附注", "1、遵循农民专业合作社会计制度的声明", "2、合作社基本情况", "3、成员权益结构",
+                  "各成员的出资额和量化为该成员的公积金份额"):  # fmt: skip
+        assert words in notes_page, words
+    assert "会计报表附注" not in page_text(pdf_path, 3)
+    assert "9、有助于理解和分析会计报表需要说明的其他事项" in page_text(pdf_path, len(pictures))
     sizes = [Image.open(picture).size for picture in pictures]
     assert sizes[0][0] > sizes[0][1] and sizes[1][0] < sizes[1][1] and sizes[2][0] > sizes[2][1]
+    assert all(width < height for width, height in sizes[3:])
     found = statements(session, cooperative, 2024)
     book = openpyxl.load_workbook(xlsx_path)
-    assert book.sheetnames == ["资产负债表", "盈余及盈余分配表", "成员权益变动表"]
+    assert book.sheetnames[:4] == ["资产负债表", "盈余及盈余分配表", "成员权益变动表", "附注"]
+    notes = statement_notes(session, cooperative, 2024, found)
+    members = [[cell.value for cell in row] for row in book["附注3-1"].iter_rows(min_row=3)]
+    assert [row[0] for row in members[:-1]] == [member.code for member in notes.equity] and members[-1][0] == "合计"
+    assert Decimal(str(members[-1][3])) == notes.contributions == sum(m.contribution for m in notes.equity)
     rows = [[cell.value for cell in row] for row in book["盈余及盈余分配表"].iter_rows(min_row=3)]
     assert [(row[1], Decimal(str(row[2]))) for row in rows] == [(n, found.this_year[n]) for n in range(1, 21)]
     sheet_rows = [[cell.value for cell in row] for row in book["资产负债表"].iter_rows(min_row=3)]
