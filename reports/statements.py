@@ -80,7 +80,6 @@ def add_statement_sheets(book: Workbook, found: Statements, name: str, lang: Lan
             sheet.row([cell for cell, _ in row])
 
 
-
 def statement_pages(found: Statements, name: str, lang: Lang, notes: Notes | None = None) -> Iterator[Flowable]:
     """01表 and 03表 on landscape pages, 02表 on a portrait page between them, from a landscape page (a report
     that embeds them turns to one first, and back after them); the notes, if given, on portrait pages after."""
