@@ -26,7 +26,7 @@ from coopcore.commands.statements_tables import (
 )
 from coopcore.i18n import render
 from coopcore.services.lookups import cooperative_by_code, township_by_name
-from coopcore.services.statements import statements
+from coopcore.services.statements import closed_cooperatives, statements
 from coopcore.services.statements.township import township_statements
 
 
@@ -54,18 +54,19 @@ def statements_command(
         if township is not None:
             rolled = township_statements(session, township_by_name(session, township), year, month or 12,
                                          include_unposted=unposted)  # fmt: skip
-            found, name = rolled.statements, rolled.township
+            found, name, unaudited = rolled.statements, rolled.township, not rolled.final
         else:
             assert credit_code is not None  # one of the two was given
             cooperative = cooperative_by_code(session, credit_code)
             found = statements(session, cooperative, year, month or 12, include_unposted=unposted)
             name, rolled = cooperative.name, None
+            unaudited = cooperative.id not in closed_cooperatives(session, [cooperative.id], year, month or 12)
     if as_json:
         data = statements_json(found, month is not None)
         if rolled is not None:
             data = {"township": rolled.township, **data, **township_json(rolled, month is not None)}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    print_statements(found, name, context.lang, unposted=unposted)
+    print_statements(found, name, context.lang, unposted=unposted, unaudited=unaudited)
     if rolled is not None:
         print_township(rolled, context.lang)
