@@ -17,7 +17,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, get_currency_symbol
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
 from flask import has_request_context, session
 from flask_babel import LazyString
 from markupsafe import Markup
@@ -136,6 +136,13 @@ def money(amount: Decimal | None) -> str:
     return (negative if fen.is_signed() else positive) + f"{abs(fen):,.2f}".translate(symbols)
 
 
+def figure(amount: Decimal | None) -> str:
+    """An amount in a unit the page states (万元): 1,234.56, rounded half-up to two places, no currency sign."""
+    if amount is None:
+        return ""
+    return format_decimal(to_money(amount), format="#,##0.00;-#,##0.00", locale=_locale(current_lang()))
+
+
 def day(value: dt.date | None) -> str:
     """2024年12月31日 / Dec 31, 2024."""
     return "" if value is None else _day(value, current_lang())
@@ -175,6 +182,7 @@ def jinja_globals() -> dict[str, Any]:
     return {
         "t": gettext,
         "money": money,
+        "figure": figure,
         "day": day,
         "moment": moment,
         "quantity": quantity,

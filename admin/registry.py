@@ -17,6 +17,7 @@ from admin.views import (
     oversight,
     reference,
     reports,
+    statements,
 )
 from admin.views import workbook as workbook_page
 from admin.views.books import balances as book_balances
@@ -76,6 +77,7 @@ BOOK_PAGES = (
     (book_balances.DetailLedgerPage, "Detail ledger", "book_detail_ledger", "detail-ledger"),
     (book_balances.CashJournalPage, "Cash journal", "book_cash_journal", "cash-journal"),
     (book_balances.BankJournalPage, "Bank journal", "book_bank_journal", "bank-journal"),
+    (statements.StatementsPage, "Statements", "book_statements", "statements"),
 )
 
 
@@ -90,6 +92,12 @@ def register_views(admin: Admin, session: RequestSession) -> None:
         admin.add_view(view(session, name, endpoint=endpoint, category=category))
     for page, name, endpoint, path in BOOK_PAGES:
         admin.add_view(page(name=name, endpoint=endpoint, url=f"/admin/books/{path}", category=LEDGER))
+    admin.add_view(
+        statements.TownshipStatementsPage(
+            name="Statements roll-up", endpoint="township_statements", url="/admin/township-statements",
+            category=TOWNSHIP,
+        )
+    )  # fmt: skip
     admin.add_view(reports.ReportsPage(name="Reports", endpoint="reports", url="/admin/reports"))
     admin.add_view(audit.AuditPage(name="Audit log", endpoint="audit", url="/admin/audit", category=SYSTEM))
     # Reached from the member list, not from the menu.

@@ -1,5 +1,5 @@
 """Every report of a year at once: each cooperative's statements and four distribution reports, each township's
-progress report, and the contract fulfilment report (what `make demo` writes to ./reports-out/).
+progress report and statements roll-up, and the contract fulfilment report (what `make demo` writes to ./reports-out/).
 
     python -m reports.bundle --db URL --year 2024 [--coop CREDIT_CODE …] [--township NAME …] [--out DIR]
     coop report all --year 2024
@@ -26,6 +26,7 @@ from reports.notice import build_publicity_notice
 from reports.slips import build_dividend_slips
 from reports.statements import build_statements
 from reports.township import build_township_report
+from reports.township_statements import build_township_statements
 
 
 def build_cooperative_reports(
@@ -62,12 +63,16 @@ def build_all_reports(
     for cooperative in queries.cooperatives_with_plans(session, year) if cooperatives is None else cooperatives:
         paths += build_cooperative_reports(session, cooperative, year, out_dir, lang, progress=progress)
     for name in queries.township_names(session) if townships is None else townships:
-        paths += build_township_report(session, lookups.township_by_name(session, name), year, out_dir, lang)
+        township = lookups.township_by_name(session, name)
+        paths += build_township_report(session, township, year, out_dir, lang)
+        paths += build_township_statements(session, township, year, out_dir, lang)
     paths += build_contract_report(session, year, out_dir, lang)
     return paths
 
 
-@click.command("all", help="Every report of a year: statements, distribution reports, townships, contracts.")
+@click.command(
+    "all", help="Every report of a year: statements, distribution reports, townships and their roll-ups, contracts."
+)
 @YEAR
 @click.option(
     "--coop",

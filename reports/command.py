@@ -23,6 +23,7 @@ REPORTS = {
     "general-ledger": "reports.general_ledger",
     "detail-ledger": "reports.detail_ledger",
     "statements": "reports.statements",
+    "township-statements": "reports.township_statements",
     "all": "reports.bundle",
 }
 

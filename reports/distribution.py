@@ -26,7 +26,7 @@ from coopcore.services import lookups
 from coopcore.services.statements import statements
 from reports import base, charts, pdf, queries, text, xlsx
 from reports.cli import cooperative_command, standalone
-from reports.statements import add_statement_sheets, statement_pages
+from reports.statements import Heading, sheets, story
 
 GREEN, RED, GREY = colors.HexColor("#1e7b34"), colors.HexColor("#b00000"), colors.HexColor("#666666")
 FIT = "Complies"
@@ -210,7 +210,7 @@ def _story(
     posted = distribution.state in (DistributionState.POSTED, DistributionState.PAID)
     yield pdf.para(text.tr(BOOKED if posted else NOT_BOOKED, lang), 9)
     yield from pdf.to_landscape()
-    yield from statement_pages(found, cooperative.name, lang)
+    yield from story(found, Heading(cooperative.name), lang)
     yield from pdf.to_portrait()
     if sums.converted:
         yield pdf.para(
@@ -374,7 +374,7 @@ def _workbook(
     book = xlsx.new_book()
     state = base.state_label(distribution, lang)
     caption = f"{cooperative.name} " + text.tr("{year} surplus distribution report", lang, year=year) + f"（{state}）"
-    add_statement_sheets(book, found, cooperative.name, lang)
+    sheets(book, found, Heading(cooperative.name), lang)
     rules = xlsx.Sheet(
         book,
         text.tr("Bylaws and checks", lang),

@@ -40,7 +40,7 @@ from coopcore.i18n import Lang
 from reports import parts, text
 from reports.fonts import register_pdf_font
 
-Kind = Literal["text", "money", "quantity", "percent", "count", "date"]
+Kind = Literal["text", "money", "wan", "quantity", "percent", "count", "date"]  # wan: 万元 to 0.01
 MARGIN = 14 * mm
 HEADER_SPACE = 13 * mm  # above the frame: the running header
 FOOTER_SPACE = 10 * mm
@@ -357,7 +357,7 @@ def cell_text(value: Cell, kind: Kind, lang: Lang) -> str:
         return value or ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if kind == "money":
+    if kind in ("money", "wan"):
         return text.amount(Decimal(value), lang)
     if kind == "quantity":
         return text.quantity(Decimal(value), lang)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,21 +20,22 @@ from openpyxl import Workbook
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
+from coopcore.commands.statements_tables import UNAUDITED
 from coopcore.i18n import Lang
 from coopcore.models import Cooperative
 from coopcore.rules.statements import (
-    ASSETS_END,
-    BALANCE_SHEET,
     EQUITY_COLUMNS,
     EQUITY_ROWS,
     EQUITY_SUB_ITEMS,
     SURPLUS_STATEMENT,
     TOTAL,
     Line,
+    Place,
     Statements,
+    balance_sheet_rows,
 )
 from coopcore.rules.statements.notes import Notes
-from coopcore.services.statements import statements
+from coopcore.services.statements import statements_as_they_stand
 from coopcore.services.statements.notes import statement_notes
 from reports import base, pdf, text, xlsx
 from reports.cli import cooperative_command, standalone
@@ -49,46 +51,78 @@ LINE_WIDTH, MONEY_WIDTH, ROW_HEIGHT, SIZE = 30.0, 84.0, 13.5, 8.5
 Row = list[pdf.Cell]
 
 
+@dataclass(frozen=True)
+class Heading:
+    """What heads each form besides its title and number: who prepared it (编制单位), the unit its amounts are in,
+    and a note printed under the heading (why the figures are not final, how they were rounded)."""
+
+    name: str
+    unit: str = "Unit: yuan"
+    note: str = ""  # in the reader's language already
+    kind: pdf.Kind = "money"  # "wan" for 万元
+    suffix: str = ""  # after each form's title: （汇总表）
+    rule: str = ""  # how the amounts were rounded, under the note
+
+
+def unaudited_note(lang: Lang) -> str:
+    """What statements of a period not closed say under each heading and at the foot of each page."""
+    return text.tr(UNAUDITED, lang)
+
+
+def letterhead(title: str, issuer: str, lang: Lang, *, final: bool) -> pdf.Letterhead:
+    """The running header and footer; statements that are not final say 未审计 across every page and at its foot."""
+    if final:
+        return pdf.Letterhead(title, issuer, lang)
+    return pdf.Letterhead(title, issuer, lang, text.tr("UNAUDITED", lang), unaudited_note(lang))
+
+
 def build_statements(
     session: Session, cooperative: Cooperative, year: int, out_dir: Path, lang: Lang = "zh", *, month: int | None = None
 ) -> list[Path]:
-    """Write the three statements of a year (or to a month's end) as a PDF and a workbook; return both paths."""
-    found = statements(session, cooperative, year, month or 12)
+    """Write the three statements of a year (or to a month's end) as a PDF and a workbook; return both paths.
+
+    The figures are the books as they stand (coopcore.services.statements.statements_as_they_stand): a period not
+    closed counts its unposted vouchers and is marked 未审计 on every page and sheet.
+    """
+    found, closed = statements_as_they_stand(session, cooperative, year, month or 12)
     # The notes (附注) go with a year's statements, after the three forms; a month's end has none.
     notes = None if month is not None else statement_notes(session, cooperative, year, found)
-    name = cooperative.name
+    heading = Heading(cooperative.name, note="" if closed else unaudited_note(lang))
     pdf_path = output(out_dir, cooperative, year, month, "statements", "pdf", lang)
     xlsx_path = output(out_dir, cooperative, year, month, "statements", "xlsx", lang)
     title = text.tr("Statements {year}", lang, year=year if month is None else f"{year}-{month:02d}")
-    doc = pdf.ReportDoc(pdf_path, pdf.Letterhead(title, base.issuer(cooperative, lang), lang), first=pdf.LANDSCAPE)
-    doc.build_from(statement_pages(found, name, lang, notes))
+    doc = pdf.ReportDoc(pdf_path, letterhead(title, base.issuer(cooperative, lang), lang, final=closed),
+                        first=pdf.LANDSCAPE)  # fmt: skip
+    doc.build_from(story(found, heading, lang, notes))
     book = xlsx.new_book()
-    add_statement_sheets(book, found, name, lang)
+    sheets(book, found, heading, lang)
     if notes is not None:
         notes_sheets(book, notes, lang)
     return [pdf_path, xlsx.save(book, xlsx_path)]
 
 
-def add_statement_sheets(book: Workbook, found: Statements, name: str, lang: Lang) -> None:
-    """The three forms as sheets of a workbook, one a form, in their order (also the distribution report's)."""
-    for index, (columns, rows) in enumerate(_forms(found, lang, pdf.frame_size(pdf.LANDSCAPE)[0])):
-        caption = f"{text.tr(FORMS[index], lang)}（{text.tr(FORM_NUMBERS[index], lang)}）" if lang == "zh" else (
-            f"{text.tr(FORMS[index], lang)} ({text.tr(FORM_NUMBERS[index], lang)})")  # fmt: skip
-        caption += "  " + _prepared(found, name, lang, dated=index == 0)
-        sheet = xlsx.Sheet(book, text.tr(FORMS[index], lang), columns, caption, lang)
+def sheets(book: Workbook, found: Statements, heading: Heading, lang: Lang, prefix: str = "") -> None:
+    """The three forms as sheets of a workbook, each captioned as the PDF heads it (sheet names after a prefix)."""
+    for index, (columns, rows) in enumerate(_forms(found, lang, pdf.frame_size(pdf.LANDSCAPE)[0], heading.kind)):
+        form = text.tr(FORMS[index], lang) + heading.suffix
+        caption = f"{form}（{text.tr(FORM_NUMBERS[index], lang)}）" if lang == "zh" else (
+            f"{form} ({text.tr(FORM_NUMBERS[index], lang)})")  # fmt: skip
+        caption += "  " + _prepared(found, heading, lang, dated=index == 0)
+        caption = "  ".join(part for part in (caption, heading.note, heading.rule) if part)
+        sheet = xlsx.Sheet(book, prefix + text.tr(FORMS[index], lang), columns, caption, lang)
         for row in rows:
             sheet.row([cell for cell, _ in row])
 
 
-def statement_pages(found: Statements, name: str, lang: Lang, notes: Notes | None = None) -> Iterator[Flowable]:
+def story(found: Statements, heading: Heading, lang: Lang, notes: Notes | None = None) -> Iterator[Flowable]:
     """01表 and 03表 on landscape pages, 02表 on a portrait page between them, from a landscape page (a report
     that embeds them turns to one first, and back after them); the notes, if given, on portrait pages after."""
     orientations = (pdf.LANDSCAPE, pdf.PORTRAIT, pdf.LANDSCAPE)
     for index, orientation in enumerate(orientations):
         width, _ = pdf.frame_size(orientation)
-        columns, rows = _forms(found, lang, width)[index]
-        yield from _form(index, found, name, lang, width, columns, rows)
-        if index == 0:
+        columns, rows = _forms(found, lang, width, heading.kind)[index]
+        yield from _form(index, found, heading, lang, width, columns, rows)
+        if index == 0 and heading.kind == "money":  # in 万元 the yuan figures have said it already
             yield from _warnings(found, lang)
         if index + 1 < len(orientations):
             yield from pdf.to_portrait() if orientations[index + 1] == pdf.PORTRAIT else pdf.to_landscape()
@@ -98,15 +132,21 @@ def statement_pages(found: Statements, name: str, lang: Lang, notes: Notes | Non
 
 
 def _form(
-    index: int, found: Statements, name: str, lang: Lang, width: float, columns: list[pdf.Column], rows: list[list[Any]]
+    index: int,
+    found: Statements,
+    heading: Heading,
+    lang: Lang,
+    width: float,
+    columns: list[pdf.Column],
+    rows: list[list[Any]],
 ) -> Iterator[Flowable]:
     """One form: its title, the 编制单位 line with the date, 单位：元 and the form's number, the table, signatures."""
-    yield pdf.title(text.tr(FORMS[index], lang), 15)
+    yield pdf.title(text.tr(FORMS[index], lang) + heading.suffix, 15)
     yield Spacer(1, 2)
     day = text.day(_last_day(found), lang) if index == 0 else text.tr("Year {year}", lang, year=found.year)
-    prepared = text.tr("Prepared by: {name}", lang, name=name)
+    prepared = text.tr("Prepared by: {name}", lang, name=heading.name)
     head = Table(
-        [["", day, text.tr(FORM_NUMBERS[index], lang)], [prepared, "", text.tr("Unit: yuan", lang)]],
+        [["", day, text.tr(FORM_NUMBERS[index], lang)], [prepared, "", text.tr(heading.unit, lang)]],
         colWidths=[width * 0.45, width * 0.25, width * 0.30],
     )
     head.setStyle(
@@ -122,6 +162,10 @@ def _form(
         )
     )
     yield head
+    if heading.note:
+        yield pdf.para(heading.note, 8.5, color=pdf.RED)
+    if heading.rule:
+        yield pdf.para(heading.rule, 8.5)
     yield Spacer(1, 3)
     yield _table(columns, rows, lang)
     yield KeepTogether([Spacer(1, 6), pdf.signatures([text.tr(label, lang) for label in SIGNATURES], width, lang)])
@@ -143,52 +187,63 @@ def _table(columns: list[pdf.Column], rows: list[list[Any]], lang: Lang) -> Tabl
     return table
 
 
-def _forms(found: Statements, lang: Lang, width: float) -> list[tuple[list[pdf.Column], list[list[Any]]]]:
-    """Each form's columns and rows; a cell is (value, shaded), shaded for totals."""
-    return [_balance_sheet(found, lang, width), _surplus_statement(found, lang), _equity_changes(found, lang, width)]
+def _forms(
+    found: Statements, lang: Lang, width: float, kind: pdf.Kind = "money"
+) -> list[tuple[list[pdf.Column], list[list[Any]]]]:
+    """Each form's columns and rows; a cell is (value, shaded), shaded for totals; amounts of the kind given."""
+    return [
+        _balance_sheet(found, lang, width, kind),
+        _surplus_statement(found, lang, kind),
+        _equity_changes(found, lang, width, kind),
+    ]
 
 
-def _balance_sheet(found: Statements, lang: Lang, width: float) -> tuple[list[pdf.Column], list[list[Any]]]:
+def _balance_sheet(
+    found: Statements, lang: Lang, width: float, money: pdf.Kind
+) -> tuple[list[pdf.Column], list[list[Any]]]:
     item = (width - 2 * (LINE_WIDTH + 2 * MONEY_WIDTH)) / 2
     half: list[tuple[str, float, pdf.Kind]] = [
         ("Line", LINE_WIDTH, "count"),
-        ("Closing balance of the period", MONEY_WIDTH, "money"),
-        ("Opening balance", MONEY_WIDTH, "money"),
+        ("Closing balance of the period", MONEY_WIDTH, money),
+        ("Opening balance", MONEY_WIDTH, money),
     ]
     columns = [
-        pdf.Column(text.tr(header, lang), size, kind, xlsx_width=30 if kind == "text" else 16 if kind == "money" else 6)
+        pdf.Column(text.tr(header, lang), size, kind, xlsx_width=30 if kind == "text" else 6 if kind == "count" else 16)
         for header, size, kind in [("Asset items", item, "text"), *half,
                                    ("Liability and equity items", item, "text"), *half]
     ]  # fmt: skip
-    left = _rows(BALANCE_SHEET[:ASSETS_END], lang, found.closing, found.opening)
-    right = _rows(BALANCE_SHEET[ASSETS_END:], lang, found.closing, found.opening)
-    # As on the form: the right half leaves a row blank before 所有者权益, so that 资产总计 and 负债和所有者权益总计
-    # share the bottom row.
-    last_heading = max(index for index, row in enumerate(right) if row[1][0] is None)
-    right[last_heading:last_heading] = [_plain([None] * 4)] * (len(left) - len(right))
-    rows = [[*mine, *theirs] for mine, theirs in zip(left, right, strict=True)]
+    rows = [[*_place(mine, found, lang), *_place(theirs, found, lang)] for mine, theirs in balance_sheet_rows()]
     return columns, rows
 
 
-def _surplus_statement(found: Statements, lang: Lang) -> tuple[list[pdf.Column], list[list[Any]]]:
+def _place(place: Place, found: Statements, lang: Lang) -> list[Any]:
+    """A half row of 01表: a line with its two amounts, a section heading, or a blank."""
+    if isinstance(place, Line):
+        return _rows([place], lang, found.closing, found.opening)[-1]
+    return _plain([text.tr(place, lang) if place else None, None, None, None])
+
+
+def _surplus_statement(found: Statements, lang: Lang, kind: pdf.Kind) -> tuple[list[pdf.Column], list[list[Any]]]:
     width, _ = pdf.frame_size(pdf.PORTRAIT)
     money = 100.0
     columns = [
         pdf.Column(text.tr("Item", lang), width - LINE_WIDTH - 2 * money, xlsx_width=34),
         pdf.Column(text.tr("Line", lang), LINE_WIDTH, "count", xlsx_width=6),
-        pdf.Column(text.tr("Amount this year", lang), money, "money", xlsx_width=17),
-        pdf.Column(text.tr("Amount last year", lang), money, "money", xlsx_width=17),
+        pdf.Column(text.tr("Amount this year", lang), money, kind, xlsx_width=17),
+        pdf.Column(text.tr("Amount last year", lang), money, kind, xlsx_width=17),
     ]
     return columns, _rows(SURPLUS_STATEMENT, lang, found.this_year, found.last_year)
 
 
-def _equity_changes(found: Statements, lang: Lang, width: float) -> tuple[list[pdf.Column], list[list[Any]]]:
+def _equity_changes(
+    found: Statements, lang: Lang, width: float, kind: pdf.Kind
+) -> tuple[list[pdf.Column], list[list[Any]]]:
     """The four rows, each increase and decrease followed by its sub-items ("其中") in their columns."""
     keys = [column.key for column in EQUITY_COLUMNS] + [TOTAL]
     money = 88.0
     headers = [text.tr(column.item, lang) for column in EQUITY_COLUMNS] + [text.tr("Total", lang)]
     columns = [pdf.Column(text.tr("Item", lang), width - money * len(keys), xlsx_width=30)]
-    columns += [pdf.Column(header, money, "money", xlsx_width=16) for header in headers]
+    columns += [pdf.Column(header, money, kind, xlsx_width=16) for header in headers]
     equity = found.equity
     rows: list[list[Any]] = []
     for row in EQUITY_ROWS:
@@ -236,9 +291,9 @@ def _warnings(found: Statements, lang: Lang) -> Iterator[Flowable]:
                                amount=text.amount(amount, lang)), 8.5, color=pdf.RED)  # fmt: skip
 
 
-def _prepared(found: Statements, name: str, lang: Lang, *, dated: bool) -> str:
+def _prepared(found: Statements, heading: Heading, lang: Lang, *, dated: bool) -> str:
     when = text.day(_last_day(found), lang) if dated else text.tr("Year {year}", lang, year=found.year)
-    return f"{text.tr('Prepared by: {name}', lang, name=name)}  {when}  {text.tr('Unit: yuan', lang)}"
+    return f"{text.tr('Prepared by: {name}', lang, name=heading.name)}  {when}  {text.tr(heading.unit, lang)}"
 
 
 def _last_day(found: Statements) -> dt.date:
@@ -249,7 +304,7 @@ command = cooperative_command(
     "statements",
     build_statements,
     "The statements (会计报表) of the year or to a month's end: balance sheet, surplus statement, changes in member "
-    "equity, and a year's notes (PDF and XLSX).",
+    "equity (PDF and XLSX).",
     options=(MONTH,),
 )
 

@@ -23,6 +23,7 @@ from reports.pdf import Cell, Column
 
 FORMATS = {
     "money": '"¥"#,##0.00;[Red]-"¥"#,##0.00',
+    "wan": "#,##0.00;[Red]-#,##0.00",  # 万元: the unit is in the caption, no ¥
     "quantity": "#,##0.00##",
     "percent": "0.00%",
     "count": "0",

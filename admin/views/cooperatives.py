@@ -44,9 +44,23 @@ def cooperative_name(view: Any, context: Any, model: Any, name: str) -> str:
     return cooperative_names().get(model.cooperative_id, "")
 
 
+def statements_link(view: Any, context: Any, model: Any, name: str) -> Markup:
+    """The cooperative's statements (会计报表): of the row's year on a fiscal year, else of its latest books year."""
+    cooperative_id = model.cooperative_id if isinstance(model, FiscalYear) else model.id
+    year = model.year if isinstance(model, FiscalYear) else None
+    url = url_for("book_statements.index", cooperative=cooperative_id, year=year)
+    return Markup('<a href="{}">{}</a>').format(url, _("Statements"))
+
+
 class CooperativeView(CooperativeRecords):
     model_class = Cooperative
-    column_list = ("name", "credit_code", "village", "business_type", "brand", "status", "is_federation", "founded_on")
+    column_list = (
+        "name", "credit_code", "village", "business_type", "brand", "status", "is_federation", "founded_on",
+        "statements",
+    )  # fmt: skip
+    column_export_exclude_list = ("statements",)
+    extra_labels: ClassVar[dict[str, str]] = {"statements": "Statements"}
+    column_formatters: ClassVar[dict[str, Any]] = {"statements": statements_link}
     column_searchable_list = ("name", "credit_code", "brand")
     column_filters: ClassVar[list[Any]] = [
         filters.enum_filter(Cooperative.status, "Status", CooperativeStatus),
@@ -184,7 +198,10 @@ class FiscalYearView(CooperativeRecords):
 
     model_class = FiscalYear
     allow_create = allow_edit = allow_delete = False
-    column_list = ("cooperative", "year", "state", "opening_undistributed", "closed_at")
+    column_list = ("cooperative", "year", "state", "opening_undistributed", "closed_at", "statements")
+    column_export_exclude_list = ("statements",)
+    extra_labels: ClassVar[dict[str, str]] = {"statements": "Statements"}
+    column_formatters: ClassVar[dict[str, Any]] = {"statements": statements_link}
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("year", True), ("cooperative_id", False)]
     column_filters: ClassVar[list[Any]] = [
         filters.cooperative_filter(FiscalYear.cooperative_id),

@@ -29,11 +29,13 @@ from admin.glance import latest_year
 from admin.i18n import _, lazy, money
 from admin.labels import enum_label
 from admin.views.base import CoopPage
+from admin.views.statement_forms import FORMS
 from coopcore.models import Cooperative, Distribution, FiscalYear, Member, PatronageMeasure, PaymentMethod
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
 from coopcore.services import lookups, year_end
 from coopcore.services.plan_review import review_plan
+from coopcore.services.statements import statements_as_they_stand
 
 
 class PublishForm(FlaskForm):
@@ -146,6 +148,9 @@ class DistributionPage(CoopPage):
         years = session.scalars(
             select(FiscalYear.year).where(FiscalYear.cooperative_id == cooperative.id).order_by(FiscalYear.year)
         ).all()
+        # Before the plan, while the year is open: 02表 lines 1-13 as the books stand (未审计), where the surplus
+        # it distributes comes from.
+        year_so_far, closed = statements_as_they_stand(session, cooperative, year)
         return self.render(
             "coop/distribution.html",
             cooperatives=cooperatives,
@@ -162,6 +167,8 @@ class DistributionPage(CoopPage):
             publish_form=PublishForm(),
             approve_form=ApproveForm(),
             pay_form=PayForm(),
+            year_so_far=None if closed else year_so_far,
+            forms=FORMS,
         )
 
     def _target(self) -> tuple[Cooperative, int, str]:

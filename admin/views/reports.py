@@ -45,12 +45,15 @@ COOPERATIVE_REPORTS = {
     "trial-balance": ("reports.trial_balance", "build_trial_balance", ("pdf", "xlsx"), "Trial balance"),
     "general-ledger": ("reports.general_ledger", "build_general_ledger", ("pdf", "xlsx"), "General ledger"),
     "detail-ledger": ("reports.detail_ledger", "build_detail_ledger", ("pdf", "xlsx"), "Detail ledger"),
+    "statements": ("reports.statements", "build_statements", ("pdf", "xlsx"), "Statements"),
 }
 # The books' reports take a month, an account or a member besides the year (the books' pages send them).
 REPORT_OPTIONS = {
     "vouchers": ("month",),
     "trial-balance": ("month",),
     "detail-ledger": ("month", "account", "member"),
+    "statements": ("month",),
+    "township-statements": ("month",),
 }
 PLAN_REPORTS = ("distribution", "slips", "notice")  # they print the year's distribution plan
 MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -131,6 +134,17 @@ def job_owner() -> int:
     return user_id
 
 
+def _scoped_township(township_id: int | None) -> Township:
+    """The township a township report names: 403 for a role that reads no township, 404 if not the user's."""
+    scope = current_scope()
+    if not scope.reads(Area.OVERSIGHT):
+        abort(403)
+    township = current_session().get(Township, township_id or 0)
+    if township is None or not (scope.is_admin or township.id == scope.township_id):
+        abort(404)
+    return township
+
+
 class ReportsPage(CoopPage):
     """Everyone may open the page; each request checks the cooperative or township it is about."""
 
@@ -186,14 +200,17 @@ class ReportsPage(CoopPage):
                 build = builder_of(module, builder, suffix, cooperative, year, **options)
             code = "-".join(str(part) for part in (code, *options.values()))
         elif report == "township":
-            if not scope.reads(Area.OVERSIGHT):
-                abort(403)
-            township = current_session().get(Township, request.form.get("township", type=int) or 0)
-            if township is None or not (scope.is_admin or township.id == scope.township_id):
-                abort(404)
+            township = _scoped_township(request.form.get("township", type=int))
             label, about = "Weak-village progress report", township.name
             code = township.region_code or str(township.id)
             build = builder_of("reports.township", "build_township_report", suffix, township, year)
+        elif report == "township-statements":
+            township = _scoped_township(request.form.get("township", type=int))
+            options = report_options(report)
+            label, about = "Statements roll-up", " ".join(str(part) for part in (township.name, *options.values()))
+            code = "-".join(str(part) for part in (township.region_code or township.id, *options.values()))
+            build = builder_of("reports.township_statements", "build_township_statements", suffix, township, year,
+                               **options)  # fmt: skip
         elif report == "all-contracts":
             if not scope.is_admin:
                 abort(403)  # every cooperative's contracts: administrators only

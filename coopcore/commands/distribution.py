@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
+from coopcore.commands.statements_tables import print_year_so_far
 from coopcore.errors import InvalidValue, Term
 from coopcore.i18n import format_money, render
 from coopcore.labels import msgid
@@ -27,6 +28,7 @@ from coopcore.services import distribution as workflow
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
 from coopcore.services.lookups import cooperative_by_code, live_distribution
 from coopcore.services.plan_review import review_plan
+from coopcore.services.statements import statements_as_they_stand
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,6 +75,7 @@ def plan(context: Context, credit_code: str, year: int, as_json: bool) -> None:
     """Compute the year's distribution from the books and keep it as a draft."""
     with context.transaction() as session:
         distribution = workflow.plan_distribution(session, cooperative_by_code(session, credit_code), year)
+        _year_so_far(context, session, distribution, as_json)
         _print(context, session, distribution, as_json)
 
 
@@ -83,7 +86,9 @@ def plan(context: Context, credit_code: str, year: int, as_json: bool) -> None:
 def show(context: Context, credit_code: str, year: int, as_json: bool) -> None:
     """Show the year's distribution with its statutory checks."""
     with context.transaction() as session:
-        _print(context, session, _distribution(session, credit_code, year), as_json)
+        distribution = _distribution(session, credit_code, year)
+        _year_so_far(context, session, distribution, as_json)
+        _print(context, session, distribution, as_json)
 
 
 @distribution_group.command()
@@ -206,6 +211,14 @@ def reverse(context: Context, credit_code: str, year: int) -> None:
     with context.transaction() as session:
         workflow.reverse_distribution(session, _distribution(session, credit_code, year))
         context.say("The {year} distribution is reversed and the year reopened.", year=year)
+
+
+def _year_so_far(context: Context, session: Session, distribution: Distribution, as_json: bool) -> None:
+    """Before the plan, while the year is open: 02表 lines 1-13 as the books stand (unaudited), where its surplus
+    comes from; once the year is closed the statements themselves say it (`coop statements`)."""
+    found, closed = statements_as_they_stand(session, distribution.cooperative, distribution.year)
+    if not (as_json or closed):
+        print_year_so_far(found, distribution.cooperative.name, context.lang, unaudited=True)
 
 
 def _print(context: Context, session: Session, distribution: Distribution, as_json: bool) -> None:

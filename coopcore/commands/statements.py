@@ -29,7 +29,7 @@ from coopcore.commands.statements_tables import (
 )
 from coopcore.i18n import render
 from coopcore.services.lookups import cooperative_by_code, township_by_name
-from coopcore.services.statements import statements
+from coopcore.services.statements import closed_cooperatives, statements
 from coopcore.services.statements.notes import statement_notes
 from coopcore.services.statements.township import township_statements
 
@@ -65,7 +65,7 @@ def statements_command(
         if township is not None:
             rolled = township_statements(session, township_by_name(session, township), year, month or 12,
                                          include_unposted=unposted)  # fmt: skip
-            found, name, notes = rolled.statements, rolled.township, None
+            found, name, notes, unaudited = rolled.statements, rolled.township, None, not rolled.final
         else:
             assert credit_code is not None  # one of the two was given
             cooperative = cooperative_by_code(session, credit_code)
@@ -73,6 +73,7 @@ def statements_command(
             name, rolled = cooperative.name, None
             # The notes go with the year's statements (a month's end has none).
             notes = None if month is not None else statement_notes(session, cooperative, year, found)
+            unaudited = cooperative.id not in closed_cooperatives(session, [cooperative.id], year, month or 12)
     if as_json:
         data = statements_json(found, month is not None)
         if rolled is not None:
@@ -81,7 +82,7 @@ def statements_command(
             data["notes"] = notes_json(notes)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    print_statements(found, name, context.lang, unposted=unposted)
+    print_statements(found, name, context.lang, unposted=unposted, unaudited=unaudited)
     if rolled is not None:
         print_township(rolled, context.lang)
     elif notes is not None:

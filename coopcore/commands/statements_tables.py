@@ -15,19 +15,20 @@ from coopcore.commands.ledger_tables import print_table, table
 from coopcore.i18n import Lang, format_day, format_money, render
 from coopcore.money import FEN
 from coopcore.rules.statements import (
-    ASSETS_END,
-    BALANCE_SHEET,
     EQUITY_COLUMNS,
     EQUITY_ROWS,
     EQUITY_SUB_ITEMS,
     SURPLUS_STATEMENT,
     TOTAL,
     Line,
+    Place,
     Statements,
+    balance_sheet_rows,
 )
 from coopcore.rules.statements.rollup import in_wan
 from coopcore.services.statements.township import TownshipStatements
 
+OPENING_UNDISTRIBUTED = 13  # 02表 lines 1-13 are the year's result and what it starts with, before any distribution
 # The words of the tables (their Chinese in statements.po).
 BALANCE_SHEET_TITLE = "Balance sheet (Form 01 of cooperatives)"
 SURPLUS_TITLE = "Statement of surplus and its distribution (Form 02 of cooperatives)"
@@ -37,6 +38,9 @@ PREPARED_FOR_YEAR = "Prepared by: {name}    Year {year}    Unit: yuan"
 UNPOSTED = "Preview: drafts and audited vouchers are counted as if posted; not the books as closed."
 OUT_OF_BALANCE = "Total assets {assets} differ from total liabilities and owners' equity {claims}."
 UNPLACED = "Account {code} holds {amount} that no line of the statements shows."
+UNAUDITED = "Unaudited: the period is not closed; drafts and audited vouchers are counted as if posted."
+NOT_CLOSED = "Unaudited: the period is not closed; only posted vouchers are counted."
+YEAR_SO_FAR = "{name}: the year {year} as the books stand (Form 02, lines 1-13)"
 COOP_OR_TOWNSHIP = "Give --coop or --township."
 ROLLED_UP = "{count} cooperatives and federations added up; not closed for the period: {open}."
 NONE_OPEN = "none"
@@ -56,7 +60,8 @@ HEADERS = ("Asset items", "Liability and equity items", "Line", "Closing balance
            "Item", "Amount this year", "Amount last year", "Total")  # fmt: skip
 ROWS = {"opening": "Balance at the start of the year", "increase": "Increase this year",
         "decrease": "Decrease this year", "closing": "Balance at the end of the year"}  # fmt: skip
-TEMPLATES = (COOP_OR_TOWNSHIP, ROLLED_UP, NONE_OPEN, WAN_RULE, INVESTMENT_ONCE, UNMATCHED,
+TEMPLATES = (UNAUDITED, NOT_CLOSED, YEAR_SO_FAR, COOP_OR_TOWNSHIP, ROLLED_UP, NONE_OPEN, WAN_RULE, INVESTMENT_ONCE,
+             UNMATCHED,
              BALANCE_SHEET_TITLE, SURPLUS_TITLE, EQUITY_TITLE, PREPARED_BY, PREPARED_FOR_YEAR, UNPOSTED,
              OUT_OF_BALANCE, UNPLACED, *HEADERS, *ROWS.values())  # fmt: skip
 
@@ -96,8 +101,11 @@ def statements_json(
     return data
 
 
-def print_statements(found: Statements, name: str, lang: Lang, *, unposted: bool = False) -> None:
-    """The three forms, each with its title, 编制单位, date and 单位：元; warnings after them."""
+def print_statements(
+    found: Statements, name: str, lang: Lang, *, unposted: bool = False, unaudited: bool = False
+) -> None:
+    """The three forms, each with its title, 编制单位, date and 单位：元; warnings after them (unaudited: the
+    period is not closed)."""
     day = dt.date(found.year, found.month, calendar.monthrange(found.year, found.month)[1])
     for title, shown, dated in (
         (BALANCE_SHEET_TITLE, _balance_sheet(found, lang), True),
@@ -108,7 +116,9 @@ def print_statements(found: Statements, name: str, lang: Lang, *, unposted: bool
         caption = PREPARED_BY if dated else PREPARED_FOR_YEAR
         shown.caption = render(caption, lang, name=name, day=format_day(day, lang), year=found.year)
         print_table(shown)
-    if unposted:
+    if unaudited:
+        click.echo(render(UNAUDITED if unposted else NOT_CLOSED, lang))
+    elif unposted:
         click.echo(render(UNPOSTED, lang))
     for column in (found.closing, found.opening):
         if column[22] != column[42]:
@@ -123,14 +133,16 @@ def _balance_sheet(found: Statements, lang: Lang) -> Table:
     amounts = ("Closing balance of the period", "Opening balance")
     headers = ("Asset items", "Line", *amounts, "Liability and equity items", "Line", *amounts)
     shown = table(headers, lang, right=("Line", *amounts))
-    left = _rows(BALANCE_SHEET[:ASSETS_END], lang, found.closing, found.opening)
-    right = _rows(BALANCE_SHEET[ASSETS_END:], lang, found.closing, found.opening)
-    # As on the form: a blank row before 所有者权益, so that both totals share the bottom row.
-    last_heading = max(index for index, row in enumerate(right) if not row[1])
-    right[last_heading:last_heading] = [("", "", "", "")] * (len(left) - len(right))
-    for mine, theirs in zip(left, right, strict=True):
-        shown.add_row(*mine, *theirs)
+    for mine, theirs in balance_sheet_rows():
+        shown.add_row(*_place(mine, found, lang), *_place(theirs, found, lang))
     return shown
+
+
+def _place(place: Place, found: Statements, lang: Lang) -> tuple[str, ...]:
+    """A half row of 01表: a line with its two amounts, a section heading, or a blank."""
+    if isinstance(place, Line):
+        return _rows((place,), lang, found.closing, found.opening)[-1]
+    return (render(place, lang) if place else "", "", "", "")
 
 
 def _surplus_statement(found: Statements, lang: Lang) -> Table:
@@ -142,6 +154,18 @@ def _surplus_statement(found: Statements, lang: Lang) -> Table:
     for row in _rows(SURPLUS_STATEMENT, lang, found.this_year, found.last_year):
         shown.add_row(*row)
     return shown
+
+
+def print_year_so_far(found: Statements, name: str, lang: Lang, *, unaudited: bool) -> None:
+    """02表 lines 1-13 of the year (经营收入 to 年初未分配盈余): where the surplus a plan distributes comes from."""
+    shown = table(("Item", "Line", "Amount this year", "Amount last year"), lang,
+                  right=("Line", "Amount this year", "Amount last year"))  # fmt: skip
+    for row in _rows(SURPLUS_STATEMENT[:OPENING_UNDISTRIBUTED], lang, found.this_year, found.last_year):
+        shown.add_row(*row)
+    shown.title = render(YEAR_SO_FAR, lang, name=name, year=found.year)
+    if unaudited:
+        shown.caption = render(UNAUDITED, lang)
+    print_table(shown)
 
 
 def _equity_changes(found: Statements, lang: Lang) -> Table:

@@ -384,7 +384,25 @@ def _page_rights(role: str, url: str, tmp_path: Path) -> list[str]:
             {"report": "all-contracts", "year": 2024, "format": "xlsx"},
             302 if role == ADMIN else 403,
         ),
-    ]
+        # The statements: a cooperative's for whoever reads it, a township's roll-up for its officials.
+        ("GET", f"/admin/books/statements/?cooperative={coop['mine']}&year=2024", None, 200),
+        ("GET", f"/admin/books/statements/?cooperative={coop['mine']}&year=2024&month=6", None, 200),
+        ("GET", f"/admin/books/statements/?cooperative={coop['other']}&year=2024", None, foreign),
+        ("POST", "/admin/reports/build", {**report(coop["mine"]), "report": "statements", "month": "6"}, 302),
+        ("POST", "/admin/reports/build", {**report(coop["other"]), "report": "statements"},
+         302 if role == ADMIN else 404),
+        ("GET", "/admin/township-statements/?year=2024", None, 200 if reads_villages else 403),
+        ("GET", f"/admin/township-statements/?township={township}&year=2024&unit=wan", None,
+         200 if reads_villages else 403),
+        ("GET", f"/admin/township-statements/?township={other_township}&year=2024", None,
+         (200 if role == ADMIN else 404) if reads_villages else 403),
+        ("POST", "/admin/reports/build",
+         {"report": "township-statements", "township": township, "year": 2024, "format": "pdf"},
+         302 if reads_villages else 403),
+        ("POST", "/admin/reports/build",
+         {"report": "township-statements", "township": other_township, "year": 2024, "format": "xlsx"},
+         (302 if role == ADMIN else 404) if reads_villages else 403),
+    ]  # fmt: skip
     for step in ("plan", "publish", "approve", "post", "pay", "reverse"):
         for which in ("mine", "other"):
             want = (302 if which == "mine" or role == ADMIN else 404) if writes_books else 403
@@ -417,6 +435,8 @@ def test_a_visitor_who_has_not_signed_in_is_sent_to_the_sign_in_page_from_every_
         "/admin/workbook/",
         "/admin/audit/",
         "/admin/reports/",
+        "/admin/books/statements/",
+        "/admin/township-statements/",
         "/admin/member-account/?id=1",
         "/admin/member-exit/?id=1",
         "/admin/trade/details/?id=1",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from decimal import Decimal
 
+from coopcore.i18n import format_money
 from tests.cli.conftest import coop
 
 
@@ -96,3 +98,20 @@ def test_the_assembly_covers_a_loss_from_the_surplus_reserve_only_when_the_year_
     assert status == 2 and "一百" in error
     help_text = coop("distribution", "approve", "--help").stdout
     assert "用盈余公积（322）弥补的亏损金额" in help_text
+
+
+def test_the_plan_shows_the_years_figures_as_the_books_stand_first_marked_unaudited(demo_url: str) -> None:
+    year = ("--coop", chenliang(demo_url), "--year", "2024")
+    planned = coop("--db", demo_url, "distribution", "plan", *year, lang="zh")
+    assert planned.returncode == 0, planned.stderr
+    books = coop("--db", demo_url, "statements", *year, "--unposted", "--json", lang="zh")
+    lines = json.loads(books.stdout)["surplus_statement"]["lines"]
+    shown, _ = planned.stdout.split("2024年度盈余分配（草案）")
+    assert "晨靓果业专业合作社 2024年度账簿现状（会农社02表第1—13行）" in shown
+    assert "未审计：本期尚未结账，草稿和已审核未记账的凭证按已记账计入。" in shown
+    rows = {int(row.split("│")[2]): row for row in shown.splitlines() if row.count("│") == 5}
+    assert sorted(rows) == list(range(1, 14))  # lines 1-13, none of the distribution's
+    for number, row in rows.items():
+        assert format_money(Decimal(lines[str(number)]["this_year"]), "zh") in row, number
+    surplus = json.loads(coop("--db", demo_url, "distribution", "show", *year, "--json", lang="zh").stdout)
+    assert Decimal(surplus["surplus"]) == Decimal(lines["12"]["this_year"])  # the plan distributes line 12

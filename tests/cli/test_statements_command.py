@@ -68,9 +68,19 @@ def test_the_statements_print_as_the_three_chinese_forms(books: tuple[str, str])
     url, code = books
     result = run("--db", url, "statements", "--coop", code, "--year", "2024")
     assert result.returncode == 0, result.stderr
-    for words in ("资产负债表（会农社01表）", "盈余及盈余分配表（会农社02表）", "成员权益变动表（会农社03表）",
-                  "编制单位：账簿1号合作社", "2024年12月31日", "单位：元", "负债和所有者权益总计", "六、年末未分配盈余",
-                  "接受国家财政直接补助形成", "本年减少数"):  # fmt: skip
+    for words in (
+        "资产负债表（会农社01表）",
+        "盈余及盈余分配表（会农社02表）",
+        "成员权益变动表（会农社03表）",
+        "编制单位：账簿1号合作社",
+        "2024年12月31日",
+        "单位：元",
+        "负债和所有者权益总计",
+        "六、年末未分配盈余",
+        "接受国家财政直接补助形成",
+        "本年减少数",
+        "未审计：本期尚未结账，仅计入已记账的凭证。",
+    ):  # fmt: skip  (2024 is not closed)
         assert words in result.stdout, words
     english = run("--db", url, "statements", "--coop", code, "--year", "2024", lang="en")
     assert "Balance sheet" in english.stdout and "资产负债表" not in english.stdout

@@ -52,11 +52,13 @@ def test_coop_report_all_writes_every_report_and_says_where(example_file: str, t
             "2024-93370602MA3EXMPL1X-成员账户.xlsx",
             "2024-示例街道-薄弱村提升进展.pdf",
             "2024-示例街道-薄弱村提升进展.xlsx",
+            "2024-示例街道-会计报表汇总表.pdf",
+            "2024-示例街道-会计报表汇总表.xlsx",
             "2024-全部企业-订单履约报告.pdf",
             "2024-全部企业-订单履约报告.xlsx",
         ]
     )
-    assert f"已生成 12 个报表文件，位于 {out.resolve()}" in done.stdout
+    assert f"已生成 14 个报表文件，位于 {out.resolve()}" in done.stdout
 
 
 def test_each_report_runs_as_a_module_too(example_file: str, tmp_path: Path) -> None:
@@ -130,4 +132,4 @@ def test_the_report_builders_leave_the_database_as_they_found_it(session: Sessio
     cooperative, _ = builders.example(session, "published")
     guard(session)  # any flush or INSERT/UPDATE/DELETE while reporting raises ReportsWrite
     paths = bundle.build_all_reports(session, 2024, tmp_path, "zh", cooperatives=[cooperative], townships=["示例街道"])
-    assert len(paths) == 12 and all(path.stat().st_size > 1000 for path in paths)
+    assert len(paths) == 14 and all(path.stat().st_size > 1000 for path in paths)

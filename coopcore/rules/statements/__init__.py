@@ -24,7 +24,9 @@ from coopcore.rules.statements.lines import (
     TOTAL,
     Column,
     Line,
+    Place,
     SubItem,
+    balance_sheet_rows,
 )
 from coopcore.rules.statements.statements import Statements, fill_statements
 
@@ -42,8 +44,10 @@ __all__ = [
     "Line",
     "Lines",
     "Movement",
+    "Place",
     "Statements",
     "SubItem",
+    "balance_sheet_rows",
     "fill_balance_sheet",
     "fill_equity_changes",
     "fill_statements",

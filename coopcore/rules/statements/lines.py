@@ -99,6 +99,25 @@ BALANCE_SHEET: tuple[Line, ...] = (
     Line(42, "Total liabilities and owners' equity", adds=(35, 41), total=True),
 )
 ASSETS_END = 22  # lines 1-22 are the left half of the form, 23-42 the right
+Place = Line | str | None  # a place on the form: a line, a section heading (流动资产：), or a blank
+
+
+def balance_sheet_rows() -> list[tuple[Place, Place]]:
+    """01表 as the form lays it out: assets on the left, liabilities and owners' equity on the right, each section
+    heading on a row of its own; the right half leaves a row blank before 所有者权益, so that 资产总计 and
+    负债和所有者权益总计 share the bottom row."""
+
+    def half(lines: tuple[Line, ...]) -> list[Place]:
+        places: list[Place] = []
+        for line in lines:
+            places += [line.heading, line] if line.heading else [line]
+        return places
+
+    left, right = half(BALANCE_SHEET[:ASSETS_END]), half(BALANCE_SHEET[ASSETS_END:])
+    last_heading = max(index for index, place in enumerate(right) if isinstance(place, str))
+    right[last_heading:last_heading] = [None] * (len(left) - len(right))
+    return list(zip(left, right, strict=True))
+
 
 # 盈余及盈余分配表 (会农社02表): 本年金额 and 上年金额. Lines 1-11 are the year's movements of profit and loss
 # (without the vouchers that carry them into 331); 14-19 the distribution's vouchers (§2.4).

@@ -71,6 +71,27 @@ def in_wan(value: Decimal) -> Decimal:
     return (value / TEN_THOUSAND).quantize(WAN_PLACES, rounding=ROUND_HALF_UP)
 
 
+def statements_in_wan(found: Statements) -> Statements:
+    """Every figure of the statements in 万元 by in_wan (totals rounded on their own, not re-added)."""
+
+    def lines(values: Lines) -> Lines:
+        return {number: in_wan(value) for number, value in values.items()}
+
+    def items(values: Mapping[str, Mapping[str, Decimal]]) -> dict[str, dict[str, Decimal]]:
+        return {key: {name: in_wan(value) for name, value in row.items()} for key, row in values.items()}
+
+    equity = found.equity
+    return replace(
+        found,
+        closing=lines(found.closing),
+        opening=lines(found.opening),
+        this_year=lines(found.this_year),
+        last_year=lines(found.last_year),
+        equity=EquityChanges(items(equity.rows), items(equity.increase), items(equity.decrease)),
+        unplaced={code: in_wan(value) for code, value in found.unplaced.items()},
+    )
+
+
 def _less(lines: Lines, value: Decimal) -> Lines:
     changed = dict(lines)
     changed[INVESTMENTS] -= value

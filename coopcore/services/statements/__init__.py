@@ -6,9 +6,12 @@ Reads only; the lines and how they are filled are coopcore.rules.statements.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.models import Cooperative
+from coopcore.models import Cooperative, Period, PeriodState
 from coopcore.rules.statements import Statements, fill_statements
 from coopcore.services.statements.books import read_books
 
@@ -26,4 +29,29 @@ def statements(
     return fill_statements(year, month, books, last_year)
 
 
-__all__ = ["Statements", "statements"]
+def closed_cooperatives(session: Session, cooperative_ids: Iterable[int], year: int, month: int = 12) -> set[int]:
+    """The cooperatives (by id) whose books have the period's last month closed (结账)."""
+    ids = sorted(cooperative_ids)
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Period.cooperative_id).where(
+                Period.cooperative_id.in_(ids), Period.year == year, Period.month == month,
+                Period.state == PeriodState.CLOSED,
+            )
+        )
+    )  # fmt: skip
+
+
+def statements_as_they_stand(
+    session: Session, cooperative: Cooperative, year: int, month: int = 12
+) -> tuple[Statements, bool]:
+    """The statements as the books stand, and whether they are final: a period whose last month is closed reads its
+    posted vouchers (a closed month holds no other); one not closed reads every voucher, drafts and audited ones
+    too, and is unaudited (未审计), so that an open year shows its figures before anyone posts or plans."""
+    closed = cooperative.id in closed_cooperatives(session, [cooperative.id], year, month)
+    return statements(session, cooperative, year, month, include_unposted=not closed), closed
+
+
+__all__ = ["Statements", "closed_cooperatives", "statements", "statements_as_they_stand"]

@@ -3,17 +3,17 @@ cooperative's investment in a federation of the township counted once, and which
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.models import Cooperative, Period, PeriodState, Township, Village
+from coopcore.models import Cooperative, Township, Village
 from coopcore.money import ZERO
 from coopcore.rules.statements import Statements
 from coopcore.rules.statements.rollup import INVESTMENTS, add_up, without_investment
-from coopcore.services.statements import statements
+from coopcore.services.statements import closed_cooperatives, statements
 from coopcore.services.statements.books import federation_share_capital
 
 
@@ -29,6 +29,12 @@ class TownshipStatements:
     not_closed: list[str]
     counted_once: Decimal
     unmatched: Decimal
+    names: dict[str, str] = field(default_factory=dict)  # each cooperative's name by credit code
+
+    @property
+    def final(self) -> bool:
+        """Every cooperative in it has the period closed: the roll-up is no longer unaudited (未审计)."""
+        return not self.not_closed
 
 
 def township_statements(
@@ -63,16 +69,7 @@ def township_statements(
             unmatched += end - min(end, max(member.closing[INVESTMENTS], ZERO))
     if closing or opening:
         total = without_investment(total, closing, opening)
-    ids = list(parts)
-    closed = {
-        cooperative_id
-        for cooperative_id in session.scalars(
-            select(Period.cooperative_id).where(
-                Period.cooperative_id.in_(ids), Period.year == year, Period.month == month,
-                Period.state == PeriodState.CLOSED,
-            )
-        )
-    }  # fmt: skip
+    closed = closed_cooperatives(session, parts, year, month)
     return TownshipStatements(
         township.name,
         total,
@@ -80,4 +77,11 @@ def township_statements(
         [cooperative.credit_code for cooperative in found if cooperative.id not in closed],
         closing,
         unmatched,
+        {cooperative.credit_code: cooperative.name for cooperative in found},
     )
+
+
+def township_as_they_stand(session: Session, township: Township, year: int, month: int = 12) -> TownshipStatements:
+    """The roll-up as the books stand: each cooperative as statements_as_they_stand reads it (a closed period holds
+    only posted vouchers, so reading every voucher changes nothing there); unaudited while a period is not closed."""
+    return township_statements(session, township, year, month, include_unposted=True)
