@@ -27,6 +27,7 @@ from coopcore.terms import (
     LandGuaranteeTreatment,
     MemberKind,
     Origin,
+    OwedMovement,
     PatronageMeasure,
     PaymentMethod,
     PeriodState,
@@ -104,6 +105,13 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
             AccountEntryKind.RESIDUAL_DISTRIBUTION: "Residual distribution",
             AccountEntryKind.CAPITAL_CONVERSION: "Converted into contribution",
             AccountEntryKind.REFUND: "Refund of contribution",
+        }
+    ),
+    OwedMovement: _table(
+        {
+            OwedMovement.CREDIT: "Credited",
+            OwedMovement.DEBIT: "Charged",
+            OwedMovement.PAYMENT: "Paid out",
         }
     ),
     TradeKind: _table(

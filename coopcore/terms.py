@@ -91,6 +91,14 @@ class TradeKind(enum.StrEnum):
     INPUT_PURCHASE = "input_purchase"  # seeds, fertiliser bought through the cooperative (农资)
 
 
+class OwedMovement(enum.StrEnum):
+    """How a line on 114, 221 or 222 moves what the cooperative owes a household (its member statement, 对账单)."""
+
+    CREDIT = "credit"  # owed more: produce delivered, guaranteed rent, returns declared, money the member paid in
+    DEBIT = "debit"  # owed less with no money paid out: inputs bought for the member, a return converted
+    PAYMENT = "payment"  # paid out in cash or to the bank: Dr 114/221/222 / Cr 101/102/109
+
+
 class TradeModel(enum.StrEnum):
     """How a cooperative takes its members' produce ([KJ 121 二; 128 二]): it buys it, or sells it on their behalf."""
 

@@ -14,6 +14,7 @@ import click
 REPORTS = {
     "distribution": "reports.distribution",
     "slips": "reports.slips",
+    "member-statements": "reports.member_statements",
     "notice": "reports.notice",
     "accounts": "reports.accounts",
     "township": "reports.township",

@@ -1,4 +1,5 @@
-"""`coop members …`: print a member account, record an exit application, pay a leaver out."""
+"""`coop members …`: print a member account or statement and what members are owed, record an exit application,
+pay a leaver out."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from coopcore.commands import owed_tables
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
 from coopcore.commands.distribution import F
 from coopcore.errors import Term
 from coopcore.i18n import Lang, format_money, render
-from coopcore.models import Member
+from coopcore.models import Cooperative, Member
 from coopcore.services import exits
+from coopcore.services.ledger import chart_accounts
+from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statement, owed_on
 from coopcore.services.lookups import cooperative_by_code, member_by_code
 from coopcore.services.member_account import Amounts, member_account
 
@@ -25,7 +29,7 @@ COLUMNS = ("poverty_contribution", "other_contribution", "provident_share", "sub
 
 @click.group("members")
 def members_group() -> None:
-    """Members: accounts (成员账户) and exits (退社)."""
+    """Members: accounts (成员账户), statements (对账单), what they are owed, and exits (退社)."""
 
 
 def _member(session: Session, credit_code: str, code: str) -> Member:
@@ -76,6 +80,49 @@ def account(context: Context, credit_code: str, code: str, year: int) -> None:
                           format_money(statement.amount_by_product[product], lang))  # fmt: skip
         table.add_row("", "", render("Closing balance", lang), *_money(statement.closing, lang), "", "", "")
         Console(width=220).print(table)
+
+
+UNPOSTED = click.option("--unposted", is_flag=True, help="Preview: count drafts and audited vouchers as if posted.")
+
+
+@members_group.command()
+@_with_member
+@click.option("--from", "first_on", type=DAY, required=True, help="First day of the statement.")
+@click.option("--to", "last_on", type=DAY, required=True, help="Last day of the statement.")
+@UNPOSTED
+@pass_context
+def statement(
+    context: Context, credit_code: str, code: str, first_on: dt.date, last_on: dt.date, unposted: bool
+) -> None:
+    """Print a household's statement (对账单) of 114, 221 and 222: what it was credited, charged and paid."""
+    if first_on > last_on:
+        context.fail("The statement's first day {first} is after its last day {last}.", first=first_on.isoformat(),
+                     last=last_on.isoformat())  # fmt: skip
+    with context.transaction() as session:
+        cooperative = cooperative_by_code(session, credit_code)
+        found = member_statement(session, cooperative, member_by_code(session, cooperative, code), first_on,
+                                 last_on, include_unposted=unposted)  # fmt: skip
+        owed_tables.print_statement(found, _account_names(session, cooperative, context.lang), context.lang,
+                                    preview=unposted)  # fmt: skip
+
+
+@members_group.command()
+@click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")
+@click.option("--on", "on", type=DAY, required=True, help="Day to read the balances at (end of day).")
+@UNPOSTED
+@pass_context
+def owed(context: Context, credit_code: str, on: dt.date, unposted: bool) -> None:
+    """List what the cooperative owes each member on 114, 221 and 222 at a date, and in total (Art. 55)."""
+    with context.transaction() as session:
+        cooperative = cooperative_by_code(session, credit_code)
+        found = owed_on(session, cooperative, on, include_unposted=unposted)
+        owed_tables.print_owed(found, _account_names(session, cooperative, context.lang), context.lang,
+                               preview=unposted)  # fmt: skip
+
+
+def _account_names(session: Session, cooperative: Cooperative, lang: Lang) -> dict[str, str]:
+    accounts = chart_accounts(session, cooperative)
+    return {code: (accounts[code].name if lang == "zh" else accounts[code].name_en) for code in OWED_ACCOUNTS}
 
 
 def _money(amounts: Amounts, lang: Lang, *, blank_zero: bool = False) -> list[str]:
