@@ -39,8 +39,12 @@ demo-admin: setup
 	@echo "  supervisor   supervisor (监事) of 晨靓: reads only"
 	$(BIN)/coop --db sqlite:///$(DEMO_DB) admin --host $(ADMIN_HOST) --port $(ADMIN_PORT)
 
+# Two workers (the machine CI runs on has two cores): each builds its own template databases (tests/backends.py),
+# and every test works in a private copy, so the workers share nothing but the database servers.
+TEST_WORKERS ?= 2
+
 test: setup system-packages lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check coopcore admin reports demo bench tests alembic/env.py

@@ -304,7 +304,7 @@ command = cooperative_command(
     "statements",
     build_statements,
     "The statements (会计报表) of the year or to a month's end: balance sheet, surplus statement, changes in member "
-    "equity (PDF and XLSX).",
+    "equity, and a year's notes (PDF and XLSX).",
     options=(MONTH,),
 )
 
