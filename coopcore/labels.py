@@ -30,6 +30,10 @@ from coopcore.terms import (
     OwedMovement,
     PatronageMeasure,
     PaymentMethod,
+    PaymentRunState,
+    PayoutChannel,
+    PayoutKind,
+    PayoutResult,
     PeriodState,
     PlanStatus,
     PriceRule,
@@ -250,7 +254,28 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
         {
             PaymentMethod.CASH: "Paid in cash",
             PaymentMethod.CAPITAL: "Converted into contribution",
+            PaymentMethod.RUN: "Paid in a payment run",
         }
+    ),
+    PayoutKind: _table(
+        {
+            PayoutKind.RETURNS: "Patronage returns",
+            PayoutKind.RESIDUAL: "Residual surplus",
+            PayoutKind.RENT: "Guaranteed land rent",
+            PayoutKind.PRODUCE: "Produce money",
+        }
+    ),
+    PayoutChannel: _table({PayoutChannel.BANK: "Bank batch", PayoutChannel.CASH: "Cash against signature"}),
+    PaymentRunState: _table(
+        {
+            PaymentRunState.DRAFT: "Chosen",
+            PaymentRunState.SENT: "Sent to the bank",
+            PaymentRunState.SETTLED: "Result recorded",
+            PaymentRunState.CANCELLED: "Cancelled",
+        }
+    ),
+    PayoutResult: _table(
+        {PayoutResult.PENDING: "Awaiting result", PayoutResult.PAID: "Paid", PayoutResult.RETURNED: "Returned"}
     ),
     VillageStatus: _table(
         {

@@ -269,6 +269,40 @@ class DistributionState(enum.StrEnum):
 class PaymentMethod(enum.StrEnum):
     CASH = "cash"
     CAPITAL = "capital"  # converted into the member's contribution by assembly resolution [L-44]
+    RUN = "run"  # paid through a payment run (付款批次), which books it: coopcore.services.payouts
+
+
+class PayoutKind(enum.StrEnum):
+    """What a payment run (付款批次) pays a household, and the account it pays it out of."""
+
+    RETURNS = "returns"  # 盈余返还, out of 221
+    RESIDUAL = "residual"  # 剩余盈余, out of 222
+    RENT = "rent"  # guaranteed land rent (保底租金) credited to 成员往来 (114)
+    PRODUCE = "produce"  # produce money (交售款) credited to 成员往来 (114)
+
+
+class PayoutChannel(enum.StrEnum):
+    """How a payment run reaches the households: a bank's batch payment (代发) or cash against a signature."""
+
+    BANK = "bank"  # paid out of 102 银行存款
+    CASH = "cash"  # paid out of 101 库存现金
+
+
+class PaymentRunState(enum.StrEnum):
+    """A payment run: chosen (its file can be exported) → sent to the bank → settled with the bank's result."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    SETTLED = "settled"  # paid lines booked, returned lines open again
+    CANCELLED = "cancelled"  # abandoned before it was settled: its lines are free for another run
+
+
+class PayoutResult(enum.StrEnum):
+    """What became of one line of a payment run."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    RETURNED = "returned"  # the bank sent it back (wrong card, closed account): still owed
 
 
 class VillageStatus(enum.StrEnum):

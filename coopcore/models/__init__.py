@@ -15,6 +15,7 @@ from coopcore.models.geography import PartyBranch, Township, Village, VillageCol
 from coopcore.models.land import LandParcel, LandShare
 from coopcore.models.ledger import Account, Period, PeriodBalance, Voucher, VoucherLine
 from coopcore.models.member import Member, MemberAccountEntry
+from coopcore.models.payment_run import PaymentRun, PaymentRunLine
 from coopcore.models.statement_note import StatementNote
 from coopcore.models.trade import Product, ProductTradeModel, Trade
 from coopcore.models.user import User
@@ -55,6 +56,8 @@ __all__ = [
     "MemberAccountEntry",
     "Milestone",
     "PartyBranch",
+    "PaymentRun",
+    "PaymentRunLine",
     "Period",
     "PeriodBalance",
     "Product",

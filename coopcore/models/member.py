@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopcore.db.base import Base, OptimisticLock
@@ -45,6 +45,13 @@ class Member(OptimisticLock, Base):
     exit_applied_on: Mapped[dt.date | None]
     left_on: Mapped[dt.date | None]
     is_founder: Mapped[bool] = mapped_column(default=False)
+    # Where payment runs pay the household (coopcore.services.payees): bank, account or card number (一卡通),
+    # the holder's name, and whether and when they were checked against a document (bank book, card).
+    payee_bank: Mapped[str | None] = mapped_column(String(100))
+    payee_account: Mapped[str | None] = mapped_column(String(40))
+    payee_name: Mapped[str | None] = mapped_column(String(100))
+    payee_checked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    payee_checked_on: Mapped[dt.date | None]
     # [L-22]: additional votes for large contributions or transactions, capped at 20% of basic votes.
     additional_votes: Mapped[int] = mapped_column(default=0)
     # Set when the member is itself a cooperative (federations, [L-56]) or the village collective.
