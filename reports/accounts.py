@@ -1,5 +1,8 @@
 """Member accounts (成员账户) of a year, one member after another, in the columns of the official form
-([KJ 第五十七条], 附录 成员账户): 年初余额, the year's lines, 年末余额 with the year's transaction totals.
+([KJ 第五十七条], 附录 成员账户): 年初余额, the year's lines, 年末余额 with the year's transaction totals, then what
+is still owed (尚欠) at the year end from the books, apart from that history. Payments of returns are lines of
+their own; a conversion into contribution moves the amount from the return columns into 出资
+(coopcore.services.member_account).
 
     python -m reports.accounts --db URL --coop CREDIT_CODE --year 2024 [--out DIR] [--lang zh|en]
     coop report accounts --coop CREDIT_CODE --year 2024
@@ -13,14 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 from sqlalchemy.orm import Session
 
 from coopcore.i18n import Lang
 from coopcore.labels import label
 from coopcore.models import Cooperative, Distribution, DistributionState
 from coopcore.services import lookups
-from coopcore.services.member_account import Amounts, MemberAccount, member_account
+from coopcore.services.ledger import chart_accounts
+from coopcore.services.ledger.owed import OWED_ACCOUNTS, MemberStatement, Owed, member_statements
+from coopcore.services.member_account import HISTORY_NOTE, UNPOSTED_PAYMENTS, Amounts, MemberAccount, member_account
+from coopcore.services.year_end import year_bounds
 from reports import base, pdf, queries, text, xlsx
 from reports.cli import Progress, cooperative_command, standalone
 
@@ -67,14 +74,23 @@ def build_member_accounts(
     )
     doc = pdf.ReportDoc(pdf_path, letterhead, first=pdf.LANDSCAPE)
     note = _note(distribution, year, lang)
+    first, last = year_bounds(year)
+    # Every member's statement of the year in three queries, not three per member (what is owed, 尚欠).
+    statements = {found.code: found for found in member_statements(session, cooperative, first, last)}
+    chart = chart_accounts(session, cooperative)
+    names = {code: chart[code].name if lang == "zh" else chart[code].name_en for code in OWED_ACCOUNTS}
 
     def story() -> Iterator[Flowable]:
         for done, member in enumerate(queries.account_members(session, cooperative.id, year), start=1):
-            account = member_account(session, member, year)
+            statement = statements.get(member.code) or MemberStatement(
+                member.code, member.name, member.household_head, first, last,
+                {code: Owed() for code in OWED_ACCOUNTS}, ()
+            )  # fmt: skip
+            account = member_account(session, member, year, statement=statement)
             _write_rows(ledger, closing, account, products, lang)
             if done > 1:
                 yield PageBreak()
-            yield from _member_pages(account, units, note, lang)
+            yield from _member_pages(account, units, note, names, lang)
             if progress is not None:
                 progress(done, total)
         if total == 0:
@@ -99,28 +115,38 @@ def _note(distribution: Distribution | None, year: int, lang: Lang) -> str:
     )
 
 
-def _member_pages(account: MemberAccount, units: dict[str, str], note: str, lang: Lang) -> Iterator[Flowable]:
-    """The member's form: its header lines and the table, continued on further pages when long."""
+def _member_pages(
+    account: MemberAccount, units: dict[str, str], note: str, names: dict[str, str], lang: Lang
+) -> Iterator[Flowable]:
+    """The member's form: its header lines and the table, continued on further pages when long; what is still
+    owed under the last page's table."""
     products = list(account.products)
     groups = [products[i : i + PRODUCTS_PER_TABLE] for i in range(0, len(products), PRODUCTS_PER_TABLE)] or [[]]
     width, height = pdf.frame_size(pdf.LANDSCAPE)
     head = sum(f.wrap(width, height)[1] for f in _form_head(account, 1, note, lang, width))
-    capacity = int((height - head - 24 - 40 - 2) // ROW)  # what the form's head and two header rows leave
+    room = height - head - 24 - 40 - 2  # what the form's head and two header rows leave
+    block = list(_owed_block(account, names, lang, width))
+    reserve = sum(flowable.wrap(width, height)[1] for flowable in block)
     page = 0
     for group_index, group in enumerate(groups):
         columns, header, spans = _form_columns(group, units, lang, width, with_money=group_index == 0)
         rows = _form_rows(account, group, lang, with_money=group_index == 0)
-        chunks = [rows[i : i + capacity] for i in range(0, len(rows), capacity)] or [[]]
-        for chunk in chunks:
+        heights = [_row_height(row[2], columns[2].width) for row in rows]
+        last_group = group_index == len(groups) - 1
+        for chunk, chunk_heights in _pages(rows, heights, room, reserve if last_group else 0.0):
             if page:
                 yield PageBreak()
             page += 1
             yield from _form_head(account, page, note, lang, width)
             body, extra = pdf.fitted(chunk, columns, SIZE, first_row=2)
+            cells: list[list[str | Paragraph]] = [list(row) for row in body]
+            for index, (row, row_height) in enumerate(zip(chunk, chunk_heights, strict=True)):
+                if row_height > ROW:  # a payment's memo wraps in its cell rather than being cut
+                    cells[index][2] = pdf.para(row[2], SIZE - 0.7, leading=(SIZE - 0.7) * 1.25)
             table = Table(
-                [*header, *body],
+                [*header, *cells],
                 colWidths=[c.width for c in columns],
-                rowHeights=[24, 40] + [ROW] * len(chunk),
+                rowHeights=[24, 40, *chunk_heights],
                 repeatRows=2,
             )
             extra += spans
@@ -129,6 +155,64 @@ def _member_pages(account: MemberAccount, units: dict[str, str], note: str, lang
                     extra.append(("BACKGROUND", (0, index), (-1, index), pdf.TOTAL_SHADE))
             table.setStyle(pdf.table_style(columns, 2, SIZE, extra))
             yield table
+    yield KeepTogether(block)
+
+
+def _row_height(memo: str, width: float) -> float:
+    """A row's height: one line, or the lines its memo wraps to when it does not fit at a readable size."""
+    size = SIZE - 0.7
+    if stringWidth(memo, pdf.font(), size) <= width - 5:
+        return ROW
+    _, wrapped = pdf.para(memo, size, leading=size * 1.25).wrap(width - 5, 1000)
+    return max(ROW, wrapped + 4)
+
+
+def _pages(
+    rows: list[list[str]], heights: list[float], room: float, reserve: float
+) -> list[tuple[list[list[str]], list[float]]]:
+    """Cut the rows into pages that fit the room; the last page keeps `reserve` free under its table."""
+    pages: list[tuple[list[list[str]], list[float]]] = [([], [])]
+    used = 0.0
+    for row, row_height in zip(rows, heights, strict=True):
+        if pages[-1][0] and used + row_height > room:
+            pages.append(([], []))
+            used = 0.0
+        pages[-1][0].append(row)
+        pages[-1][1].append(row_height)
+        used += row_height
+    chunk, chunk_heights = pages[-1]
+    if used + reserve > room and len(chunk) > 1:
+        # The closing row goes over with the block, so that it is never on a page apart from the form's table.
+        pages[-1] = (chunk[:-1], chunk_heights[:-1])
+        pages.append((chunk[-1:], chunk_heights[-1:]))
+    return pages
+
+
+def _owed_block(account: MemberAccount, names: dict[str, str], lang: Lang, width: float) -> Iterator[Flowable]:
+    """尚欠: what the year paid and what the cooperative still owes the member at the form's date, on 114, 221
+    and 222, from the books."""
+    yield Spacer(1, 6)
+    heading = text.tr("Still owed on {day} (from the books, apart from the history above)", lang,
+                      day=text.day(account.owed_on, lang))  # fmt: skip
+    yield pdf.para(heading, 8.5)
+    yield Spacer(1, 2)
+    owed = [account.owed.get(code, Owed()) for code in OWED_ACCOUNTS]
+    total = Owed()
+    for found in owed:
+        total = total.plus(found)
+    rows = [
+        ["", *(f"{code} {names[code]}" for code in OWED_ACCOUNTS), text.tr("Total", lang)],
+        [text.tr("Paid in the year", lang), *(text.amount(o.payments, lang) for o in (*owed, total))],
+        [text.tr("Still owed", lang), *(text.amount(o.closing, lang) for o in (*owed, total))],
+    ]
+    columns = [pdf.Column("", width * 0.12), *(pdf.Column("", width * 0.13, "money") for _ in range(4))]
+    table = Table(rows, colWidths=[c.width for c in columns], rowHeights=[ROW] * 3, hAlign="LEFT")
+    table.setStyle(pdf.table_style(columns, 1, SIZE + 0.5, [("BACKGROUND", (0, 2), (-1, 2), pdf.TOTAL_SHADE)]))
+    yield table
+    yield Spacer(1, 2)
+    yield pdf.para(text.tr(HISTORY_NOTE, lang), 7.2)
+    if account.unposted_payments:
+        yield pdf.para(text.tr(UNPOSTED_PAYMENTS, lang), 7.2, color=pdf.RED)
 
 
 def _form_head(account: MemberAccount, page: int, note: str, lang: Lang, width: float) -> Iterator[Flowable]:
@@ -245,7 +329,7 @@ def _form_rows(account: MemberAccount, products: Sequence[str], lang: Lang, *, w
             [
                 str(row.number),
                 row.day.isoformat(),
-                row.memo,
+                row.describe(lang),
                 *money(row.amounts, True),
                 *trade,
                 *returns(row.amounts, True),
@@ -282,10 +366,13 @@ def _closing_columns(products: Sequence[str], units: dict[str, str], lang: Lang)
         pdf.Column(text.tr("Member code", lang), 0, xlsx_width=10),
         pdf.Column(text.tr("Member name", lang), 0, xlsx_width=18),
     ]
-    return columns + [
+    columns += [
         pdf.Column(c.header, 0, c.kind, total=True, xlsx_width=c.xlsx_width)
         for c in _number_columns(products, units, lang)
     ]
+    # What is still owed at the year end, apart from the history (尚欠), per account of the books.
+    owed = text.tr("Still owed", lang)
+    return columns + [pdf.Column(f"{owed}·{code}", 0, "money", total=True, xlsx_width=14) for code in OWED_ACCOUNTS]
 
 
 def _number_columns(products: Sequence[str], units: dict[str, str], lang: Lang) -> list[pdf.Column]:
@@ -338,7 +425,7 @@ def _write_rows(
                 member.name,
                 row.number,
                 row.day,
-                row.memo,
+                row.describe(lang),
                 *amounts(row.amounts),
                 *trade,
                 *returns(row.amounts),
@@ -359,7 +446,8 @@ def _write_rows(
             *returns(account.closing),
         ]
     )
-    closing.row([member.code, member.name, *amounts(account.closing), *year_totals, *returns(account.closing)])
+    owed: list[pdf.Cell] = [account.owed[code].closing if code in account.owed else None for code in OWED_ACCOUNTS]
+    closing.row([member.code, member.name, *amounts(account.closing), *year_totals, *returns(account.closing), *owed])
 
 
 command = cooperative_command(

@@ -21,7 +21,7 @@ from coopcore.services import exits
 from coopcore.services.ledger import chart_accounts
 from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statement, owed_on
 from coopcore.services.lookups import cooperative_by_code, member_by_code
-from coopcore.services.member_account import Amounts, member_account
+from coopcore.services.member_account import HISTORY_NOTE, UNPOSTED_PAYMENTS, Amounts, member_account
 
 COLUMNS = ("poverty_contribution", "other_contribution", "provident_share", "subsidy_share", "donation_share",
            "patronage_return", "residual_distribution")  # fmt: skip
@@ -56,7 +56,9 @@ def account(context: Context, credit_code: str, code: str, year: int) -> None:
     """Print a member's account for a year in the columns of the official form."""
     lang = context.lang
     with context.transaction() as session:
-        statement = member_account(session, _member(session, credit_code, code), year)
+        member = _member(session, credit_code, code)
+        statement = member_account(session, member, year)
+        names = _account_names(session, member.cooperative, lang)
         title = render("Member account of {member} ({code}), {year}", lang, member=statement.member.name,
                        code=statement.member.code, year=year)  # fmt: skip
         table = Table(title=title)
@@ -72,14 +74,22 @@ def account(context: Context, credit_code: str, code: str, year: int) -> None:
                 else ("", "", "")
             )
             table.add_row(
-                str(row.number), row.day.isoformat(), row.memo, *_money(row.amounts, lang, blank_zero=True), *trade
-            )
+                str(row.number), row.day.isoformat(), row.describe(lang), *_money(row.amounts, lang, blank_zero=True),
+                *trade,
+            )  # fmt: skip
         for product in statement.products:
             table.add_row("", "", render("Year total", lang), *([""] * len(COLUMNS)), product,
                           f"{statement.quantity_by_product[product].normalize():f}",
                           format_money(statement.amount_by_product[product], lang))  # fmt: skip
         table.add_row("", "", render("Closing balance", lang), *_money(statement.closing, lang), "", "", "")
-        Console(width=220).print(table)
+        console = Console(width=220)
+        console.print(table)
+        console.print(render(HISTORY_NOTE, lang))
+        on = statement.owed_on.isoformat() if statement.owed_on else ""
+        console.print(owed_tables.accounts_table(statement.owed, names, lang,
+                                                 render("Still owed on {day}", lang, day=on)))  # fmt: skip
+        if statement.unposted_payments:
+            console.print(render(UNPOSTED_PAYMENTS, lang))
 
 
 UNPOSTED = click.option("--unposted", is_flag=True, help="Preview: count drafts and audited vouchers as if posted.")

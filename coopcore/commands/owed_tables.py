@@ -45,23 +45,30 @@ def print_statement(statement: MemberStatement, names: dict[str, str], lang: Lan
     shown.add_row("", "", render("Closing owed", lang), "", "", "", "", _money(total.closing, lang))
     console = Console(width=180)
     console.print(shown)
-    by_account = Table()
+    console.print(accounts_table(statement.accounts, names, lang))
+    console.print(_owed_sentence(statement.name, statement.last_on.isoformat(), total.closing, lang))
+    console.print(render(SIGN_NOTE, lang))
+    if preview:
+        console.print(render("Unposted vouchers are counted (preview).", lang))
+
+
+def accounts_table(accounts: dict[str, Owed], names: dict[str, str], lang: Lang, title: str = "") -> Table:
+    """Each account's opening, credits, debits, payments and closing owed, and their total."""
+    by_account = Table(title=title or None)
     for header in ("Account", "Opening owed"):
         by_account.add_column(render(header, lang), justify="left" if header == "Account" else "right")
     for movement in MOVEMENTS:
         by_account.add_column(label(movement, lang), justify="right")
     by_account.add_column(render("Closing owed", lang), justify="right")
+    total = Owed()
     for code in OWED_ACCOUNTS:
-        owed = statement.accounts[code]
+        owed = accounts[code]
+        total = total.plus(owed)
         by_account.add_row(f"{code} {names.get(code, '')}".strip(), _money(owed.opening, lang), *_columns(owed, lang),
                            _money(owed.closing, lang))  # fmt: skip
     by_account.add_row(render("Total", lang), _money(total.opening, lang), *_columns(total, lang),
                        _money(total.closing, lang))  # fmt: skip
-    console.print(by_account)
-    console.print(_owed_sentence(statement.name, statement.last_on.isoformat(), total.closing, lang))
-    console.print(render(SIGN_NOTE, lang))
-    if preview:
-        console.print(render("Unposted vouchers are counted (preview).", lang))
+    return by_account
 
 
 def print_owed(owed: OwedToMembers, names: dict[str, str], lang: Lang, *, preview: bool) -> None:
