@@ -45,6 +45,23 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     return to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def ratio_half_up(numerator: Decimal, denominator: Decimal, places: int) -> Decimal:
+    """numerator / denominator rounded half-up to `places`, exactly: integer arithmetic on the two decimals, so a
+    quotient a hair under a half is never rounded up as a 28-digit division could."""
+    top, bottom = to_decimal(numerator), to_decimal(denominator)
+    if bottom == 0:
+        raise InvalidValue("a ratio over zero: {value} / 0", value=numerator)
+    scale = max(-_exponent(top), -_exponent(bottom), 0)
+    whole_top, whole_bottom = int(top.scaleb(scale)), int(bottom.scaleb(scale))
+    if whole_bottom < 0:
+        whole_top, whole_bottom = -whole_top, -whole_bottom
+    scaled = abs(whole_top) * 10**places
+    quotient, remainder = divmod(scaled, whole_bottom)
+    if 2 * remainder >= whole_bottom:  # ROUND_HALF_UP: a half goes away from zero
+        quotient += 1
+    return Decimal(quotient if whole_top >= 0 else -quotient).scaleb(-places)
+
+
 def ceil_to_fen(value: Decimal) -> Decimal:
     """Round value up (towards +infinity) to the fen; used where the law sets a floor ("不得低于")."""
     return to_decimal(value).quantize(FEN, rounding=ROUND_CEILING)
