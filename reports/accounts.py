@@ -76,7 +76,9 @@ def build_member_accounts(
     note = _note(distribution, year, lang)
     first, last = year_bounds(year)
     # Every member's statement of the year in three queries, not three per member (what is owed, 尚欠).
-    statements = {found.code: found for found in member_statements(session, cooperative, first, last)}
+    statements = {
+        found.code: found for found in member_statements(session, cooperative, first, last, as_they_stand=True)
+    }
     chart = chart_accounts(session, cooperative)
     names = {code: chart[code].name if lang == "zh" else chart[code].name_en for code in OWED_ACCOUNTS}
 

@@ -23,13 +23,15 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
+from coopcore.errors import CoopError
 from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
 from coopcore.labels import label
 from coopcore.models import Cooperative
 from coopcore.services import lookups
 from coopcore.services.ledger import chart_accounts
-from coopcore.services.ledger.owed import OWED_ACCOUNTS, MemberStatement, Owed, member_statements
+from coopcore.services.ledger.owed import AS_THEY_STAND, OWED_ACCOUNTS, MemberStatement, Owed, member_statements
+from coopcore.services.year_end import year_bounds
 from coopcore.terms import OwedMovement
 from reports import base, pdf, text
 from reports.cli import LANG, OUT, announce, read_only, standalone
@@ -49,11 +51,14 @@ def build_member_statements(
     *,
     member: str | None = None,
     include_unposted: bool = False,
+    as_they_stand: bool = False,
 ) -> list[Path]:
-    """Write one page per household with a line on 114, 221 or 222 by the period's end (or one member's)."""
+    """Write one page per household with a line on 114, 221 or 222 by the period's end (or one member's);
+    `as_they_stand` counts the vouchers booked from business records before the month's close, as the member page
+    does."""
     chosen = lookups.member_by_code(session, cooperative, member) if member is not None else None
     statements = member_statements(session, cooperative, first_on, last_on, member=chosen,
-                                   include_unposted=include_unposted)  # fmt: skip
+                                   include_unposted=include_unposted, as_they_stand=as_they_stand)  # fmt: skip
     accounts = chart_accounts(session, cooperative)
     names = {code: accounts[code].name if lang == "zh" else accounts[code].name_en for code in OWED_ACCOUNTS}
     period = f"{first_on.isoformat()}_{last_on.isoformat()}"
@@ -66,12 +71,33 @@ def build_member_statements(
         for done, statement in enumerate(statements):
             if done:
                 yield PageBreak()
-            yield from _page(cooperative, statement, names, lang, width, include_unposted)
+            yield from _page(cooperative, statement, names, lang, width, include_unposted, as_they_stand)
         if not statements:
             yield pdf.para(text.tr("No member has an amount owed or paid in this period.", lang))
 
     pdf.ReportDoc(path, letterhead, layout=SLIP_PAGE).build_from(story())
     return [path]
+
+
+def build_period_statements(
+    session: Session,
+    cooperative: Cooperative,
+    year: int,
+    out_dir: Path,
+    lang: Lang = "zh",
+    *,
+    member: str | None = None,
+    first_on: dt.date | None = None,
+    last_on: dt.date | None = None,
+) -> list[Path]:
+    """The statements as the admin's report jobs ask for them: of the year, or of the days given."""
+    first, last = year_bounds(year)
+    first_on, last_on = first_on or first, last_on or last
+    if first_on > last_on:
+        raise CoopError("The statement's first day {first} is after its last day {last}.", first=first_on.isoformat(),
+                        last=last_on.isoformat())  # fmt: skip
+    return build_member_statements(session, cooperative, first_on, last_on, out_dir, lang, member=member,
+                                   as_they_stand=True)  # fmt: skip
 
 
 def _page(
@@ -81,6 +107,7 @@ def _page(
     lang: Lang,
     width: float,
     preview: bool,
+    as_they_stand: bool = False,
 ) -> Iterator[Flowable]:
     """One household's statement: who, the accounts' totals, what is owed in words, the lines, the signature."""
     period = text.tr("{first} to {last}", lang, first=text.day(statement.first_on, lang),
@@ -102,6 +129,8 @@ def _page(
     ]
     if preview:
         notes.append(text.tr("Unposted vouchers are counted (preview).", lang))
+    elif as_they_stand:
+        notes.append(text.tr(AS_THEY_STAND, lang))
     yield Spacer(1, 2 * mm)
     for note in notes:
         yield pdf.para(note, SIZE)

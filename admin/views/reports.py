@@ -11,6 +11,7 @@ does not need.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import re
 import time
@@ -46,6 +47,7 @@ COOPERATIVE_REPORTS = {
     "general-ledger": ("reports.general_ledger", "build_general_ledger", ("pdf", "xlsx"), "General ledger"),
     "detail-ledger": ("reports.detail_ledger", "build_detail_ledger", ("pdf", "xlsx"), "Detail ledger"),
     "statements": ("reports.statements", "build_statements", ("pdf", "xlsx"), "Statements"),
+    "member-statements": ("reports.member_statements", "build_period_statements", ("pdf",), "Member statements"),
 }
 # The books' reports take a month, an account or a member besides the year (the books' pages send them).
 REPORT_OPTIONS = {
@@ -54,6 +56,7 @@ REPORT_OPTIONS = {
     "detail-ledger": ("month", "account", "member"),
     "statements": ("month",),
     "township-statements": ("month",),
+    "member-statements": ("member", "first_on", "last_on"),  # the member page sends them
 }
 PLAN_REPORTS = ("distribution", "slips", "notice")  # they print the year's distribution plan
 MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -115,6 +118,11 @@ def report_options(report: str) -> dict[str, Any]:
             if not value.isdigit() or not 1 <= int(value) <= 12:
                 abort(404)
             options[name] = int(value)
+        elif name.endswith("_on"):  # a day: 2024-01-01
+            try:
+                options[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                abort(404)
         elif len(value) > 20 or not value.isprintable():
             abort(404)
         else:

@@ -1,6 +1,7 @@
 """What a dividend slip (分红明细单) explains beside the member's line: the plan's rates per unit of patronage and
 of residual weight, the year's guaranteed land rent and what of it was paid, and what the cooperative still owes
-the household once this dividend is paid, read from the plan and from the books (coopcore.services.ledger.owed).
+the household once this dividend is paid, read from the plan and from the books as they stand
+(coopcore.services.ledger.owed: vouchers booked from business records count before the month's close).
 
 The rates explain; they do not compute. Each member's amounts come from the plan's largest-remainder split
 (coopcore.money.allocate), so rate × patronage can differ from the amount by up to a fen and more once the rate is
@@ -92,11 +93,14 @@ def households_owed(session: Session, distribution: Distribution, today: dt.date
                DistributionLine.residual_distribution, DistributionLine.converted, DistributionLine.paid_on)
         .where(DistributionLine.distribution_id == distribution.id)
     ).all()  # fmt: skip
-    year = {found.code: found for found in member_statements(session, cooperative, first, last)}
+    year = {found.code: found for found in member_statements(session, cooperative, first, last, as_they_stand=True)}
     until = max([today, *(line.paid_on for line in lines if line.paid_on is not None)])
     later: dict[str, MemberStatement] = {}
     if until > last:
-        later = {found.code: found for found in member_statements(session, cooperative, last + dt.timedelta(1), until)}
+        later = {
+            found.code: found
+            for found in member_statements(session, cooperative, last + dt.timedelta(1), until, as_they_stand=True)
+        }
     rents = land_rent_credited(session, cooperative, distribution.year)
     booked = distribution.state in BOOKED
     found: dict[str, HouseholdOwed] = {}

@@ -10,7 +10,9 @@ as they happened (issue #17):
   of the return columns into 出资, so a converted return is counted once, in 出资.
 
 What the cooperative still owes the member is apart from that history: the year's statement (对账单) of 114, 221
-and 222 at the form's date, the 尚欠 block.
+and 222 at the form's date, the 尚欠 block. It reads the books as they stand (owed.member_statements'
+as_they_stand): vouchers booked from business records (trades, the distribution, its payment) count before the
+month's close posts them, as the year's figures do (balances.COUNTED), so a payment recorded today reads as paid.
 """
 
 from __future__ import annotations
@@ -63,8 +65,8 @@ HISTORY_NOTE = (
     "into contribution; payments are lines of their own, and what is still owed is below."
 )
 UNPOSTED_PAYMENTS = (
-    "A payment marked on the distribution is not posted in the books yet: the books still count it as owed until "
-    "its voucher is posted."
+    "A payment marked on the distribution has no voucher in the books yet: the books still count it as owed until "
+    "one books it."
 )
 DISTRIBUTION_SOURCE = "distribution:"  # what the entries a distribution wrote are tagged with (Distribution.source)
 
@@ -89,9 +91,9 @@ class Amounts:
 @dataclass(frozen=True)
 class Payment:
     """Declared returns or residual paid to the member: one voucher of the books (Dr 221/222 / Cr money), or a
-    distribution line marked paid whose voucher is not posted yet."""
+    distribution line marked paid that no voucher books yet."""
 
-    voucher: str  # 2025-04 记-3; empty when not posted
+    voucher: str  # 2025-04 记-3; empty when no voucher books it
     summary: str
     returns: Decimal  # off 应付盈余返还 (221)
     residual: Decimal  # off 应付剩余盈余 (222)
@@ -105,7 +107,7 @@ class Payment:
         return self.returns + self.residual
 
     @property
-    def posted(self) -> bool:
+    def booked(self) -> bool:
         """True when the books hold the payment: only then is it out of what is still owed."""
         return bool(self.voucher)
 
@@ -134,10 +136,10 @@ class Row:
             parts.append(render("residual {amount}", lang, amount=format_money(paid.residual, lang)))
         about = [render("{year} distribution", lang, year=year) for year in paid.years]
         about += [label(method, lang) for method in paid.methods]
-        if paid.posted:
+        if paid.booked:
             about.append(render("voucher {voucher}", lang, voucher=paid.voucher))
         else:
-            about.append(render("its voucher is not posted yet", lang))
+            about.append(render("no voucher books it yet", lang))
         comma, colon = ("，", "：") if lang == "zh" else (", ", ": ")
         brackets = ("（", "）") if lang == "zh" else (" (", ")")
         memo = self.memo or render("Returns paid", lang)
@@ -170,8 +172,8 @@ class MemberAccount:
 
     @property
     def unposted_payments(self) -> bool:
-        """True when a distribution line was marked paid in the year and the books have not posted its payment."""
-        return any(row.payment is not None and not row.payment.posted for row in self.rows)
+        """True when a distribution line was marked paid in the year and no voucher books its payment."""
+        return any(row.payment is not None and not row.payment.booked for row in self.rows)
 
     @property
     def paid(self) -> Decimal:
@@ -186,7 +188,7 @@ def member_account(
     payments; `statement` is the member's statement of the year when the caller read every member's at once."""
     first, last = year_bounds(year)
     if statement is None:
-        statement = member_statement(session, member.cooperative, member, first, last)
+        statement = member_statement(session, member.cooperative, member, first, last, as_they_stand=True)
     entries = session.scalars(
         select(MemberAccountEntry)
         .where(MemberAccountEntry.member_id == member.id, MemberAccountEntry.entry_on <= last)
@@ -304,7 +306,7 @@ def payments(
     lines: Sequence[OwedLine], shares: Iterable[Share], first_on: dt.date, last_on: dt.date
 ) -> list[tuple[dt.date, Payment]]:
     """The period's payments of declared returns and residual: each voucher of a statement's lines that paid them,
-    and each distribution line marked paid in money that day with no posted payment of the member's that day."""
+    and each distribution line marked paid in money that day with no payment of the member's in the books that day."""
     found: dict[tuple[dt.date, str], list[OwedLine]] = {}
     for line in lines:
         if line.movement is OwedMovement.PAYMENT and line.account in (RETURNS_PAYABLE, RESIDUAL_PAYABLE):
@@ -326,7 +328,7 @@ def payments(
     for day, unbooked in sorted(by_day.items()):
         if day in booked:
             continue
-        # Marked paid, but the books have no posted payment of it yet: still owed there until the voucher is posted.
+        # Marked paid, but no voucher books the payment yet: still owed in the books until one does.
         parts = [net_of_conversion(s.patronage_return, s.residual_distribution, s.converted) for s in unbooked]
         result.append((day, Payment("", "", sum((p[0] for p in parts), ZERO), sum((p[1] for p in parts), ZERO),
                                     **_about(unbooked))))  # fmt: skip

@@ -35,12 +35,18 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 from coopcore.rules.entries.accounts import MEMBER_ACCOUNTS, MONEY, RESIDUAL_PAYABLE, RETURNS_PAYABLE, first_level
+from coopcore.services.ledger.balances import COUNTED
 from coopcore.services.ledger.chart import chart_accounts
 from coopcore.services.ledger.errors import period_name
 from coopcore.services.ledger.register_events import INCOME_EXPENSE
 from coopcore.terms import OwedMovement
 
 OWED_ACCOUNTS = (MEMBER_ACCOUNTS, RETURNS_PAYABLE, RESIDUAL_PAYABLE)  # 114, 221, 222
+# What a statement read with as_they_stand says of itself (the member page and its PDF).
+AS_THEY_STAND = (
+    "Vouchers booked from business records (deliveries, the distribution and its payments) count before the "
+    "month's close posts them."
+)
 
 
 @dataclass(frozen=True)
@@ -159,15 +165,18 @@ def member_statements(
     *,
     member: Member | None = None,
     include_unposted: bool = False,
+    as_they_stand: bool = False,
 ) -> list[MemberStatement]:
-    """The statements of a period of one member, or of every member with a line on the three accounts by its end."""
+    """The statements of a period of one member, or of every member with a line on the three accounts by its end;
+    `as_they_stand` counts the vouchers booked from business records before the month's close posts them."""
     if first_on > last_on:
         raise ValueError("a statement's period starts before it ends")
     codes = _owed_accounts(session, cooperative)
     member_id = member.id if member is not None else None
+    counted = _counted(include_unposted, as_they_stand)
     opening = _balances(session, cooperative, codes, before=first_on, last_on=last_on, member_id=member_id,
-                        include_unposted=include_unposted)  # fmt: skip
-    lines = _lines(session, cooperative, codes, first_on, last_on, member_id, include_unposted)
+                        counted=counted)  # fmt: skip
+    lines = _lines(session, cooperative, codes, first_on, last_on, member_id, counted)
     members = [member] if member is not None else _members(session, set(opening) | set(lines))
     return [
         MemberStatement(m.code, m.name, m.household_head, first_on, last_on,
@@ -184,9 +193,11 @@ def member_statement(
     last_on: dt.date,
     *,
     include_unposted: bool = False,
+    as_they_stand: bool = False,
 ) -> MemberStatement:
     """A household's statement (对账单) of a period."""
-    found = member_statements(session, cooperative, first_on, last_on, member=member, include_unposted=include_unposted)
+    found = member_statements(session, cooperative, first_on, last_on, member=member,
+                              include_unposted=include_unposted, as_they_stand=as_they_stand)  # fmt: skip
     return found[0]
 
 
@@ -196,7 +207,7 @@ def owed_on(
     """What the cooperative owes each member at the end of a day on 114, 221 and 222, and in total."""
     codes = _owed_accounts(session, cooperative)
     balances = _balances(session, cooperative, codes, before=on + dt.timedelta(days=1), last_on=on,
-                         include_unposted=include_unposted)  # fmt: skip
+                         counted=_counted(include_unposted))  # fmt: skip
     members = tuple(
         MemberOwed(m.code, m.name, {code: balances[m.id].get(code, ZERO) for code in OWED_ACCOUNTS})
         for m in _members(session, set(balances))
@@ -211,8 +222,8 @@ def total_owed_to_members(session: Session, cooperative: Cooperative, on: dt.dat
 
 
 def land_rent_credited(session: Session, cooperative: Cooperative, year: int) -> dict[str, dict[str, Decimal]]:
-    """The guaranteed land rent (保底收益) of a year the posted books credit each household, by member code and
-    account: 114 when the rent is a cost (view A), 222 when it is declared from the surplus (view B)."""
+    """The guaranteed land rent (保底收益) of a year the books as they stand credit each household, by member code
+    and account: 114 when the rent is a cost (view A), 222 when it is declared from the surplus (view B)."""
     rows = select(IncomeExpense.id).where(
         IncomeExpense.cooperative_id == cooperative.id,
         IncomeExpense.origin == Origin.LAND_GUARANTEE,
@@ -227,7 +238,7 @@ def land_rent_credited(session: Session, cooperative: Cooperative, year: int) ->
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .join(Member, Member.id == VoucherLine.member_id)
         .where(VoucherLine.cooperative_id == cooperative.id, VoucherLine.account_id.in_(list(codes)),
-               Voucher.source_ref.in_(refs), *_counted(False))
+               Voucher.source_ref.in_(refs), *_counted(False, as_they_stand=True))
         .group_by(Member.code, VoucherLine.account_id)
     )  # fmt: skip
     found: dict[str, dict[str, Decimal]] = defaultdict(dict)
@@ -257,8 +268,12 @@ def _owed_accounts(session: Session, cooperative: Cooperative) -> dict[int, str]
     }
 
 
-def _counted(include_unposted: bool) -> list[ColumnElement[bool]]:
-    return [] if include_unposted else [Voucher.state == VoucherState.POSTED]
+def _counted(include_unposted: bool, as_they_stand: bool = False) -> list[ColumnElement[bool]]:
+    """Posted vouchers; every voucher in a preview; or the books as they stand before the month's close: posted
+    vouchers and those booked from business records, which follow their records (balances.COUNTED)."""
+    if include_unposted:
+        return []
+    return [COUNTED] if as_they_stand else [Voucher.state == VoucherState.POSTED]
 
 
 def _balances(
@@ -269,7 +284,7 @@ def _balances(
     before: dt.date,
     last_on: dt.date,
     member_id: int | None = None,
-    include_unposted: bool,
+    counted: list[ColumnElement[bool]],
 ) -> dict[int, dict[str, Decimal]]:
     """Each member's credit − debit per account before a day, by member id and account code.
 
@@ -286,7 +301,7 @@ def _balances(
             VoucherLine.account_id.in_(list(codes)),
             VoucherLine.member_id.is_not(None),
             or_(Voucher.voucher_date < before, opening_voucher),
-            *_counted(include_unposted),
+            *counted,
         )
         .group_by(VoucherLine.member_id, VoucherLine.account_id)
     )
@@ -308,7 +323,7 @@ def _lines(
     first_on: dt.date,
     last_on: dt.date,
     member_id: int | None,
-    include_unposted: bool,
+    counted: list[ColumnElement[bool]],
 ) -> dict[int, list[OwedLine]]:
     """The period's lines on the three accounts by member id, in voucher order."""
     if not codes:
@@ -319,7 +334,7 @@ def _lines(
         VoucherLine.member_id.is_not(None),
         Voucher.voucher_date.between(first_on, last_on),
         Voucher.origin != VoucherOrigin.OPENING,
-        *_counted(include_unposted),
+        *counted,
     ]
     if member_id is not None:
         where.append(VoucherLine.member_id == member_id)
