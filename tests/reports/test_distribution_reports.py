@@ -137,6 +137,14 @@ def test_a_paid_slip_says_how_it_was_paid(session: Session, tmp_path: Path) -> N
     content = pdf_text(path)
     assert "已于2025年4月1日转为成员出资" in content and "已于2025年4月2日现金支付" in content
     assert "草案" not in content
+    # Each slip explains itself (issue #17): the plan's rates with its pools and the bylaws' ratio, how they are
+    # rounded, the year's rent, and what the books still owe once paid.
+    flat = "".join(content.split())
+    assert flat.count("每元交易额返还0.5740元（返还总额114,799.97元=可分配盈余163,999.96元×章程比例70%") == 6
+    assert flat.count("每元基数分配0.2031元（剩余盈余49,199.99元÷全体成员基数合计242,221.21元）") == 6
+    assert flat.count("比率保留4位小数（四舍五入），仅用于说明；各项金额按最大余额法将总额分配到分") == 6
+    assert flat.count("2024年无土地入股保底收益。") == 6
+    assert "截至2025年4月2日：114成员往来" in flat and "221应付盈余返还0.00，222应付剩余盈余0.00" in flat
 
 
 def test_a_slip_shows_what_the_assembly_converted_and_what_is_left_to_pay(session: Session, tmp_path: Path) -> None:
