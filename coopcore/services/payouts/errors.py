@@ -10,11 +10,11 @@ class NothingToPay(RuleViolation):
 
 
 class NoPayeeAccount(RuleViolation):
-    """A bank run needs each household's account: {members} have none. Record it on the member, or pay them in cash."""
+    """A bank run needs each household's account: {members} have none. Record it, or pay them in cash."""
 
 
 class ClaimTaken(RuleViolation):
-    """What payment run {number} would pay was claimed by another payment run at the same time; nothing was saved: choose again."""
+    """What payment run {number} would pay was just claimed by another run; nothing was saved: choose again."""
 
 
 class RunState(RuleViolation):
@@ -22,7 +22,7 @@ class RunState(RuleViolation):
 
 
 class SettledTooEarly(RuleViolation):
-    """Payment run {number} cannot be settled on {day}: it was {event} on {earlier}."""
+    """Payment run {number} cannot be {action} on {day}: it was {event} on {earlier}."""
 
 
 class UnknownRunLine(InvalidValue):

@@ -124,7 +124,7 @@ def mark_sent(session: Session, run: PaymentRun, sent_on: dt.date) -> PaymentRun
         raise CashNotSent(number=run.number)
     _happened(sent_on, "payment run")
     if sent_on < run.made_on:
-        raise SettledTooEarly(number=run.number, day=sent_on.isoformat(), event=Term("chosen"),
+        raise SettledTooEarly(number=run.number, action=Term("sent"), day=sent_on.isoformat(), event=Term("chosen"),
                               earlier=run.made_on.isoformat())  # fmt: skip
     run.state = PaymentRunState.SENT
     run.sent_on = sent_on
@@ -151,8 +151,8 @@ def settle_run(
     _happened(settled_on, "payment run")
     for event, earlier in (("chosen", run.made_on), ("sent", run.sent_on)):
         if earlier is not None and settled_on < earlier:
-            raise SettledTooEarly(number=run.number, day=settled_on.isoformat(), event=Term(event),
-                                  earlier=earlier.isoformat())  # fmt: skip
+            raise SettledTooEarly(number=run.number, action=Term("settled"), day=settled_on.isoformat(),
+                                  event=Term(event), earlier=earlier.isoformat())  # fmt: skip
     require_open(session, cooperative, settled_on.year, settled_on.month)
     distributions = _distributions(session, run)
     for distribution in distributions.values():
@@ -220,13 +220,12 @@ def _distributions(session: Session, run: PaymentRun) -> dict[int, Distribution]
 
 def _mark_paid(session: Session, distribution: Distribution, settled_on: dt.date) -> None:
     """Mark the lines whose 221 and 222 parts runs have paid, and the distribution once every line is paid."""
-    paid = set(
-        session.execute(
-            select(PaymentRunLine.distribution_line_id, PaymentRunLine.kind)
-            .join(DistributionLine, DistributionLine.id == PaymentRunLine.distribution_line_id)
-            .where(DistributionLine.distribution_id == distribution.id, PaymentRunLine.result == PayoutResult.PAID)
-        )
+    query = (
+        select(PaymentRunLine.distribution_line_id, PaymentRunLine.kind)
+        .join(DistributionLine, DistributionLine.id == PaymentRunLine.distribution_line_id)
+        .where(DistributionLine.distribution_id == distribution.id, PaymentRunLine.result == PayoutResult.PAID)
     )
+    paid = {(line_id, kind) for line_id, kind in session.execute(query)}
     for line in distribution.lines:
         if line.paid_on is not None:
             continue
