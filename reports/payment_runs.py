@@ -1,4 +1,4 @@
-"""The files of a payment run (付款批次): the bank's batch payment (代发) as XLSX and CSV, the cash list as PDF and XLSX.
+"""The files of a payment run (付款批次): the bank batch (代发) as XLSX and CSV, the cash list as PDF and XLSX.
 
 The bank layout is the one banks commonly accept for 代发: columns 序号, 户名, 账号, 开户行, 金额, 用途, one row per
 line of the run (序号 is the line number `coop payments settle --returned` names), then a 合计 row and a 笔数 row.
@@ -138,8 +138,10 @@ def _cash_story(run: PaymentRun, title: str, lang: Lang) -> Iterator[Flowable]:
                            orientation=pdf.PORTRAIT)  # fmt: skip
     yield from table.flowables(cash_rows(run))
     yield Spacer(1, 6)
-    yield pdf.para(text.tr("{count} payments, {amount} yuan in all ({capitals}).", lang, count=len(run.lines),
-                           amount=text.amount(total(run), lang), capitals=amount_in_capitals(total(run))), 9.5)  # fmt: skip
+    paid = total(run)
+    summary = text.tr("{count} payments, {amount} yuan in all ({capitals}).", lang, count=len(run.lines),
+                      amount=text.amount(paid, lang), capitals=amount_in_capitals(paid))  # fmt: skip
+    yield pdf.para(summary, 9.5)
     yield Spacer(1, 10)
     yield pdf.signatures([text.tr("Prepared by", lang), text.tr("Cashier", lang)], width, lang)
 
@@ -216,8 +218,13 @@ def _amount(sheet: object, value: Decimal) -> object:
 @click.command("export")
 @click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")
 @click.argument("number", type=int)
-@click.option("--format", "file_format", type=click.Choice(FORMATS), required=True,
-              help="xlsx or csv: the bank batch (代发); cash: the cash list (PDF); cash-xlsx: the cash list as XLSX.")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="xlsx or csv: the bank batch (代发); cash: the cash list (PDF); cash-xlsx: the cash list as XLSX.",
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")  # fmt: skip
 @pass_context
@@ -232,4 +239,3 @@ def export(session: Session, credit_code: str, number: int, file_format: str, ou
     """Write the file of the cooperative's run `number`."""
     run = find_run(session, credit_code, number)
     return write(run, file_format, out, lang)
-

@@ -1,4 +1,4 @@
-"""`coop payments …`: payment runs (付款批次) chosen, exported for the bank or the cash list, sent, settled, cancelled."""
+"""`coop payments …`: payment runs (付款批次) chosen, exported for the bank or in cash, sent, settled, cancelled."""
 
 from __future__ import annotations
 

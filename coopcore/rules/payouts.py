@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from coopcore.money import ZERO
 from coopcore.terms import PayoutKind
-
-from decimal import Decimal
 
 OTHER = None  # a lot that is neither rent nor produce
 

@@ -101,7 +101,7 @@ def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tupl
                   "--returned", "3=账号不存在")  # fmt: skip
     assert settled.returncode == 0, settled.stderr
     assert "付款批次 1 已确认结果" in settled.stdout and "8,517.38" in settled.stdout
-    stored, vouchers = read(url, code, 1)
+    _, vouchers = read(url, code, 1)
     (voucher,) = vouchers
     returned = D(table[3][4])
     assert bank_credit(url, voucher) == file_total - returned  # the file's total less the returned line

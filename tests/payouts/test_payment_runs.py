@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from coopcore.errors import PeriodClosed
 from coopcore.models import (
     Cooperative,
-    Distribution,
     DistributionLine,
     Member,
     PaymentRun,
@@ -23,9 +22,9 @@ from coopcore.models import (
     VoucherState,
 )
 from coopcore.money import ZERO
+from coopcore.rules.ledger import EntryLine
 from coopcore.services import distribution as workflow
 from coopcore.services import ledger, payouts
-from coopcore.rules.ledger import EntryLine
 from coopcore.services.ledger.books import entry_lines
 from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statements, owed_on
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
@@ -46,7 +45,9 @@ CHOSEN, SENT, SETTLED = dt.date(2025, 4, 1), dt.date(2025, 4, 2), dt.date(2025, 
 AUDITOR = "李审核"
 
 
-def choose(session: Session, cooperative: Cooperative, kinds: tuple[str, ...] = DIVIDENDS, **options: object) -> PaymentRun:
+def choose(
+    session: Session, cooperative: Cooperative, kinds: tuple[str, ...] = DIVIDENDS, **options: object
+) -> PaymentRun:
     values: dict[str, object] = {"made_on": CHOSEN, "channel": "bank", "purpose": "2024年分红", "kinds": kinds}
     return payouts.choose_run(session, cooperative, **{**values, **options})  # type: ignore[arg-type]
 
@@ -208,7 +209,9 @@ def test_a_returned_or_cancelled_line_gives_its_claim_back_and_a_settled_114_lin
     run = choose(session, cooperative, ("rent",), channel="cash", purpose="2025年保底租金")
     payouts.settle_run(session, run, settled_on=SETTLED, returned={2: "本人未到场"})
     assert {line.claim for line in run.lines} == {None}
-    left = payouts.payable_items(session, cooperative, kinds=("rent", "produce"), on=SETTLED, member_codes=["M02", "M03"])
+    left = payouts.payable_items(
+        session, cooperative, kinds=("rent", "produce"), on=SETTLED, member_codes=["M02", "M03"]
+    )
     # M02's rent is paid; its produce (delivered before the rent was owed) is still owed, and all of M03's.
     assert [(item.member_code, item.kind, item.amount) for item in left] == [
         ("M02", PayoutKind.PRODUCE, D("38760.50")),

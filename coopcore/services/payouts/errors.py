@@ -47,6 +47,16 @@ class LinesClaimed(RuleViolation):
 
 TEMPLATES = tuple(
     (error.__doc__ or "").strip()
-    for error in (NothingToPay, NoPayeeAccount, ClaimTaken, RunState, SettledTooEarly, UnknownRunLine,
-                  ReasonNeeded, NotAKind, CashNotSent, LinesClaimed)  # fmt: skip
+    for error in (
+        NothingToPay,
+        NoPayeeAccount,
+        ClaimTaken,
+        RunState,
+        SettledTooEarly,
+        UnknownRunLine,
+        ReasonNeeded,
+        NotAKind,
+        CashNotSent,
+        LinesClaimed,
+    )
 )

@@ -40,7 +40,7 @@ from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.services.ledger.register_events import INCOME_EXPENSE
 from coopcore.services.payouts.claims import credit_claim, part_claim
 from coopcore.services.payouts.errors import NotAKind
-from coopcore.terms import DistributionState, Origin, PayoutKind, PayoutResult, PaymentRunState, VoucherOrigin
+from coopcore.terms import DistributionState, Origin, PaymentRunState, PayoutKind, PayoutResult, VoucherOrigin
 
 PARTS = {PayoutKind.RETURNS: RETURNS_PAYABLE, PayoutKind.RESIDUAL: RESIDUAL_PAYABLE}
 CREDITS = (PayoutKind.RENT, PayoutKind.PRODUCE)
@@ -190,8 +190,16 @@ def credit_movements(
         return {}
     original = aliased(Voucher)
     query = (
-        select(VoucherLine.member_id, Voucher.voucher_date, VoucherLine.credit, VoucherLine.debit, Voucher.origin,
-               Voucher.source_ref, original.origin, original.source_ref)  # fmt: skip
+        select(
+            VoucherLine.member_id,
+            Voucher.voucher_date,
+            VoucherLine.credit,
+            VoucherLine.debit,
+            Voucher.origin,
+            Voucher.source_ref,
+            original.origin,
+            original.source_ref,
+        )
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .join(Account, Account.id == VoucherLine.account_id)
         .outerjoin(original, original.id == Voucher.reverses_id)
@@ -202,14 +210,14 @@ def credit_movements(
     rows = [row for row in session.execute(query) if row[0] in member_ids]
     rent_rows = _rent_rows(session, {ref for row in rows for ref in (row[5], row[7]) if ref})
     found: dict[int, list[Movement]] = {}
-    for member_id, day, credit, debit, origin, ref, reversed_origin, reversed_ref in rows:
-        if origin is VoucherOrigin.PAYMENT and (ref or "").startswith(PAYMENT_RUNS.prefix + ":"):
-            continue  # read from the run's lines below
+    for owner, day, credit, debit, origin, ref, reversed_origin, reversed_ref in rows:
+        if owner is None or (origin is VoucherOrigin.PAYMENT and (ref or "").startswith(PAYMENT_RUNS.prefix + ":")):
+            continue  # a run's payment is read from its lines below
         red = reversed_origin is not None
         kind = _kind(reversed_origin, reversed_ref, rent_rows) if red else _kind(origin, ref, rent_rows)
         if not red and debit:
             kind = None  # a debit (inputs bought, an advance, a payment by hand) takes the oldest credits first
-        found.setdefault(member_id, []).append(Movement(day, (credit or ZERO) - (debit or ZERO), kind))
+        found.setdefault(owner, []).append(Movement(day, (credit or ZERO) - (debit or ZERO), kind))
     paid = (
         select(PaymentRunLine.member_id, PaymentRun.settled_on, PaymentRunLine.amount, PaymentRunLine.kind)
         .join(PaymentRun, PaymentRun.id == PaymentRunLine.run_id)
@@ -217,10 +225,9 @@ def credit_movements(
         .where(PaymentRunLine.account == MEMBER_ACCOUNTS, PaymentRunLine.result == PayoutResult.PAID)
         .where(PaymentRun.settled_on <= on)
     )
-    for member_id, day, amount, kind in session.execute(paid):
-        if member_id not in member_ids:
-            continue
-        found.setdefault(member_id, []).append(Movement(day, -amount, kind))
+    for member_id, settled_on, amount, kind in session.execute(paid):
+        if member_id in member_ids and settled_on is not None:
+            found.setdefault(member_id, []).append(Movement(settled_on, -amount, kind))
     return found
 
 
@@ -238,5 +245,7 @@ def _rent_rows(session: Session, refs: set[str]) -> set[str]:
            if (key := ref.split(VERSION)[0].split(":", 1)[1]).isdigit()}  # fmt: skip
     if not ids:
         return set()
-    query = select(IncomeExpense.id).where(IncomeExpense.id.in_(sorted(ids)), IncomeExpense.origin == Origin.LAND_GUARANTEE)
+    query = select(IncomeExpense.id).where(
+        IncomeExpense.id.in_(sorted(ids)), IncomeExpense.origin == Origin.LAND_GUARANTEE
+    )
     return {INCOME_EXPENSE.ref(record_id) for record_id in session.scalars(query)}

@@ -20,6 +20,7 @@ from coopcore.labels import term
 from coopcore.models import Cooperative, Distribution, DistributionLine, Member, PaymentRun, PaymentRunLine
 from coopcore.rules import entries
 from coopcore.rules.entries.accounts import MEMBER_ACCOUNTS
+
 # The distribution's workflow reads the claims (payouts.claims) when it pays: its errors are used at call time.
 from coopcore.services import distribution as workflow
 from coopcore.services.ledger.books import require_open
@@ -158,7 +159,9 @@ def settle_run(
     for distribution in distributions.values():
         assert distribution.assembly_on is not None  # a posted plan was approved
         if settled_on < distribution.assembly_on:  # [L-29(四)] the plan binds once the assembly approved it
-            raise workflow.PaidBeforeApproval(paid_on=settled_on.isoformat(), assembly_on=distribution.assembly_on.isoformat())
+            raise workflow.PaidBeforeApproval(
+                paid_on=settled_on.isoformat(), assembly_on=distribution.assembly_on.isoformat()
+            )
     for line in run.lines:
         if line.line_no in returned:
             line.result, line.return_reason, line.claim = PayoutResult.RETURNED, returned[line.line_no], None
