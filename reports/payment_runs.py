@@ -8,7 +8,7 @@ line ends; it carries the account numbers as the digits the bank's importer read
 XLSX, not the CSV opened in Excel). A run's lines and payees are frozen when it is chosen and the files carry no
 time of writing, so exporting a run again gives the same bytes.
 
-    coop payments export N --coop CREDIT_CODE --format xlsx|csv|cash|cash-xlsx --out FILE
+    coop report payment-run N --coop CREDIT_CODE --format xlsx|csv|cash|cash-xlsx --out FILE
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def _amount(sheet: object, value: Decimal) -> object:
     return cell
 
 
-@click.command("export")
+@click.command("payment-run")
 @click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")
 @click.argument("number", type=int)
 @click.option(
@@ -228,7 +228,7 @@ def _amount(sheet: object, value: Decimal) -> object:
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write.")  # fmt: skip
 @pass_context
-def export_command(context: Context, credit_code: str, number: int, file_format: str, out: Path) -> None:
+def command(context: Context, credit_code: str, number: int, file_format: str, out: Path) -> None:
     """Write a payment run's file: the bank batch (XLSX, CSV) or the cash list (PDF, XLSX)."""
     with read_only(context.engine) as session:
         path = export(session, credit_code, number, file_format, out, context.lang)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 import click
@@ -13,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
-from coopcore.commands.group import _unavailable
 from coopcore.errors import InvalidValue, NotFound, Term
 from coopcore.i18n import Lang, format_money, render
 from coopcore.labels import label
@@ -23,32 +21,13 @@ from coopcore.services import payouts
 from coopcore.services.lookups import cooperative_by_code
 from coopcore.terms import PayoutChannel, PayoutResult
 
-# The files come from the reports (reportlab, openpyxl), which the library does not import: `export` is found
-# when it is used, as `coop` finds its plug-in commands.
-FILES = "reports.payment_runs:export_command"
 NOT_A_RETURN = "{value} is not a returned line: write it as 3=账号不存在 (line number = the bank's reason)."
 
 
-class PaymentsGroup(click.Group):
-    """The payment-run commands, with `export` imported from the reports when it is used."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, "export"})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name == "export" and cmd_name not in self.commands:
-            module, _, attribute = FILES.partition(":")
-            try:
-                command = getattr(importlib.import_module(module), attribute)
-            except ImportError as error:
-                command = _unavailable(cmd_name, error)
-            self.add_command(command, cmd_name)
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group("payments", cls=PaymentsGroup)
+@click.group("payments")
 def payments_group() -> None:
-    """Payment runs (付款批次): pay households what the cooperative owes them, by bank batch or in cash."""
+    """Payment runs (付款批次): pay households what the cooperative owes them, by bank batch or in cash; the
+    files are written by `coop report payment-run`."""
 
 
 coop_option = click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")

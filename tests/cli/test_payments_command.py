@@ -72,12 +72,12 @@ def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tupl
 
     files = {}
     for file_format, name in (("xlsx", "a.xlsx"), ("csv", "a.csv"), ("xlsx", "b.xlsx"), ("csv", "b.csv")):
-        written = run("--db", url, "payments", "export", "1", "--coop", code, "--format", file_format,
+        written = run("--db", url, "report", "payment-run", "1", "--coop", code, "--format", file_format,
                       "--out", str(tmp_path / name))  # fmt: skip
         assert written.returncode == 0, written.stderr
         files[name] = (tmp_path / name).read_bytes()
     assert files["a.xlsx"] == files["b.xlsx"] and files["a.csv"] == files["b.csv"]  # re-exported: the same bytes
-    refused = run("--db", url, "payments", "export", "1", "--coop", code, "--format", "cash", "--out",
+    refused = run("--db", url, "report", "payment-run", "1", "--coop", code, "--format", "cash", "--out",
                   str(tmp_path / "c.pdf"))  # fmt: skip
     assert refused.returncode == 2 and "银行代发" in refused.stderr
 
@@ -114,7 +114,7 @@ def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tupl
     assert again.returncode == 0 and "付款批次 2 已选定：共 1 笔" in again.stdout, again.stderr
     pdfs = []
     for name in ("cash-a.pdf", "cash-b.pdf"):
-        assert run("--db", url, "payments", "export", "2", "--coop", code, "--format", "cash",
+        assert run("--db", url, "report", "payment-run", "2", "--coop", code, "--format", "cash",
                    "--out", str(tmp_path / name)).returncode == 0  # fmt: skip
         pdfs.append((tmp_path / name).read_bytes())
     assert pdfs[0] == pdfs[1]
@@ -122,7 +122,7 @@ def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tupl
     for word in ("现金发放签领表", "序号", "户名", "金额", "用途", "签字/按手印", "制表", "出纳", "8,517.38", "王建国"):
         assert word in page, word
     for name in ("cash-a.xlsx", "cash-b.xlsx"):
-        assert run("--db", url, "payments", "export", "2", "--coop", code, "--format", "cash-xlsx",
+        assert run("--db", url, "report", "payment-run", "2", "--coop", code, "--format", "cash-xlsx",
                    "--out", str(tmp_path / name)).returncode == 0  # fmt: skip
     assert (tmp_path / "cash-a.xlsx").read_bytes() == (tmp_path / "cash-b.xlsx").read_bytes()
     paid = run("--db", url, "payments", "settle", "2", "--coop", code, "--on", "2025-04-09")
