@@ -178,7 +178,8 @@ def list_payees(context: Context, credit_code: str, not_ready: bool) -> None:
     with context.transaction() as session:
         cooperative = cooperative_by_code(session, credit_code)
         found = (payees.payees_not_ready if not_ready else payees.payees)(session, cooperative)
-    table = Table(title=render("Where the members of {cooperative} are paid", lang, cooperative=cooperative.name))
+        title = render("Where the members of {cooperative} are paid", lang, cooperative=cooperative.name)
+    table = Table(title=title)
     for header in ("Member code", "Member name", "Bank (branch)", "Account number", "Account holder",
                    "Payee checked on", "Warning"):  # fmt: skip
         table.add_column(render(header, lang))
