@@ -155,9 +155,9 @@ class MemberView(CooperativeRecords):
     def on_form_prefill(self, form: Form, id: Any) -> None:
         super().on_form_prefill(form, id)
         # A number stored as a passbook although it starts with 62 stays one when the member is edited again.
-        number = form.payee_account.data
+        number = form["payee_account"].data
         if number and bank_account.looks_like_card(number) and not bank_account.is_valid(number, card=True):
-            form.payee_passbook.data = True
+            form["payee_passbook"].data = True
 
     def on_model_change(self, form: Form, model: Member, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)
@@ -170,7 +170,7 @@ class MemberView(CooperativeRecords):
                 account=model.payee_account,
                 name=model.payee_name,
                 checked_on=model.payee_checked_on,
-                card=False if form.payee_passbook.data else None,
+                card=False if form["payee_passbook"].data else None,
             )
             for warning in warnings:
                 flash(warning.message(current_lang()), "warning")

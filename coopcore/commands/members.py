@@ -160,8 +160,9 @@ def payee(
         member = _member(session, credit_code, code)
         warnings = payees.set_payee(session, member, bank=bank, account=account, name=holder, checked_on=checked_on,
                                     card=card)  # fmt: skip
-        context.say("Payee of {code} saved: {account} at {bank}, in the name of {holder}.", code=code,
-                    account=mask_account(member.payee_account), bank=member.payee_bank, holder=member.payee_name)  # fmt: skip
+        shown = mask_account(member.payee_account)
+        context.say("Payee of {code} saved: {account} at {bank}, in the name of {holder}.", code=code, account=shown,
+                    bank=member.payee_bank, holder=member.payee_name)  # fmt: skip
         if member.payee_checked_on is None:
             context.say("Not checked yet: check the card or bank book and give --checked-on.")
         for warning in warnings:

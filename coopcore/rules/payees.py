@@ -11,8 +11,7 @@ NOT_THE_HEAD = (
     "wants to be paid there (a son or daughter may hold the card)."
 )
 NOT_THE_MEMBER = (
-    "The account is in the name of {holder}, not of the member {member}: make sure the member wants to be paid "
-    "there."
+    "The account is in the name of {holder}, not of the member {member}: make sure the member wants to be paid there."
 )
 TEMPLATES = (INCOMPLETE, NOT_THE_HEAD, NOT_THE_MEMBER)
 

@@ -30,7 +30,9 @@ def _chenliang_member(url: str) -> tuple[int, str, str]:
     engine = make_engine(url)
     with Session(engine) as session:
         cooperative = session.scalars(select(Cooperative).where(Cooperative.name == CHENLIANG)).one()
-        member = session.scalars(select(Member).where(Member.cooperative_id == cooperative.id, Member.code == "M002")).one()
+        member = session.scalars(
+            select(Member).where(Member.cooperative_id == cooperative.id, Member.code == "M002")
+        ).one()
         township = session.scalars(select(Village.township_id).where(Village.id == cooperative.village_id)).one()
         official = session.scalars(
             select(User.username).where(User.role == Role.TOWNSHIP_OFFICIAL, User.township_id == township)

@@ -28,8 +28,15 @@ def make_roster(session: Session) -> tuple[Cooperative, list[Member]]:
     people = [("M01", "王建国", "王建国", "11010519491231002X"), ("M02", "李秀英", "李大山", "360426199101010071"),
               ("M03", "张立新", None, "370602199001011239")]  # fmt: skip
     members = [
-        Member(cooperative=cooperative, code=code, name=name, household_head=head, kind=MemberKind.FARMER,
-               id_number=id_number, joined_on=dt.date(2022, 1, 1))  # fmt: skip
+        Member(
+            cooperative=cooperative,
+            code=code,
+            name=name,
+            household_head=head,
+            kind=MemberKind.FARMER,
+            id_number=id_number,
+            joined_on=dt.date(2022, 1, 1),
+        )
         for code, name, head, id_number in people
     ]
     session.add_all(members)

@@ -35,7 +35,12 @@ def test_a_unionpay_card_that_passes_its_check_digit_is_valid(number: str) -> No
 
 @pytest.mark.parametrize(
     "typed",
-    ["6205 5000 0000 0000 004", "6205-5000-0000-0000-004", "６２０５\u3000５０００００００００００００４", " 6205500000000000004\t"],
+    [
+        "6205 5000 0000 0000 004",
+        "6205-5000-0000-0000-004",
+        "６２０５\u3000５０００００００００００００４",  # full-width digits and an ideographic space
+        " 6205500000000000004\t",
+    ],
 )
 def test_spaces_hyphens_and_full_width_digits_are_dropped(typed: str) -> None:
     assert bank_account.validate(typed) == UNIONPAY_19

@@ -19,7 +19,11 @@ def test_no_payee_details_at_all_is_no_finding() -> None:
 
 @pytest.mark.parametrize(
     ("bank", "account", "holder", "missing"),
-    [("", CARD, "张建国", "payee_bank"), ("农商银行", None, "张建国", "payee_account"), ("农商银行", CARD, " ", "payee_name")],
+    [
+        ("", CARD, "张建国", "payee_bank"),
+        ("农商银行", None, "张建国", "payee_account"),
+        ("农商银行", CARD, " ", "payee_name"),
+    ],
 )
 def test_a_part_missing_is_refused_at_that_part(bank: str, account: str | None, holder: str, missing: str) -> None:
     [finding] = check_payee(bank, account, holder, "张建国", "张建国")
