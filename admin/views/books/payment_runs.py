@@ -3,8 +3,8 @@
 bank's file or the cash list, mark the run sent, and record the bank's result line by line.
 
 Every button calls coopcore.services.payouts in the request's transaction; a refusal is rolled back and shown
-(admin.errors). Account numbers are shown whole only to those who keep the books (they send the file to the bank);
-readers see them masked.
+(admin.errors). Account numbers are shown whole only to those who keep the cooperative's books (they send the file
+to the bank); other readers see them masked (admin.formatters.account_for_reader).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.database import current_session, database
+from admin.formatters import account_for_reader
 from admin.i18n import _, current_lang, money
 from admin.views.books.common import BooksPage, form_cooperative, page_choice
 from admin.views.distribution import scoped_cooperative
@@ -31,7 +32,6 @@ from coopcore.models import Member, PaymentRun, PaymentRunLine, Voucher
 from coopcore.services import payouts
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.terms import PaymentRunState, PayoutChannel, PayoutKind, PayoutResult
-from coopcore.validation.bank_account import mask_account
 
 # The files of a run by format: (file-name suffix, MIME type); a bank run has the first two, a cash run the others.
 FILES = {
@@ -136,7 +136,7 @@ class PaymentRunsPage(BooksPage):
             kinds=kinds,
             purpose=request.args.get("purpose", ""),
             total=sum((item.amount for item in items), Decimal("0.00")),
-            masked=mask_account,
+            account=lambda number: account_for_reader(number, cooperative.id),
         )
 
     @expose("/choose", methods=["POST"])
@@ -188,8 +188,7 @@ class PaymentRunsPage(BooksPage):
             paid_total=sum((line.amount for line in paid), Decimal("0.00")),
             voucher=voucher,
             may_write=may_write,
-            # The whole number is for the bank's file, which only those who keep the books send.
-            account=(lambda number: number) if may_write else mask_account,
+            account=lambda number: account_for_reader(number, run.cooperative_id),
             files=BANK_FILES if run.channel is PayoutChannel.BANK else CASH_FILES,
             open=run.state in (PaymentRunState.DRAFT, PaymentRunState.SENT),
             today=dt.date.today(),
