@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import inspect
 
 from admin import i18n
+from admin.access import current_scope
 from admin.i18n import _
 from admin.labels import enum_label
 from coopcore.db.types import ExactDecimal
+from coopcore.validation.bank_account import format_account, mask_account
 
 
 def _format_value(value: Any) -> Any:
@@ -56,6 +58,22 @@ def unit_quantity(unit_of: Callable[[Any], str | None]) -> Callable[..., str]:
         return quantity_with_unit(getattr(model, name), unit_of(model))
 
     return formatter
+
+
+def account_for_reader(number: str | None, cooperative_id: int | None) -> str:
+    """A household's bank card or account number as this reader may see it (lists, details, exports, the audit log).
+
+    Whole, in groups of four, for whoever keeps the cooperative's books; masked (6222 **** **** 0123) for everyone
+    else who reads them: the rule is coopcore.services.access.Scope.keeps_books.
+    """
+    if not number:
+        return ""
+    return format_account(number) if current_scope().keeps_books(cooperative_id) else mask_account(number)
+
+
+def payee_account(view: Any, context: Any, model: Any, name: str) -> str:
+    """The column formatter of a member's payee account number (see account_for_reader)."""
+    return account_for_reader(getattr(model, name), model.cooperative_id)
 
 
 def _decimal_formatter(scale: int) -> Callable[..., str]:

@@ -26,7 +26,7 @@ from admin.labels import enum_label
 from coopcore.errors import CoopError, InvalidValue
 from coopcore.models import MemberKind
 from coopcore.money import decimal_places
-from coopcore.validation import area, credit_code, phone, resident_id
+from coopcore.validation import area, bank_account, credit_code, phone, resident_id
 
 Validator = Callable[[Form, Field], None]
 
@@ -157,6 +157,20 @@ def member_id_valid(form: Form, field: Field) -> None:
     kind = getattr(form, "kind", None)
     is_person = kind is None or kind.data is None or MemberKind(kind.data).is_person
     _coopcore(resident_id.validate if is_person else credit_code.validate)(form, field)
+
+
+class PassbookField(fields.BooleanField):
+    """The member form's tick "a passbook or 一卡通 account, not a card": it tells the check, and is not stored."""
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        pass
+
+
+def payee_account_valid(form: Form, field: Field) -> None:
+    """A bank card passes its check digit; an account ticked as a passbook only has to be 8-30 digits."""
+    passbook = getattr(form, "payee_passbook", None)
+    card = False if passbook is not None and passbook.data else None
+    _coopcore(lambda number: bank_account.validate(number, card=card))(form, field)
 
 
 def area_valid(form: Form, field: Field) -> None:

@@ -23,6 +23,7 @@ from admin.views import workbook as workbook_page
 from admin.views.books import balances as book_balances
 from admin.views.books import chart as book_chart
 from admin.views.books import entry as book_entry
+from admin.views.books import payment_runs as book_payment_runs
 from admin.views.books import periods as book_periods
 from admin.views.books import vouchers as book_vouchers
 
@@ -78,6 +79,7 @@ BOOK_PAGES = (
     (book_balances.CashJournalPage, "Cash journal", "book_cash_journal", "cash-journal"),
     (book_balances.BankJournalPage, "Bank journal", "book_bank_journal", "bank-journal"),
     (statements.StatementsPage, "Statements", "book_statements", "statements"),
+    (book_payment_runs.PaymentRunsPage, "Payment runs", "book_payment_runs", "payment-runs"),
 )
 
 

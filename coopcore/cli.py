@@ -19,6 +19,7 @@ COMMANDS = {
     "statements": "coopcore.commands.statements:statements_command",
     "villages": "coopcore.commands.villages:villages_group",
     "contracts": "coopcore.commands.contracts:contracts_group",
+    "payments": "coopcore.commands.payments:payments_group",
     "template": "coopcore.commands.workbook:template",
     "import": "coopcore.commands.workbook:import_command",
     "export": "coopcore.commands.workbook:export",

@@ -15,6 +15,7 @@ REPORTS = {
     "distribution": "reports.distribution",
     "slips": "reports.slips",
     "member-statements": "reports.member_statements",
+    "payment-run": "reports.payment_runs",
     "notice": "reports.notice",
     "accounts": "reports.accounts",
     "township": "reports.township",

@@ -27,6 +27,7 @@ from sqlalchemy_continuum import versioning_manager
 
 from admin.access import Scope, current_scope
 from admin.database import current_session
+from admin.formatters import account_for_reader
 from admin.i18n import _, day, lazy, moment, money
 from admin.labels import FIELD_LABELS, enum_label
 from admin.views.base import CoopPage
@@ -35,6 +36,9 @@ from coopcore.models import Contract, Cooperative, Enterprise, ImprovementPlan, 
 PAGE_SIZE = 50
 OPERATIONS = {0: lazy("created"), 1: lazy("changed"), 2: lazy("deleted")}
 HIDDEN = {"transaction_id", "end_transaction_id", "operation_type", "id"}
+# A household's bank card or account number, in the member and wherever a payment run copied it: shown whole only
+# to whoever keeps the cooperative's books (admin.formatters.account_for_reader), old and new values alike.
+ACCOUNT_NUMBERS = {"payee_account"}
 ADDED, REMOVED = 0, 2  # Continuum's operation types on a link row
 
 
@@ -244,6 +248,10 @@ class AuditPage(CoopPage):
                     if row.operation_type == 1 and old is not None and before == after:
                         continue
                     label = lazy(FIELD_LABELS.get(column.key, column.key))
+                    if column.key in ACCOUNT_NUMBERS:
+                        cooperative_id = self._cooperative_of(new)
+                        before = account_for_reader(before, cooperative_id) or None
+                        after = account_for_reader(after, cooperative_id) or None
                     fields.append((str(label), unknown or show(before, column.key), show(after, column.key)))
             fields.extend(links.get(key, []))
             changes.append(
@@ -257,6 +265,14 @@ class AuditPage(CoopPage):
                 )
             )
         return changes
+
+    def _cooperative_of(self, version: Any) -> int | None:
+        """The cooperative a version's record belongs to: its own, or its member's (a payment run's line)."""
+        cooperative_id: int | None = getattr(version, "cooperative_id", None)
+        if cooperative_id is None and getattr(version, "member_id", None) is not None:
+            member = current_session().get(Member, version.member_id)
+            cooperative_id = member.cooperative_id if member is not None else None
+        return cooperative_id
 
     def _links(self, rows: Sequence[Any]) -> dict[tuple[str, int, int], list[tuple[str, str | None, str]]]:
         """The links added and removed on the page's records, one "+added −removed" field per list."""

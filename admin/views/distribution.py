@@ -67,7 +67,8 @@ class PayForm(FlaskForm):
     paid_on = DateField(lazy("Paid on"), [InputRequired()], default=dt.date.today)
     method = SelectField(
         lazy("Payment method"),
-        choices=lambda: [option(m.value, enum_label(m)) for m in PaymentMethod],
+        # A payment run pays and books its own lines (coopcore.services.payouts): not a method to pick here.
+        choices=lambda: [option(m.value, enum_label(m)) for m in PaymentMethod if m is not PaymentMethod.RUN],
         default=PaymentMethod.CASH.value,
     )
     resolution = StringField(lazy("Resolution"), [Optional()])

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from flask import url_for
+from flask import flash, url_for
 from markupsafe import Markup
-from sqlalchemy import Unicode, cast, false, or_, select
+from sqlalchemy import Unicode, cast, false, inspect, or_, select
 from sqlalchemy.orm import joinedload
-from wtforms import validators
+from wtforms import Form, validators
 
 from admin import filters
 from admin.access import current_scope
 from admin.database import current_session, database
-from admin.forms import EnumSelectField, area_valid, at_least, member_id_valid, not_in_future, phone_valid
-from admin.i18n import _, lazy
+from admin.formatters import payee_account
+from admin.forms import (
+    EnumSelectField,
+    PassbookField,
+    area_valid,
+    at_least,
+    member_id_valid,
+    not_in_future,
+    payee_account_valid,
+    phone_valid,
+)
+from admin.i18n import _, current_lang, lazy
 from admin.labels import enum_label
 from admin.pinyin import is_initials_query, matches
 from admin.views.choices import CooperativeIdField
@@ -23,9 +33,13 @@ from admin.views.cooperatives import cooperative_name
 from admin.views.scoped import CooperativeRecords, MemberRecords, ParcelRecords
 from coopcore.models import AccountEntryKind, LandParcel, LandShare, Member, MemberAccountEntry, MemberKind
 from coopcore.rules import books
-from coopcore.services import exits
+from coopcore.services import exits, payees
+from coopcore.validation import bank_account
 
 CONTRIBUTION_KINDS = tuple(kind for kind in AccountEntryKind if kind.is_contribution)
+PAYEE = ("payee_bank", "payee_account", "payee_name", "payee_checked", "payee_checked_on")
+# What set_payee reads: a change of any of them checks the payee details again and repeats its warnings.
+PAYEE_INPUTS = ("payee_bank", "payee_account", "payee_name", "payee_checked_on", "household_head", "name")
 
 
 def masked_id(view: Any, context: Any, model: Member, name: str) -> str:
@@ -51,6 +65,8 @@ class MemberView(CooperativeRecords):
         "joined_on",
         "left_on",
         "is_founder",
+        "payee_account",
+        "payee_checked",
         "account",
     )
     column_details_list = (
@@ -70,11 +86,21 @@ class MemberView(CooperativeRecords):
         "left_on",
         "is_founder",
         "additional_votes",
+        *PAYEE,
     )
-    column_export_exclude_list = ("account",)
+    column_export_list = (
+        *("code", "name", "cooperative", "kind", "id_number", "phone", "joined_on", "left_on", "is_founder"),
+        *PAYEE,
+    )
     sticky_column = "name"
-    column_formatters: ClassVar[dict[str, Any]] = {"id_number": masked_id, "account": account_link}
-    column_formatters_detail: ClassVar[dict[str, Any]] = {"account": account_link}
+    # The account number is masked for whoever does not keep the cooperative's books (admin.formatters), and it is
+    # neither searched nor sorted on: an official could otherwise find it out digit by digit.
+    column_formatters: ClassVar[dict[str, Any]] = {
+        "id_number": masked_id,
+        "account": account_link,
+        "payee_account": payee_account,
+    }
+    column_formatters_detail: ClassVar[dict[str, Any]] = {"account": account_link, "payee_account": payee_account}
     column_searchable_list = ("code", "name", "id_number")
     column_default_sort: ClassVar[list[tuple[str, bool]]] = [("cooperative_id", False), ("code", False)]
     column_filters: ClassVar[list[Any]] = [
@@ -95,17 +121,59 @@ class MemberView(CooperativeRecords):
         "joined_on",
         "is_founder",
         "additional_votes",
+        "payee_bank",
+        "payee_account",
+        "payee_passbook",
+        "payee_name",
+        "payee_checked_on",
     )
+    form_extra_fields: ClassVar[dict[str, Any]] = {
+        "payee_passbook": PassbookField(
+            lazy("Passbook or 一卡通 account, not a card"),
+            description=lazy("Unticked, a number starting with 62 is checked as a bank card (its check digit)."),
+        )
+    }
     form_args: ClassVar[dict[str, Any]] = {
         "id_number": {"validators": [member_id_valid]},
         "phone": {"validators": [phone_valid]},
         "joined_on": {"validators": [not_in_future]},
         "additional_votes": {"validators": [at_least(0)]},
+        "payee_account": {"validators": [payee_account_valid]},
+        "payee_checked_on": {
+            "validators": [not_in_future],
+            "description": lazy("The day the details were checked against the card or bank book; blank: unchecked."),
+        },
     }
     list_options = (joinedload(Member.cooperative),)
 
     def search_placeholder(self) -> str:
         return _("Code, name, pinyin initials (zjg) or ID number")
+
+    def get_sortable_columns(self) -> Any:
+        return {name: column for name, column in super().get_sortable_columns().items() if name != "payee_account"}
+
+    def on_form_prefill(self, form: Form, id: Any) -> None:
+        super().on_form_prefill(form, id)
+        # A number stored as a passbook although it starts with 62 stays one when the member is edited again.
+        number = form["payee_account"].data
+        if number and bank_account.looks_like_card(number) and not bank_account.is_valid(number, card=True):
+            form["payee_passbook"].data = True
+
+    def on_model_change(self, form: Form, model: Member, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        state = inspect(model)
+        if is_created or any(state.attrs[name].history.has_changes() for name in PAYEE_INPUTS):
+            warnings = payees.set_payee(
+                current_session(),
+                model,
+                bank=model.payee_bank,
+                account=model.payee_account,
+                name=model.payee_name,
+                checked_on=model.payee_checked_on,
+                card=False if form["payee_passbook"].data else None,
+            )
+            for warning in warnings:
+                flash(warning.message(current_lang()), "warning")
 
     def on_model_delete(self, model: Member) -> None:
         super().on_model_delete(model)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -15,18 +16,19 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
+from coopcore.commands.base import CREDIT_CODE, DAY, EXIT_FINDINGS, Context, pass_context
+from coopcore.commands.planned_tables import Planned, print_planned
 from coopcore.commands.statements_tables import print_year_so_far
-from coopcore.errors import InvalidValue, Term
-from coopcore.i18n import format_money, render
+from coopcore.errors import CoopError, InvalidValue, Term
+from coopcore.i18n import format_money, render, render_error
 from coopcore.labels import msgid
-from coopcore.models import Distribution, Member, PatronageMeasure
+from coopcore.models import Cooperative, Distribution, Member, PatronageMeasure
 from coopcore.money import ZERO, to_decimal
 from coopcore.rules.distribution import distribute
 from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
-from coopcore.services.lookups import cooperative_by_code, live_distribution
+from coopcore.services.lookups import cooperative_by_code, live_distribution, township_by_name, township_cooperatives
 from coopcore.services.plan_review import review_plan
 from coopcore.services.statements import statements_as_they_stand
 
@@ -77,6 +79,33 @@ def plan(context: Context, credit_code: str, year: int, as_json: bool) -> None:
         distribution = workflow.plan_distribution(session, cooperative_by_code(session, credit_code), year)
         _year_so_far(context, session, distribution, as_json)
         _print(context, session, distribution, as_json)
+
+
+@distribution_group.command("plan-all")
+@click.option("--township", required=True, metavar="NAME", help="The township whose cooperatives are planned.")
+@click.option("--year", type=int, required=True, help="Fiscal year.")
+@pass_context
+def plan_all(context: Context, township: str, year: int) -> None:
+    """Plan the year's distribution of every cooperative of a township, and list those that could not be planned
+    and why (exit code 1 if any)."""
+    with context.transaction() as session:
+        found = township_cooperatives(session, township_by_name(session, township))
+        cooperatives = [(cooperative.id, cooperative.credit_code, cooperative.name) for cooperative in found]
+    outcomes = []
+    label_text = render("Planning {count} cooperatives", context.lang, count=len(cooperatives))
+    with click.progressbar(cooperatives, label=label_text, file=sys.stderr) as progress:
+        for cooperative_id, code, name in progress:
+            # Each cooperative in its own transaction: one that cannot be planned leaves the others' plans standing.
+            try:
+                with context.transaction() as session:
+                    cooperative = session.get_one(Cooperative, cooperative_id)
+                    distribution = workflow.plan_distribution(session, cooperative, year)
+                    outcomes.append(Planned(code, name, distribution.distributable, len(distribution.lines)))
+            except CoopError as error:
+                outcomes.append(Planned(code, name, reason=render_error(error, context.lang)))
+    print_planned(outcomes, year, context.lang)
+    if any(outcome.reason for outcome in outcomes):
+        sys.exit(EXIT_FINDINGS)
 
 
 @distribution_group.command()

@@ -1,5 +1,5 @@
-"""`coop members …`: print a member account or statement and what members are owed, record an exit application,
-pay a leaver out."""
+"""`coop members …`: print a member account or statement and what members are owed, set and list where households
+are paid, record an exit application, pay a leaver out."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from coopcore.commands.distribution import F
 from coopcore.errors import Term
 from coopcore.i18n import Lang, format_money, render
 from coopcore.models import Cooperative, Member
-from coopcore.services import exits
+from coopcore.services import exits, payees
 from coopcore.services.ledger import chart_accounts
 from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statement, owed_on
 from coopcore.services.lookups import cooperative_by_code, member_by_code
 from coopcore.services.member_account import HISTORY_NOTE, UNPOSTED_PAYMENTS, Amounts, member_account
+from coopcore.validation.bank_account import mask_account
 
 COLUMNS = ("poverty_contribution", "other_contribution", "provident_share", "subsidy_share", "donation_share",
            "patronage_return", "residual_distribution")  # fmt: skip
@@ -29,7 +30,8 @@ COLUMNS = ("poverty_contribution", "other_contribution", "provident_share", "sub
 
 @click.group("members")
 def members_group() -> None:
-    """Members: accounts (成员账户), statements (对账单), what they are owed, and exits (退社)."""
+    """Members: accounts (成员账户), statements (对账单), what they are owed, where they are paid (收款账户), and exits
+    (退社)."""
 
 
 def _member(session: Session, credit_code: str, code: str) -> Member:
@@ -138,6 +140,71 @@ def _account_names(session: Session, cooperative: Cooperative, lang: Lang) -> di
 def _money(amounts: Amounts, lang: Lang, *, blank_zero: bool = False) -> list[str]:
     values: list[Decimal] = [getattr(amounts, name) for name in COLUMNS]
     return ["" if blank_zero and not value else format_money(value, lang) for value in values]
+
+
+@members_group.command()
+@_with_member
+@click.option("--bank", required=True, help="Bank and branch of the account (开户行).")
+@click.option("--account", required=True, help="Card or account number (账号); spaces are allowed.")
+@click.option("--name", "holder", required=True, help="Name the account is in (户名).")
+@click.option("--checked-on", type=DAY, help="Day the details were checked against the card or bank book.")
+@click.option(
+    "--card/--passbook",
+    default=None,
+    help="A bank card (its check digit is checked) or a passbook (存折) or 一卡通 account; unsaid, a number starting "
+    "with 62 is a card.",
+)
+@pass_context
+def payee(
+    context: Context,
+    credit_code: str,
+    code: str,
+    bank: str,
+    account: str,
+    holder: str,
+    checked_on: dt.date | None,
+    card: bool | None,
+) -> None:
+    """Set where a household is paid: bank, card or account number and holder; warn if the holder is not its head."""
+    with context.transaction() as session:
+        member = _member(session, credit_code, code)
+        warnings = payees.set_payee(session, member, bank=bank, account=account, name=holder, checked_on=checked_on,
+                                    card=card)  # fmt: skip
+        shown = mask_account(member.payee_account)
+        context.say("Payee of {code} saved: {account} at {bank}, in the name of {holder}.", code=code, account=shown,
+                    bank=member.payee_bank, holder=member.payee_name)  # fmt: skip
+        if member.payee_checked_on is None:
+            context.say("Not checked yet: check the card or bank book and give --checked-on.")
+        for warning in warnings:
+            context.say("Warning: {message}", message=warning.message(context.lang))
+
+
+@members_group.command("payees")
+@click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")
+@click.option("--not-ready", is_flag=True, help="Only members whose payee details are missing or not checked.")
+@pass_context
+def list_payees(context: Context, credit_code: str, not_ready: bool) -> None:
+    """List where each member is paid: bank, masked account number, holder, checked or not, and warnings."""
+    lang = context.lang
+    with context.transaction() as session:
+        cooperative = cooperative_by_code(session, credit_code)
+        found = (payees.payees_not_ready if not_ready else payees.payees)(session, cooperative)
+        title = render("Where the members of {cooperative} are paid", lang, cooperative=cooperative.name)
+    table = Table(title=title)
+    for header in ("Member code", "Member name", "Bank (branch)", "Account number", "Account holder",
+                   "Payee checked on", "Warning"):  # fmt: skip
+        table.add_column(render(header, lang))
+    for row in found:
+        checked = row.checked_on.isoformat() if row.checked_on else render("Not checked", lang)
+        notes = [warning.message(lang) for warning in row.warnings]
+        if row.is_missing:
+            checked, notes = "", [render("No payee details", lang)]
+        table.add_row(row.code, row.name, row.bank or "", row.masked_account, row.holder or "", checked,
+                      "\n".join(notes))  # fmt: skip
+    Console(width=200).print(table)
+    missing = sum(row.is_missing for row in found)
+    unchecked = sum(not row.is_missing and not row.is_checked for row in found)
+    context.say("{missing} without payee details, {unchecked} not checked.", missing=missing, unchecked=unchecked)
 
 
 @members_group.command("exit")

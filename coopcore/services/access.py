@@ -100,6 +100,15 @@ class Scope:
         """A WHERE clause keeping rows whose village id is one the cooperatives within reach sit in."""
         return _within(column, self.home_village_ids)
 
+    def keeps_books(self, cooperative_id: int | None) -> bool:
+        """True if the user may keep that cooperative's books (an administrator, its accountant).
+
+        Only they read a household's bank card or account number whole: it is theirs to enter and to pay to.
+        Whoever else reads the cooperative (township officials, supervisors) sees it masked, everywhere it is shown
+        (coopcore.validation.bank_account.mask_account).
+        """
+        return self.writes(Area.BOOKS) and self.has_cooperative(cooperative_id)
+
     def has_cooperative(self, cooperative_id: int | None) -> bool:
         return cooperative_id is not None and (self.cooperative_ids is None or cooperative_id in self.cooperative_ids)
 

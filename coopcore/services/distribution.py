@@ -33,6 +33,8 @@ from coopcore.services import distribution_posting, year_end
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS, result_of
 from coopcore.services.ledger.sync import sync_events
 from coopcore.services.lookups import live_distribution_or_none
+from coopcore.services.payouts.claims import runs_holding
+from coopcore.services.payouts.errors import LinesClaimed
 from coopcore.services.statements.balanced import require_balanced_books
 
 # What the patronage column of a plan holds, as its heading (the CLI, the reports).
@@ -324,6 +326,15 @@ def pay_distribution(
         if unknown:
             raise InvalidValue("no such member in this distribution: {codes}", codes=", ".join(unknown))
         unpaid = [line for line in unpaid if line.member_code in member_codes]
+    # A line a payment run pays (pending) or paid part of is the run's to pay: named, it is refused; otherwise it
+    # is left for the run, and the distribution is paid once the run is settled (coopcore.services.payouts).
+    held = runs_holding(session, [line.id for line in unpaid])
+    if held and member_codes is not None:
+        claimed = [line for line in unpaid if line.id in held]
+        runs = sorted({number for line in claimed for number in held[line.id]})
+        raise LinesClaimed(members=", ".join(line.member_code for line in claimed),
+                           runs=", ".join(map(str, runs)))  # fmt: skip
+    unpaid = [line for line in unpaid if line.id not in held]
     paid = distribution_posting.record_payments(session, distribution, unpaid, paid_on, method, resolution)
     if all(line.paid_on is not None for line in distribution.lines):
         distribution.state = DistributionState.PAID
@@ -335,7 +346,9 @@ def pay_distribution(
 def reverse_distribution(session: Session, distribution: Distribution) -> Distribution:
     """Undo a posted, unpaid distribution with reversing entries and vouchers in its open year; the history stays."""
     _lock(session, distribution, "reverse", DistributionState.POSTED)
-    if any(line.paid_on is not None for line in distribution.lines):
+    if any(line.paid_on is not None for line in distribution.lines) or runs_holding(
+        session, [line.id for line in distribution.lines]
+    ):
         raise WrongState(
             year=distribution.year, state=Term("partly paid"), action=Term("reverse"), required=Term("unpaid")
         )

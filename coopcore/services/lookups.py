@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.errors import NotFound, Term
-from coopcore.models import Cooperative, Distribution, DistributionState, Member, Township
+from coopcore.models import Cooperative, Distribution, DistributionState, Member, Township, Village
 
 # A year's distribution is live from its draft until it is paid; a reversed one is history, and a year has at
 # most one live distribution (re-planning replaces the draft, reversing makes room for a new plan).
@@ -38,6 +38,18 @@ def township_by_name(session: Session, name: str) -> Township:
     if township is None:
         raise NotFound(what=Term("Township"), key=name)
     return township
+
+
+def township_cooperatives(session: Session, township: Township) -> list[Cooperative]:
+    """The cooperatives and federations of a township (through their village), in credit-code order."""
+    return list(
+        session.scalars(
+            select(Cooperative)
+            .join(Village, Village.id == Cooperative.village_id)
+            .where(Village.township_id == township.id)
+            .order_by(Cooperative.credit_code)
+        )
+    )
 
 
 def member_by_code(session: Session, cooperative: Cooperative, code: str) -> Member:

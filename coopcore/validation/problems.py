@@ -55,3 +55,16 @@ class NotARealDate(InvalidComponent):
 
 class BornInFuture(InvalidComponent):
     """{value!r} has an invalid part: birth date {born_on} is in the future"""
+
+
+class CardLength(InvalidValue):
+    """{value!r} has {actual} digits, a bank card has 16 to 19: check the number, or say it is a passbook account"""
+
+
+class CardChecksumFails(InvalidChecksum):
+    """{value!r} is not a card number: its last digit does not fit the others (a digit is mistyped or swapped); \
+check it, or say it is a passbook account"""
+
+
+class AccountLength(InvalidValue):
+    """{value!r} has {actual} digits, an account number has 8 to 30"""

@@ -12,7 +12,7 @@ import pytest
 from coopcore.errors import InvalidValue
 from coopcore.i18n import render_error
 from coopcore.i18n.capitals import amount_in_capitals
-from coopcore.validation import area, credit_code, phone, resident_id
+from coopcore.validation import area, bank_account, credit_code, phone, resident_id
 
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
 TODAY = dt.date(2024, 6, 1)
@@ -33,6 +33,10 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     (lambda: phone.validate("1381234567a"), "1381234567a"),
     (lambda: phone.validate("12812345678"), "12812345678"),
     (lambda: amount_in_capitals(Decimal("1000000000000000")), "1000000000000000"),
+    (lambda: bank_account.validate("6222 0212 3456 0124"), "6222 0212 3456 0124"),
+    (lambda: bank_account.validate("62220212345601"), "6222 0212 3456 01"),
+    (lambda: bank_account.validate("1234567"), "1234567"),
+    (lambda: bank_account.validate("6222o21234560123"), "6222o21234560123"),
 ]
 
 

@@ -70,11 +70,13 @@ from coopcore.rules.entries.lines import (
 )
 from coopcore.rules.entries.payments import (
     Payable,
+    RunPayment,
     convert_returns,
     federation_investment,
     federation_return_declared,
     federation_return_received,
     pay_returns,
+    pay_run,
 )
 from coopcore.rules.entries.trades import (
     CONTRACT_VALUE_REQUIRED,
@@ -126,6 +128,7 @@ __all__ = [
     "JournalEntry",
     "Payable",
     "ResolutionRequired",
+    "RunPayment",
     "UnbalancedEntry",
     "advance_received",
     "asset_received",
@@ -155,6 +158,7 @@ __all__ = [
     "member_pays",
     "net_of_conversion",
     "pay_returns",
+    "pay_run",
     "poverty_asset_contribution",
     "provident_fund_covers_loss",
     "provident_share_refund",

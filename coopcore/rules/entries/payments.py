@@ -13,6 +13,7 @@ from coopcore.rules.entries.accounts import (
     BANK,
     INVESTMENT_INCOME,
     INVESTMENTS,
+    MEMBER_ACCOUNTS,
     MONEY,
     RECEIVABLES,
     RESIDUAL_PAYABLE,
@@ -29,6 +30,9 @@ CONVERTED = "应付盈余转为成员出资（{resolution}）"
 FEDERATION_RETURN = "应收联合社盈余返还"
 FEDERATION_RECEIVED = "收到联合社盈余返还"
 FEDERATION_INVESTMENT = "向联合社出资"
+RUN_PAID = "付款批次{number}：{purpose}"
+# What a payment run may pay out of: what the cooperative owes its members on their detail ledgers.
+RUN_ACCOUNTS = frozenset({MEMBER_ACCOUNTS, RETURNS_PAYABLE, RESIDUAL_PAYABLE})
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,27 @@ def pay_returns(payables: Iterable[Payable], *, account: str = BANK, summary: st
     debits = _cleared(payables, text)
     total = sum((entry.debit for entry in debits), ZERO)
     return balanced([*debits, cr(check_account(account, MONEY), total, text)])
+
+
+@dataclass(frozen=True)
+class RunPayment:
+    """One paid line of a payment run (付款批次): the member, the account it pays out of, and the amount."""
+
+    member: str
+    account: str  # 114, 221 or 222
+    amount: Decimal
+
+
+def pay_run(payments: Iterable[RunPayment], *, account: str, summary: str) -> list[EntryLine]:
+    """Pay a run's paid lines: Dr 114/221/222 per member and line / Cr 101 or 102 for their total."""
+    # [KJ 114 三; 221 二; 222 二]: paying what the cooperative owes a member debits the member's detail ledger
+    # against the money paid out (102 for a bank's 代发, 101 for cash against a signature).
+    debits = [
+        dr(check_account(payment.account, RUN_ACCOUNTS), payment.amount, summary, Aux(member=payment.member))
+        for payment in payments
+    ]
+    total = sum((entry.debit for entry in debits), ZERO)
+    return balanced([*debits, cr(check_account(account, MONEY), total, summary)])
 
 
 def convert_returns(payables: Iterable[Payable], resolution: str, *, summary: str = "") -> list[EntryLine]:

@@ -140,6 +140,9 @@ def _paid(session: Session, cooperative: Cooperative, refs: set[str] | None) -> 
     for distribution in _distributions(session, cooperative, PAYMENTS.ids(refs)):
         runs: dict[tuple[dt.date, PaymentMethod], list[Payable]] = {}
         for line in sorted(distribution.lines, key=lambda line: line.member_code):
+            # A line paid through a payment run is booked by the run's voucher (payment_run_events).
+            if line.payment_method is PaymentMethod.RUN:
+                continue
             if line.paid_on is not None and line.payment_method is not None and line.payable:
                 # What the assembly converted with the plan is on 301 already; 221/222 hold only the rest.
                 returned, residual = entries.net_of_conversion(

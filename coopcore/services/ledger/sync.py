@@ -9,7 +9,8 @@ the admin's forms, the services (land guarantees, exits, the distribution) and t
 The sources: the years before the books (carried_events), 收支 rows (with the guaranteed land rent and a
 federation's returns they carry), contributions and their refunds, trades (trade_events), sales under order
 contracts for a cooperative that books them from the contracts (contract_events, ledger_books_sales), exits,
-special-fund property, the distribution and its payments (distribution_events).
+special-fund property, the distribution and its payments (distribution_events), and payment runs
+(payment_run_events).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from coopcore.services.ledger.contract_events import DELIVERIES
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
 from coopcore.services.ledger.errors import BOOKING_IN_CLOSED, SalesSwitchRefused, period_name
 from coopcore.services.ledger.events import VERSION, book_event, event_voucher, months_written
+from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.services.ledger.register_events import (
     CONTRIBUTIONS,
     EXITS,
@@ -68,6 +70,7 @@ SOURCES = (
     SPECIAL_PAYABLES,
     DISTRIBUTIONS,
     PAYMENTS,
+    PAYMENT_RUNS,
 )
 # The records of each model book through this source (the admin's forms name the model they change).
 BY_MODEL: dict[type, Source] = {

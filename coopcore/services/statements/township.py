@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopcore.models import Cooperative, Township, Village
+from coopcore.models import Township
 from coopcore.money import ZERO
 from coopcore.rules.statements import Statements
 from coopcore.rules.statements.rollup import INVESTMENTS, add_up, without_investment
+from coopcore.services.lookups import township_cooperatives
 from coopcore.services.statements import closed_cooperatives, statements
 from coopcore.services.statements.books import federation_share_capital
 
@@ -45,14 +45,7 @@ def township_statements(
     A member cooperative books its contribution to a federation as 对外投资 (131) and the federation the same money
     as 股金 (301) [KJ 131 二; domain.md §11]: where both are in the township it is taken out of both lines once.
     """
-    found = list(
-        session.scalars(
-            select(Cooperative)
-            .join(Village, Village.id == Cooperative.village_id)
-            .where(Village.township_id == township.id)
-            .order_by(Cooperative.credit_code)
-        )
-    )
+    found = township_cooperatives(session, township)
     parts = {cooperative.id: statements(session, cooperative, year, month, include_unposted=include_unposted)
              for cooperative in found}  # fmt: skip
     total = add_up(year, month, list(parts.values()))
