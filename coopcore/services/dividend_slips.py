@@ -21,15 +21,11 @@ from coopcore.models import Distribution, DistributionLine, DistributionState
 from coopcore.money import ZERO, ratio_half_up
 from coopcore.rules.entries import net_of_conversion
 from coopcore.rules.entries.accounts import MEMBER_ACCOUNTS, RESIDUAL_PAYABLE, RETURNS_PAYABLE
-from coopcore.services.ledger.owed import (
-    OWED_ACCOUNTS,
-    MemberStatement,
-    land_rent_credited,
-    member_statements,
-    rent_paid,
-)
+from coopcore.rules.payouts import open_credits
+from coopcore.services.ledger.owed import OWED_ACCOUNTS, MemberStatement, member_statements
+from coopcore.services.payouts.items import credit_movements
 from coopcore.services.year_end import year_bounds
-from coopcore.terms import OwedMovement
+from coopcore.terms import OwedMovement, PayoutKind
 
 RATE_PLACES = 4  # the rates a slip prints, rounded half up (四舍五入)
 BOOKED = (DistributionState.POSTED, DistributionState.PAID)  # 221/222 hold the plan's returns
@@ -73,8 +69,8 @@ def plan_rates(session: Session, distribution: Distribution) -> PlanRates:
 class HouseholdOwed:
     """A household's rent of the year and what the books owe it once the slip's dividend is paid."""
 
-    rent_credited: Decimal  # the year's guaranteed rent the books credit it
-    rent_paid: Decimal  # of it, paid by the year end (owed.rent_paid)
+    rent_credited: Decimal  # the year's guaranteed rent the books credit it on 114
+    rent_paid: Decimal  # of it, paid by the year end: what 114's debits took of it, oldest credits first
     current_account_paid: Decimal  # what 成员往来 (114) paid it in the year, produce and rent together
     after_on: dt.date  # the day of the payment, or the day asked for one not paid yet
     after: dict[str, Decimal] = field(default_factory=dict)  # by account: owed once this dividend is paid
@@ -89,7 +85,7 @@ def households_owed(session: Session, distribution: Distribution, today: dt.date
     cooperative = distribution.cooperative
     first, last = year_bounds(distribution.year)
     lines = session.execute(
-        select(DistributionLine.member_code, DistributionLine.patronage_return,
+        select(DistributionLine.member_id, DistributionLine.member_code, DistributionLine.patronage_return,
                DistributionLine.residual_distribution, DistributionLine.converted, DistributionLine.paid_on)
         .where(DistributionLine.distribution_id == distribution.id)
     ).all()  # fmt: skip
@@ -101,13 +97,17 @@ def households_owed(session: Session, distribution: Distribution, today: dt.date
             found.code: found
             for found in member_statements(session, cooperative, last + dt.timedelta(1), until, as_they_stand=True)
         }
-    rents = land_rent_credited(session, cooperative, distribution.year)
+    # 成员往来 (114) at the year end, each credit named rent or produce: what its debits left of each kind, oldest
+    # first (coopcore.rules.payouts, the rule payment runs pay by).
+    movements = credit_movements(session, cooperative, last, {line.member_id for line in lines})
     booked = distribution.state in BOOKED
     found: dict[str, HouseholdOwed] = {}
-    for code, returned, residual, converted, paid_on in lines:
+    for member_id, code, returned, residual, converted, paid_on in lines:
         in_year = year.get(code)
         closing = {account: in_year.accounts[account].closing if in_year else ZERO for account in OWED_ACCOUNTS}
-        rent = rents.get(code, {})
+        moved = movements.get(member_id, [])
+        rent = sum((m.change for m in moved if m.kind is PayoutKind.RENT and m.change > 0 and m.on >= first), ZERO)
+        rent_open = open_credits(moved).get(PayoutKind.RENT, ZERO)
         on = max(paid_on or today, last)
         after = dict(closing)
         paid_in_books = False
@@ -128,8 +128,8 @@ def households_owed(session: Session, distribution: Distribution, today: dt.date
             after[RETURNS_PAYABLE] -= off_returns
             after[RESIDUAL_PAYABLE] -= off_residual
         found[code] = HouseholdOwed(
-            rent_credited=sum(rent.values(), ZERO),
-            rent_paid=sum((rent_paid(value, closing[account]) for account, value in rent.items()), ZERO),
+            rent_credited=rent,
+            rent_paid=rent - min(rent, rent_open),  # the year's rent is the newest: what is open is it first
             current_account_paid=in_year.accounts[MEMBER_ACCOUNTS].payments if in_year else ZERO,
             after_on=on,
             after=after,

@@ -22,23 +22,12 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from coopcore.models import (
-    Account,
-    Cooperative,
-    IncomeExpense,
-    Member,
-    Origin,
-    Voucher,
-    VoucherLine,
-    VoucherOrigin,
-    VoucherState,
-)
+from coopcore.models import Account, Cooperative, Member, Voucher, VoucherLine, VoucherOrigin, VoucherState
 from coopcore.money import ZERO
 from coopcore.rules.entries.accounts import MEMBER_ACCOUNTS, MONEY, RESIDUAL_PAYABLE, RETURNS_PAYABLE, first_level
 from coopcore.services.ledger.balances import COUNTED
 from coopcore.services.ledger.chart import chart_accounts
 from coopcore.services.ledger.errors import period_name
-from coopcore.services.ledger.register_events import INCOME_EXPENSE
 from coopcore.terms import OwedMovement
 
 OWED_ACCOUNTS = (MEMBER_ACCOUNTS, RETURNS_PAYABLE, RESIDUAL_PAYABLE)  # 114, 221, 222
@@ -219,43 +208,6 @@ def owed_on(
 def total_owed_to_members(session: Session, cooperative: Cooperative, on: dt.date) -> Decimal:
     """What the cooperative owes its members at a date, from the posted books (农民专业合作社法 第五十五条)."""
     return owed_on(session, cooperative, on).owed_to_members
-
-
-def land_rent_credited(session: Session, cooperative: Cooperative, year: int) -> dict[str, dict[str, Decimal]]:
-    """The guaranteed land rent (保底收益) of a year the books as they stand credit each household, by member code
-    and account: 114 when the rent is a cost (view A), 222 when it is declared from the surplus (view B)."""
-    rows = select(IncomeExpense.id).where(
-        IncomeExpense.cooperative_id == cooperative.id,
-        IncomeExpense.origin == Origin.LAND_GUARANTEE,
-        IncomeExpense.source.like(f"land_guarantee:{year}:%"),  # coopcore.services.land.book_land_guarantees
-    )
-    refs = [INCOME_EXPENSE.ref(record_id) for record_id in session.scalars(rows)]
-    codes = _owed_accounts(session, cooperative)
-    if not refs or not codes:
-        return {}
-    query = (
-        select(Member.code, VoucherLine.account_id, func.sum(VoucherLine.credit), func.sum(VoucherLine.debit))
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .join(Member, Member.id == VoucherLine.member_id)
-        .where(VoucherLine.cooperative_id == cooperative.id, VoucherLine.account_id.in_(list(codes)),
-               Voucher.source_ref.in_(refs), *_counted(False, as_they_stand=True))
-        .group_by(Member.code, VoucherLine.account_id)
-    )  # fmt: skip
-    found: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for code, account_id, credit, debit in session.execute(query):
-        account = codes[account_id]
-        found[code][account] = found[code].get(account, ZERO) + (credit or ZERO) - (debit or ZERO)
-    return dict(found)
-
-
-def rent_paid(credited: Decimal, owed: Decimal) -> Decimal:
-    """What of a year's guaranteed rent was paid, given what the account still owes the household at the year end.
-
-    ⚠️ DEFAULT: a payment on 成员往来 (114) does not say whether it pays produce or rent, so what the account still
-    owes is counted as rent first: the rent is said paid only as far as the account is settled. Payment runs that
-    pay rent as such (付款批次, PayoutKind.RENT) will name it.
-    """
-    return credited - min(credited, max(owed, ZERO))
 
 
 def _owed_accounts(session: Session, cooperative: Cooperative) -> dict[int, str]:
