@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from functools import cache
 
 from coopcore.errors import InvalidValue
@@ -46,20 +47,16 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
 
 
 def ratio_half_up(numerator: Decimal, denominator: Decimal, places: int) -> Decimal:
-    """numerator / denominator rounded half-up to `places`, exactly: integer arithmetic on the two decimals, so a
-    quotient a hair under a half is never rounded up as a 28-digit division could."""
+    """numerator / denominator rounded half-up to `places`, exactly: on fractions, so a quotient a hair under a half
+    is never rounded up as a 28-digit Decimal division (or scaleb) would."""
     top, bottom = to_decimal(numerator), to_decimal(denominator)
     if bottom == 0:
         raise InvalidValue("a ratio over zero: {value} / 0", value=numerator)
-    scale = max(-_exponent(top), -_exponent(bottom), 0)
-    whole_top, whole_bottom = int(top.scaleb(scale)), int(bottom.scaleb(scale))
-    if whole_bottom < 0:
-        whole_top, whole_bottom = -whole_top, -whole_bottom
-    scaled = abs(whole_top) * 10**places
-    quotient, remainder = divmod(scaled, whole_bottom)
-    if 2 * remainder >= whole_bottom:  # ROUND_HALF_UP: a half goes away from zero
-        quotient += 1
-    return Decimal(quotient if whole_top >= 0 else -quotient).scaleb(-places)
+    exact = Fraction(top) / Fraction(bottom) * 10**places
+    whole, left = divmod(abs(exact.numerator), exact.denominator)
+    if 2 * left >= exact.denominator:  # ROUND_HALF_UP: a half goes away from zero
+        whole += 1
+    return Decimal(whole if exact >= 0 else -whole).scaleb(-places)
 
 
 def ceil_to_fen(value: Decimal) -> Decimal:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from coopcore.errors import InvalidValue
 from coopcore.i18n import format_money
 from coopcore.i18n.capitals import amount_in_capitals
-from coopcore.money import allocate, ceil_to_fen, to_money
+from coopcore.money import allocate, ceil_to_fen, ratio_half_up, to_money
 
 # Example 1 of docs/domain.md §4: 2024 transaction amounts of the six members.
 EXAMPLE_1_TRANSACTIONS = {
@@ -194,3 +194,13 @@ def test_an_amount_that_rounds_to_zero_is_zero_without_a_sign(amount: str) -> No
 def test_figures_and_words_agree_on_the_sign(amount: Decimal) -> None:
     for lang in ("zh", "en"):
         assert format_money(amount, lang).startswith("-") == ("负" in amount_in_capitals(amount))
+
+
+def test_a_ratio_rounds_half_up_exactly_even_a_hair_under_a_half() -> None:
+    assert ratio_half_up(Decimal("1"), Decimal("8"), 2) == Decimal("0.13")  # 0.125: a half goes up
+    assert ratio_half_up(Decimal("-1"), Decimal("8"), 2) == Decimal("-0.13")  # and away from zero
+    assert ratio_half_up(Decimal("114799.97"), Decimal("200000.03"), 4) == Decimal("0.5740")
+    # 0.12499999999999999999999999999999 (32 places) is under a half: a 28-digit division would round it up.
+    hair = Decimal("0.12499999999999999999999999999999")
+    assert ratio_half_up(hair, Decimal("1"), 2) == Decimal("0.12")
+    assert (hair / Decimal("1")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP") == Decimal("0.13")
