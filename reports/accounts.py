@@ -202,13 +202,17 @@ def _owed_block(account: MemberAccount, names: dict[str, str], lang: Lang, width
     total = Owed()
     for found in owed:
         total = total.plus(found)
-    rows = [
-        ["", *(f"{code} {names[code]}" for code in OWED_ACCOUNTS), text.tr("Total", lang)],
+    rows: list[list[Any]] = [
+        [
+            "",
+            *(pdf.header_cell(f"{code} {names[code]}", SIZE) for code in OWED_ACCOUNTS),
+            pdf.header_cell(text.tr("Total", lang), SIZE),
+        ],
         [text.tr("Paid in the year", lang), *(text.amount(o.payments, lang) for o in (*owed, total))],
         [text.tr("Still owed", lang), *(text.amount(o.closing, lang) for o in (*owed, total))],
     ]
     columns = [pdf.Column("", width * 0.12), *(pdf.Column("", width * 0.13, "money") for _ in range(4))]
-    table = Table(rows, colWidths=[c.width for c in columns], rowHeights=[ROW] * 3, hAlign="LEFT")
+    table = Table(rows, colWidths=[c.width for c in columns], rowHeights=[None, ROW, ROW], hAlign="LEFT")
     table.setStyle(pdf.table_style(columns, 1, SIZE + 0.5, [("BACKGROUND", (0, 2), (-1, 2), pdf.TOTAL_SHADE)]))
     yield table
     yield Spacer(1, 2)

@@ -109,3 +109,25 @@ def test_a_long_account_with_many_products_continues_on_further_pages(session: S
     headers = [cell.value for cell in closing[2]]
     assert "交易额·产品8" in headers
     assert yuan(closing.cell(closing.max_row, headers.index("交易额·产品8") + 1).value) == D("6") * D("123.50")
+
+
+def test_the_paid_year_s_form_shows_the_payment_the_conversion_and_nothing_still_owed(
+    session: Session, tmp_path: Path
+) -> None:
+    cooperative, _ = builders.example(session, "paid")  # 2024 paid on 2025-04-02, M02 converted on 2025-04-01
+    pdf_path, workbook_path = build_member_accounts(session, cooperative, 2025, tmp_path, "zh")
+    content = "".join(pdf_text(pdf_path).split())
+    assert content.count("尚欠（截至2025年12月31日，据账簿，不含上表累计数）") == 6
+    assert content.count("（2024年度分配，现金支付，凭证2025-04") == 5  # every member but M02, paid in cash
+    assert "2024年分红转为出资2025年第2号决议" in content  # M02's conversion: one line, into 出资
+    closing = openpyxl.load_workbook(workbook_path)["年末余额汇总"]
+    headers = [cell.value for cell in closing[2]]
+    total = closing.max_row
+    for account in ("221", "222"):
+        assert yuan(closing.cell(total, headers.index(f"尚欠·{account}") + 1).value) == D("0.00")
+    # The returns' history keeps what was paid and leaves out what was converted (counted once, in 出资).
+    returned = yuan(closing.cell(total, headers.index("盈余返还金额") + 1).value)
+    residual = yuan(closing.cell(total, headers.index("剩余盈余分配金额") + 1).value)
+    assert returned + residual == D("114799.97") + D("49199.99") - D("22248.52")  # M02's dividend converted
+    pages = page_pictures(pdf_path, tmp_path / "pages")
+    assert len(pages) == 6
