@@ -67,3 +67,16 @@ def test_owed_lists_every_member_s_balances_and_the_total_owed_to_members(demo_u
     assert f"成员欠合作社合计：{format_money(owed.owed_by_members)}" in out
     preview = run("--db", demo_url, "members", "owed", "--coop", code, "--on", "2024-12-31", "--unposted")
     assert preview.returncode == 0 and "含未记账凭证（预览）。" in preview.stdout
+
+
+def test_the_member_account_prints_last_year_s_dividend_as_paid_and_what_is_still_owed(demo_url: str) -> None:
+    code = chenliang(demo_url)
+    result = run("--db", demo_url, "members", "account", "--coop", code, "--member", "M002", "--year", "2024")
+    assert result.returncode == 0, result.stderr
+    out = "".join(result.stdout.split())  # rich wraps the memo inside its column
+    # The 2023 dividend, paid on 2024-04-15 by the distribution's voucher, is a dated line of the form ...
+    assert "2024-04-15│支付盈余返还及剩余盈余：盈余返还" in out and "¥3,487.27，剩余盈余" in out
+    assert "¥561.05（2023年度分配，现金支付，凭证" in out
+    # ... and what is still owed is the books' at the year end, apart from the history of the columns.
+    assert "截至2024-12-31尚欠" in out and "221应付盈余返还│¥3,487.27│¥0.00│¥0.00│¥3,487.27│¥0.00" in out
+    assert "两栏是历年分配给成员的累计数" in out
