@@ -4,121 +4,26 @@ huge table says its count is an estimate."""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import re
-from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from admin import keyset
-from coopcore.db.bulk import insert_rows
 from coopcore.models import (
     Cooperative,
-    IncomeCategory,
     IncomeExpense,
     Member,
-    MemberKind,
-    Product,
-    Role,
     Trade,
-    TradeKind,
     Voucher,
-    VoucherOrigin,
     VoucherState,
 )
-from coopcore.services.users import create_user
-from demo import DEMO_PASSWORD
-from tests.admin.conftest import make_app
-from tests.admin.demo import sign_in
-from tests.backends import BACKENDS, scratch_engine
-from tests.distribution.builders import make_example_1
+from tests.admin.lists import client_of, county, page, reach
 
-LINK = re.compile(r'rel="(first|prev|next|last)" href="([^"]+)"')
-ROW_ID = re.compile(r'class="action-checkbox" value="(\d+)"')
-VOUCHER_ID = re.compile(r'<tr id="voucher-(\d+)">')
-DAYS = [dt.date(2024, 3, day) for day in (1, 2, 5, 9)]  # few days: most rows tie on the date, the id decides
-
-
-def add_rows(session: Session, cooperative: Cooperative, trades: int, members: int, vouchers: int) -> None:
-    """Bulk rows of a cooperative: trades on a few days with a few amounts, members, and 2024 vouchers."""
-    product = session.scalars(select(Product.id)).first()
-    taken = session.scalar(select(Trade.id).order_by(Trade.id.desc()).limit(1)) or 0
-    insert_rows(session, Trade, [
-        {"cooperative_id": cooperative.id, "member_id": None, "counterparty": "收购商", "kind": TradeKind.INTAKE,
-         "traded_on": DAYS[i % len(DAYS)], "product_id": product, "grade": "一级", "quantity": Decimal("1"),
-         "unit": "kg", "unit_price": Decimal(10 + i % 3), "amount": Decimal(10 + i % 3),
-         "ticket_no": f"K{taken}-{i}"}
-        for i in range(trades)
-    ])  # fmt: skip
-    insert_rows(session, Member, [
-        {"cooperative_id": cooperative.id, "code": f"K{taken}-{i:04d}", "name": f"成员{i}", "kind": MemberKind.FARMER,
-         "id_number": "370602199001011239", "joined_on": dt.date(2023, 1, 1), "is_founder": False,
-         "additional_votes": 0, "payee_checked": False}
-        for i in range(members)
-    ])  # fmt: skip
-    insert_rows(session, IncomeExpense, [
-        {"cooperative_id": cooperative.id, "recorded_on": DAYS[i % len(DAYS)],
-         "category": IncomeCategory.OTHER_INCOME, "amount": Decimal("5.00"), "memo": "", "counter_account": "102",
-         "source": "", "origin": "manual"}
-        for i in range(trades // 2)
-    ])  # fmt: skip
-    start = session.scalar(
-        select(Voucher.number).where(Voucher.cooperative_id == cooperative.id, Voucher.year == 2024)
-        .order_by(Voucher.number.desc()).limit(1)
-    ) or 0  # fmt: skip
-    insert_rows(session, Voucher, [
-        {"cooperative_id": cooperative.id, "year": 2024, "month": 1 + i % 3, "word": "记",
-         "number": start + 1 + i, "voucher_date": dt.date(2024, 1 + i % 3, 1), "summary": "",
-         "attachments": 0, "state": VoucherState.DRAFT if i % 4 else VoucherState.AUDITED, "prepared_by": "x",
-         "audited_by": "", "posted_by": "", "origin": VoucherOrigin.MANUAL, "source_ref": None}
-        for i in range(vouchers)
-    ])  # fmt: skip
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Engine]]:
-    """Three cooperatives with bulk rows; "clerk" keeps the books of the first and third, "chief" administers."""
-    folder = tmp_path_factory.mktemp(f"lists-{request.param}")
-    with scratch_engine(request.param, folder, "schema") as engine:
-        with Session(engine) as session, session.begin():
-            cooperatives = [make_example_1(session, number=i + 1, booked=False) for i in range(3)]
-            for cooperative, size in zip(cooperatives, (130, 70, 45), strict=True):
-                add_rows(session, cooperative, trades=size, members=size // 2, vouchers=size * 2)
-            create_user(session, "clerk", DEMO_PASSWORD, Role.ACCOUNTANT, cooperatives=cooperatives[::2])
-            create_user(session, "chief", DEMO_PASSWORD, Role.ADMIN)
-        url = engine.url.render_as_string(hide_password=False)
-        app = make_app(url, folder, SECRET_KEY=f"lists-{request.param}")
-        yield app, engine
-        app.extensions["coop_database"].engine.dispose()  # the server drops no database with a connection open
-
-
-def client_of(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, username)
-    return client
-
-
-def page(client: FlaskClient, path: str) -> tuple[list[int], dict[str, str], str]:
-    """A list page's row ids in order, its pager links, and its HTML."""
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    body = response.text
-    pattern = VOUCHER_ID if "/books/vouchers/" in path else ROW_ID
-    links = {rel: html.unescape(url) for rel, url in LINK.findall(body)}
-    return [int(i) for i in pattern.findall(body)], links, body
-
-
-def reach(session: Session, user: str) -> list[int]:
-    """The cooperatives a test user reaches."""
-    ids = list(session.scalars(select(Cooperative.id).order_by(Cooperative.id)))
-    return ids[::2] if user == "clerk" else ids
+__all__ = ["county"]  # the module's fixture
 
 
 # (list path, a query of every id of the list in its order for the cooperatives given, page size)
@@ -284,3 +189,32 @@ def test_an_unfiltered_list_of_a_huge_table_says_its_count_is_estimated(
     assert f"第 1 页，共 {-(-mine // 20)} 页" in body and f"列表 ({mine})" in body
     body = page(client_of(app, "clerk"), "/admin/trade/")[2]
     assert f"第 1 页，共 {-(-(clerks or 0) // 20)} 页" in body and f"列表 ({clerks})" in body
+
+
+ORDERS = {
+    "mixed directions": ((Trade.amount, True), (Trade.traded_on, False), (Trade.id, False)),
+    "newest first": ((Trade.traded_on, True), (Trade.id, True)),
+}
+
+
+@pytest.mark.parametrize("expanded", [False, True], ids=["row values", "column by column"])
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_a_key_walks_every_row_once_in_order_both_ways(
+    county: tuple[Flask, Engine], order: str, expanded: bool
+) -> None:
+    _app, engine = county
+    key = (keyset._ExpandedKey if expanded else keyset.SortKey)(ORDERS[order])
+    rows = select(Trade.amount, Trade.traded_on, Trade.id)
+    with Session(engine) as session:
+        expected = [tuple(row) for row in session.execute(rows.order_by(*key.order()))]
+        for forward in (True, False):
+            walked: list[tuple[Any, ...]] = []
+            edge = None
+            while True:
+                query = rows if edge is None else rows.where(key.beyond(edge, forward=forward))
+                found = session.execute(query.order_by(*key.order(not forward)).limit(7)).all()
+                if not found:
+                    break
+                walked += [tuple(row) for row in found]
+                edge = key.decode(key.encode(key.of(found[-1])))  # as it travels in a link
+            assert walked == (expected if forward else expected[::-1]), forward
