@@ -68,7 +68,7 @@ FIELD_LABELS: dict[str, str] = {
     "additional_votes": "Additional votes",
     "member_cooperative": "Member cooperative",
     "payee_bank": "Bank (branch)",
-    "payee_account": "Account number",
+    "payee_account": "Card or account number",
     "payee_name": "Account holder",
     "payee_checked": "Payee checked",
     "payee_checked_on": "Payee checked on",

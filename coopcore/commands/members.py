@@ -191,7 +191,7 @@ def list_payees(context: Context, credit_code: str, not_ready: bool) -> None:
         found = (payees.payees_not_ready if not_ready else payees.payees)(session, cooperative)
         title = render("Where the members of {cooperative} are paid", lang, cooperative=cooperative.name)
     table = Table(title=title)
-    for header in ("Member code", "Member name", "Bank (branch)", "Account number", "Account holder",
+    for header in ("Member code", "Member name", "Bank (branch)", "Card or account number", "Account holder",
                    "Payee checked on", "Warning"):  # fmt: skip
         table.add_column(render(header, lang))
     for row in found:

@@ -51,7 +51,11 @@ def _codes(text: str | None) -> list[str] | None:
 
 @payments_group.command()
 @coop_option
-@click.option("--kinds", required=True, help="What to pay, comma-separated: returns, residual, rent, produce.")
+@click.option(
+    "--kinds",
+    required=True,
+    help="What to pay, comma-separated: returns, residual, rent, produce, or their names (盈余返还, …).",
+)
 @click.option("--channel", type=click.Choice([c.value for c in PayoutChannel]), required=True,
               help="bank: a bank batch file (代发); cash: a list signed at the office.")  # fmt: skip
 @click.option("--purpose", required=True, help="Purpose (用途) as the bank file carries it, e.g. 2024年分红.")
@@ -64,7 +68,7 @@ def choose(context: Context, credit_code: str, kinds: str, channel: str, purpose
     with context.transaction() as session:
         cooperative = cooperative_by_code(session, credit_code)
         run = payouts.choose_run(session, cooperative, made_on=made_on or dt.date.today(), channel=channel,
-                                 purpose=purpose, kinds=kinds.replace("，", ",").split(","),
+                                 purpose=purpose, kinds=kinds.replace("，", ",").replace("、", ",").split(","),
                                  member_codes=_codes(members))  # fmt: skip
         _print_run(run, context.lang)
         context.say("Payment run {number} is chosen: {count} lines, {total}.", number=run.number,

@@ -20,6 +20,7 @@ class IncomeExpense(OptimisticLock, Base):
     __tablename__ = "income_expense"
     __table_args__ = (
         Index("ix_income_expense_cooperative_id_recorded_on", "cooperative_id", "recorded_on"),
+        Index("ix_income_expense_recorded_on_id", "recorded_on", "id", "cooperative_id"),  # admin.keyset
         # Only investment income (511) may be a loss; every other account carries its sign in the category.
         CheckConstraint("amount >= 0 OR category = 'investment_income'", name="amount_sign"),
     )

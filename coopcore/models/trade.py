@@ -61,6 +61,8 @@ class Trade(OptimisticLock, Base):
         UniqueConstraint("cooperative_id", "ticket_no"),
         Index("ix_trade_cooperative_id_traded_on", "cooperative_id", "traded_on"),
         Index("ix_trade_member_id_traded_on", "member_id", "traded_on"),
+        # The admin's list across cooperatives, newest first, page by page (admin.keyset).
+        Index("ix_trade_traded_on_id", "traded_on", "id", "cooperative_id"),
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("unit_price > 0", name="unit_price"),
         CheckConstraint("amount >= 0", name="amount"),

@@ -167,6 +167,12 @@ def test_a_supervisor_reads_runs_with_masked_accounts_and_presses_nothing(owing_
     refused = client.post(f"{PAGES}/settle", data={"csrf_token": token, "run": run_id, "settled_on": "2025-04-08"})
     assert refused.status_code == 403
     assert client.get(f"{PAGES}/choose?cooperative={cooperative_id}&kind=returns").status_code == 403
+    # The run's lines in the audit log: the supervisor reads them, with the numbers masked there too.
+    audit = client.get("/admin/audit/?table=payment_run_line")
+    assert audit.status_code == 200
+    assert mask_account(ACCOUNTS["M02"][0]) in audit.text
+    for account, _, _ in ACCOUNTS.values():
+        assert account not in audit.text and format_account(account) not in audit.text
 
 
 def test_another_cooperative_s_run_is_out_of_reach(owing_app: tuple[Flask, Engine, int]) -> None:

@@ -1,20 +1,26 @@
-"""A list page runs the same number of SQL statements whatever its length: no query per row (no N+1)."""
+"""A list page runs the same number of SQL statements whatever its length, its place in the list, the rows of the
+table and the cooperatives of the user: no query per row (no N+1), none per page number or cooperative."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from admin.database import database
 from admin.registry import MODEL_VIEWS
 from admin.views.base import CoopModelView
+from coopcore.models import Cooperative, User
 from tests.admin.demo import sign_in
+from tests.admin.lists import add_cooperatives, add_rows, client_of, county_on, page, reach
+from tests.backends import BACKENDS
 
 
 @contextmanager
@@ -84,3 +90,37 @@ def test_the_filtered_transactions_list_is_a_constant_handful_of_queries_for_eve
     late = statements_for(client, app, "/admin/trade/?page=40")
     # BEGIN, user, reach, count, ids, rows, two option lists; a narrowed list adds the amounts' sum
     assert len(plain) == len(late) == len(filtered) - 1 <= 9
+
+
+# The big lists, each at the pages its pager leads to: first, the middle by the next link (a seek by key), the
+# middle by a typed number (OFFSET from the nearer end), the last.
+BIG_LISTS = ("/admin/trade/", "/admin/member/", "/admin/income_expense/", "/admin/books/vouchers/?year=2024")
+
+
+def statement_counts(app: Flask, client: FlaskClient, path: str) -> list[int]:
+    """How many statements each of a list's pages runs: first, middle by key, middle by number, last."""
+    join = "&" if "?" in path else "?"
+    _ids, links, _body = page(client, f"{path}{join}goto=2")
+    paths = [path, links["next"], f"{path}{join}goto=3", f"{path}{join}page=-1"]
+    client.get(path)  # warm up: templates, the user, the menu
+    return [len(statements_for(client, app, each)) for each in paths]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_big_lists_pages_run_as_many_queries_at_its_end_and_with_more_rows_and_cooperatives(
+    backend: str, tmp_path: Path
+) -> None:
+    with county_on(backend, tmp_path) as (app, engine):
+        clients = {user: client_of(app, user) for user in ("chief", "clerk")}
+        before = {(user, path): statement_counts(app, clients[user], path) for user in clients for path in BIG_LISTS}
+        for (user, path), counts in before.items():
+            assert len(set(counts)) == 1, (user, path, counts)
+        # Three cooperatives more, the clerk keeping the books of two of them, and five times the rows.
+        with Session(engine) as session, session.begin():
+            added = add_cooperatives(session, [400, 300, 200])
+            for cooperative in session.scalars(select(Cooperative).where(Cooperative.id.in_(reach(session, "chief")))):
+                add_rows(session, cooperative, trades=150, members=60, vouchers=100)
+            clerk = session.scalars(select(User).where(User.username == "clerk")).one()
+            clerk.cooperatives.extend(added[::2])
+        after = {(user, path): statement_counts(app, clients[user], path) for user in clients for path in BIG_LISTS}
+        assert after == before

@@ -7,8 +7,12 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from coopcore.i18n import render
+import pytest
+
+from coopcore.errors import InvalidValue
+from coopcore.i18n import render, render_error
 from coopcore.rules.payouts import Movement, open_credits
+from coopcore.services.payouts import read_kinds
 from coopcore.services.payouts.errors import TEMPLATES
 from coopcore.terms import PayoutKind
 
@@ -56,3 +60,11 @@ def test_every_refusal_of_a_payment_run_reads_in_chinese() -> None:
                 chinese,
             ),
         ), chinese
+
+
+def test_kinds_are_read_by_value_or_by_their_name_in_either_language_and_anything_else_is_refused() -> None:
+    assert read_kinds(["盈余返还", " 剩余盈余 ", "returns"]) == (PayoutKind.RETURNS, PayoutKind.RESIDUAL)
+    assert read_kinds(["Guaranteed land rent", "produce", "交售款"]) == (PayoutKind.RENT, PayoutKind.PRODUCE)
+    with pytest.raises(InvalidValue) as refused:
+        read_kinds(["分红"])
+    assert "分红" in render_error(refused.value, "zh") and "盈余返还" in render_error(refused.value, "zh")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from admin.database import current_session, database
 from admin.formatters import account_for_reader
-from admin.i18n import _, current_lang, money
+from admin.i18n import _, current_lang, lazy, money
 from admin.views.books.common import BooksPage, form_cooperative, page_choice
 from admin.views.distribution import scoped_cooperative
 from admin.views.reports import attachment
@@ -33,12 +33,14 @@ from coopcore.services import payouts
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.terms import PaymentRunState, PayoutChannel, PayoutKind, PayoutResult
 
-# The files of a run by format: (file-name suffix, MIME type); a bank run has the first two, a cash run the others.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The files of a run by format: the button's label, the file-name suffix and the MIME type; a bank run has the
+# first two, a cash run the others.
 FILES = {
-    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": (".csv", "text/csv"),
-    "cash": (".pdf", "application/pdf"),
-    "cash-xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": (lazy("Bank file (XLSX)"), ".xlsx", XLSX),
+    "csv": (lazy("Bank file (CSV)"), ".csv", "text/csv"),
+    "cash": (lazy("Cash list (PDF)"), ".pdf", "application/pdf"),
+    "cash-xlsx": (lazy("Cash list (XLSX)"), ".xlsx", XLSX),
 }
 BANK_FILES, CASH_FILES = ("xlsx", "csv"), ("cash", "cash-xlsx")
 
@@ -190,7 +192,9 @@ class PaymentRunsPage(BooksPage):
             voucher=voucher,
             may_write=may_write,
             account=lambda number: account_for_reader(number, run.cooperative_id),
-            files=BANK_FILES if run.channel is PayoutChannel.BANK else CASH_FILES,
+            files=[
+                (name, FILES[name][0]) for name in (BANK_FILES if run.channel is PayoutChannel.BANK else CASH_FILES)
+            ],
             open=run.state in (PaymentRunState.DRAFT, PaymentRunState.SENT),
             today=dt.date.today(),
         )
@@ -205,7 +209,7 @@ class PaymentRunsPage(BooksPage):
             abort(404)  # a bank run has no cash list, a cash run no bank file
         from reports.payment_runs import write
 
-        suffix, mimetype = FILES[file_format]
+        _label, suffix, mimetype = FILES[file_format]
         with tempfile.TemporaryDirectory() as folder:
             path = write(run, file_format, Path(folder) / f"run{suffix}", current_lang())
             data = path.read_bytes()

@@ -20,6 +20,7 @@ from flask_admin.helpers import is_safe_url
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from admin import keyset
 from admin.database import current_session
 from admin.i18n import _
 from admin.labels import enum_choices
@@ -88,16 +89,34 @@ class VoucherListPage(BooksPage):
         session = current_session()
         choice = page_choice()
         filters = voucher_filters()
-        page = max(request.args.get("page", type=int) or 1, 1)
         query = select(Voucher).where(Voucher.cooperative_id == choice.cooperative.id, Voucher.year == choice.year)
         if choice.month is not None:
             query = query.where(Voucher.month == choice.month)
         for name, value in filters.items():
             query = query.where(getattr(Voucher, name) == value)
-        count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        vouchers = session.scalars(
-            query.order_by(Voucher.month, Voucher.number).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        ).all()
+        count = keyset.Count(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        # Pages by key (admin.keyset): a big cooperative's year of vouchers is as quick at its end as at its start.
+        dialect = session.get_bind().dialect.name
+        key = keyset.sort_key([(Voucher.month, False), (Voucher.number, False)], Voucher.id, dialect)
+        number = request.args.get("page", type=int) or 1  # from 1 in the links; negative: from the end
+        try:
+            seek = keyset.read_seek(request.args, key, number - 1 if number > 0 else number)
+        except ValueError:
+            abort(404)
+
+        def select_page(order: list[Any], beyond: Any, offset: int, limit: int) -> list[Voucher]:
+            page_query = query if beyond is None else query.where(beyond)
+            return list(session.scalars(page_query.order_by(*order).offset(offset or None).limit(limit)))
+
+        window = keyset.read_window(select_page, key, seek, count, PAGE_SIZE)
+        vouchers = window.rows
+        listed: dict[str, Any] = {"cooperative": choice.cooperative.id, "year": choice.year, "month": choice.month}
+
+        def url(page: int | None, seek_args: dict[str, str]) -> str:
+            shown = None if page is None else page + 1 if page >= 0 else page
+            return url_for(".index", **{**listed, **filters, "page": shown, **seek_args})
+
+        pager = keyset.pager(window, key, key.of, count, PAGE_SIZE, url, list(request.args.items(multi=True)))
         ids = [voucher.id for voucher in vouchers]
         return self.render(
             "coop/books/vouchers.html",
@@ -108,9 +127,8 @@ class VoucherListPage(BooksPage):
             vouchers=vouchers,
             amounts=amounts(session, ids),
             reversed=reversed_ids(session, ids),
-            count=count,
-            page=page,
-            pages=max((count + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+            count=count.rows,
+            pager=pager,
             may_write=self.may_write(),
             editable=editable,
             voucher_name=ledger.voucher_name,

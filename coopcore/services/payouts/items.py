@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from coopcore.errors import InvalidValue
+from coopcore.i18n import LANGS
+from coopcore.labels import label
 from coopcore.models import (
     Account,
     Cooperative,
@@ -63,13 +65,18 @@ class PayableItem:
 
 
 def read_kinds(kinds: Iterable[PayoutKind | str]) -> tuple[PayoutKind, ...]:
-    """The kinds asked for, in PayoutKind's order, each once (a string is a kind's value: "returns")."""
+    """The kinds asked for, in PayoutKind's order, each once: a string is a kind's value ("returns") or its name in
+    either language (盈余返还, "Patronage returns"), as an accountant types it."""
+    words = {word.casefold(): kind for kind in PayoutKind
+             for word in (kind.value, *(label(kind, lang) for lang in LANGS))}  # fmt: skip
     found: set[PayoutKind] = set()
     for kind in kinds:
-        try:
-            found.add(PayoutKind(kind.strip() if isinstance(kind, str) else kind))
-        except ValueError:
-            raise NotAKind(value=str(kind)) from None
+        if isinstance(kind, PayoutKind):
+            found.add(kind)
+        elif kind.strip().casefold() in words:
+            found.add(words[kind.strip().casefold()])
+        else:
+            raise NotAKind(value=str(kind))
     return tuple(kind for kind in PayoutKind if kind in found)
 
 

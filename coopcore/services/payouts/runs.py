@@ -98,8 +98,9 @@ def freeze_run(
                 account=item.account,
                 distribution_line_id=item.distribution_line_id,
                 amount=item.amount,
-                # 户名 is the account holder's; without one, the household as the register names it.
-                payee_name=(member.payee_name or member.household_head or member.name).strip(),
+                # 户名 is the account holder's; without one, and on a cash list (the household signs for its money),
+                # the household as the register names it.
+                payee_name=_payee_name(member, channel),
                 payee_account=(member.payee_account or "").strip() if channel is PayoutChannel.BANK else "",
                 payee_bank=(member.payee_bank or "").strip() if channel is PayoutChannel.BANK else "",
                 result=PayoutResult.PENDING,
@@ -115,6 +116,11 @@ def freeze_run(
             raise ClaimTaken(number=run.number) from None
         raise
     return run
+
+
+def _payee_name(member: Member, channel: PayoutChannel) -> str:
+    holder = member.payee_name if channel is PayoutChannel.BANK else None
+    return (holder or member.household_head or member.name).strip()
 
 
 def mark_sent(session: Session, run: PaymentRun, sent_on: dt.date) -> PaymentRun:
