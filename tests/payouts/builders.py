@@ -19,8 +19,10 @@ from coopcore.models import (
     Voucher,
     VoucherState,
 )
+from coopcore.money import ZERO
 from coopcore.services import distribution as workflow
 from coopcore.services import ledger
+from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statements
 from coopcore.services.ledger.sync import INCOME_EXPENSE, TRADES, sync_events
 from tests.distribution.builders import make_example_1
 
@@ -75,3 +77,15 @@ def post_all(session: Session, cooperative: Cooperative) -> None:
         if voucher.state is VoucherState.DRAFT:
             ledger.audit_voucher(session, voucher, by=AUDITOR)
         ledger.post_voucher(session, voucher, by=AUDITOR)
+
+
+def assert_owed_equals_books(session: Session, cooperative: Cooperative, year: int) -> None:
+    """Each household's statement closes on its balances in the books, and adds up line by line."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    statements = {s.code: s for s in member_statements(session, cooperative, first, last)}
+    for code in OWED_ACCOUNTS:
+        books = ledger.member_balances(session, cooperative, code, year)
+        for member, statement in statements.items():
+            owed = statement.accounts[code]
+            assert owed.closing == -books.get(member, ZERO), (member, code)
+            assert owed.closing == owed.opening + owed.credits - owed.debits - owed.payments

@@ -25,7 +25,7 @@ from coopcore.rules.ledger import EntryLine
 from coopcore.services import distribution as workflow
 from coopcore.services import ledger, payouts
 from coopcore.services.ledger.books import entry_lines
-from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statements, owed_on
+from coopcore.services.ledger.owed import member_statements, owed_on
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.terms import (
     DistributionState,
@@ -36,7 +36,7 @@ from coopcore.terms import (
     PayoutKind,
     PayoutResult,
 )
-from tests.payouts.builders import make_owing, post_all
+from tests.payouts.builders import assert_owed_equals_books, make_owing, post_all
 
 D = Decimal
 DIVIDENDS = ("returns", "residual")
@@ -58,18 +58,6 @@ def run_voucher(session: Session, cooperative: Cooperative, run: PaymentRun) -> 
 
 def money_credited(session: Session, voucher: Voucher) -> Decimal:
     return sum((line.credit for line in entry_lines(session, voucher) if line.account in ("101", "102")), ZERO)
-
-
-def assert_owed_equals_books(session: Session, cooperative: Cooperative, year: int) -> None:
-    """Each household's statement closes on its balances in the books, and adds up line by line."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    statements = {s.code: s for s in member_statements(session, cooperative, first, last)}
-    for code in OWED_ACCOUNTS:
-        books = ledger.member_balances(session, cooperative, code, year)
-        for member, statement in statements.items():
-            owed = statement.accounts[code]
-            assert owed.closing == -books.get(member, ZERO), (member, code)
-            assert owed.closing == owed.opening + owed.credits - owed.debits - owed.payments
 
 
 def test_a_bank_run_s_voucher_credits_102_its_paid_total_and_a_returned_line_stays_owed_for_the_next_run(
