@@ -21,6 +21,7 @@ from coopcore.models import (
     FiscalYear,
     FundSource,
     PatronageMeasure,
+    PaymentMethod,
     ProvidentBasis,
 )
 from coopcore.money import ZERO
@@ -336,11 +337,23 @@ def pay_distribution(
                            runs=", ".join(map(str, runs)))  # fmt: skip
     unpaid = [line for line in unpaid if line.id not in held]
     paid = distribution_posting.record_payments(session, distribution, unpaid, paid_on, method, resolution)
-    if all(line.paid_on is not None for line in distribution.lines):
-        distribution.state = DistributionState.PAID
+    mark_paid_when_done(distribution, paid_on, PaymentMethod(method))
     session.flush()
     sync_events(session, distribution.cooperative, [PAYMENTS], {PAYMENTS.ref(distribution.id)})
     return paid
+
+
+def mark_paid_when_done(distribution: Distribution, paid_on: dt.date, method: PaymentMethod) -> None:
+    """Mark the distribution paid once every line with something to pay is paid, by hand or by payment runs.
+
+    A line the assembly converted whole with the plan (or with no dividend) has nothing left to pay: it is marked
+    paid with the last payment, else a distribution paid member by member would never read as paid.
+    """
+    if all(line.paid_on is not None or not line.payable for line in distribution.lines):
+        for line in distribution.lines:
+            if line.paid_on is None:
+                line.paid_on, line.payment_method = paid_on, method
+        distribution.state = DistributionState.PAID
 
 
 def reverse_distribution(session: Session, distribution: Distribution) -> Distribution:

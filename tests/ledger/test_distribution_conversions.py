@@ -115,6 +115,24 @@ def test_paying_after_a_conversion_pays_only_what_was_declared_payable(session: 
     assert distribution.state is DistributionState.PAID
 
 
+def test_a_distribution_paid_member_by_member_is_paid_with_its_last_payable_line_though_one_was_converted_whole(
+    session: Session,
+) -> None:
+    cooperative = make_example_1(session)
+    distribution = approve(session, published(session, cooperative), resolution=RESOLUTION,
+                           conversions={"M05": D(EXPECTED_TOTALS["M05"])})  # fmt: skip
+    workflow.post_distribution(session, distribution)
+    workflow.pay_distribution(session, distribution, paid_on=dt.date(2025, 4, 15), member_codes=["M01", "M02"])
+    assert distribution.state is DistributionState.POSTED
+    # M05 has nothing left to pay: paying the others pays the distribution, and no one is asked to pay M05.
+    workflow.pay_distribution(session, distribution, paid_on=dt.date(2025, 4, 16), member_codes=["M03", "M04", "M06"])
+    assert distribution.state is DistributionState.PAID
+    m05 = next(line for line in distribution.lines if line.member_code == "M05")
+    assert m05.paid_on == dt.date(2025, 4, 16) and m05.payable == 0
+    paid = [line for voucher in booked(session, cooperative, VoucherOrigin.PAYMENT) for line in lines(session, voucher)]
+    assert all(line[3] != "M05" for line in paid)
+
+
 def test_a_return_converted_later_books_221_and_222_to_301_unlike_one_converted_with_the_plan(
     session: Session,
 ) -> None:

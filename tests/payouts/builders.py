@@ -16,13 +16,19 @@ from coopcore.models import (
     IncomeExpense,
     Member,
     Origin,
+    Voucher,
+    VoucherState,
 )
+from coopcore.money import ZERO
 from coopcore.services import distribution as workflow
+from coopcore.services import ledger
+from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statements
 from coopcore.services.ledger.sync import INCOME_EXPENSE, TRADES, sync_events
 from tests.distribution.builders import make_example_1
 
 D = Decimal
 RESOLUTION = "2025年第1号成员大会决议"
+AUDITOR = "李审核"
 ACCOUNTS = {  # 一卡通 and bank cards; M03's starts with a zero and is long enough to lose digits as a number
     "M01": ("6228480402564890018", "中国农业银行东院支行", "东院村股份经济合作社"),
     "M02": ("6217000010012345678", "中国建设银行示例支行", "王建国"),
@@ -61,3 +67,25 @@ def guarantee(session: Session, cooperative: Cooperative, member: Member, rent: 
     session.add(record)
     session.flush()
     sync_events(session, cooperative, [INCOME_EXPENSE], {INCOME_EXPENSE.ref(record.id)})
+
+
+def post_all(session: Session, cooperative: Cooperative) -> None:
+    """Audit and post every draft voucher, as the accountant does before the books are read."""
+    drafts = session.scalars(select(Voucher).where(Voucher.cooperative_id == cooperative.id,
+                                                   Voucher.state != VoucherState.POSTED)).all()  # fmt: skip
+    for voucher in drafts:
+        if voucher.state is VoucherState.DRAFT:
+            ledger.audit_voucher(session, voucher, by=AUDITOR)
+        ledger.post_voucher(session, voucher, by=AUDITOR)
+
+
+def assert_owed_equals_books(session: Session, cooperative: Cooperative, year: int) -> None:
+    """Each household's statement closes on its balances in the books, and adds up line by line."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    statements = {s.code: s for s in member_statements(session, cooperative, first, last)}
+    for code in OWED_ACCOUNTS:
+        books = ledger.member_balances(session, cooperative, code, year)
+        for member, statement in statements.items():
+            owed = statement.accounts[code]
+            assert owed.closing == -books.get(member, ZERO), (member, code)
+            assert owed.closing == owed.opening + owed.credits - owed.debits - owed.payments

@@ -19,14 +19,13 @@ from coopcore.models import (
     PaymentRunLine,
     Voucher,
     VoucherOrigin,
-    VoucherState,
 )
 from coopcore.money import ZERO
 from coopcore.rules.ledger import EntryLine
 from coopcore.services import distribution as workflow
 from coopcore.services import ledger, payouts
 from coopcore.services.ledger.books import entry_lines
-from coopcore.services.ledger.owed import OWED_ACCOUNTS, member_statements, owed_on
+from coopcore.services.ledger.owed import member_statements, owed_on
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.terms import (
     DistributionState,
@@ -37,12 +36,11 @@ from coopcore.terms import (
     PayoutKind,
     PayoutResult,
 )
-from tests.payouts.builders import make_owing
+from tests.payouts.builders import assert_owed_equals_books, make_owing, post_all
 
 D = Decimal
 DIVIDENDS = ("returns", "residual")
 CHOSEN, SENT, SETTLED = dt.date(2025, 4, 1), dt.date(2025, 4, 2), dt.date(2025, 4, 8)
-AUDITOR = "李审核"
 
 
 def choose(
@@ -60,28 +58,6 @@ def run_voucher(session: Session, cooperative: Cooperative, run: PaymentRun) -> 
 
 def money_credited(session: Session, voucher: Voucher) -> Decimal:
     return sum((line.credit for line in entry_lines(session, voucher) if line.account in ("101", "102")), ZERO)
-
-
-def post_all(session: Session, cooperative: Cooperative) -> None:
-    """Audit and post every draft voucher, as the accountant does before the books are read."""
-    drafts = session.scalars(select(Voucher).where(Voucher.cooperative_id == cooperative.id,
-                                                   Voucher.state != VoucherState.POSTED)).all()  # fmt: skip
-    for voucher in drafts:
-        if voucher.state is VoucherState.DRAFT:
-            ledger.audit_voucher(session, voucher, by=AUDITOR)
-        ledger.post_voucher(session, voucher, by=AUDITOR)
-
-
-def assert_owed_equals_books(session: Session, cooperative: Cooperative, year: int) -> None:
-    """Each household's statement closes on its balances in the books, and adds up line by line."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    statements = {s.code: s for s in member_statements(session, cooperative, first, last)}
-    for code in OWED_ACCOUNTS:
-        books = ledger.member_balances(session, cooperative, code, year)
-        for member, statement in statements.items():
-            owed = statement.accounts[code]
-            assert owed.closing == -books.get(member, ZERO), (member, code)
-            assert owed.closing == owed.opening + owed.credits - owed.debits - owed.payments
 
 
 def test_a_bank_run_s_voucher_credits_102_its_paid_total_and_a_returned_line_stays_owed_for_the_next_run(
@@ -275,3 +251,19 @@ def test_what_a_pending_114_line_claims_is_not_offered_again_and_caps_the_other_
     items = payouts.payable_items(session, cooperative, kinds=both, on=CHOSEN, member_codes=["M02"])
     assert [(item.kind, item.amount) for item in items] == [(PayoutKind.PRODUCE, D("760.50"))]
     assert member.payee_account  # the cash run froze no account
+
+
+def test_a_run_chosen_on_a_day_before_another_run_was_settled_does_not_pay_what_that_run_paid(
+    session: Session,
+) -> None:
+    cooperative, _ = make_owing(session)
+    rent = ("rent",)
+    run = choose(session, cooperative, rent, channel="cash", purpose="2025年保底租金", member_codes=["M02"])
+    payouts.settle_run(session, run, settled_on=dt.date(2025, 5, 6))
+    # On 15 April the books still owe M02 its rent (the payment is dated 6 May), but it is paid: a run chosen
+    # back-dated to that day would pay it twice.
+    back = dt.date(2025, 4, 15)
+    with pytest.raises(payouts.NothingToPay):
+        choose(session, cooperative, rent, made_on=back, channel="cash", purpose="租金", member_codes=["M02"])
+    items = payouts.payable_items(session, cooperative, kinds=("rent", "produce"), on=back, member_codes=["M02"])
+    assert [(item.kind, item.amount) for item in items] == [(PayoutKind.PRODUCE, D("38760.50"))]

@@ -4,7 +4,7 @@ Returns and residual: each posted distribution line's 221 and 222 parts, after w
 the plan (coopcore.rules.entries.net_of_conversion), unless the line was paid by `coop distribution pay` or a run's
 pending or paid line claims the part. Guaranteed rent and produce money: the household's credit balance on 114
 (owed_on, unposted vouchers counted), split into rent and produce first in first out (coopcore.rules.payouts),
-less what runs' pending lines already claim of it.
+less what runs' pending lines already claim of it and what runs settled after the day paid of it.
 """
 
 from __future__ import annotations
@@ -172,7 +172,10 @@ def _credits(
     movements = credit_movements(session, cooperative, on, set(balances))
     for member_id, balance in sorted(balances.items(), key=lambda pair: members[pair[0]].code):
         member = members[member_id]
-        left = balance - pending.get(member_id, ZERO)  # a pending line's amount is not in the books yet
+        # A pending line's amount is not in the books yet; a run settled after the day paid what it paid already,
+        # and a run chosen on an earlier day must not pay it again.
+        paid_later = -sum((m.change for m in movements.get(member_id, ()) if m.on > on), ZERO)
+        left = balance - pending.get(member_id, ZERO) - paid_later
         remaining = open_credits(movements.get(member_id, ()))
         for kind in CREDITS:
             claim = credit_claim(member_id, kind)
@@ -190,8 +193,9 @@ def credit_movements(
     """Each household's movements on 114 up to a day, unposted vouchers counted, with the kind each names.
 
     A credit names rent when a guaranteed land rent booked it (a 收支 row the land guarantees wrote), produce when
-    a trade or a contract's delivery did. A payment run's voucher is read as its paid lines, each naming its kind;
-    a red reversal names the kind of what it reverses.
+    a trade or a contract's delivery did. A payment run's voucher is read as its paid lines, each naming its kind,
+    whatever day it was settled: a payment made after the day is made all the same (the only movements after it).
+    A red reversal names the kind of what it reverses.
     """
     if not member_ids:
         return {}
@@ -230,7 +234,6 @@ def credit_movements(
         .join(PaymentRun, PaymentRun.id == PaymentRunLine.run_id)
         .where(PaymentRun.cooperative_id == cooperative.id, PaymentRun.state == PaymentRunState.SETTLED)
         .where(PaymentRunLine.account == MEMBER_ACCOUNTS, PaymentRunLine.result == PayoutResult.PAID)
-        .where(PaymentRun.settled_on <= on)
     )
     for member_id, settled_on, amount, kind in session.execute(paid):
         if member_id in member_ids and settled_on is not None:

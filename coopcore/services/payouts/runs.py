@@ -242,11 +242,7 @@ def _mark_paid(session: Session, distribution: Distribution, settled_on: dt.date
         owed = {kind for kind, part in zip((PayoutKind.RETURNS, PayoutKind.RESIDUAL), parts, strict=True) if part}
         if owed and all((line.id, kind) in paid for kind in owed):
             line.paid_on, line.payment_method = settled_on, PaymentMethod.RUN
-    if all(line.paid_on is not None or not line.payable for line in distribution.lines):
-        for line in distribution.lines:
-            if line.paid_on is None:  # wholly converted with the plan: nothing was left to pay
-                line.paid_on, line.payment_method = settled_on, PaymentMethod.RUN
-        distribution.state = DistributionState.PAID
+    workflow.mark_paid_when_done(distribution, settled_on, PaymentMethod.RUN)
 
 
 def _require(run: PaymentRun, states: tuple[PaymentRunState, ...], action: str) -> None:
