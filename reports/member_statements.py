@@ -146,7 +146,10 @@ def _who(statement: MemberStatement, lang: Lang, width: float) -> Table:
         text.tr("Head of household", lang) + colon + (statement.household_head or ""),
         text.tr("Statement No.", lang) + colon + f"{statement.last_on:%Y%m%d}-{statement.code}",
     ]
-    table = Table([cells], colWidths=[width * share for share in (0.2, 0.32, 0.2, 0.28)])
+    # Paragraphs, which wrap: the English labels are longer than the Chinese ones.
+    table = Table(
+        [[pdf.para(cell, 9.5) for cell in cells]], colWidths=[width * share for share in (0.2, 0.3, 0.24, 0.26)]
+    )
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), pdf.font(), 9.5), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return table
 
@@ -158,7 +161,7 @@ def _accounts(statement: MemberStatement, names: dict[str, str], lang: Lang, wid
               text.tr("Closing owed", lang)]  # fmt: skip
     rows: list[list[str | Paragraph]] = [header]
     for code in OWED_ACCOUNTS:
-        rows.append([f"{code} {names[code]}", *_amounts(statement.accounts[code], lang)])
+        rows.append([pdf.para(f"{code} {names[code]}", 9), *_amounts(statement.accounts[code], lang)])
     total = statement.total
     rows.append([text.tr("Total", lang), *_amounts(total, lang)])
     rows.append([text.tr("Closing owed", lang), pdf.para(_closing_words(statement, lang), 10), "", "", "", ""])
@@ -201,8 +204,8 @@ def _closing_words(statement: MemberStatement, lang: Lang) -> str:
 def _lines(statement: MemberStatement, names: dict[str, str], lang: Lang, width: float) -> Table:
     """The period's lines with the balance after each, between the opening and the period's totals."""
     header: list[str | Paragraph] = [text.tr("Date", lang), text.tr("Voucher", lang), text.tr("Summary", lang),
-              text.tr("Account", lang),
-              *(label(m, lang) for m in MOVEMENTS), text.tr("Owed balance", lang)]  # fmt: skip
+              text.tr("Account", lang), *(label(m, lang) for m in MOVEMENTS),
+              pdf.para(text.tr("Owed balance", lang), 8, align=TA_CENTER)]  # fmt: skip
     total = statement.total
     balance = total.opening
     rows: list[list[str | Paragraph]] = [header, ["", "", text.tr("opening balance", lang), "", "", "", "",
