@@ -4,10 +4,9 @@ owed balance equal to the books, book exactly what they paid and pay nothing twi
 Each example builds Example 1 with random 2024 deliveries, plans, publishes, approves (random partial or whole
 conversions per member, with the resolution) and posts its distribution, then takes random steps in 2025:
 deliveries and input purchases, guaranteed rents, runs chosen (random kinds, households, bank or cash, some
-back-dated a few days), sent,
-settled with random returned lines, cancelled, the old path of paying a distribution, vouchers posted. After every
-step the invariants below hold; at the end every open run is settled and whatever is left is paid, which re-runs
-the returned lines, and nothing may be left owed.
+back-dated a few days), sent, settled with random returned lines, cancelled, the old path of paying a
+distribution, vouchers posted. After every step the invariants below hold; at the end every open run is settled
+and whatever is left is paid, which re-runs the returned lines, and nothing may be left owed.
 """
 
 from __future__ import annotations
