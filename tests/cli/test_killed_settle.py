@@ -4,9 +4,10 @@ half-recorded").
 
 The real binary runs against a private, committed database. The test stops it where it has written and not yet
 committed, kills it there, and then looks at the database from a fresh connection:
-- SQLite: the test holds a read transaction, so the settlement can write (its rollback journal exists) but its
-  COMMIT waits for the reader; the test sees the commit waiting (its PENDING lock keeps new readers out) and kills
-  the process at that moment, the last one before the commit.
+- SQLite: the test holds a read transaction, so the settlement can write but its COMMIT waits for the reader.
+  /proc/locks shows the process holding SQLite's RESERVED lock (it has written: its rollback journal exists) and
+  its PENDING lock (it has reached COMMIT and waits for the reader): the test kills it there, the last moment
+  before the commit, and only then ends its read.
 - PostgreSQL: the test holds `LOCK TABLE voucher IN EXCLUSIVE MODE`; the settlement updates the run and its
   lines, then waits to book its voucher. pg_locks shows it holding the row locks of its updates on payment_run and
   payment_run_line while waiting for voucher; the test kills it there, then lets the lock go.
@@ -20,17 +21,19 @@ import datetime as dt
 import os
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, Distribution, DistributionLine, PaymentRun, Voucher, VoucherLine
-from coopcore.services import payouts
+from coopcore.services import ledger, payouts
 from coopcore.services.ledger.books import entry_lines
+from coopcore.services.ledger.events import VERSION
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.terms import PaymentRunState, PayoutResult
 from tests.backends import BACKENDS
@@ -77,14 +80,15 @@ def recorded(engine: Engine, cooperative_id: int) -> dict[str, Any]:
         shares = [(line.member_code, line.paid_on, line.payment_method) for line in distribution.lines]
         count = select(func.count()).select_from(Voucher).where(mine)
         lines = select(func.count()).select_from(VoucherLine).where(VoucherLine.cooperative_id == cooperative_id)
-        booked = PAYMENT_RUNS.ref(run.id) + "%"  # the run's voucher and any later version of it
+        ref = PAYMENT_RUNS.ref(run.id)
+        booked = or_(Voucher.source_ref == ref, Voucher.source_ref.like(ref + VERSION + "%"))  # or a later version
         return {
             "run": (run.state, run.sent_on, run.settled_on),
             "lines": [(line.line_no, line.result, line.claim, line.return_reason) for line in run.lines],
             "distribution": (distribution.state, shares),
             "vouchers": session.scalar(count),
             "voucher lines": session.scalar(lines),
-            "run voucher": session.scalar(select(Voucher.id).where(mine, Voucher.source_ref.like(booked))),
+            "run voucher": session.scalar(select(Voucher.id).where(mine, booked)),
         }
 
 
@@ -159,18 +163,15 @@ def kill_while_marking_paid_on_mariadb(engine: Engine, code: str) -> None:
         # LOCK TABLES would lock the tables voucher refers to as well (cooperative): the run could not even start.
         holder.execute(text("SELECT id FROM distribution_line WHERE id = :id FOR UPDATE"), {"id": share})
         process = start(url, code)
-        mine = "SELECT id FROM information_schema.processlist WHERE db = DATABASE()"
-        trx = ("SELECT trx_mysql_thread_id, trx_rows_modified, trx_query FROM information_schema.innodb_trx"
-               " WHERE trx_state = 'LOCK WAIT'")  # fmt: skip
-
-        def waiting() -> list[Any]:  # innodb_trx is the server's: keep this database's connections
-            ours = set(watcher.execute(text(mine)).scalars())
-            return [row for row in watcher.execute(text(trx)) if row[0] in ours]
-
-        wait_until(lambda: process.poll() is not None or bool(waiting()))
-        ((thread, modified, query),) = waiting()
+        waiting = ("SELECT id FROM information_schema.processlist WHERE db = DATABASE()"
+                   " AND info LIKE 'UPDATE distribution_line%' AND time_ms > 300")  # fmt: skip
+        wait_until(lambda: process.poll() is not None or watcher.execute(text(waiting)).first() is not None)
+        thread = watcher.execute(text(waiting)).scalar_one()
+        time.sleep(0.2)  # innodb_trx is a cache, refreshed only once nobody has read it for 0.1 s
+        trx = "SELECT trx_state, trx_rows_modified FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = :id"
+        state, modified = watcher.execute(text(trx), {"id": thread}).one()
         # It has updated the run and its lines, and waits to mark M03's distribution line paid.
-        assert modified > 0 and query.startswith("UPDATE distribution_line"), (modified, query)
+        assert state == "LOCK WAIT" and modified > 0, (state, modified)
         kill(process)
         transaction.rollback()
         gone = "SELECT count(*) FROM information_schema.processlist WHERE id = :id"
@@ -208,7 +209,8 @@ def test_a_settlement_killed_inside_its_transaction_records_nothing_and_settling
         results = [(line.line_no, line.result) for line in run.lines]
         assert [number for number, result in results if result is PayoutResult.RETURNED] == [3]
         assert run.lines[2].claim is None  # returned: owed again, free for the next run
-        (voucher,) = session.scalars(select(Voucher).where(Voucher.source_ref.like(PAYMENT_RUNS.ref(run.id) + "%")))
+        voucher = ledger.event_voucher(session, cooperative, PAYMENT_RUNS.ref(run.id))
+        assert voucher is not None and voucher.voucher_date == dt.date(2025, 4, 8)
         paid = sum((line.amount for line in run.lines if line.result is PayoutResult.PAID), start=0)
         assert sum((line.credit for line in entry_lines(session, voucher) if line.account == "102"), start=0) == paid
         assert recorded(db, cooperative_id)["vouchers"] == before["vouchers"] + 1  # booked once
