@@ -65,8 +65,7 @@ class MemberView(CooperativeRecords):
         "joined_on",
         "left_on",
         "is_founder",
-        "payee_account",
-        "payee_checked",
+        # The payee details are on the member's page and in the export: the list must fit a 1366-pixel screen.
         "account",
     )
     column_details_list = (

@@ -1,5 +1,5 @@
 """The member's payee details in the admin: the accountant enters them on the member form (the card checked, the
-holder's-name warning flashed) and reads the number whole; officials and supervisors read it masked in the list,
+holder's-name warning flashed) and reads the number whole; officials and supervisors read it masked in
 the details, the CSV export and the audit log, and cannot open the form (issue #17)."""
 
 from __future__ import annotations
@@ -114,14 +114,15 @@ def test_officials_and_supervisors_read_the_number_masked_everywhere(app: Flask,
         details = client.get(f"/admin/member/details/?id={member_id}").text
         exported = client.get("/admin/member/export/csv/").text
         audit = text_of(client.get(f"/admin/audit/?table=member&record={member_id}").text)
-        for page in (listed, details, exported):
+        for page in (details, exported):
             assert shown in page and hidden not in page and CARD not in page, username
+        # The list leaves the number out (it must fit a 1366-pixel screen): the details and the export show it.
+        assert WHOLE not in listed and MASKED not in listed and CARD not in listed, username
         # The log shows both numbers the member had, old and new, each masked or whole alike.
         old = "6200 0000 0000 0005" if whole else "6200 **** **** 0005"
         assert shown in audit and old in audit and hidden not in audit and CARD not in audit, (username, audit)
         assert (client.get(f"/admin/member/edit/?id={member_id}").status_code == 200) is whole, username
         # Nobody sorts or searches by the number: an official could otherwise find it out digit by digit.
-        assert "<a " in _header(listed, "name") and "<a " not in _header(listed, "payee_account")
         assert "M002" not in _rows(client.get("/admin/member/?search=0000000000004").text), username
 
 
