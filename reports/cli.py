@@ -27,6 +27,7 @@ OUT = click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIRECTORY",  # not the type's name, which click translates once, in whatever language imported it
     default=DEFAULT_OUT,
     show_default=True,
     help="Folder to write the files into (created if missing).",

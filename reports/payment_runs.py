@@ -225,7 +225,8 @@ def _amount(sheet: object, value: Decimal) -> object:
     required=True,
     help="xlsx or csv: the bank batch (代发); cash: the cash list (PDF); cash-xlsx: the cash list as XLSX.",
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+# An explicit placeholder: click names a Path type in the language of whoever imported it first.
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FILE",
               help="File to write.")  # fmt: skip
 @pass_context
 def command(context: Context, credit_code: str, number: int, file_format: str, out: Path) -> None:
