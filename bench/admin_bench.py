@@ -385,7 +385,8 @@ def pages(engine: Engine, role: str, month: str = "2024-03") -> list[tuple[str, 
         found += [(name, table, "first page", path)]
         if last > 2:  # a list of a page or two has no middle
             found += [(name, table, f"middle page ({middle:,}) by next link", f"next:{path}{join}goto={middle - 1}")]
-        found += [(name, table, f"last page ({last:,})", f"{path}{join}page=-1"), (name, table, "filtered", path + filtered)]
+        found += [(name, table, f"last page ({last:,})", f"{path}{join}page=-1")]
+        found += [(name, table, "filtered", path + filtered)]
         if last > 2:
             found += [(name, table, f"middle page ({middle:,}) typed", f"{path}{join}goto={middle}")]
     return found

@@ -153,7 +153,9 @@ def build(engine: Engine, scale: float, log: Any = print) -> County:
     return County(county.townships, county.cooperatives, county.villages, county.sizes, trades, seconds)
 
 
-def _structure(session: Session, rng: random.Random, cooperative_count: int, village_count: int, members: int) -> County:
+def _structure(
+    session: Session, rng: random.Random, cooperative_count: int, village_count: int, members: int
+) -> County:
     """Townships, villages (with plans and income), products, cooperatives (bylaws, years) and the users."""
     session.add_all(Product(name=name) for name in PRODUCTS)
     session.add(WeakVillageThreshold(effective_year=2020, township_id=None, weak_below=Decimal("100000.00")))
