@@ -393,7 +393,7 @@ class CoopModelView(ModelView):
                 page_query = page_query.options(*(joinedload(j) for j in self._auto_joins))
             if beyond is not None:
                 page_query = page_query.filter(beyond)
-            return list(page_query.order_by(*order).offset(offset or None).limit(limit))
+            return list(page_query.order_by(*order).offset(offset or None).limit(limit or None))  # 0: no limit
 
         window = keyset.read_window(select_page, key, seek, count, size)
         rows = self._rows_by_id([row.id for row in window.rows]) if self.ids_first else window.rows

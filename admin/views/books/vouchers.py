@@ -106,7 +106,7 @@ class VoucherListPage(BooksPage):
 
         def select_page(order: list[Any], beyond: Any, offset: int, limit: int) -> list[Voucher]:
             page_query = query if beyond is None else query.where(beyond)
-            return list(session.scalars(page_query.order_by(*order).offset(offset or None).limit(limit)))
+            return list(session.scalars(page_query.order_by(*order).offset(offset or None).limit(limit or None)))
 
         window = keyset.read_window(select_page, key, seek, count, PAGE_SIZE)
         vouchers = window.rows
