@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from flask import Flask
@@ -53,11 +54,21 @@ def schema_checked(url: str) -> None:
         raise RuntimeError(f"The database's schema is at {current}, the code's at {newest}: run `coop init` first.")
 
 
-def application(environment: Mapping[str, str]) -> Flask:
+def from_environment(environment: Mapping[str, str]) -> Flask:
     """The admin configured by an environment."""
     settings = settings_from(environment)
     schema_checked(settings[URL_VARIABLE])
     return create_app(settings)
 
 
-app = application(os.environ)
+@cache
+def _app() -> Flask:
+    return from_environment(os.environ)
+
+
+def __getattr__(name: str) -> Flask:
+    # `admin.wsgi:app` is built when the server first asks for it (once per worker process): importing this module
+    # (a test, a tool) builds nothing and needs no database.
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from admin import wsgi
 from demo import DEMO_PASSWORD
 from tests.admin.demo import csrf_token
 from tests.admin.test_report_jobs import cooperative_id
@@ -224,3 +225,26 @@ def test_behind_gunicorn_every_worker_knows_the_session_and_the_report_job(demo_
 
     shared_key = tmp_path / "instance" / "secret_key"
     assert shared_key.exists()  # the one key every worker read: none generated its own
+
+
+def test_the_wsgi_app_needs_a_database_url_and_a_migrated_schema(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="COOP_DATABASE_URL"):
+        wsgi.from_environment({})
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"  # a database `coop init` never saw
+    with pytest.raises(RuntimeError, match="coop init"):
+        wsgi.from_environment({"COOP_DATABASE_URL": empty})
+
+
+def test_the_wsgi_app_takes_its_settings_from_the_environment(demo_url: str, tmp_path: Path) -> None:
+    environment = {
+        "COOP_DATABASE_URL": demo_url,
+        "COOP_INSTANCE_PATH": str(tmp_path / "instance"),
+        "COOP_REPORT_WORKERS": "1",
+        "COOP_REPORT_KEEP_SECONDS": "600",
+        "COOP_LOGIN_LIMIT": "3 per minute",
+    }
+    app = wsgi.from_environment(environment)
+    assert app.instance_path == str(tmp_path / "instance")
+    assert (app.config["COOP_REPORT_WORKERS"], app.config["COOP_REPORT_KEEP_SECONDS"]) == (1, 600)
+    assert app.config["COOP_LOGIN_LIMIT"] == "3 per minute"
+    app.extensions["coop_report_jobs"].shutdown()
