@@ -89,7 +89,7 @@ def gunicorn(url: str, folder: Path) -> Iterator[Server]:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         *("-w", str(WORKERS), "-b", "127.0.0.1:0", "--graceful-timeout", "5"),
-        *("--control-socket", str(folder / "gunicorn.ctl")),  # not the one in $HOME that other servers use
+        *("--control-socket", str(folder / "gunicorn.ctl")),  # (gunicorn 25.1+) not the one in $HOME other servers use
         *("--access-logfile", str(access), "--access-logformat", ACCESS_FORMAT, "--error-logfile", str(errors)),
         "admin.wsgi:app",
     ]
