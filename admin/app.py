@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
 import os
 import secrets
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 SECRET_VARIABLE = "COOP_SECRET_KEY"
 SECRET_FILE = "secret_key"
 PROXY_VARIABLE = "COOP_PROXY_HOPS"
+RATELIMIT_VARIABLE = "COOP_RATELIMIT_STORAGE_URI"
 MIN_SECRET_LENGTH = 32
 
 DEFAULTS: dict[str, Any] = {
@@ -54,7 +56,6 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     # A workbook of 200,000 tickets is about 10 MB; what a workbook unpacks to is bounded by its own guard.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-    "RATELIMIT_STORAGE_URI": "memory://",
     "COOP_LOGIN_LIMIT": "5 per minute",  # failed attempts per address (a right password still passes)
     "COOP_LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",  # failed attempts per account, from any address
     "COOP_REPORT_WORKERS": 2,  # reports built at once, outside the request threads (admin/report_jobs.py)
@@ -74,20 +75,25 @@ SECURITY_HEADERS = {
 
 
 def instance_secret(app: Flask) -> str:
-    """A secret key generated once and kept (mode 600) in the instance folder: for the demo and development.
+    """A secret key generated once and kept (mode 600) in the instance folder, shared by every worker process.
 
     An empty file (a disk that filled up, a careless edit) is written anew: an empty key would fail every page.
     A key shorter than MIN_SECRET_LENGTH was put there by someone and is refused, saying which file to fix.
+    The file is read and written under a lock: the workers of a server start together, and one that generated
+    a key of its own would refuse every session the others signed.
     """
     path = Path(app.instance_path) / SECRET_FILE
-    kept = path.read_text(encoding="ascii").strip() if path.exists() else ""
-    if not kept:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.chmod(0o600)
-        path.write_text(secrets.token_hex(32), encoding="ascii")
-        log.warning("No %s set: generated a secret key in %s", SECRET_VARIABLE, path)
-        kept = path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+", encoding="ascii") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
+        kept = file.read().strip()
+        if not kept:
+            path.chmod(0o600)
+            kept = secrets.token_hex(32)
+            file.seek(0)
+            file.truncate()
+            file.write(kept)
+            log.warning("No %s set: generated a secret key in %s", SECRET_VARIABLE, path)
     if len(kept) < MIN_SECRET_LENGTH:
         raise InvalidValue(
             "The secret key in {path} has {length} characters, it needs at least {minimum}: delete the file to "
@@ -119,7 +125,8 @@ def proxy_hops(configured: Any) -> int:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the admin on config["COOP_DATABASE_URL"] (else $COOP_DATABASE_URL, else ./coopcore.sqlite3).
 
-    The secret key is config["SECRET_KEY"], else $COOP_SECRET_KEY, else one kept in the instance folder.
+    The secret key is config["SECRET_KEY"], else $COOP_SECRET_KEY, else one kept in the instance folder; the
+    sign-in counters' store config["RATELIMIT_STORAGE_URI"], else $COOP_RATELIMIT_STORAGE_URI, else memory://.
     Debug mode is never on unless the config asks for it (development only; `coop admin` never does).
     """
     settings = dict(config or {})
@@ -130,6 +137,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     url = app.config.get("COOP_DATABASE_URL") or os.environ.get(URL_VARIABLE) or default_url()
     app.config["COOP_DATABASE_URL"] = url
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or os.environ.get(SECRET_VARIABLE) or instance_secret(app)
+    # Where failed sign-ins are counted: memory:// counts in each worker process alone (README, "Running coopcore
+    # for a county"); a shared store (redis://, memcached://) counts for all of them.
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config.get("RATELIMIT_STORAGE_URI") or os.environ.get(RATELIMIT_VARIABLE) or "memory://"
+    )
 
     app.config["COOP_PROXY_HOPS"] = proxy_hops(app.config.get("COOP_PROXY_HOPS"))
     if app.config["COOP_PROXY_HOPS"]:

@@ -5,8 +5,8 @@ A cooperative's reports (distribution report, dividend slips, publicity notice, 
 whoever may read the cooperative; a township's weak-village report for its officials and administrators; the
 contract report of every cooperative for administrators only. Asking for a report checks these rights and queues
 a job (admin/report_jobs.py); its page refreshes until the file is ready and then offers it, to the one user who
-asked. The package is imported on first use: it brings matplotlib and reportlab, which the rest of the admin
-does not need.
+asked, from whichever worker process of the server answers. The package is imported on first use: it brings
+matplotlib and reportlab, which the rest of the admin does not need.
 """
 
 from __future__ import annotations
@@ -239,12 +239,12 @@ class ReportsPage(CoopPage):
     def job(self, job_id: str) -> Any:
         """A job's progress; the page reloads itself until the file is ready."""
         job = self._own_job(job_id)
-        started = job.started_at or time.monotonic()
+        started = job.started_at or time.time()
         page = self.render(
             "coop/report_job.html",
             job=job,
             waiting=report_jobs().waiting_before(job) if job.state is JobState.QUEUED else 0,
-            seconds=int((job.finished_at or time.monotonic()) - started) if job.started_at else 0,
+            seconds=int((job.finished_at or time.time()) - started) if job.started_at else 0,
             error=error_text(job.error) if job.error is not None else None,
             refresh=None if job.finished else REFRESH_SECONDS,
         )

@@ -41,3 +41,10 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+def revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """The database's schema revision (None before `coop init`) and the newest the code knows."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

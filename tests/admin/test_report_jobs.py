@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -21,8 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.command import make_server
-from admin.report_jobs import EXTENSION
+from admin.report_jobs import EXTENSION, JobState, ReportJob, ReportJobs
 from coopcore.db.engine import make_engine
+from coopcore.errors import RuleViolation
 from coopcore.models import Cooperative
 from demo import DEMO_PASSWORD
 from tests.admin.conftest import make_app
@@ -226,3 +229,84 @@ def test_a_plan_report_of_a_year_without_a_plan_is_refused_on_the_page_without_a
     shown = client.get(response.headers["Location"]).text
     assert f"{CHENLIANG}2030年度还没有编制盈余分配方案" in shown
     assert "/admin/reports/job/" not in shown  # no job was queued
+
+
+def wait_for(jobs: ReportJobs, job_id: str, owner_id: int, *states: JobState) -> ReportJob:
+    deadline = time.monotonic() + 30
+    while True:
+        job = jobs.get(job_id, owner_id)
+        assert job is not None
+        if job.state in states:
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+
+
+def test_two_workers_on_one_instance_folder_share_the_jobs_and_their_limits(tmp_path: Path) -> None:
+    first, second = (ReportJobs(tmp_path, workers=1, per_user=2, keep_seconds=3600) for _ in range(2))
+    release = threading.Event()
+
+    def slow(folder: Path) -> Path:
+        release.wait(30)
+        (folder / "slow.pdf").write_bytes(b"%PDF-slow")
+        return folder / "slow.pdf"
+
+    def quick(folder: Path) -> Path:
+        (folder / "quick.pdf").write_bytes(b"%PDF-quick")
+        return folder / "quick.pdf"
+
+    slow_job = first.submit(7, ("accounts", "pdf", "A", 2024), "slow", "slow.pdf", slow)
+    assert second.submit(7, ("accounts", "pdf", "A", 2024), "slow", "slow.pdf", slow).id == slow_job.id  # joined
+    wait_for(second, slow_job.id, 7, JobState.RUNNING)
+    quick_job = second.submit(7, ("notice", "pdf", "A", 2024), "quick", "quick.pdf", quick)
+    with pytest.raises(RuleViolation):  # two unfinished, counted across both workers
+        first.submit(7, ("slips", "pdf", "A", 2024), "third", "third.pdf", quick)
+    done = wait_for(first, quick_job.id, 7, JobState.DONE)  # built by the second, seen by the first
+    assert done.path is not None and done.path.read_bytes() == b"%PDF-quick"
+    assert first.get(quick_job.id, 8) is None and second.get(slow_job.id, 8) is None  # another user's
+    assert first.get("../7", 7) is None
+    release.set()
+    assert wait_for(second, slow_job.id, 7, JobState.DONE).path == slow_job.folder / "slow.pdf"
+    assert [job.id for job in first.of_owner(7)] == [quick_job.id, slow_job.id]
+    first.shutdown()
+    second.shutdown()
+
+
+BUILDER = """
+import sys, threading, time
+from pathlib import Path
+from admin.report_jobs import ReportJobs
+
+jobs = ReportJobs(Path(sys.argv[1]), workers=1, per_user=3, keep_seconds=3600)
+job = jobs.submit(7, ("accounts", "pdf", "A", 2024), "never", "never.pdf", lambda folder: time.sleep(600))
+print(job.id, flush=True)
+threading.Event().wait(600)
+"""
+
+
+def test_a_job_whose_building_process_was_killed_reads_as_failed(tmp_path: Path) -> None:
+    builder = subprocess.Popen([sys.executable, "-c", BUILDER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert builder.stdout is not None
+        job_id = builder.stdout.readline().strip()
+        jobs = ReportJobs(tmp_path, workers=1, per_user=3, keep_seconds=3600)
+        assert wait_for(jobs, job_id, 7, JobState.QUEUED, JobState.RUNNING).error is None
+    finally:
+        builder.kill()
+        builder.wait()
+    failed = jobs.get(job_id, 7)
+    assert failed is not None and failed.state is JobState.FAILED and failed.error is not None
+    assert "stopped before it was ready" in str(failed.error)
+    assert jobs.submit(7, ("accounts", "pdf", "A", 2024), "again", "again.pdf", lambda folder: folder).id != job_id
+    jobs.shutdown()
+
+
+def test_a_job_unfinished_after_the_keeping_time_reads_as_failed(tmp_path: Path) -> None:
+    release = threading.Event()
+    jobs = ReportJobs(tmp_path, workers=1, per_user=3, keep_seconds=0.5)
+    job = jobs.submit(7, ("accounts", "pdf", "A", 2024), "hung", "hung.pdf", lambda folder: release.wait(30) and folder)
+    time.sleep(0.6)
+    later = jobs.get(job.id, 7)
+    assert later is not None and later.state is JobState.FAILED  # a builder that hangs (or another host's)
+    release.set()
+    jobs.shutdown()

@@ -88,3 +88,25 @@ def test_the_limits_are_configurable(demo_url: str, tmp_path: Path) -> None:
     app = make_app(demo_url, tmp_path, COOP_LOGIN_LIMIT="100 per minute", COOP_LOGIN_ACCOUNT_LIMIT="2 per hour")
     answers = [attempt(app.test_client(), "supervisor", WRONG) for _ in range(3)]
     assert answers == [401, 401, 429]
+
+
+def test_the_counters_store_comes_from_the_environment(
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert limited_app(demo_url, tmp_path).config["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("COOP_RATELIMIT_STORAGE_URI", "memory://from-the-environment")
+    app = limited_app(demo_url, tmp_path)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://from-the-environment"
+    assert limited_app(demo_url, tmp_path, RATELIMIT_STORAGE_URI="memory://").config["RATELIMIT_STORAGE_URI"] == (
+        "memory://"
+    )  # the app's config first, as for the secret key
+
+
+def test_with_memory_counters_each_worker_process_counts_alone(demo_url: str, tmp_path: Path) -> None:
+    # Two apps stand for two worker processes: with memory:// each counts an address's 5 failures a minute (and an
+    # account's 8) on its own, so N workers let up to N times as many through (README, "Running coopcore for a
+    # county"); a shared store (redis://, memcached://) makes them one count.
+    workers = [limited_app(demo_url, tmp_path / str(number)) for number in range(2)]
+    for worker in workers:
+        answers = [attempt(worker.test_client(), "supervisor", WRONG) for _ in range(7)]
+        assert answers == [401] * 5 + [429] * 2
