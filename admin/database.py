@@ -15,7 +15,6 @@ factory, owned here and closed at the end of every request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
