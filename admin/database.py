@@ -15,12 +15,18 @@ factory, owned here and closed at the end of every request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from coopcore.db.engine import make_engine
+from coopcore.db.engine import WRITES, make_engine
+
+READING = ("GET", "HEAD", "OPTIONS")  # the methods of requests that only read
+# Forms that read, or write only now and then (an outdated password hash renewed): a sign-in spends a tenth of a
+# second in argon2 and a workbook's dry run seconds in its checks; neither may queue for SQLite's write lock.
+READING_FORMS = frozenset({"auth.login", "auth.switch_language", "workbook.check"})
 
 EXTENSION = "coop_database"
 
@@ -31,6 +37,19 @@ class RequestSession(scoped_session[Session]):
     @property
     def session(self) -> RequestSession:
         return self
+
+
+class RequestSessions(sessionmaker[Session]):
+    """Sessions of requests: a form sent (POST) writes, so its transaction says so (coopcore.db.engine.WRITES)."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(bind=engine)
+        self.writer = engine.execution_options(**{WRITES: True})  # the same engine and pool, another begin
+
+    def __call__(self, **local_kw: Any) -> Session:
+        if has_request_context() and request.method not in READING and request.endpoint not in READING_FORMS:
+            local_kw.setdefault("bind", self.writer)
+        return super().__call__(**local_kw)
 
 
 @dataclass
@@ -48,7 +67,7 @@ class Database:
 def init_database(app: Flask, url: str) -> Database:
     """Create the app's engine through coopcore and close the session after every request."""
     engine = make_engine(url)
-    db = Database(engine, RequestSession(sessionmaker(bind=engine)))
+    db = Database(engine, RequestSession(RequestSessions(engine)))
     app.extensions[EXTENSION] = db
     app.teardown_appcontext(db.remove)
     return db

@@ -13,6 +13,10 @@ from coopcore.db.errors import raise_translated
 
 DEFAULT_SQLITE_FILE = "coopcore.sqlite3"
 URL_VARIABLE = "COOP_DATABASE_URL"
+# The execution option of a connection whose transactions are meant to write (the admin's forms): on SQLite they
+# begin by taking the write lock (BEGIN IMMEDIATE), see _configure_sqlite. Other backends lock rows, not the file.
+WRITES = "coop_writes"
+READER_WAIT_MS, WRITER_WAIT_MS = 5_000, 30_000  # how long SQLite waits for a lock before refusing (busy timeout)
 
 
 def default_url(cwd: Path | None = None) -> str:
@@ -55,4 +59,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # SQLite has one writer. A transaction begun deferred takes the write lock at its first write, after its
+        # reads: if another writer is committing then, SQLite refuses it at once (waiting would deadlock on the
+        # read lock it holds), and the user is told someone changed the records when nobody did. A transaction
+        # meant to write takes the lock first and waits its turn (the busy timeout) with nothing read yet.
+        # Queued behind other writers (an import holds the lock for seconds), it waits longer than a reader would.
+        immediate = connection.get_execution_options().get(WRITES)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {WRITER_WAIT_MS if immediate else READER_WAIT_MS}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

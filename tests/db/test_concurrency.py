@@ -7,10 +7,12 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, func, insert, select, update
+from openpyxl import load_workbook
+from sqlalchemy import Engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,7 +34,7 @@ from coopcore.models import (
     Trade,
 )
 from coopcore.services import distribution as workflow
-from coopcore.services import lookups
+from coopcore.services import imports, lookups
 from tests.backends import BACKENDS
 from tests.concurrency import committed_engine, current, duplicated_entries, lock_waits, new_example, wait_until
 
@@ -234,3 +236,47 @@ def test_moving_a_member_with_entries_in_a_closed_year_to_another_cooperative_is
         member.cooperative_id, member.code = open_id, "M99"
         with pytest.raises(PeriodClosed):
             session.flush()
+
+
+def workbook_with_a_new_ticket(db: Engine, cooperative_id: int, path: Path, ticket: str) -> Path:
+    """The cooperative's workbook as exported, with one more intake ticket (a copy of its first, numbered anew)."""
+    with Session(db) as session:
+        imports.export_workbook(session, session.get_one(Cooperative, cooperative_id).credit_code, path)
+    book = load_workbook(path)
+    sheet = book["交易"]
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[2]]
+    row[header.index("单据号")] = ticket
+    row[header.index("记录来源")] = None  # a workbook's own row
+    sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_two_imports_of_one_cooperative_at_once_both_write_without_a_deadlock(db: Engine, tmp_path: Path) -> None:
+    if db.dialect.name == "sqlite":
+        pytest.skip("SQLite has no row locks: one writer at a time")
+    cooperative_id = new_example(db, approved=False)
+    first = workbook_with_a_new_ticket(db, cooperative_id, tmp_path / "first.xlsx", "T-FIRST")
+    second = workbook_with_a_new_ticket(db, cooperative_id, tmp_path / "second.xlsx", "T-SECOND")
+    with Session(db) as session:
+        with session.begin():
+            started: list[Any] = []
+
+            def before_the_books_lock(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+                # The first import is about to take the books' lock: the second runs now, up to a lock wait.
+                if not started and "FROM cooperative" in statement and "FOR UPDATE" in statement:
+                    started.extend(in_thread(Step(db, lambda s: imports.run_import(s, second, imports.COOPERATIVE))))
+                    wait_until(lambda: not started[0].is_alive() or lock_waits(db) > 0)
+
+            event.listen(session.connection(), "before_cursor_execute", before_the_books_lock)
+            # Before, each had written its rows (their foreign keys share-lock the cooperative's row) and then asked
+            # for the books' lock, held back by the other's share: a deadlock, one import refused.
+            report = imports.run_import(session, first, imports.COOPERATIVE)
+        started[0].join(60)
+    assert report.written and not report.blocking
+    other = started[1]["result"]
+    assert isinstance(other, imports.ImportReport) and other.written, repr(other)
+    with Session(db) as session:
+        tickets = select(func.count()).where(Trade.ticket_no.in_(["T-FIRST", "T-SECOND"]))
+        assert session.scalar(tickets) == 2

@@ -44,6 +44,7 @@ from coopcore.models import (
 )
 from coopcore.rules.findings import Finding, Severity
 from coopcore.services import ledger
+from coopcore.services.ledger.books import hold_books
 from coopcore.services.ledger.carried_events import PREFIX as CARRIED_PREFIX
 from coopcore.services.ledger.sync import sync_events
 from coopcore.services.workbook.plan import Changes, Plan
@@ -61,6 +62,11 @@ def apply_plan(session: Session, plan: Plan, stored: Stored, progress: Progress 
 
     The differences do not stop the import, as they do not stop a close: they are the report's warnings.
     """
+    if stored.cooperative is not None:
+        # The books' lock before any row: each row written below refers to the cooperative, and its foreign key
+        # share-locks the cooperative's row, which the books' lock (sync_events) then waits for. Two imports of one
+        # cooperative that had both written rows waited for each other there (PostgreSQL: a deadlock).
+        hold_books(session, stored.cooperative)
     cooperative = _write_cooperative(session, plan, stored)
     collective_id = None
     if plan.new_collective is not None:
