@@ -149,8 +149,9 @@ def build(url: str, members: int, trades: int, small_trades: int, cooperatives: 
         product_ids = [product.id for product in products]
         for number, size in enumerate(sizes, start=1):
             share = size / sum(sizes)
-            add_cooperative(session, rng, number, Village(township=township, name=f"基准{number}村"), size,
-                            product_ids, {YEAR - 1: round(small_trades * share), YEAR: round(trades * share)})  # fmt: skip
+            counts = {YEAR - 1: round(small_trades * share), YEAR: round(trades * share)}
+            village = Village(township=township, name=f"基准{number}村")
+            add_cooperative(session, rng, number, village, size, product_ids, counts)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")  # what autovacuum would do shortly after such a load

@@ -103,10 +103,8 @@ def allocate(pool: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, D
     # remainders are then integer arithmetic, far faster than on fractions (a split runs over every member).
     ratios: list[tuple[int, int]] = []
     for key, weight in weights.items():
-        if type(weight) is int:  # the equal splits weigh each member 1; not a bool, which to_decimal refuses
-            ratio = (weight, 1)
-        else:
-            ratio = to_decimal(weight).as_integer_ratio()
+        # The equal splits weigh each member 1 (an int; a bool is not one, and to_decimal refuses it).
+        ratio = (weight, 1) if type(weight) is int else to_decimal(weight).as_integer_ratio()
         if ratio[0] < 0:
             raise InvalidValue("weight of {key} must not be negative: {value}", key=key, value=weight)
         ratios.append(ratio)

@@ -146,18 +146,8 @@ def distribute(case: Case) -> Result:
     }
     residual = _split(residual_pool, weights, "the residual pool", "contribution and quantified shares")
     # Positionally, in code order: one pass over the member lists instead of six look-ups by code per member.
-    shares = tuple(
-        map(
-            MemberShare,
-            codes,
-            provident.values(),
-            subsidy.values(),
-            donation.values(),
-            weights.values(),
-            patronage.values(),
-            residual.values(),
-        )  # fmt: skip
-    )
+    columns = (provident, subsidy, donation, weights, patronage, residual)
+    shares = tuple(map(MemberShare, codes, *(column.values() for column in columns)))
     return Result(
         year=case.year,
         surplus=surplus,

@@ -179,7 +179,7 @@ def opening_undistributed(session: Session, cooperative_id: int, year: int) -> D
             last_year(Distribution.retained_from_prior_years),
             last_year(Distribution.carried_loss),
             recorded.scalar_subquery(),
-        )  # fmt: skip
+        )
     ).one()
     if retained is not None:
         return retained - carried
