@@ -2,7 +2,7 @@
 `post_distribution` against the bare store of the rows it writes.
 
     .venv/bin/python bench/distribution_bench.py [--backend sqlite|postgresql|all] [--members 20000]
-                                                  [--trades 1000000] [--profile]
+                                                  [--trades 1000000] [--cooperatives 1] [--profile]
 
 For each backend the script builds one cooperative in a scratch database (a SQLite file in a temporary
 directory, or a new PostgreSQL database dropped at the end), migrated with `coopcore.db.migrate.upgrade`:
@@ -22,8 +22,13 @@ is the measurement's own) then takes the best of 3 runs after one warm-up of
   copy of them): with the aggregate, the least any plan that stores its lines can take;
 
 then the tracemalloc peak of one plan of each year, to compare the two years' trade counts. The table shows
-the best times, their ratio, both peaks and the process's peak RSS over the timed runs. Goal: plan ≤ 1.5 ×
-aggregate, memory flat in the number of trades.
+the best times, their ratios, both peaks and the process's peak RSS over the timed runs. Goal (issue #18): plan ≤
+1.5 × (aggregate + bare store), memory flat in the number of trades.
+
+With --cooperatives N the township has N cooperatives of half to one and a half times --members (median
+--members), and the script times `coop distribution plan-all`'s loop over them (each plan in a transaction of its
+own, rolled back) against the sum of their bare aggregates and bare stores, with the same goal, and counts the
+statements of one plan.
 
 Posting, each run in a transaction rolled back afterwards, after a plan published and approved in it (not timed)
 and the session emptied, as a new request would find it:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from coopcore.db.bulk import insert_rows
+from coopcore.db.bulk import collection_paused, insert_rows
 from coopcore.db.locks import lock
 from coopcore.errors import InvalidValue, PeriodClosed, RuleViolation, Term
 from coopcore.models import (
@@ -115,6 +115,11 @@ class ResolutionNeeded(RuleViolation):
 
 def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> Distribution:
     """Compute the year's distribution from the books and store it as a draft (re-planning replaces a draft)."""
+    with collection_paused():  # objects by the hundred thousand, none of them garbage before the plan ends
+        return _plan(session, cooperative, year)
+
+
+def _plan(session: Session, cooperative: Cooperative, year: int) -> Distribution:
     lock(session, cooperative)  # two plans of a cooperative, one after the other: the second replaces the draft
     _open_fiscal_year(session, cooperative, year)  # a closed year is never re-planned
     # The year's plans in one read: the live one if any (re-planned), and the revision a new one takes.
@@ -138,18 +143,7 @@ def plan_distribution(session: Session, cooperative: Cooperative, year: int) -> 
     )
     held = year_end.property_held(session, cooperative.id, last)
 
-    measure = bylaws.patronage_measure
-    no_balance, no_trade = year_end.Balances(), (ZERO, ZERO)
-    positions = []
-    for member in members:
-        balance = balances.get(member.id, no_balance)
-        amount, quantity = trades.get(member.id, no_trade)
-        if measure == PatronageMeasure.QUANTITY:
-            patronage = quantity
-        else:
-            patronage = mu_days.get(member.id, ZERO) if measure == PatronageMeasure.MU else amount
-        positions.append(waterfall.Position(member.code, balance.contribution, balance.provident_share, patronage,
-                                            amount))  # fmt: skip
+    positions = _positions(members, balances, trades, mu_days, bylaws.patronage_measure)
     case = waterfall.Case(
         year=year,
         surplus=year_end.year_surplus(session, cooperative.id, year),
@@ -386,6 +380,28 @@ def reverse_distribution(session: Session, distribution: Distribution) -> Distri
     session.flush()
     sync_events(session, distribution.cooperative, [DISTRIBUTIONS], {DISTRIBUTIONS.ref(distribution.id)})
     return distribution
+
+
+def _positions(
+    members: list[year_end.RosterEntry],
+    balances: dict[int, year_end.Balances],
+    trades: dict[int, tuple[Decimal, Decimal]],
+    mu_days: dict[int, Decimal],
+    measure: PatronageMeasure,
+) -> list[waterfall.Position]:
+    """Each member's position for the waterfall: balances, the bylaws' patronage measure and the business done."""
+    no_balance, no_trade = year_end.Balances(), (ZERO, ZERO)
+    positions = []
+    for member in members:
+        balance = balances.get(member.id, no_balance)
+        amount, quantity = trades.get(member.id, no_trade)
+        if measure == PatronageMeasure.QUANTITY:
+            patronage = quantity
+        else:
+            patronage = mu_days.get(member.id, ZERO) if measure == PatronageMeasure.MU else amount
+        positions.append(waterfall.Position(member.code, balance.contribution, balance.provident_share, patronage,
+                                            amount))  # fmt: skip
+    return positions
 
 
 def _store(

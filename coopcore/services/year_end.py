@@ -215,18 +215,17 @@ def balances(
     # One row per member, its four sums pivoted by the server: a roster of 20,000 read as a row per member and kind
     # made as many enums and lists in Python. Only members with an entry of a counted kind come back, as before.
     entry = MemberAccountEntry
-    sums = [func.sum(case((entry.kind.in_(field), entry.amount))) for field in _KINDS_OF_BALANCE]
+    contribution, provident, subsidy, donation = (
+        func.sum(case((entry.kind.in_(field), entry.amount))) for field in _KINDS_OF_BALANCE
+    )
     rows = read_rows(
         session,
-        select(entry.member_id, *sums)
+        select(entry.member_id, contribution, provident, subsidy, donation)
         .join(Member, Member.id == entry.member_id)
         .where(Member.cooperative_id == cooperative_id, entry.entry_on <= day, entry.kind.in_(counted))
         .group_by(entry.member_id),
     )
-    return {
-        member_id: Balances(contribution or ZERO, provident or ZERO, subsidy or ZERO, donation or ZERO)
-        for member_id, contribution, provident, subsidy, donation in rows
-    }
+    return {member_id: Balances(*(total or ZERO for total in totals)) for member_id, *totals in rows}
 
 
 def trade_totals(
