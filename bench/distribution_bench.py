@@ -2,7 +2,7 @@
 `post_distribution` against the bare store of the rows it writes.
 
     .venv/bin/python bench/distribution_bench.py [--backend sqlite|postgresql|all] [--members 20000]
-                                                  [--trades 1000000] [--profile]
+                                                  [--trades 1000000] [--cooperatives 1] [--profile]
 
 For each backend the script builds one cooperative in a scratch database (a SQLite file in a temporary
 directory, or a new PostgreSQL database dropped at the end), migrated with `coopcore.db.migrate.upgrade`:
@@ -22,8 +22,13 @@ is the measurement's own) then takes the best of 3 runs after one warm-up of
   copy of them): with the aggregate, the least any plan that stores its lines can take;
 
 then the tracemalloc peak of one plan of each year, to compare the two years' trade counts. The table shows
-the best times, their ratio, both peaks and the process's peak RSS over the timed runs. Goal: plan ≤ 1.5 ×
-aggregate, memory flat in the number of trades.
+the best times, their ratios, both peaks and the process's peak RSS over the timed runs. Goal (issue #18): plan ≤
+1.5 × (aggregate + bare store), memory flat in the number of trades.
+
+With --cooperatives N the township has N cooperatives of half to one and a half times --members (median
+--members), and the script times `coop distribution plan-all`'s loop over them (each plan in a transaction of its
+own, rolled back) against the sum of their bare aggregates and bare stores, with the same goal, and counts the
+statements of one plan.
 
 Posting, each run in a transaction rolled back afterwards, after a plan published and approved in it (not timed)
 and the session emptied, as a new request would find it:
@@ -59,7 +64,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -86,13 +91,17 @@ from coopcore.services import year_end
 from coopcore.services.distribution import (
     approve_distribution,
     plan_distribution,
+    planned_members,
     post_distribution,
     publish_distribution,
 )
 from coopcore.services.ledger.sync import CONTRIBUTIONS, INCOME_EXPENSE, sync_events
+from coopcore.services.lookups import township_by_name, township_cooperatives
+from coopcore.validation import credit_code
 
 POSTGRES_URL = "postgresql+psycopg://postgres@/test?host=/var/run/postgresql"
 YEAR = 2025
+TOWNSHIP = "基准镇"
 FOUNDED = dt.date(2020, 3, 1)
 CHUNK = 50_000
 REPEAT = 3
@@ -127,46 +136,78 @@ def scratch_database(backend: str, server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def build(url: str, members: int, trades: int, small_trades: int, seed: int = YEAR) -> None:
-    """Migrate the database and fill it with one cooperative, its members, books and trades."""
+def build(url: str, members: int, trades: int, small_trades: int, cooperatives: int = 1, seed: int = YEAR) -> None:
+    """Migrate the database and fill it with the cooperatives of one township, their members, books and trades.
+
+    One cooperative has `members` members; several have from half to one and a half times as many (their median
+    is `members`), and the trades of each year are shared among them by their members.
+    """
     engine = make_engine(url)
     upgrade(engine)
     rng = random.Random(seed)
+    sizes = cooperative_sizes(members, cooperatives)
     with Session(engine) as session, session.begin():
-        cooperative = Cooperative(
-            name="基准果品专业合作社",
-            credit_code="93370602MA3C00000X",
-            village=Village(township=Township(name="基准镇"), name="基准村"),
-            founded_on=FOUNDED,
-        )
-        bylaws = Bylaws(
-            cooperative=cooperative,
-            effective_on=FOUNDED,
-            provident_fund_rate=Decimal("0.10"),
-            patronage_ratio=Decimal("0.60"),
-        )
-        years = [FiscalYear(cooperative=cooperative, year=year) for year in (YEAR - 1, YEAR)]
+        township = Township(name=TOWNSHIP)
         products = [Product(name=name) for name in PRODUCTS]
-        session.add_all([cooperative, bylaws, *years, *products])
+        session.add_all([township, *products])
         session.flush()
-        session.execute(insert(Member), [member_row(rng, cooperative.id, number) for number in range(1, members + 1)])
-        member_ids = list(session.scalars(select(Member.id).order_by(Member.code)))
-        session.execute(insert(MemberAccountEntry), [contribution_row(rng, member_id) for member_id in member_ids])
-        session.execute(insert(IncomeExpense), list(books_rows(cooperative.id)))
-        # The plan reads the year's surplus from the books: the 收支 rows and contributions as their vouchers.
-        sync_events(session, cooperative, [INCOME_EXPENSE, CONTRIBUTIONS])
         product_ids = [product.id for product in products]
-        for year, count in ((YEAR - 1, small_trades), (YEAR, trades)):
-            rows = trade_rows(rng, cooperative.id, member_ids, product_ids, year, count)
-            if engine.dialect.name == "postgresql":
-                copy_trades(session, rows)
-            else:
-                for chunk in chunks(rows, CHUNK):
-                    session.execute(insert(Trade), chunk)
+        for number, size in enumerate(sizes, start=1):
+            share = size / sum(sizes)
+            counts = {YEAR - 1: round(small_trades * share), YEAR: round(trades * share)}
+            village = Village(township=township, name=f"基准{number}村")
+            add_cooperative(session, rng, number, village, size, product_ids, counts)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")  # what autovacuum would do shortly after such a load
     engine.dispose()
+
+
+def cooperative_sizes(members: int, cooperatives: int) -> list[int]:
+    """The members of each cooperative: all of them in one, else evenly from half to one and a half times members."""
+    if cooperatives == 1:
+        return [members]
+    return [round(members * (0.5 + number / (cooperatives - 1))) for number in range(cooperatives)]
+
+
+def add_cooperative(
+    session: Session,
+    rng: random.Random,
+    number: int,
+    village: Village,
+    members: int,
+    product_ids: list[int],
+    trades: dict[int, int],
+) -> None:
+    """Add one cooperative with its bylaws, members, contributions, booked 收支 and the trades of each year."""
+    body = f"93370602MA3C{number:05d}"
+    cooperative = Cooperative(name=f"基准果品专业合作社{number}", credit_code=body + credit_code.calc_check_digit(body),
+                              village=village, founded_on=FOUNDED)  # fmt: skip
+    bylaws = Bylaws(
+        cooperative=cooperative,
+        effective_on=FOUNDED,
+        provident_fund_rate=Decimal("0.10"),
+        patronage_ratio=Decimal("0.60"),
+    )
+    years = [FiscalYear(cooperative=cooperative, year=year) for year in (YEAR - 1, YEAR)]
+    session.add_all([cooperative, bylaws, *years])
+    session.flush()
+    rows = [member_row(rng, cooperative.id, number) for number in range(1, members + 1)]
+    session.execute(insert(Member), rows)
+    member_ids = list(
+        session.scalars(select(Member.id).where(Member.cooperative_id == cooperative.id).order_by(Member.code))
+    )
+    session.execute(insert(MemberAccountEntry), [contribution_row(rng, member_id) for member_id in member_ids])
+    session.execute(insert(IncomeExpense), list(books_rows(cooperative.id)))
+    # The plan reads the year's surplus from the books: the 收支 rows and contributions as their vouchers.
+    sync_events(session, cooperative, [INCOME_EXPENSE, CONTRIBUTIONS])
+    for year, count in trades.items():
+        found = trade_rows(rng, cooperative.id, member_ids, product_ids, year, count)
+        if session.connection().dialect.name == "postgresql":
+            copy_trades(session, found)
+        else:
+            for chunk in chunks(found, CHUNK):
+                session.execute(insert(Trade), chunk)
 
 
 def member_row(rng: random.Random, cooperative_id: int, number: int) -> dict[str, Any]:
@@ -314,10 +355,14 @@ def run_bare_store(engine: Engine, cooperative_id: int, year: int) -> float:
     does the server's own work of storing them (constraints, foreign keys, indexes). Rolled back afterwards.
     """
     with Session(engine) as session, session.begin():
-        plan_distribution(session, session.get_one(Cooperative, cooperative_id), year)
+        distribution = plan_distribution(session, session.get_one(Cooperative, cooperative_id), year)
         session.flush()
-        session.execute(text("CREATE TEMPORARY TABLE line_copy AS SELECT * FROM distribution_line"))
-        session.execute(text("DELETE FROM distribution_line"))
+        ours = {"id": distribution.id}
+        session.execute(
+            text("CREATE TEMPORARY TABLE line_copy AS SELECT * FROM distribution_line WHERE distribution_id = :id"),
+            ours,
+        )
+        session.execute(text("DELETE FROM distribution_line WHERE distribution_id = :id"), ours)
         start = time.perf_counter()
         session.execute(text("INSERT INTO distribution_line SELECT * FROM line_copy"))
         elapsed = time.perf_counter() - start
@@ -478,9 +523,91 @@ def profile_plan(engine: Engine, cooperative_id: int, year: int) -> None:
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
 
 
+# ----- a township of small cooperatives (plan-all) -----------------------------------------------------------
+def run_plan_all(engine: Engine, cooperative_ids: list[int], year: int) -> float:
+    """Time plans of the cooperatives one after the other, as `coop distribution plan-all` makes them.
+
+    Each in a transaction of its own that reads what the command shows (distributable surplus, members); rolled
+    back here rather than committed, so that every run plans new drafts.
+    """
+    start = time.perf_counter()
+    for cooperative_id in cooperative_ids:
+        with Session(engine) as session, session.begin():
+            distribution = plan_distribution(session, session.get_one(Cooperative, cooperative_id), year)
+            assert distribution.distributable is not None and planned_members(session, distribution)
+            session.rollback()
+    return time.perf_counter() - start
+
+
+def statements_of_one_plan(engine: Engine, cooperative_id: int, year: int) -> int:
+    """Count the statements SQLAlchemy sends for one cooperative of plan-all (not counted: BEGIN, ROLLBACK, COPY)."""
+    sent: list[str] = []
+
+    def count(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        run_plan_all(engine, [cooperative_id], year)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
+
+
+def measure_township(engine: Engine, profile: bool) -> dict[str, Any]:
+    """Measure plan-all over the township's cooperatives against the sum of their bare aggregates and stores."""
+    with Session(engine) as session:
+        cooperative_ids = [
+            cooperative.id for cooperative in township_cooperatives(session, township_by_name(session, TOWNSHIP))
+        ]
+        sizes = sorted(session.scalars(select(func.count()).select_from(Member).group_by(Member.cooperative_id)).all())
+        trades = session.scalar(select(func.count()).where(Trade.traded_on.between(*year_end.year_bounds(YEAR))))
+    for cooperative_id in cooperative_ids:
+        check_totals(engine, cooperative_id, YEAR)
+    aggregate = best_of(REPEAT, lambda: sum(run_aggregate(engine, each, YEAR) for each in cooperative_ids))
+    bare_store = best_of(REPEAT, lambda: sum(run_bare_store(engine, each, YEAR) for each in cooperative_ids))
+    plan = best_of(REPEAT, lambda: run_plan_all(engine, cooperative_ids, YEAR))
+    median = cooperative_ids[len(cooperative_ids) // 2]  # in credit-code order, which is the order of their sizes
+    statements = statements_of_one_plan(engine, median, YEAR)
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_plan_all(engine, cooperative_ids, YEAR)
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+    engine.dispose()
+    return {
+        "backend": engine.dialect.name,
+        "cooperatives": len(cooperative_ids),
+        "members": sum(sizes),
+        "median_members": sizes[len(sizes) // 2],
+        "trades": trades,
+        "aggregate_s": aggregate,
+        "plan_s": plan,
+        "bare_store_s": bare_store,
+        "statements": statements,
+    }
+
+
+def print_township_table(results: list[dict[str, Any]]) -> None:
+    """Print the plan-all figures of every backend as a small table."""
+    print("backend | cooperatives | members (median) | trades | aggregates s | plans s | bare stores s | "
+          "plans / (aggregates + bare stores) | statements of one plan")  # fmt: skip
+    for r in results:
+        print(
+            f"{r['backend']} | {r['cooperatives']} | {r['members']:,} ({r['median_members']}) | {r['trades']:,} | "
+            f"{r['aggregate_s']:.3f} | {r['plan_s']:.3f} | {r['bare_store_s']:.3f} | "
+            f"**{r['plan_s'] / (r['aggregate_s'] + r['bare_store_s']):.2f}** | {r['statements']}"
+        )
+
+
 def measure(url: str, profile: bool) -> dict[str, Any]:
     """Measure aggregate, plan and memory on a built database; the figures of one backend."""
     engine = make_engine(url)
+    with Session(engine) as session:
+        several = (session.scalar(select(func.count()).select_from(Cooperative)) or 0) > 1
+    if several:
+        return measure_township(engine, profile)
     with Session(engine) as session:
         cooperative_id = session.scalars(select(Cooperative.id)).one()
         members = session.scalar(select(func.count()).select_from(Member)) or 0
@@ -538,6 +665,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
         "its ratio",
         "bare store of the lines s",
         "(aggregate + bare store) / aggregate",
+        "plan / (aggregate + bare store)",
         "plan peak (small/full year)",
         "max RSS",
     )
@@ -548,6 +676,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
             f"{r['plan_s'] / r['aggregate_s']:.2f} | {r['plan_given_sums_s']:.3f} | "
             f"{r['plan_given_sums_s'] / r['aggregate_s']:.2f} | {r['bare_store_s']:.3f} | "
             f"{(r['aggregate_s'] + r['bare_store_s']) / r['aggregate_s']:.2f} | "
+            f"**{r['plan_s'] / (r['aggregate_s'] + r['bare_store_s']):.2f}** | "
             f"{r['peak_small_mib']:.1f} MiB ({r['small_trades']:,}) / "
             f"{r['peak_mib']:.1f} MiB ({r['trades']:,}) | {r['max_rss_mib']:.0f} MiB"
         )
@@ -566,8 +695,9 @@ def main(argv: list[str] | None = None) -> int:
     """Build, measure and print the figures of each backend asked for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "all"), default="all")
-    parser.add_argument("--members", type=int, default=20_000)
-    parser.add_argument("--trades", type=int, default=1_000_000, help="trades of the planned year")
+    parser.add_argument("--members", type=int, default=20_000, help="members (of the median cooperative)")
+    parser.add_argument("--cooperatives", type=int, default=1, help="cooperatives of the township, planned as plan-all")
+    parser.add_argument("--trades", type=int, help="trades of the planned year, in all (default: 50 a member)")
     parser.add_argument("--small-trades", type=int, help="trades of the year before (default: a quarter)")
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server where the scratch database is made")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one plan and one post to stderr")
@@ -576,17 +706,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         print(json.dumps(measure(args.measure, args.profile)))
         return 0
-    small_trades = args.trades // 4 if args.small_trades is None else args.small_trades
+    trades = 50 * sum(cooperative_sizes(args.members, args.cooperatives)) if args.trades is None else args.trades
+    small_trades = trades // 4 if args.small_trades is None else args.small_trades
     results = []
     for backend in ("sqlite", "postgresql") if args.backend == "all" else (args.backend,):
         with scratch_database(backend, args.postgres_url) as url:
             start = time.perf_counter()
-            build(url, args.members, args.trades, small_trades)
+            build(url, args.members, trades, small_trades, args.cooperatives)
             print(f"{backend}: built in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
             child = [sys.executable, __file__, "--measure", url, *(["--profile"] if args.profile else [])]
             output = subprocess.run(child, check=True, stdout=subprocess.PIPE, text=True).stdout
             results.append(json.loads(output.splitlines()[-1]))
-    print_table(results)
+    if args.cooperatives > 1:
+        print_township_table(results)
+    else:
+        print_table(results)
     return 0
 
 

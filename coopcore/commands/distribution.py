@@ -100,7 +100,8 @@ def plan_all(context: Context, township: str, year: int) -> None:
                 with context.transaction() as session:
                     cooperative = session.get_one(Cooperative, cooperative_id)
                     distribution = workflow.plan_distribution(session, cooperative, year)
-                    outcomes.append(Planned(code, name, distribution.distributable, len(distribution.lines)))
+                    members = workflow.planned_members(session, distribution)
+                    outcomes.append(Planned(code, name, distribution.distributable, members))
             except CoopError as error:
                 outcomes.append(Planned(code, name, reason=render_error(error, context.lang)))
     print_planned(outcomes, year, context.lang)

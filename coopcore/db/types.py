@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from sqlalchemy import BigInteger, ColumnElement, Dialect, Enum, Numeric, column
@@ -60,7 +60,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
-            return super().bind_processor(dialect)
+            return self._checked_processor(dialect)
         # A bulk write (20,000 members' entries) binds amounts by the ten thousand: a Decimal whose fen are whole
         # goes straight to its integer; anything else is checked (and refused) by process_bind_param.
         scale = self.scale
@@ -72,6 +72,25 @@ class ExactDecimal(TypeDecorator[Decimal]):
                 if whole == scaled:
                     return whole
             return self.process_bind_param(value, dialect)
+
+        return process
+
+    def _checked_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        checked = super().bind_processor(dialect)
+        if checked is None or self.impl_instance.bind_processor(dialect) is not None:
+            return checked
+        # A plan's COPY binds its lines' amounts by the hundred thousand: a Decimal with at most `scale` places
+        # goes through as it is (what process_bind_param returns for it); anything else is checked there.
+        step = quantum(self.scale)
+
+        def process(value: Any) -> Any:
+            if type(value) is Decimal:
+                try:
+                    if value.quantize(step) == value:
+                        return value
+                except InvalidOperation:  # more digits than the context holds: has_places counts them
+                    pass
+            return checked(value)
 
         return process
 

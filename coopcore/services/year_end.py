@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, null, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, and_, case, func, null, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from coopcore.db.bulk import read_rows
 from coopcore.errors import RuleViolation
@@ -77,13 +77,13 @@ class Balances:
     donation_share: Decimal = ZERO
 
 
-# Where each kind of entry adds in Balances: contribution, provident share, subsidy share, donation share.
-_BALANCE_OF = {
-    **{kind: 0 for kind in CAPITAL_KINDS},
-    AccountEntryKind.PROVIDENT_SHARE: 1,
-    AccountEntryKind.SUBSIDY_SHARE: 2,
-    AccountEntryKind.DONATION_SHARE: 3,
-}
+# The kinds of entry that add up to each of Balances' fields, in its order.
+_KINDS_OF_BALANCE = (
+    CAPITAL_KINDS,
+    (AccountEntryKind.PROVIDENT_SHARE,),
+    (AccountEntryKind.SUBSIDY_SHARE,),
+    (AccountEntryKind.DONATION_SHARE,),
+)
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -160,19 +160,30 @@ def bylaws_in_force(session: Session, cooperative: Cooperative, day: dt.date) ->
 
 def opening_undistributed(session: Session, cooperative_id: int, year: int) -> Decimal:
     """The year's opening 未分配盈余: last year's posted distribution if any, else the recorded carry-forward."""
-    previous = session.scalar(
-        select(Distribution)
-        .where(Distribution.cooperative_id == cooperative_id, Distribution.year == year - 1)
-        .where(Distribution.state.in_([DistributionState.POSTED, DistributionState.PAID]))
-    )
-    if previous is not None:
-        return previous.retained_from_prior_years - previous.carried_loss
-    recorded = session.scalar(
-        select(FiscalYear.opening_undistributed).where(
-            FiscalYear.cooperative_id == cooperative_id, FiscalYear.year == year
+
+    def last_year(column: InstrumentedAttribute[Decimal]) -> ScalarSelect[Decimal]:
+        return (
+            select(column)
+            .where(Distribution.cooperative_id == cooperative_id, Distribution.year == year - 1)
+            .where(Distribution.state.in_([DistributionState.POSTED, DistributionState.PAID]))
+            .limit(1)
+            .scalar_subquery()
         )
+
+    recorded = select(FiscalYear.opening_undistributed).where(
+        FiscalYear.cooperative_id == cooperative_id, FiscalYear.year == year
     )
-    return recorded if recorded is not None else ZERO
+    # One statement for both answers: a township's plans are many small ones, where each round trip counts.
+    retained, carried, opening = session.execute(
+        select(
+            last_year(Distribution.retained_from_prior_years),
+            last_year(Distribution.carried_loss),
+            recorded.scalar_subquery(),
+        )
+    ).one()
+    if retained is not None:
+        return retained - carried
+    return opening if opening is not None else ZERO
 
 
 class RosterEntry(NamedTuple):
@@ -185,13 +196,14 @@ class RosterEntry(NamedTuple):
 
 def roster(session: Session, cooperative_id: int, day: dt.date) -> list[RosterEntry]:
     """Members on the roster on a day; a member leaving at year end is still on it on 31 December ([L-25])."""
-    rows = session.execute(
+    rows = read_rows(
+        session,
         select(Member.id, Member.code, Member.additional_votes)
         .where(Member.cooperative_id == cooperative_id, Member.joined_on <= day)
         .where(or_(Member.left_on.is_(None), Member.left_on >= day))
-        .order_by(Member.code)
+        .order_by(Member.code),
     )
-    return [RosterEntry(*row) for row in rows]
+    return list(map(RosterEntry._make, rows))
 
 
 def balances(
@@ -199,23 +211,21 @@ def balances(
 ) -> dict[int, Balances]:
     """Every member's account balances on a day, in one grouped query; of some kinds of entry only if asked
     (the other balances are then zero)."""
-    query = (
-        select(MemberAccountEntry.member_id, MemberAccountEntry.kind, func.sum(MemberAccountEntry.amount))
-        .join(Member, Member.id == MemberAccountEntry.member_id)
-        .where(Member.cooperative_id == cooperative_id, MemberAccountEntry.entry_on <= day)
-        .group_by(MemberAccountEntry.member_id, MemberAccountEntry.kind)
+    counted = [kind for field in _KINDS_OF_BALANCE for kind in field if kinds is None or kind in kinds]
+    # One row per member, its four sums pivoted by the server: a roster of 20,000 read as a row per member and kind
+    # made as many enums and lists in Python. Only members with an entry of a counted kind come back, as before.
+    entry = MemberAccountEntry
+    contribution, provident, subsidy, donation = (
+        func.sum(case((entry.kind.in_(field), entry.amount))) for field in _KINDS_OF_BALANCE
     )
-    rows = read_rows(session, query if kinds is None else query.where(MemberAccountEntry.kind.in_(kinds)))
-    # A list per member in Balances' field order, not a dict: a roster of 20,000 allocated them by the ten thousand.
-    sums: dict[int, list[Decimal]] = {}
-    for member_id, kind, total in rows:
-        place = _BALANCE_OF.get(kind)
-        if place is not None:
-            held = sums.get(member_id)
-            if held is None:
-                held = sums[member_id] = [ZERO, ZERO, ZERO, ZERO]
-            held[place] += total
-    return {member_id: Balances(*values) for member_id, values in sums.items()}
+    rows = read_rows(
+        session,
+        select(entry.member_id, contribution, provident, subsidy, donation)
+        .join(Member, Member.id == entry.member_id)
+        .where(Member.cooperative_id == cooperative_id, entry.entry_on <= day, entry.kind.in_(counted))
+        .group_by(entry.member_id),
+    )
+    return {member_id: Balances(*(total or ZERO for total in totals)) for member_id, *totals in rows}
 
 
 def trade_totals(
@@ -230,12 +240,13 @@ def trade_totals(
     produce = Trade.kind.in_([TradeKind.INTAKE, TradeKind.SALE])
     # Quantities of fertiliser and of apples do not add up; only produce counts as quantity.
     quantities = func.sum(case((produce, Trade.quantity))) if quantity else null()
-    rows = session.execute(
+    rows = read_rows(
+        session,
         select(Trade.member_id, func.sum(Trade.amount), quantities)
         .where(Trade.cooperative_id == cooperative_id, Trade.member_id.is_not(None))
         .where(Trade.traded_on.between(first, last))
-        .group_by(Trade.member_id)
-    ).all()
+        .group_by(Trade.member_id),
+    )
     return {member_id: (amount or ZERO, total or ZERO) for member_id, amount, total in rows if member_id}
 
 
