@@ -229,9 +229,7 @@ def _reports(
     return reports
 
 
-def _incomes(
-    session: Session, villages: Select[int], years: list[int]
-) -> dict[tuple[int, int], dict[str, Decimal]]:
+def _incomes(session: Session, villages: Select[int], years: list[int]) -> dict[tuple[int, int], dict[str, Decimal]]:
     """Income by (village, year) and category for the years and the ones before; dividends under their own key."""
     result: defaultdict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     rows = session.execute(
