@@ -22,6 +22,7 @@ from reports.township import build_township_report
 from reports.township_statements import build_township_statements
 from tests.township.growth import YEAR, add_cooperatives, add_villages, counted, make_county_township
 
+
 def village_runs(session: Session, township: Township, out_dir: Path) -> dict[str, Callable[[], object]]:
     """What each weak-village command does with the database, by the command."""
     name = township.name
