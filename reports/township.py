@@ -45,9 +45,11 @@ def build_township_report(
     session: Session, township: Township, year: int, out_dir: Path, lang: Lang = "zh"
 ) -> list[Path]:
     """Write the township's weak-village progress report for the year (PDF and XLSX); return both paths."""
-    report = service.village_status(session, year=year, township=township.name)
+    # The years a trend may show, read together: as many queries for eight years as for one.
+    reports = service.village_statuses(session, years=range(year - TREND_YEARS + 1, year + 1), township=township.name)
+    report = reports[year]
     totals = report.townships[0] if report.townships else None
-    history = _history(session, township.name, report)
+    history = _history(reports, report)
     title = text.tr("{township} weak-village progress report {year}", lang, township=township.name, year=year)
     issuer = f"{township.district} {township.name}".strip()
     pdf_path = output_path(out_dir, year, township.name, "weak-village progress", "pdf", lang)
@@ -56,15 +58,11 @@ def build_township_report(
     return [pdf_path, _workbook(township, report, totals, history, title, out_dir, lang)]
 
 
-def _history(session: Session, township: str, report: StatusReport) -> dict[int, dict[int, VillageRow]]:
+def _history(reports: dict[int, StatusReport], report: StatusReport) -> dict[int, dict[int, VillageRow]]:
     """Each year's rows from the earliest baseline on (at most TREND_YEARS), by year and village."""
     baselines = [row.baseline_year for row in report.rows if row.baseline_year is not None]
     start = max(min(baselines, default=report.year - 4), report.year - TREND_YEARS + 1)
-    history = {report.year: {row.village_id: row for row in report.rows}}
-    for year in range(start, report.year):
-        past = service.village_status(session, year=year, township=township)
-        history[year] = {row.village_id: row for row in past.rows}
-    return dict(sorted(history.items()))
+    return {year: {row.village_id: row for row in reports[year].rows} for year in range(start, report.year + 1)}
 
 
 def village_columns(lang: Lang) -> list[pdf.Column]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -157,8 +158,27 @@ def village_status(
     are judged on as_of (default: 31 December of the year, or today if that is earlier); funds are idle after
     idle_months (default 6). Six queries whatever the number of villages.
     """
-    last_day = dt.date(year, 12, 31)
-    as_of = as_of or min(last_day, dt.date.today())
+    return _reports(session, {year: as_of or _judged_on(year)}, township, idle_months)[year]
+
+
+def village_statuses(
+    session: Session, *, years: Iterable[int], township: str | None = None, idle_months: int = rules.IDLE_MONTHS
+) -> dict[int, StatusReport]:
+    """Return village_status's report of each year, risks judged on each year's default day, by year: the same six
+    queries whatever the number of years (a township's trend over the years)."""
+    return _reports(session, {year: _judged_on(year) for year in years}, township, idle_months)
+
+
+def _judged_on(year: int) -> dt.date:
+    """The day a year's risks are judged on by default: its last day, or today while it is not over."""
+    return min(dt.date(year, 12, 31), dt.date.today())
+
+
+def _reports(
+    session: Session, judged_on: dict[int, dt.date], township: str | None, idle_months: int
+) -> dict[int, StatusReport]:
+    """The reports of some years (each with the day its risks are judged on), read together."""
+    years = sorted(judged_on)
     villages = select(Village.id).join(Township)
     if township is not None:
         villages = villages.where(Township.name == township)
@@ -173,37 +193,44 @@ def village_status(
     }
     if township is not None and not names:
         township_by_name(session, township)  # an unknown township is refused; a known one may have no villages
-        return StatusReport(year, as_of, [], [])
-    incomes = _incomes(session, villages, year)
-    lines = threshold_rules(session, year)
-    plans = _plans(session, villages, year)
-    milestones, funding = _plan_parts(session, [plan.id for plan in plans.values()])
-    rows: list[VillageRow] = []
-    for village_id, village in names.items():
-        plan = plans.get(village_id)
-        if plan is None and (village_id, year) not in incomes:
-            continue
-        rows.append(
-            _row(
-                village_id,
-                village.name,
-                village.township,
-                village.township_id,
-                year,
-                plan,
-                incomes,
-                lines,
-                milestones,
-                funding,
-                as_of,
-                idle_months,
+        return {year: StatusReport(year, judged_on[year], [], []) for year in years}
+    if not years:
+        return {}
+    incomes = _incomes(session, villages, years)
+    lines = threshold_rules(session, years[-1])
+    plans_by_year = _plans(session, villages, years)
+    plan_ids = sorted({plan.id for plans in plans_by_year.values() for plan in plans.values()})
+    milestones, funding = _plan_parts(session, plan_ids)
+    reports = {}
+    for year in years:
+        plans = plans_by_year[year]
+        rows: list[VillageRow] = []
+        for village_id, village in names.items():
+            plan = plans.get(village_id)
+            if plan is None and (village_id, year) not in incomes:
+                continue
+            rows.append(
+                _row(
+                    village_id,
+                    village.name,
+                    village.township,
+                    village.township_id,
+                    year,
+                    plan,
+                    incomes,
+                    lines,
+                    milestones,
+                    funding,
+                    judged_on[year],
+                    idle_months,
+                )
             )
-        )
-    return StatusReport(year, as_of, rows, _totals(rows, plans, funding))
+        reports[year] = StatusReport(year, judged_on[year], rows, _totals(rows, plans, funding))
+    return reports
 
 
-def _incomes(session: Session, villages: Select[int], year: int) -> dict[tuple[int, int], dict[str, Decimal]]:
-    """Income by (village, year) and category for the year and the one before; dividends under their own key."""
+def _incomes(session: Session, villages: Select[int], years: list[int]) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """Income by (village, year) and category for the years and the ones before; dividends under their own key."""
     result: defaultdict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     rows = session.execute(
         select(
@@ -213,7 +240,8 @@ def _incomes(session: Session, villages: Select[int], year: int) -> dict[tuple[i
             VillageIncome.origin,
             func.sum(VillageIncome.amount),
         )
-        .where(VillageIncome.village_id.in_(villages), VillageIncome.year.in_((year - 1, year)))
+        .where(VillageIncome.village_id.in_(villages))
+        .where(VillageIncome.year.in_(sorted({year - 1 for year in years} | set(years))))
         .group_by(VillageIncome.village_id, VillageIncome.year, VillageIncome.category, VillageIncome.origin)
     )
     for village_id, income_year, category, source, amount in rows:
@@ -224,15 +252,17 @@ def _incomes(session: Session, villages: Select[int], year: int) -> dict[tuple[i
     return dict(result)
 
 
-def _plans(session: Session, villages: Select[int], year: int) -> dict[int, ImprovementPlan]:
-    """The plan in force per village: the one with the latest baseline year not after the year."""
-    plans: dict[int, ImprovementPlan] = {}
+def _plans(session: Session, villages: Select[int], years: list[int]) -> dict[int, dict[int, ImprovementPlan]]:
+    """The plan in force per village in each year, by year: the one with the latest baseline year not after it."""
+    plans: dict[int, dict[int, ImprovementPlan]] = {year: {} for year in years}
     for plan in session.scalars(
         select(ImprovementPlan)
-        .where(ImprovementPlan.village_id.in_(villages), ImprovementPlan.baseline_year <= year)
+        .where(ImprovementPlan.village_id.in_(villages), ImprovementPlan.baseline_year <= years[-1])
         .order_by(ImprovementPlan.baseline_year)
     ):
-        plans[plan.village_id] = plan
+        for year in years:
+            if plan.baseline_year <= year:
+                plans[year][plan.village_id] = plan
     return plans
 
 

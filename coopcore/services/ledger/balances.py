@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -38,7 +38,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.expression import Executable
 
 from coopcore.errors import InvalidValue, NotFound, Term
@@ -58,6 +58,7 @@ from coopcore.money import ZERO
 from coopcore.rules.ledger import normal_columns
 from coopcore.services.ledger.chart import chart_accounts
 from coopcore.services.ledger.errors import period_name
+from coopcore.services.ledger.grouped import per_cooperative
 
 JOURNAL_ACCOUNTS = ("101", "102", "109")  # 库存现金, 银行存款, 其他货币资金
 NOT_A_JOURNAL = "Journals are kept for cash (101), bank deposits (102) and other monetary funds (109), not {value}."
@@ -430,41 +431,82 @@ def net_by_account(
     Closed months are read from the sums their close stored (PeriodBalance), the months after them from their
     lines; a member's balance always from the lines (the stored sums are per account).
     """
-    stored = _closed_through(session, cooperative_id) if member_id is None else None
-    if stored is not None:
-        stored = min(stored, _previous(before))
-    found: dict[int, Decimal] = {}
-    if stored is not None:
-        sums = (
-            select(PeriodBalance.account_id, func.sum(PeriodBalance.debit), func.sum(PeriodBalance.credit))
-            .where(PeriodBalance.cooperative_id == cooperative_id, *_through(PeriodBalance, stored))
-            .group_by(PeriodBalance.account_id)
-        )
-        if accounts is not None:
-            sums = sums.where(PeriodBalance.account_id.in_(list(accounts)))
-        _add_net(found, session.execute(sums))
-    first, last = (_next(stored) if stored is not None else None), _previous(before)
-    if first is not None and first > last:  # every month before is closed: nothing to read from the lines
-        return found
+    if member_id is None:
+        each = nets_by_account(session, [cooperative_id], before=before, accounts=accounts,
+                               include_unposted=include_unposted)  # fmt: skip
+        return next(each)[1]
     chosen = [VoucherLine.account_id.in_(list(accounts))] if accounts is not None else []
-    where = [VoucherLine.cooperative_id == cooperative_id, *_months(VoucherLine, first, last), *chosen]
-    if member_id is not None:
-        query = (
-            select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
-            .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-            .where(*where, VoucherLine.member_id == member_id)
-            .group_by(VoucherLine.account_id)
-        )
-        if not include_unposted:
-            query = query.where(Voucher.state == VoucherState.POSTED)
-        _add_net(found, session.execute(query))
-        return found
-    _add_net(found, session.execute(_plain_sums(where)))
-    if not include_unposted:  # take out what unposted vouchers added
-        for account_id, posted, _, _, debit, credit in session.execute(_unusual(cooperative_id, first, last, chosen)):
+    query = (
+        select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .where(*_before(cooperative_id, before), *chosen, VoucherLine.member_id == member_id)
+        .group_by(VoucherLine.account_id)
+    )
+    if not include_unposted:
+        query = query.where(Voucher.state == VoucherState.POSTED)
+    found: dict[int, Decimal] = {}
+    _add_net(found, session.execute(query))
+    return found
+
+
+def nets_by_account(
+    session: Session,
+    cooperative_ids: Iterable[int],
+    *,
+    before: Period,
+    accounts: Iterable[int] | None = None,
+    include_unposted: bool = False,
+) -> Iterator[tuple[int, dict[int, Decimal]]]:
+    """net_by_account of each of several cooperatives, in the order of their ids: four statements whatever their
+    number, each grouped by cooperative and consumed one cooperative at a time (a township's roll-up)."""
+    ids = sorted(set(cooperative_ids))
+    last = _previous(before)
+    closed = _closed_through(session, ids)
+    # Cooperatives closed through the same month share a condition, as do those read from the same month on.
+    stored_through: defaultdict[Period, list[int]] = defaultdict(list)
+    from_lines: defaultdict[Period | None, list[int]] = defaultdict(list)  # None: from the books' start
+    for cooperative_id in ids:
+        stored = closed.get(cooperative_id)
+        stored = min(stored, last) if stored is not None else None
+        if stored is not None:
+            stored_through[stored].append(cooperative_id)
+        first = _next(stored) if stored is not None else None
+        if first is None or first <= last:
+            from_lines[first].append(cooperative_id)
+    chosen = list(accounts) if accounts is not None else None
+    stored_rows: Iterable[Any] = ()
+    if stored_through:
+        mine = [and_(_of(PeriodBalance.cooperative_id, group), *_through(PeriodBalance, stored))
+                for stored, group in stored_through.items()]  # fmt: skip
+        sums = (
+            select(PeriodBalance.cooperative_id, PeriodBalance.account_id,
+                   func.sum(PeriodBalance.debit), func.sum(PeriodBalance.credit))
+            .where(or_(*mine))
+            .group_by(PeriodBalance.cooperative_id, PeriodBalance.account_id)
+            .order_by(PeriodBalance.cooperative_id)
+        )  # fmt: skip
+        if chosen is not None:
+            sums = sums.where(PeriodBalance.account_id.in_(chosen))
+        stored_rows = session.execute(sums)
+    line_rows: Iterable[Any] = ()
+    unusual_rows: Iterable[Any] = ()
+    if from_lines:
+        line_where = [VoucherLine.account_id.in_(chosen)] if chosen is not None else []
+        mine = [and_(_of(VoucherLine.cooperative_id, group), *_months(VoucherLine, first, last))
+                for first, group in from_lines.items()]  # fmt: skip
+        line_rows = session.execute(_plain_sums([or_(*mine), *line_where], by_cooperative=True))
+        if not include_unposted:  # take out what unposted vouchers added
+            unusual_rows = session.execute(_unusual_of(from_lines, last, line_where, by_cooperative=True))
+    each = zip(ids, per_cooperative(ids, stored_rows), per_cooperative(ids, line_rows),
+               per_cooperative(ids, unusual_rows), strict=True)  # fmt: skip
+    for cooperative_id, stored_sums, line_sums, unusual in each:
+        found: dict[int, Decimal] = {}
+        _add_net(found, (row[1:] for row in stored_sums))
+        _add_net(found, (row[1:] for row in line_sums))
+        for _, account_id, posted, _, _, debit, credit in unusual:
             if not posted:
                 found[account_id] = found.get(account_id, ZERO) - (debit or ZERO) + (credit or ZERO)
-    return found
+        yield cooperative_id, found
 
 
 def month_sums(
@@ -527,7 +569,7 @@ def _movements(
     sums, the others from their lines, in one pass over them."""
     openings: dict[int, tuple[Decimal, Decimal]] = {}
     others: dict[int, tuple[Decimal, Decimal]] = {}
-    closed = _closed_through(session, cooperative_id)
+    closed = _closed_through(session, [cooperative_id]).get(cooperative_id)
     stored = min(closed, last) if closed is not None and closed >= first else None
     if stored is not None:
         sums = (
@@ -560,46 +602,59 @@ def _movements(
     return openings, others
 
 
-def _plain_sums(where: list[ColumnElement[bool]]) -> Select[int, Decimal, Decimal]:
+def _plain_sums(where: list[ColumnElement[bool]], *, by_cooperative: bool = False) -> Select[Any]:
     """Each account's debits and credits of the lines selected, whatever their vouchers: one pass over the lines
-    alone, as fast as summing them can be (the vouchers that count otherwise are corrected by _unusual)."""
-    return (
-        select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
-        .where(*where)
-        .group_by(VoucherLine.account_id)
-    )
+    alone, as fast as summing them can be (the vouchers that count otherwise are corrected by _unusual); by
+    cooperative first, in their order, if asked."""
+    keys = (VoucherLine.cooperative_id, VoucherLine.account_id) if by_cooperative else (VoucherLine.account_id,)
+    query = select(*keys, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit)).where(*where).group_by(*keys)
+    return query.order_by(VoucherLine.cooperative_id) if by_cooperative else query
 
 
 def _unusual(
     cooperative_id: int, first: Period | None, last: Period, line_where: Sequence[ColumnElement[bool]] = ()
-) -> CompoundSelect[int, bool, bool, bool, Decimal, Decimal]:
+) -> CompoundSelect[Any]:
     """The sums of the lines of the months whose vouchers are not plain posted movements, per account, posted or
-    not, opening or not, red or not: opening-balance vouchers, red reversals, and other unposted vouchers.
+    not, opening or not, red or not: opening-balance vouchers, red reversals, and other unposted vouchers."""
+    return _unusual_of({first: [cooperative_id]}, last, line_where)
+
+
+def _unusual_of(
+    months_from: Mapping[Period | None, Sequence[int]],
+    last: Period,
+    line_where: Sequence[ColumnElement[bool]] = (),
+    *,
+    by_cooperative: bool = False,
+) -> CompoundSelect[Any]:
+    """_unusual of several cooperatives, each from its first month (the key it is under) to the last; by
+    cooperative first, in their order, if asked.
 
     Three exclusive sets, each found by an index on voucher and few next to the lines, which are reached from
     their vouchers and not read otherwise (a line's period is its voucher's, 9ebc1ea3f4b6).
     """
     red = Voucher.reverses_id.is_not(None)
-    mine = (Voucher.cooperative_id == cooperative_id, *_months(Voucher, first, last))
+    mine = or_(*(and_(_of(Voucher.cooperative_id, group), *_months(Voucher, first, last))
+                 for first, group in months_from.items()))  # fmt: skip
     # Reversals are few in all the books: found by uq_voucher_reverses_id (ids are positive: `> 0` is IS NOT NULL
     # as a range SQLite's planner takes), the cooperative and months checked on each; `+ 0` keeps it from walking
     # every voucher of the months by their numbers instead.
-    reversals = (
-        Voucher.cooperative_id + 0 == cooperative_id,
-        *_months(_UnindexedPeriod, first, last),
-        Voucher.reverses_id > 0,
-    )
-    return union_all(
-        _voucher_sums(*mine, Voucher.origin == VoucherOrigin.OPENING, *line_where),
-        _voucher_sums(*reversals, Voucher.origin != VoucherOrigin.OPENING, *line_where),
-        _voucher_sums(*mine, Voucher.state.in_(UNPOSTED), Voucher.origin != VoucherOrigin.OPENING, ~red, *line_where),
-    )
+    theirs = or_(*(and_(_of(Voucher.cooperative_id + 0, group), *_months(_UnindexedPeriod, first, last))
+                   for first, group in months_from.items()))  # fmt: skip
+    unusual = union_all(
+        _voucher_sums(mine, Voucher.origin == VoucherOrigin.OPENING, *line_where, by_cooperative=by_cooperative),
+        _voucher_sums(theirs, Voucher.reverses_id > 0, Voucher.origin != VoucherOrigin.OPENING, *line_where,
+                      by_cooperative=by_cooperative),
+        _voucher_sums(mine, Voucher.state.in_(UNPOSTED), Voucher.origin != VoucherOrigin.OPENING, ~red, *line_where,
+                      by_cooperative=by_cooperative),
+    )  # fmt: skip
+    return unusual.order_by(unusual.selected_columns[0]) if by_cooperative else unusual
 
 
-def _voucher_sums(*where: ColumnElement[bool]) -> Select[int, bool, bool, bool, Decimal, Decimal]:
+def _voucher_sums(*where: ColumnElement[bool], by_cooperative: bool = False) -> Select[Any]:
     """The lines of the vouchers selected summed per account, posted or not, opening or not, red or not; reached
-    from the vouchers (ix_voucher_line_voucher_id)."""
+    from the vouchers (ix_voucher_line_voucher_id); by cooperative first if asked."""
     columns = (
+        *((Voucher.cooperative_id.label("cooperative_id"),) if by_cooperative else ()),
         VoucherLine.account_id,
         Voucher.state == VoucherState.POSTED,
         Voucher.origin == VoucherOrigin.OPENING,
@@ -641,15 +696,26 @@ def _add_movements(
         _add(openings if is_opening else others, account_id, debit, credit)
 
 
-def _closed_through(session: Session, cooperative_id: int) -> Period | None:
-    """The cooperative's latest closed month: it and every month before it have their sums stored."""
-    latest = session.execute(
-        select(LedgerPeriod.year, LedgerPeriod.month)
-        .where(LedgerPeriod.cooperative_id == cooperative_id, LedgerPeriod.state == PeriodState.CLOSED)
-        .order_by(LedgerPeriod.year.desc(), LedgerPeriod.month.desc())
-        .limit(1)
-    ).first()
-    return (latest[0], latest[1]) if latest is not None else None
+def _closed_through(session: Session, cooperative_ids: Sequence[int]) -> dict[int, Period]:
+    """Each cooperative's latest closed month, by id (none for one never closed): it and every month before it
+    have their sums stored."""
+    latest = func.max(LedgerPeriod.year * 12 + LedgerPeriod.month - 1)
+    rows = session.execute(
+        select(LedgerPeriod.cooperative_id, latest)
+        .where(_of(LedgerPeriod.cooperative_id, cooperative_ids), LedgerPeriod.state == PeriodState.CLOSED)
+        .group_by(LedgerPeriod.cooperative_id)
+    )
+    found = {}
+    for cooperative_id, months in rows:
+        if months is not None:
+            year, month = divmod(int(months), 12)
+            found[cooperative_id] = (year, month + 1)
+    return found
+
+
+def _of(column: ColumnElement[int] | InstrumentedAttribute[int], cooperative_ids: Sequence[int]) -> ColumnElement[bool]:
+    """The rows of some cooperatives; of one by equality, as the indexes expect it."""
+    return column == cooperative_ids[0] if len(cooperative_ids) == 1 else column.in_(cooperative_ids)
 
 
 def _months(model: Any, first: Period | None, last: Period | None) -> list[ColumnElement[bool]]:

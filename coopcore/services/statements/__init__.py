@@ -6,14 +6,14 @@ Reads only; the lines and how they are filled are coopcore.rules.statements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, Period, PeriodState
 from coopcore.rules.statements import Statements, fill_statements
-from coopcore.services.statements.books import read_books
+from coopcore.services.statements.books import read_books_of
 
 
 def statements(
@@ -23,10 +23,20 @@ def statements(
 
     上年金额 is the year before's 本年金额 for the same months (02表 编制说明 2), read from its books the same way.
     """
-    before = read_books(session, cooperative, year - 1, month, include_unposted=include_unposted)
-    last_year = fill_statements(year - 1, month, before).this_year
-    books = read_books(session, cooperative, year, month, include_unposted=include_unposted)
-    return fill_statements(year, month, books, last_year)
+    return next(statements_of(session, [cooperative], year, month, include_unposted=include_unposted))[1]
+
+
+def statements_of(
+    session: Session, cooperatives: Iterable[Cooperative], year: int, month: int = 12, *, include_unposted: bool = False
+) -> Iterator[tuple[Cooperative, Statements]]:
+    """The statements of each of several cooperatives, in the order of their ids, one at a time: as many statements
+    for a township as for one cooperative (coopcore.services.statements.books.read_books_of)."""
+    chosen = list(cooperatives)
+    before = read_books_of(session, chosen, year - 1, month, include_unposted=include_unposted)
+    books = read_books_of(session, chosen, year, month, include_unposted=include_unposted)
+    for (cooperative, last_books), (_, this_books) in zip(before, books, strict=True):
+        last_year = fill_statements(year - 1, month, last_books).this_year
+        yield cooperative, fill_statements(year, month, this_books, last_year)
 
 
 def closed_cooperatives(session: Session, cooperative_ids: Iterable[int], year: int, month: int = 12) -> set[int]:
@@ -54,4 +64,4 @@ def statements_as_they_stand(
     return statements(session, cooperative, year, month, include_unposted=not closed), closed
 
 
-__all__ = ["Statements", "closed_cooperatives", "statements", "statements_as_they_stand"]
+__all__ = ["Statements", "closed_cooperatives", "statements", "statements_as_they_stand", "statements_of"]

@@ -11,8 +11,9 @@ balance.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -22,9 +23,9 @@ from coopcore.money import ZERO
 from coopcore.rules.entries.accounts import PROFIT_AND_LOSS, first_level
 from coopcore.rules.statements import Books, Movement
 from coopcore.rules.statements.lines import COLUMN_ACCOUNTS, DISTRIBUTION, MEMBER_ACCOUNTS
-from coopcore.services.ledger.balances import net_by_account
+from coopcore.services.ledger.balances import nets_by_account
 from coopcore.services.ledger.carried_events import CARRIED_FORWARD
-from coopcore.services.ledger.chart import chart_accounts
+from coopcore.services.ledger.grouped import per_cooperative
 from coopcore.services.ledger.register_events import SPECIAL_FUNDS
 from coopcore.terms import FundSource
 
@@ -32,80 +33,118 @@ EQUITY = frozenset({*COLUMN_ACCOUNTS.values(), DISTRIBUTION})
 YEAR_SURPLUS = "331"
 
 
-def read_books(
-    session: Session, cooperative: Cooperative, year: int, month: int = 12, *, include_unposted: bool = False
-) -> Books:
-    """The books of a period (January to `month` of `year`) as the statements read them."""
-    accounts = chart_accounts(session, cooperative)
-    first = {account.id: first_level(code) for code, account in accounts.items() if account.id is not None}
+def read_books_of(
+    session: Session, cooperatives: Iterable[Cooperative], year: int, month: int = 12, *, include_unposted: bool = False
+) -> Iterator[tuple[Cooperative, Books]]:
+    """The books of a period (January to `month` of `year`) of each cooperative as the statements read them, in the
+    order of their ids: as many statements for a township as for one cooperative, each grouped by cooperative and
+    consumed one cooperative at a time (only their charts, a code per account, are held for all at once)."""
+    ordered = sorted(cooperatives, key=lambda cooperative: cooperative.id)
+    ids = [cooperative.id for cooperative in ordered]
+    codes = _account_codes(session, ids)
+    first = {account_id: first_level(code) for account_id, code in codes.items()}
 
-    def ids(codes: Iterable[str]) -> list[int]:
-        wanted = set(codes)
-        return [account_id for account_id, code in first.items() if code in wanted]
+    def accounts(wanted: Iterable[str]) -> list[int]:
+        chosen = set(wanted)
+        return [account_id for account_id, code in first.items() if code in chosen]
 
     after = (year, month + 1) if month < 12 else (year + 1, 1)
-    closing = _rolled(net_by_account(session, cooperative.id, before=after, include_unposted=include_unposted), first)
-    opening = _rolled(
-        net_by_account(session, cooperative.id, before=(year, 1), include_unposted=include_unposted), first
-    )
+    closing = nets_by_account(session, ids, before=after, include_unposted=include_unposted)
+    opening = nets_by_account(session, ids, before=(year, 1), include_unposted=include_unposted)
     posted = () if include_unposted else (Voucher.state == VoucherState.POSTED,)
     opens = _opens(year)
-    period = (VoucherLine.cooperative_id == cooperative.id, VoucherLine.year == year, VoucherLine.month <= month)
+    mine = VoucherLine.cooperative_id.in_(ids)
+    period = (mine, VoucherLine.year == year, VoucherLine.month <= month)
     opened = (
-        select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        select(VoucherLine.cooperative_id, VoucherLine.account_id,
+               func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(VoucherLine.cooperative_id == cooperative.id, VoucherLine.year == year, opens, *posted)
-        .group_by(VoucherLine.account_id)
+        .where(mine, VoucherLine.year == year, opens, *posted)
+        .group_by(VoucherLine.cooperative_id, VoucherLine.account_id)
+        .order_by(VoucherLine.cooperative_id)
+    )  # fmt: skip
+    members = accounts([MEMBER_ACCOUNTS])
+    at_start, at_end = _cuts(ids, year, month)
+    each = zip(
+        closing,
+        opening,
+        per_cooperative(ids, session.execute(opened)),
+        per_cooperative(ids, _member_balances(session, members, posted, *at_start)),
+        per_cooperative(ids, _member_balances(session, members, posted, *at_end)),
+        per_cooperative(ids, _profit_and_loss(session, period, accounts(PROFIT_AND_LOSS), posted, opens)),
+        _movements(session, ids, period, accounts(EQUITY), posted, opens, codes),
+        strict=True,
     )
-    for account_id, debit, credit in session.execute(opened):
-        code = first[account_id]
-        opening[code] = opening.get(code, ZERO) + (debit or ZERO) - (credit or ZERO)
-    members = ids([MEMBER_ACCOUNTS])
-    at_start, at_end = _cuts(cooperative, year, month)
-    return Books(
-        opening=opening,
-        closing=closing,
-        members_opening=list(_member_balances(session, members, posted, *at_start).values()),
-        members_closing=list(_member_balances(session, members, posted, *at_end).values()),
-        profit_and_loss=_profit_and_loss(session, period, ids(PROFIT_AND_LOSS), posted, opens, first),
-        movements=_movements(session, cooperative, period, ids(EQUITY), posted, opens, accounts),
-    )
+    for cooperative, (ends, starts, opened_rows, members_opening, members_closing, profit, movements) in zip(
+        ordered, each, strict=True
+    ):
+        opening_balances = _rolled(starts[1], first)
+        for _, account_id, debit, credit in opened_rows:
+            code = first[account_id]
+            opening_balances[code] = opening_balances.get(code, ZERO) + (debit or ZERO) - (credit or ZERO)
+        found: dict[int, Decimal] = {}
+        for _, account_id, debit, credit in profit:
+            found[account_id] = (debit or ZERO) - (credit or ZERO)
+        yield (
+            cooperative,
+            Books(
+                opening=opening_balances,
+                closing=_rolled(ends[1], first),
+                members_opening=[(debit or ZERO) - (credit or ZERO) for _, _, debit, credit in members_opening],
+                members_closing=[(debit or ZERO) - (credit or ZERO) for _, _, debit, credit in members_closing],
+                profit_and_loss=_rolled(found, first),
+                movements=movements,
+            ),
+        )
 
 
 def federation_share_capital(
     session: Session,
-    federation: Cooperative,
+    federations: Iterable[Cooperative],
     members: Iterable[int],
     year: int,
     month: int = 12,
     *,
     include_unposted: bool = False,
-) -> dict[int, tuple[Decimal, Decimal]]:
-    """What a federation's 股金 (301) holds for each of its members that is one of the given cooperatives (by
-    cooperative id): at the end of the period and at the start of the year, as its statements read them."""
-    accounts = [a.id for code, a in chart_accounts(session, federation).items() if code.startswith("301") and a.id]
+) -> dict[int, dict[int, tuple[Decimal, Decimal]]]:
+    """What each federation's 股金 (301) holds for each of its members that is one of the given cooperatives (by
+    federation, then cooperative id): at the end of the period and at the start of the year, as its statements
+    read them. The same four statements for every number of federations."""
+    ids = sorted(federation.id for federation in federations)
+    if not ids:
+        return {}
+    accounts = [account_id for account_id, code in _account_codes(session, ids).items() if code.startswith("301")]
     posted = () if include_unposted else (Voucher.state == VoucherState.POSTED,)
     rows = session.execute(
-        select(Member.id, Member.member_cooperative_id).where(
-            Member.cooperative_id == federation.id, Member.member_cooperative_id.in_(list(members))
+        select(Member.id, Member.cooperative_id, Member.member_cooperative_id).where(
+            Member.cooperative_id.in_(ids), Member.member_cooperative_id.in_(list(members))
         )
     )
-    theirs = {member_id: cooperative_id for member_id, cooperative_id in rows if cooperative_id is not None}
-    found: dict[int, tuple[Decimal, Decimal]] = {}
-    at_start, at_end = _cuts(federation, year, month)
+    theirs = {member_id: (federation_id, cooperative_id) for member_id, federation_id, cooperative_id in rows
+              if cooperative_id is not None}  # fmt: skip
+    at_start, at_end = _cuts(ids, year, month)
     chosen = VoucherLine.member_id.in_(list(theirs))
-    end = _member_balances(session, accounts, posted, *at_end, chosen)
-    start = _member_balances(session, accounts, posted, *at_start, chosen)
-    for member_id, cooperative_id in theirs.items():
-        old = found.get(cooperative_id, (ZERO, ZERO))
-        found[cooperative_id] = (old[0] - end.get(member_id, ZERO), old[1] - start.get(member_id, ZERO))
+    end = _net(_member_balances(session, accounts, posted, *at_end, chosen))
+    start = _net(_member_balances(session, accounts, posted, *at_start, chosen))
+    found: dict[int, dict[int, tuple[Decimal, Decimal]]] = {}
+    for member_id, (federation_id, cooperative_id) in theirs.items():
+        held = found.setdefault(federation_id, {})
+        old = held.get(cooperative_id, (ZERO, ZERO))
+        held[cooperative_id] = (old[0] - end.get(member_id, ZERO), old[1] - start.get(member_id, ZERO))
     return found
 
 
-def _cuts(cooperative: Cooperative, year: int, month: int) -> tuple[tuple[ColumnElement[bool], ...], ...]:
+def _account_codes(session: Session, cooperative_ids: list[int]) -> dict[int, str]:
+    """The code of every account the cooperatives' books hold, by account id (a chart never used has no line to
+    read: coopcore.services.ledger.chart.chart_accounts)."""
+    query = select(Account.id, Account.code).where(Account.cooperative_id.in_(cooperative_ids))
+    return {account_id: code for account_id, code in session.execute(query)}
+
+
+def _cuts(cooperative_ids: list[int], year: int, month: int) -> tuple[tuple[ColumnElement[bool], ...], ...]:
     """The lines of the year's opening and of everything to the period's end (the vouchers that open the year
     are its opening)."""
-    mine = VoucherLine.cooperative_id == cooperative.id
+    mine = VoucherLine.cooperative_id.in_(cooperative_ids)
     before = VoucherLine.year < year
     return (
         (mine, or_(before, and_(VoucherLine.year == year, _opens(year)))),
@@ -129,15 +168,23 @@ def _rolled(balances: dict[int, Decimal], first: dict[int, str]) -> dict[str, De
 
 def _member_balances(
     session: Session, accounts: list[int], posted: tuple[ColumnElement[bool], ...], *where: ColumnElement[bool]
-) -> dict[int | None, Decimal]:
-    """Each member's balance (debit − credit) on the accounts, by member id (None: lines without a member)."""
+) -> Iterator[Any]:
+    """Each member's debits and credits on the accounts (None: lines without a member), by cooperative and member,
+    in the order of the cooperatives."""
     query = (
-        select(VoucherLine.member_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        select(VoucherLine.cooperative_id, VoucherLine.member_id, func.sum(VoucherLine.debit),
+               func.sum(VoucherLine.credit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .where(*where, VoucherLine.account_id.in_(accounts), *posted)
-        .group_by(VoucherLine.member_id)
-    )
-    return {member: (debit or ZERO) - (credit or ZERO) for member, debit, credit in session.execute(query)}
+        .group_by(VoucherLine.cooperative_id, VoucherLine.member_id)
+        .order_by(VoucherLine.cooperative_id)
+    )  # fmt: skip
+    return iter(session.execute(query))
+
+
+def _net(rows: Iterable[Any]) -> dict[int | None, Decimal]:
+    """Member balances (debit − credit) by member id."""
+    return {member: (debit or ZERO) - (credit or ZERO) for _, member, debit, credit in rows}
 
 
 def _profit_and_loss(
@@ -146,39 +193,38 @@ def _profit_and_loss(
     accounts: list[int],
     posted: tuple[ColumnElement[bool], ...],
     opens: ColumnElement[bool],
-    first: dict[int, str],
-) -> dict[str, Decimal]:
-    """The period's profit and loss by first-level account (debit − credit), without the year-end vouchers that
-    carry it into 331 (nor their reversal at a reopen), as 本年盈余 is read for the distribution
+) -> Iterator[Any]:
+    """The period's profit and loss by cooperative and account (debits and credits), without the year-end vouchers
+    that carry it into 331 (nor their reversal at a reopen), as 本年盈余 is read for the distribution
     (coopcore.services.year_end.year_surplus)."""
     query = (
-        select(VoucherLine.account_id, func.sum(VoucherLine.debit), func.sum(VoucherLine.credit))
+        select(VoucherLine.cooperative_id, VoucherLine.account_id, func.sum(VoucherLine.debit),
+               func.sum(VoucherLine.credit))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .where(*period, VoucherLine.account_id.in_(accounts), *posted, ~opens)
         .where(Voucher.origin != VoucherOrigin.YEAR_END)
-        .group_by(VoucherLine.account_id)
-    )
-    found: dict[int, Decimal] = {}
-    for account_id, debit, credit in session.execute(query):
-        found[account_id] = (debit or ZERO) - (credit or ZERO)
-    return _rolled(found, first)
+        .group_by(VoucherLine.cooperative_id, VoucherLine.account_id)
+        .order_by(VoucherLine.cooperative_id)
+    )  # fmt: skip
+    return iter(session.execute(query))
 
 
 def _movements(
     session: Session,
-    cooperative: Cooperative,
+    cooperative_ids: list[int],
     period: tuple[ColumnElement[bool], ...],
     accounts: list[int],
     posted: tuple[ColumnElement[bool], ...],
     opens: ColumnElement[bool],
-    chart: dict[str, Account],
-) -> list[Movement]:
-    """The period's vouchers that book to an equity account (301, 311, 321, 322, 332), each account's amounts as
-    written: a red reversal is stored on the other side of what it cancels, and written negative on that side."""
-    code_of = {account.id: code for code, account in chart.items()}
+    codes: dict[int, str],
+) -> Iterator[list[Movement]]:
+    """Each cooperative's vouchers of the period that book to an equity account (301, 311, 321, 322, 332), each
+    account's amounts as written: a red reversal is stored on the other side of what it cancels, and written
+    negative on that side. In the order of the cooperatives."""
     touching = select(VoucherLine.voucher_id).where(*period, VoucherLine.account_id.in_(accounts))
     query = (
         select(
+            Voucher.cooperative_id,
             Voucher.id,
             Voucher.reverses_id,
             Voucher.source_ref,
@@ -188,26 +234,28 @@ def _movements(
         )
         .join(VoucherLine, VoucherLine.voucher_id == Voucher.id)
         .where(Voucher.id.in_(touching), *posted, ~opens)
-        .group_by(Voucher.id, Voucher.reverses_id, Voucher.source_ref, VoucherLine.account_id)
-        .order_by(Voucher.id)
+        .group_by(Voucher.cooperative_id, Voucher.id, Voucher.reverses_id, Voucher.source_ref, VoucherLine.account_id)
+        .order_by(Voucher.cooperative_id, Voucher.id)
     )
+    # A fund's id is its own in every cooperative: one set of the fiscal subsidies' references serves them all.
     fiscal = {
         SPECIAL_FUNDS.ref(fund_id)
         for fund_id in session.scalars(
             select(SpecialFund.id).where(
-                SpecialFund.cooperative_id == cooperative.id, SpecialFund.source == FundSource.FISCAL_SUBSIDY
+                SpecialFund.cooperative_id.in_(cooperative_ids), SpecialFund.source == FundSource.FISCAL_SUBSIDY
             )
         )
     }
-    vouchers: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
-    subsidy: dict[int, bool] = {}
-    for voucher_id, reverses_id, source_ref, account_id, debit, credit in session.execute(query):
-        debit, credit = debit or ZERO, credit or ZERO
-        if reverses_id is not None:
-            debit, credit = -credit, -debit
-        amounts = vouchers.setdefault(voucher_id, {})
-        code = code_of[account_id]
-        old = amounts.get(code, (ZERO, ZERO))
-        amounts[code] = (old[0] + debit, old[1] + credit)
-        subsidy[voucher_id] = (source_ref or "") in fiscal
-    return [Movement(amounts, subsidy[voucher_id]) for voucher_id, amounts in vouchers.items()]
+    for rows in per_cooperative(cooperative_ids, session.execute(query)):
+        vouchers: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
+        subsidy: dict[int, bool] = {}
+        for _, voucher_id, reverses_id, source_ref, account_id, debit, credit in rows:
+            debit, credit = debit or ZERO, credit or ZERO
+            if reverses_id is not None:
+                debit, credit = -credit, -debit
+            amounts = vouchers.setdefault(voucher_id, {})
+            code = codes[account_id]
+            old = amounts.get(code, (ZERO, ZERO))
+            amounts[code] = (old[0] + debit, old[1] + credit)
+            subsidy[voucher_id] = (source_ref or "") in fiscal
+        yield [Movement(amounts, subsidy[voucher_id]) for voucher_id, amounts in vouchers.items()]

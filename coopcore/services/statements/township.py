@@ -13,7 +13,7 @@ from coopcore.money import ZERO
 from coopcore.rules.statements import Statements
 from coopcore.rules.statements.rollup import INVESTMENTS, add_up, without_investment
 from coopcore.services.lookups import township_cooperatives
-from coopcore.services.statements import closed_cooperatives, statements
+from coopcore.services.statements import closed_cooperatives, statements_of
 from coopcore.services.statements.books import federation_share_capital
 
 
@@ -46,23 +46,32 @@ def township_statements(
     as 股金 (301) [KJ 131 二; domain.md §11]: where both are in the township it is taken out of both lines once.
     """
     found = township_cooperatives(session, township)
-    parts = {cooperative.id: statements(session, cooperative, year, month, include_unposted=include_unposted)
-             for cooperative in found}  # fmt: skip
-    total = add_up(year, month, list(parts.values()))
+    ids = [cooperative.id for cooperative in found]
+    federations = [cooperative for cooperative in found if cooperative.is_federation]
+    held = federation_share_capital(session, federations, ids, year, month, include_unposted=include_unposted)
+    members = {cooperative_id for by_member in held.values() for cooperative_id in by_member}
+    # Added up one cooperative at a time (memory flat in their number); only the 对外投资 of the federations'
+    # members are kept, for the investment counted once.
+    total: Statements | None = None
+    investments: dict[int, tuple[Decimal, Decimal]] = {}
+    for cooperative, part in statements_of(session, found, year, month, include_unposted=include_unposted):
+        total = add_up(year, month, [part] if total is None else [total, part])
+        if cooperative.id in members:
+            investments[cooperative.id] = (part.closing[INVESTMENTS], part.opening[INVESTMENTS])
+    if total is None:
+        total = add_up(year, month, [])
     # Only what both sides hold is the same money: a member cooperative whose books show less 对外投资 than the
     # federation's 股金 holds for it leaves the rest in (and the difference is reported).
     closing = opening = unmatched = ZERO
-    for federation in (cooperative for cooperative in found if cooperative.is_federation):
-        held = federation_share_capital(session, federation, list(parts), year, month,
-                                        include_unposted=include_unposted)  # fmt: skip
-        for cooperative_id, (end, start) in held.items():
-            member = parts[cooperative_id]
-            closing += min(end, max(member.closing[INVESTMENTS], ZERO))
-            opening += min(start, max(member.opening[INVESTMENTS], ZERO))
-            unmatched += end - min(end, max(member.closing[INVESTMENTS], ZERO))
+    for federation in federations:
+        for cooperative_id, (end, start) in held.get(federation.id, {}).items():
+            invested_end, invested_start = investments[cooperative_id]
+            closing += min(end, max(invested_end, ZERO))
+            opening += min(start, max(invested_start, ZERO))
+            unmatched += end - min(end, max(invested_end, ZERO))
     if closing or opening:
         total = without_investment(total, closing, opening)
-    closed = closed_cooperatives(session, parts, year, month)
+    closed = closed_cooperatives(session, ids, year, month)
     return TownshipStatements(
         township.name,
         total,
