@@ -244,7 +244,7 @@ def wait_for(jobs: ReportJobs, job_id: str, owner_id: int, *states: JobState) ->
 
 def test_two_workers_on_one_instance_folder_share_the_jobs_and_their_limits(tmp_path: Path) -> None:
     first, second = (ReportJobs(tmp_path, workers=1, per_user=2, keep_seconds=3600) for _ in range(2))
-    release = threading.Event()
+    release, go = threading.Event(), threading.Event()
 
     def slow(folder: Path) -> Path:
         release.wait(30)
@@ -252,6 +252,7 @@ def test_two_workers_on_one_instance_folder_share_the_jobs_and_their_limits(tmp_
         return folder / "slow.pdf"
 
     def quick(folder: Path) -> Path:
+        go.wait(30)  # unfinished until the third request has been refused
         (folder / "quick.pdf").write_bytes(b"%PDF-quick")
         return folder / "quick.pdf"
 
@@ -261,6 +262,7 @@ def test_two_workers_on_one_instance_folder_share_the_jobs_and_their_limits(tmp_
     quick_job = second.submit(7, ("notice", "pdf", "A", 2024), "quick", "quick.pdf", quick)
     with pytest.raises(RuleViolation):  # two unfinished, counted across both workers
         first.submit(7, ("slips", "pdf", "A", 2024), "third", "third.pdf", quick)
+    go.set()
     done = wait_for(first, quick_job.id, 7, JobState.DONE)  # built by the second, seen by the first
     assert done.path is not None and done.path.read_bytes() == b"%PDF-quick"
     assert first.get(quick_job.id, 8) is None and second.get(slow_job.id, 8) is None  # another user's
