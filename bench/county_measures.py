@@ -96,6 +96,7 @@ def command_rows(url: str, engine: Engine, repeat: int, folder: str) -> list[Row
     """Each command for T01 and T02 (the county for villages status): time, bare SQL, queries and peak memory."""
     commands = [
         ("coop villages status (county)", "", ["villages", "status", "--year", str(YEAR)]),
+        ("coop villages status --json (county)", "", ["villages", "status", "--year", str(YEAR), "--json"]),
         ("coop villages status", BIG, ["villages", "status", "--year", str(YEAR), "--township", BIG]),
     ]
     for township in (SMALL, BIG):

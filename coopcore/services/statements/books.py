@@ -25,7 +25,7 @@ from coopcore.rules.statements import Books, Movement
 from coopcore.rules.statements.lines import COLUMN_ACCOUNTS, DISTRIBUTION, MEMBER_ACCOUNTS
 from coopcore.services.ledger.balances import nets_by_account
 from coopcore.services.ledger.carried_events import CARRIED_FORWARD
-from coopcore.services.ledger.grouped import per_cooperative
+from coopcore.services.ledger.grouped import per_cooperative, streamed
 from coopcore.services.ledger.register_events import SPECIAL_FUNDS
 from coopcore.terms import FundSource
 
@@ -68,7 +68,7 @@ def read_books_of(
     each = zip(
         closing,
         opening,
-        per_cooperative(ids, session.execute(opened)),
+        per_cooperative(ids, streamed(session, opened)),
         per_cooperative(ids, _member_balances(session, members, posted, *at_start)),
         per_cooperative(ids, _member_balances(session, members, posted, *at_end)),
         per_cooperative(ids, _profit_and_loss(session, period, accounts(PROFIT_AND_LOSS), posted, opens)),
@@ -179,7 +179,7 @@ def _member_balances(
         .group_by(VoucherLine.cooperative_id, VoucherLine.member_id)
         .order_by(VoucherLine.cooperative_id)
     )  # fmt: skip
-    return iter(session.execute(query))
+    return streamed(session, query)
 
 
 def _net(rows: Iterable[Any]) -> dict[int | None, Decimal]:
@@ -206,7 +206,7 @@ def _profit_and_loss(
         .group_by(VoucherLine.cooperative_id, VoucherLine.account_id)
         .order_by(VoucherLine.cooperative_id)
     )  # fmt: skip
-    return iter(session.execute(query))
+    return streamed(session, query)
 
 
 def _movements(
@@ -246,7 +246,7 @@ def _movements(
             )
         )
     }
-    for rows in per_cooperative(cooperative_ids, session.execute(query)):
+    for rows in per_cooperative(cooperative_ids, streamed(session, query)):
         vouchers: dict[int, dict[str, tuple[Decimal, Decimal]]] = {}
         subsidy: dict[int, bool] = {}
         for _, voucher_id, reverses_id, source_ref, account_id, debit, credit in rows:
