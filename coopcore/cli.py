@@ -20,6 +20,7 @@ COMMANDS = {
     "villages": "coopcore.commands.villages:villages_group",
     "contracts": "coopcore.commands.contracts:contracts_group",
     "payments": "coopcore.commands.payments:payments_group",
+    "users": "coopcore.commands.users:users_group",
     "template": "coopcore.commands.workbook:template",
     "import": "coopcore.commands.workbook:import_command",
     "export": "coopcore.commands.workbook:export",
