@@ -3,7 +3,7 @@ cooperative owes it on 成员往来 (114), 应付盈余返还 (221) and 应付�
 what was paid; a box for the household's signature or thumbprint to confirm it.
 
     python -m reports.member_statements --db URL --coop CREDIT_CODE --from 2024-01-01 --to 2024-12-31
-        [--member M002] [--unposted] [--out DIR] [--lang zh|en]
+        [--member M002] [--unposted | --posted-only] [--out DIR] [--lang zh|en]
     coop report member-statements --coop CREDIT_CODE --from 2024-01-01 --to 2024-12-31 [--member M002]
 """
 
@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from sqlalchemy.orm import Session
 
 from coopcore.commands.base import CREDIT_CODE, DAY, Context, pass_context
+from coopcore.commands.owed_tables import reading, reading_options
 from coopcore.errors import CoopError
 from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
@@ -30,7 +31,7 @@ from coopcore.labels import label
 from coopcore.models import Cooperative
 from coopcore.services import lookups
 from coopcore.services.ledger import chart_accounts
-from coopcore.services.ledger.owed import AS_THEY_STAND, OWED_ACCOUNTS, MemberStatement, Owed, member_statements
+from coopcore.services.ledger.owed import OWED_ACCOUNTS, MemberStatement, Owed, Reading, member_statements
 from coopcore.services.year_end import year_bounds
 from coopcore.terms import OwedMovement
 from reports import base, pdf, text
@@ -50,15 +51,15 @@ def build_member_statements(
     lang: Lang = "zh",
     *,
     member: str | None = None,
-    include_unposted: bool = False,
-    as_they_stand: bool = False,
+    read: Reading | None = None,
 ) -> list[Path]:
-    """Write one page per household with a line on 114, 221 or 222 by the period's end (or one member's);
-    `as_they_stand` counts the vouchers booked from business records before the month's close, as the member page
-    does."""
+    """Write one page per household with a line on 114, 221 or 222 by the period's end (or one member's), read
+    as the books stand unless `read` says otherwise."""
+    read = read or Reading()
     chosen = lookups.member_by_code(session, cooperative, member) if member is not None else None
     statements = member_statements(session, cooperative, first_on, last_on, member=chosen,
-                                   include_unposted=include_unposted, as_they_stand=as_they_stand)  # fmt: skip
+                                   include_unposted=read.include_unposted,
+                                   as_they_stand=read.as_they_stand)  # fmt: skip
     accounts = chart_accounts(session, cooperative)
     names = {code: accounts[code].name if lang == "zh" else accounts[code].name_en for code in OWED_ACCOUNTS}
     period = f"{first_on.isoformat()}_{last_on.isoformat()}"
@@ -71,7 +72,7 @@ def build_member_statements(
         for done, statement in enumerate(statements):
             if done:
                 yield PageBreak()
-            yield from _page(cooperative, statement, names, lang, width, include_unposted, as_they_stand)
+            yield from _page(cooperative, statement, names, lang, width, read.note)
         if not statements:
             yield pdf.para(text.tr("No member has an amount owed or paid in this period.", lang))
 
@@ -96,8 +97,7 @@ def build_period_statements(
     if first_on > last_on:
         raise CoopError("The statement's first day {first} is after its last day {last}.", first=first_on.isoformat(),
                         last=last_on.isoformat())  # fmt: skip
-    return build_member_statements(session, cooperative, first_on, last_on, out_dir, lang, member=member,
-                                   as_they_stand=True)  # fmt: skip
+    return build_member_statements(session, cooperative, first_on, last_on, out_dir, lang, member=member)
 
 
 def _page(
@@ -106,8 +106,7 @@ def _page(
     names: dict[str, str],
     lang: Lang,
     width: float,
-    preview: bool,
-    as_they_stand: bool = False,
+    note: str | None,
 ) -> Iterator[Flowable]:
     """One household's statement: who, the accounts' totals, what is owed in words, the lines, the signature."""
     period = text.tr("{first} to {last}", lang, first=text.day(statement.first_on, lang),
@@ -127,10 +126,8 @@ def _page(
         text.tr("Positive: owed to the household; negative: the household owes the cooperative.", lang),
         text.tr("Please check these amounts with the cooperative's accountant if anything differs.", lang),
     ]
-    if preview:
-        notes.append(text.tr("Unposted vouchers are counted (preview).", lang))
-    elif as_they_stand:
-        notes.append(text.tr(AS_THEY_STAND, lang))
+    if note:
+        notes.append(text.tr(note, lang))
     yield Spacer(1, 2 * mm)
     for note in notes:
         yield pdf.para(note, SIZE)
@@ -271,7 +268,7 @@ def _signature_row(canvas: Canvas, lang: Lang, width: float) -> None:
 @click.option("--from", "first_on", type=DAY, required=True, help="First day of the statement.")
 @click.option("--to", "last_on", type=DAY, required=True, help="Last day of the statement.")
 @click.option("--member", help="Member code; every member if left out.")
-@click.option("--unposted", is_flag=True, help="Preview: count drafts and audited vouchers as if posted.")
+@reading_options
 @OUT
 @LANG
 @pass_context
@@ -282,6 +279,7 @@ def command(
     last_on: dt.date,
     member: str | None,
     unposted: bool,
+    posted_only: bool,
     out_dir: Path,
     report_lang: Lang | None,
 ) -> None:
@@ -289,10 +287,11 @@ def command(
     if first_on > last_on:
         context.fail("The statement's first day {first} is after its last day {last}.", first=first_on.isoformat(),
                      last=last_on.isoformat())  # fmt: skip
+    read = reading(context, unposted, posted_only)
     with read_only(context.engine) as session:
         cooperative = lookups.cooperative_by_code(session, credit_code)
         paths = build_member_statements(session, cooperative, first_on, last_on, out_dir, lang, member=member,
-                                        include_unposted=unposted)  # fmt: skip
+                                        read=read)  # fmt: skip
     announce(context, lang, paths)
 
 

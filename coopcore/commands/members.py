@@ -94,42 +94,49 @@ def account(context: Context, credit_code: str, code: str, year: int) -> None:
             console.print(render(UNPOSTED_PAYMENTS, lang))
 
 
-UNPOSTED = click.option("--unposted", is_flag=True, help="Preview: count drafts and audited vouchers as if posted.")
-
-
 @members_group.command()
 @_with_member
 @click.option("--from", "first_on", type=DAY, required=True, help="First day of the statement.")
 @click.option("--to", "last_on", type=DAY, required=True, help="Last day of the statement.")
-@UNPOSTED
+@owed_tables.reading_options
 @pass_context
 def statement(
-    context: Context, credit_code: str, code: str, first_on: dt.date, last_on: dt.date, unposted: bool
+    context: Context,
+    credit_code: str,
+    code: str,
+    first_on: dt.date,
+    last_on: dt.date,
+    unposted: bool,
+    posted_only: bool,
 ) -> None:
     """Print a household's statement (对账单) of 114, 221 and 222: what it was credited, charged and paid."""
     if first_on > last_on:
         context.fail("The statement's first day {first} is after its last day {last}.", first=first_on.isoformat(),
                      last=last_on.isoformat())  # fmt: skip
+    read = owed_tables.reading(context, unposted, posted_only)
     with context.transaction() as session:
         cooperative = cooperative_by_code(session, credit_code)
         found = member_statement(session, cooperative, member_by_code(session, cooperative, code), first_on,
-                                 last_on, include_unposted=unposted)  # fmt: skip
+                                 last_on, include_unposted=read.include_unposted,
+                                 as_they_stand=read.as_they_stand)  # fmt: skip
         owed_tables.print_statement(found, _account_names(session, cooperative, context.lang), context.lang,
-                                    preview=unposted)  # fmt: skip
+                                    read=read)  # fmt: skip
 
 
 @members_group.command()
 @click.option("--coop", "credit_code", required=True, type=CREDIT_CODE, help="The cooperative.")
 @click.option("--on", "on", type=DAY, required=True, help="Day to read the balances at (end of day).")
-@UNPOSTED
+@owed_tables.reading_options
 @pass_context
-def owed(context: Context, credit_code: str, on: dt.date, unposted: bool) -> None:
+def owed(context: Context, credit_code: str, on: dt.date, unposted: bool, posted_only: bool) -> None:
     """List what the cooperative owes each member on 114, 221 and 222 at a date, and in total (Art. 55)."""
+    read = owed_tables.reading(context, unposted, posted_only)
     with context.transaction() as session:
         cooperative = cooperative_by_code(session, credit_code)
-        found = owed_on(session, cooperative, on, include_unposted=unposted)
+        found = owed_on(session, cooperative, on, include_unposted=read.include_unposted,
+                        as_they_stand=read.as_they_stand)  # fmt: skip
         owed_tables.print_owed(found, _account_names(session, cooperative, context.lang), context.lang,
-                               preview=unposted)  # fmt: skip
+                               read=read)  # fmt: skip
 
 
 def _account_names(session: Session, cooperative: Cooperative, lang: Lang) -> dict[str, str]:

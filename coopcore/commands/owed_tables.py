@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
+import click
 from rich.console import Console
 from rich.table import Table
 
+from coopcore.commands.base import Context
 from coopcore.i18n import Lang, format_money, render
 from coopcore.labels import label
 from coopcore.money import ZERO
-from coopcore.services.ledger.owed import OWED_ACCOUNTS, MemberStatement, Owed, OwedToMembers
+from coopcore.services.ledger.owed import OWED_ACCOUNTS, MemberStatement, Owed, OwedToMembers, Reading
 from coopcore.terms import OwedMovement
 
 MOVEMENTS = tuple(OwedMovement)  # the statement's amount columns, in this order: 应得, 应扣, 已付
 SIGN_NOTE = "Positive: owed to the household; negative: the household owes the cooperative."
+Command = TypeVar("Command", bound=Callable[..., object])
 
 
-def print_statement(statement: MemberStatement, names: dict[str, str], lang: Lang, *, preview: bool) -> None:
+def reading_options(command: Command) -> Command:
+    """The options choosing a Reading: `--unposted` and `--posted-only`."""
+    command = click.option("--posted-only", is_flag=True,
+                           help="Count posted vouchers only, as the trial balance does.")(command)  # fmt: skip
+    return click.option("--unposted", is_flag=True,
+                        help="Preview: count drafts and audited vouchers as if posted.")(command)  # fmt: skip
+
+
+def reading(context: Context, unposted: bool, posted_only: bool) -> Reading:
+    """The Reading the options ask for; both at once contradict each other."""
+    if unposted and posted_only:
+        context.fail("--unposted and --posted-only cannot be used together.")
+    return Reading(include_unposted=unposted, posted_only=posted_only)
+
+
+def print_statement(statement: MemberStatement, names: dict[str, str], lang: Lang, *, read: Reading) -> None:
     """对账单: the opening, each line with the balance after it, the period's totals, the closing, then per account."""
     title = render(
         "Statement of {member} ({code}), {first} to {last}",
@@ -48,8 +68,8 @@ def print_statement(statement: MemberStatement, names: dict[str, str], lang: Lan
     console.print(accounts_table(statement.accounts, names, lang))
     console.print(_owed_sentence(statement.name, statement.last_on.isoformat(), total.closing, lang))
     console.print(render(SIGN_NOTE, lang))
-    if preview:
-        console.print(render("Unposted vouchers are counted (preview).", lang))
+    if read.note:
+        console.print(render(read.note, lang))
 
 
 def accounts_table(accounts: dict[str, Owed], names: dict[str, str], lang: Lang, title: str = "") -> Table:
@@ -71,7 +91,7 @@ def accounts_table(accounts: dict[str, Owed], names: dict[str, str], lang: Lang,
     return by_account
 
 
-def print_owed(owed: OwedToMembers, names: dict[str, str], lang: Lang, *, preview: bool) -> None:
+def print_owed(owed: OwedToMembers, names: dict[str, str], lang: Lang, *, read: Reading) -> None:
     """Each household's balances on 114, 221 and 222 at a date, their totals, and the total owed to members."""
     shown = Table(title=render("What the cooperative owes its members on {day}", lang, day=owed.on.isoformat()))
     shown.add_column(render("Member code", lang))
@@ -91,8 +111,8 @@ def print_owed(owed: OwedToMembers, names: dict[str, str], lang: Lang, *, previe
                          "{amount}", lang, amount=format_money(owed.owed_to_members, lang)))  # fmt: skip
     console.print(render("Owed by members in total: {amount}", lang, amount=format_money(owed.owed_by_members, lang)))
     console.print(render(SIGN_NOTE, lang))
-    if preview:
-        console.print(render("Unposted vouchers are counted (preview).", lang))
+    if read.note:
+        console.print(render(read.note, lang))
 
 
 def _owed_sentence(member: str, day: str, closing: Decimal, lang: Lang) -> str:

@@ -69,6 +69,29 @@ def test_owed_lists_every_member_s_balances_and_the_total_owed_to_members(demo_u
     assert preview.returncode == 0 and "含未记账凭证（预览）。" in preview.stdout
 
 
+def test_an_open_year_is_read_as_the_books_stand_unless_posted_only_is_asked(demo_url: str) -> None:
+    # The demo's 2024 is open: its trades' vouchers are not posted yet. The statement counts them by default, as the
+    # member page and the slips do; --posted-only reads what the trial balance reads.
+    code = chenliang(demo_url)
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        cooperative = cooperative_by_code(session, code)
+        standing = owed_on(session, cooperative, dt.date(2024, 12, 31), as_they_stand=True)
+        posted = owed_on(session, cooperative, dt.date(2024, 12, 31))
+    engine.dispose()
+    assert standing.owed_to_members != posted.owed_to_members
+    args = ("--db", demo_url, "members", "owed", "--coop", code, "--on", "2024-12-31")
+    shown = run(*args)
+    assert shown.returncode == 0, shown.stderr
+    assert f"第五十五条）：{format_money(standing.owed_to_members)}" in shown.stdout
+    assert "由业务记录生成的凭证（交售、盈余分配及其支付）在月末结账记账前即计入。" in shown.stdout
+    only_posted = run(*args, "--posted-only")
+    assert f"第五十五条）：{format_money(posted.owed_to_members)}" in only_posted.stdout
+    assert "月末结账记账前即计入" not in only_posted.stdout
+    both = run(*args, "--posted-only", "--unposted")
+    assert both.returncode == 2 and "--unposted 与 --posted-only 不能同时使用。" in both.stderr
+
+
 def test_the_member_account_prints_last_year_s_dividend_as_paid_and_what_is_still_owed(demo_url: str) -> None:
     code = chenliang(demo_url)
     result = run("--db", demo_url, "members", "account", "--coop", code, "--member", "M002", "--year", "2024")

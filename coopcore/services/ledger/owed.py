@@ -37,6 +37,29 @@ AS_THEY_STAND = (
     "month's close posts them."
 )
 
+PREVIEW = "Unposted vouchers are counted (preview)."
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which vouchers a statement counts. By default the books as they stand, as the member page, the member account
+    and the slips read them: a payment or a delivery recorded today is counted before the month's close posts it.
+    Or the posted books only, as the trial balance reads them; or every voucher, a preview."""
+
+    include_unposted: bool = False
+    posted_only: bool = False
+
+    @property
+    def as_they_stand(self) -> bool:
+        return not (self.include_unposted or self.posted_only)
+
+    @property
+    def note(self) -> str | None:
+        """What the statement says of the vouchers it counts (nothing when it reads the posted books)."""
+        if self.include_unposted:
+            return PREVIEW
+        return AS_THEY_STAND if self.as_they_stand else None
+
 
 @dataclass(frozen=True)
 class OwedLine:
@@ -191,12 +214,18 @@ def member_statement(
 
 
 def owed_on(
-    session: Session, cooperative: Cooperative, on: dt.date, *, include_unposted: bool = False
+    session: Session,
+    cooperative: Cooperative,
+    on: dt.date,
+    *,
+    include_unposted: bool = False,
+    as_they_stand: bool = False,
 ) -> OwedToMembers:
-    """What the cooperative owes each member at the end of a day on 114, 221 and 222, and in total."""
+    """What the cooperative owes each member at the end of a day on 114, 221 and 222, and in total; `as_they_stand`
+    as member_statements reads it."""
     codes = _owed_accounts(session, cooperative)
     balances = _balances(session, cooperative, codes, before=on + dt.timedelta(days=1), last_on=on,
-                         counted=_counted(include_unposted))  # fmt: skip
+                         counted=_counted(include_unposted, as_they_stand))  # fmt: skip
     members = tuple(
         MemberOwed(m.code, m.name, {code: balances[m.id].get(code, ZERO) for code in OWED_ACCOUNTS})
         for m in _members(session, set(balances))
