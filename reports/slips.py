@@ -219,7 +219,7 @@ def _amounts(
             small,
         )  # fmt: skip
     rows.append([text.tr("Guaranteed rent", lang), pdf.para(_rent(distribution.year, owed, lang), small), ""])
-    rows.append([text.tr("Payment", lang), pdf.para(_payment(line, lang), small), ""])
+    rows.append([text.tr("Payment", lang), pdf.para(_payment(line, distribution.resolution, lang), small), ""])
     rows.append([pdf.para(text.tr("Still owed after this payment", lang), 8.5, leading=9.5),
                  pdf.para(_after(owed, explained, lang), small), ""])  # fmt: skip
     table = Table(rows, colWidths=[width * 0.17, width * 0.64, width * 0.19])
@@ -286,7 +286,7 @@ def _after(owed: HouseholdOwed | None, explained: Explained, lang: Lang) -> str:
                    accounts=comma.join(parts), total=text.amount(owed.total_after, lang))  # fmt: skip
 
 
-def _payment(line: queries.PlanLine, lang: Lang) -> str:
+def _payment(line: queries.PlanLine, resolution: str, lang: Lang) -> str:
     if line.paid_on is not None and line.payment_method is not None:
         return text.tr(
             "{method} on {day}",
@@ -294,6 +294,8 @@ def _payment(line: queries.PlanLine, lang: Lang) -> str:
             method=label(line.payment_method, lang),
             day=text.day(line.paid_on, lang),
         )
+    if line.converted and not line.payable:  # the assembly converted the whole share: there is nothing to pay
+        return text.tr("Nothing to pay: all converted into contribution ({resolution})", lang, resolution=resolution)
     return text.tr("Not paid yet:  □ cash   □ converted into contribution (needs the assembly's resolution)", lang)
 
 

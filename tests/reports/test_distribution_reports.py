@@ -180,3 +180,11 @@ def test_a_draft_notice_leaves_the_dates_blank_to_fill_in(session: Session, tmp_
     [path] = build_publicity_notice(session, cooperative, 2024, tmp_path, "zh")
     content = pdf_text(path)
     assert "______年____月____日" in content and "草案" in content
+
+
+def test_a_share_converted_whole_is_not_offered_for_payment(session: Session, tmp_path: Path) -> None:
+    cooperative, _ = builders.example(session, "posted", conversions={"M04": D("22052.13")})  # M04's whole share
+    [path] = build_dividend_slips(session, cooperative, 2024, tmp_path, "zh")
+    flat = "".join(pdf_text(path).split())
+    assert flat.count("无需支付：已全部转为成员出资（2025年第1号决议）") == 1
+    assert flat.count("尚未支付：") == 5  # the other households still choose cash or conversion
