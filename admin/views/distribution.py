@@ -35,7 +35,7 @@ from coopcore.rules.plan_review import statements
 from coopcore.services import distribution as workflow
 from coopcore.services import lookups, year_end
 from coopcore.services.plan_review import review_plan
-from coopcore.services.statements import statements_as_they_stand
+from coopcore.services.statements import closed_cooperatives, statements_as_they_stand
 
 
 class PublishForm(FlaskForm):
@@ -242,7 +242,11 @@ class DistributionPage(CoopPage):
 
         def step(session: Session) -> str:
             workflow.post_distribution(session, lookups.live_distribution(session, cooperative, year))
-            return _("The {year} distribution is posted; the year is closed.", year=year)
+            said = _("The {year} distribution is posted; the year is closed.", year=year)
+            if cooperative.id in closed_cooperatives(session, [cooperative.id], year):
+                return said
+            return said + " " + _("The books' December {year} is still open: review the vouchers, then close the "
+                                  "month on the Period close page.", year=year)  # fmt: skip
 
         return self.run_step(step, back)
 

@@ -30,7 +30,7 @@ from coopcore.services import distribution as workflow
 from coopcore.services.distribution_json import case_from_json, result_to_json, stored_to_json
 from coopcore.services.lookups import cooperative_by_code, live_distribution, township_by_name, township_cooperatives
 from coopcore.services.plan_review import review_plan
-from coopcore.services.statements import statements_as_they_stand
+from coopcore.services.statements import closed_cooperatives, statements_as_they_stand
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -192,6 +192,12 @@ def post(context: Context, credit_code: str, year: int) -> None:
         distribution = _distribution(session, credit_code, year)
         workflow.post_distribution(session, distribution)
         context.say("The {year} distribution is posted; the year is closed.", year=year)
+        # The distribution closes the year to imports; the books' December is closed by the accountant, who reviews
+        # the vouchers first: say so, or "closed" reads as done while every voucher is still a draft.
+        if distribution.cooperative_id not in closed_cooperatives(session, [distribution.cooperative_id], year):
+            context.say("The books' December {year} is still open: review the vouchers, then close it with "
+                        "`coop ledger close --coop {code} --period {year}-12`.", year=year,
+                        code=distribution.cooperative.credit_code)  # fmt: skip
 
 
 @distribution_group.command()
