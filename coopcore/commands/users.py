@@ -6,6 +6,8 @@ in to the admin to create the others. The password is asked twice and never show
 
 from __future__ import annotations
 
+import sys
+
 import click
 from sqlalchemy import select
 
@@ -48,9 +50,20 @@ def add(
             context.fail("The user name {username} is taken.", username=username)
         place = township_by_name(session, township) if township else None
         keeps = [cooperative_by_code(session, code) for code in credit_codes]
-        password = click.prompt(
-            render("Password", context.lang), hide_input=True, err=True,
-            confirmation_prompt=render("Repeat the password", context.lang),
-        )  # fmt: skip
+        password = _password(context)
         create_user(session, username, password, chosen, display_name=display_name, township=place, cooperatives=keeps)
         context.say("User {username} created.", username=username)
+
+
+def _password(context: Context) -> str:
+    """The password typed twice at a terminal; from a pipe or a file (an installer's script), its first line, and a
+    second line, if there is one, must repeat it. Read from a pipe, getpass would warn in English that it echoes."""
+    if sys.stdin.isatty():
+        return str(click.prompt(render("Password", context.lang), hide_input=True, err=True,
+                                confirmation_prompt=render("Repeat the password", context.lang)))  # fmt: skip
+    lines = sys.stdin.read().splitlines()
+    if not lines or not lines[0]:
+        context.fail("No password on standard input: give it on the first line.")
+    if len(lines) > 1 and lines[1] and lines[1] != lines[0]:
+        context.fail("The password on the second line differs from the first.")
+    return lines[0]

@@ -64,6 +64,11 @@ def test_a_short_password_a_taken_name_and_a_missing_township_are_refused_and_no
 ) -> None:
     short = add(schema_url, "li", typed="1234567\n1234567\n")
     assert short.returncode == 2 and "密码至少需要 8 个字符" in short.stderr
+    differs = add(schema_url, "li", typed=f"{PASSWORD}\n{PASSWORD}x\n")
+    assert differs.returncode == 2 and "第二行的密码与第一行不一致。" in differs.stderr
+    none = add(schema_url, "li", typed="")
+    assert none.returncode == 2 and "标准输入中没有密码" in none.stderr
+    assert "Warning" not in short.stderr + differs.stderr  # no English from getpass, read from a pipe
     assert users(schema_url) == 0
     assert add(schema_url, "li").returncode == 0
     taken = add(schema_url, "li")
