@@ -17,7 +17,7 @@ from coopcore.services.payouts.errors import (
     ReasonNeeded,
     RunState,
     SettledTooEarly,
-    UnknownRunLine,
+    UnknownTransfer,
 )
 from coopcore.services.payouts.items import PayableItem, payable_items, read_kinds
 from coopcore.services.payouts.runs import cancel_run, choose_run, freeze_run, mark_sent, settle_run
@@ -33,7 +33,7 @@ __all__ = [
     "ReasonNeeded",
     "RunState",
     "SettledTooEarly",
-    "UnknownRunLine",
+    "UnknownTransfer",
     "cancel_run",
     "choose_run",
     "freeze_run",
