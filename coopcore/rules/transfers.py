@@ -87,8 +87,3 @@ def transfers(lines: Iterable[L]) -> list[Transfer[L]]:
         found.append(Transfer(number, first.member_id, first.payee_name, first.payee_account, first.payee_bank,
                               tuple(household)))  # fmt: skip
     return found
-
-
-def transfer_numbers(lines: Iterable[L]) -> dict[int, int]:
-    """Each line's transfer number (序号), by line number."""
-    return {line.line_no: transfer.number for transfer in transfers(lines) for line in transfer.lines}

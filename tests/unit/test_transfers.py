@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from coopcore.rules.transfers import Transfer, transfer_numbers, transfers
+from coopcore.rules.transfers import Transfer, transfers
 from coopcore.terms import PayoutResult
 
 D = Decimal
@@ -43,7 +43,6 @@ def test_a_household_with_four_kinds_is_one_transfer_of_their_sum_to_its_frozen_
     assert (second.payee_name, second.payee_account, second.payee_bank) == ("户9", "62" + "9".zfill(17), "示例银行")
     assert second.lines == tuple(lines[1:5])  # the lines themselves, in line order
     assert sum((t.amount for t in found), D(0)) == sum((line.amount for line in lines), D(0))
-    assert transfer_numbers(lines) == {1: 1, 2: 2, 3: 2, 4: 2, 5: 2, 6: 3}
 
 
 def test_transfers_are_numbered_by_line_order_whatever_order_the_lines_come_in() -> None:
