@@ -1,7 +1,9 @@
 """The files of a payment run (付款批次): the bank batch (代发) as XLSX and CSV, the cash list as PDF and XLSX.
 
 The bank layout is the one banks commonly accept for 代发: columns 序号, 户名, 账号, 开户行, 金额, 用途, one row per
-line of the run (序号 is the line number `coop payments settle --returned` names), then a 合计 row and a 笔数 row.
+transfer of the run (笔: all the lines of one household, coopcore.rules.transfers; 序号 is the transfer's number, the
+one `coop payments settle --returned` names), then a 合计 row (the lines' sum) and a 笔数 row (the transfers).
+The cash list has a row per transfer too: the household signs once for all its money.
 Account numbers are text: 19 digits or a leading zero survive (no 6.22848E+18, no 0 lost). No cell is a formula
 (coopcore.services.safe_cells). The CSV is UTF-8 with a byte-order mark, so that Excel reads its Chinese, with CRLF
 line ends; it carries the account numbers as the digits the bank's importer reads (a CSV has no types: look at the
@@ -35,6 +37,7 @@ from coopcore.i18n import Lang
 from coopcore.i18n.capitals import amount_in_capitals
 from coopcore.models import PaymentRun
 from coopcore.money import ZERO
+from coopcore.rules.transfers import transfers
 from coopcore.services.safe_cells import csv_text, text_cell
 from reports import base, pdf, text, xlsx
 from reports.cli import read_only
@@ -54,9 +57,10 @@ def fen(amount: Decimal) -> Decimal:
 
 
 def bank_rows(run: PaymentRun) -> Iterator[tuple[int, str, str, str, Decimal, str]]:
-    """The run's lines in the bank's layout: 序号, 户名, 账号, 开户行, 金额, 用途."""
-    for line in run.lines:
-        yield line.line_no, line.payee_name, line.payee_account, line.payee_bank, fen(line.amount), run.purpose
+    """The run's transfers in the bank's layout: 序号, 户名, 账号, 开户行, 金额, 用途."""
+    for transfer in transfers(run.lines):
+        yield (transfer.number, transfer.payee_name, transfer.payee_account, transfer.payee_bank, fen(transfer.amount),
+               run.purpose)  # fmt: skip
 
 
 def total(run: PaymentRun) -> Decimal:
@@ -64,7 +68,7 @@ def total(run: PaymentRun) -> Decimal:
 
 
 def write_bank_xlsx(run: PaymentRun, path: Path) -> Path:
-    """The bank batch as a workbook: the header on row 1, a row per line, 合计 and 笔数 last."""
+    """The bank batch as a workbook: the header on row 1, a row per transfer, 合计 and 笔数 last."""
     book = xlsx.new_book()
     sheet = book.create_sheet("代发")
     for index, width in enumerate((6, 14, 24, 26, 14, 20), start=1):
@@ -80,7 +84,7 @@ def write_bank_xlsx(run: PaymentRun, path: Path) -> Path:
         sheet.append([line_no, text_cell(sheet, name), _text(sheet, account), text_cell(sheet, bank),
                       _amount(sheet, amount), text_cell(sheet, purpose)])  # fmt: skip
     sheet.append([text_cell(sheet, TOTAL), None, None, None, _amount(sheet, total(run)), None])
-    sheet.append([text_cell(sheet, COUNT), len(run.lines), None, None, None, None])
+    sheet.append([text_cell(sheet, COUNT), len(transfers(run.lines)), None, None, None, None])
     return save(book, path, run.made_on)
 
 
@@ -92,7 +96,7 @@ def write_bank_csv(run: PaymentRun, path: Path) -> Path:
     for line_no, name, account, bank, amount, purpose in bank_rows(run):
         writer.writerow([line_no, csv_text(name), csv_text(account), csv_text(bank), f"{amount:f}", csv_text(purpose)])
     writer.writerow([TOTAL, "", "", "", f"{total(run):f}", ""])
-    writer.writerow([COUNT, len(run.lines), "", "", "", ""])
+    writer.writerow([COUNT, len(transfers(run.lines)), "", "", "", ""])
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
     return path
 
@@ -100,7 +104,7 @@ def write_bank_csv(run: PaymentRun, path: Path) -> Path:
 def cash_columns(lang: Lang, width: float) -> list[pdf.Column]:
     """序号, 户名, 金额, 用途, 签字/按手印: the signature column takes what the others leave."""
     fixed = [
-        pdf.Column(text.tr("Line no.", lang), 32, "count", xlsx_width=6),
+        pdf.Column(text.tr("Transfer no.", lang), 32, "count", xlsx_width=6),
         pdf.Column(text.tr("Payee", lang), 110, xlsx_width=16),
         pdf.Column(text.tr("Amount (yuan)", lang), 90, "money", total=True, xlsx_width=15),
         pdf.Column(text.tr("Purpose", lang), 120, xlsx_width=20),
@@ -110,8 +114,9 @@ def cash_columns(lang: Lang, width: float) -> list[pdf.Column]:
 
 
 def cash_rows(run: PaymentRun) -> Iterator[list[pdf.Cell]]:
-    for line in run.lines:
-        yield [line.line_no, line.payee_name, fen(line.amount), run.purpose, ""]
+    """A row per transfer: the household signs once for all its money in the run."""
+    for transfer in transfers(run.lines):
+        yield [transfer.number, transfer.payee_name, fen(transfer.amount), run.purpose, ""]
 
 
 def cash_title(run: PaymentRun, lang: Lang) -> str:
@@ -119,7 +124,7 @@ def cash_title(run: PaymentRun, lang: Lang) -> str:
 
 
 def write_cash_pdf(run: PaymentRun, path: Path, lang: Lang = "zh") -> Path:
-    """The cash list on A4: a row per line to sign or thumbprint, the total and count, 制表 and 出纳 to sign."""
+    """The cash list on A4: a row per transfer to sign or thumbprint, the total and count, 制表 and 出纳 to sign."""
     title = cash_title(run, lang)
     # Dated the day the run was chosen (制表), not the day it is printed: printed again, it is the same file.
     letterhead = pdf.Letterhead(title, base.issuer(run.cooperative, lang), lang, generated_on=run.made_on)
@@ -139,7 +144,7 @@ def _cash_story(run: PaymentRun, title: str, lang: Lang) -> Iterator[Flowable]:
     yield from table.flowables(cash_rows(run))
     yield Spacer(1, 6)
     paid = total(run)
-    summary = text.tr("{count} payments, {amount} yuan in all ({capitals}).", lang, count=len(run.lines),
+    summary = text.tr("{count} payments, {amount} yuan in all ({capitals}).", lang, count=len(transfers(run.lines)),
                       amount=text.amount(paid, lang), capitals=amount_in_capitals(paid))  # fmt: skip
     yield pdf.para(summary, 9.5)
     yield Spacer(1, 10)
@@ -155,7 +160,7 @@ def write_cash_xlsx(run: PaymentRun, path: Path, lang: Lang = "zh") -> Path:
     for row in cash_rows(run):
         sheet.row(row)
     sheet.total_row()
-    sheet.row([text.tr("Count", lang), len(run.lines), None, None, None])
+    sheet.row([text.tr("Count", lang), len(transfers(run.lines)), None, None, None])
     return save(book, path, run.made_on)
 
 

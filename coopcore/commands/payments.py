@@ -17,11 +17,13 @@ from coopcore.i18n import Lang, format_money, render
 from coopcore.labels import label
 from coopcore.models import Cooperative, PaymentRun
 from coopcore.money import ZERO
+from coopcore.rules.transfers import transfers
 from coopcore.services import payouts
 from coopcore.services.lookups import cooperative_by_code
 from coopcore.terms import PayoutChannel, PayoutResult
 
-NOT_A_RETURN = "{value} is not a returned line: write it as 3=账号不存在 (line number = the bank's reason)."
+CHOSEN = "Payment run {number} is chosen: {count} transfers ({lines} lines), {total}."
+NOT_A_RETURN = "{value} is not a returned transfer: write it as 3=账号不存在 (序号 in the file = the bank's reason)."
 
 
 @click.group("payments")
@@ -71,8 +73,8 @@ def choose(context: Context, credit_code: str, kinds: str, channel: str, purpose
                                  purpose=purpose, kinds=kinds.replace("，", ",").replace("、", ",").split(","),
                                  member_codes=_codes(members))  # fmt: skip
         _print_run(run, context.lang)
-        context.say("Payment run {number} is chosen: {count} lines, {total}.", number=run.number,
-                    count=len(run.lines), total=format_money(_total(run), context.lang))  # fmt: skip
+        context.say(CHOSEN, number=run.number, count=len(transfers(run.lines)), lines=len(run.lines),
+                    total=format_money(_total(run), context.lang))  # fmt: skip
 
 
 @payments_group.command("list")
@@ -86,11 +88,12 @@ def list_runs(context: Context, credit_code: str) -> None:
         runs = session.scalars(select(PaymentRun).where(PaymentRun.cooperative_id == cooperative.id)
                                .order_by(PaymentRun.number)).all()  # fmt: skip
         table = Table(title=render("Payment runs of {cooperative}", lang, cooperative=cooperative.name))
-        for header in ("Run", "Chosen on", "Channel", "Purpose", "State", "Lines", "Amount", "Paid"):
-            table.add_column(render(header, lang), justify="right" if header in ("Lines", "Amount", "Paid") else "left")
+        for header in ("Run", "Chosen on", "Channel", "Purpose", "State", "Transfers", "Amount", "Paid"):
+            numeric = header in ("Transfers", "Amount", "Paid")
+            table.add_column(render(header, lang), justify="right" if numeric else "left")
         for run in runs:
             table.add_row(str(run.number), run.made_on.isoformat(), label(run.channel, lang), run.purpose,
-                          label(run.state, lang), str(len(run.lines)), format_money(_total(run), lang),
+                          label(run.state, lang), str(len(transfers(run.lines))), format_money(_total(run), lang),
                           format_money(_total(run, PayoutResult.PAID), lang))  # fmt: skip
         Console(width=160).print(table)
 
@@ -100,7 +103,8 @@ def list_runs(context: Context, credit_code: str) -> None:
 @number_argument
 @pass_context
 def show(context: Context, credit_code: str, number: int) -> None:
-    """Show a payment run line by line: payee, amount, what it pays, and the bank's result."""
+    """Show a payment run transfer by transfer, numbered as in its file (序号): payee, amount, the lines it pays,
+    and the bank's result."""
     with context.transaction() as session:
         _print_run(find_run(session, credit_code, number), context.lang)
 
@@ -121,11 +125,12 @@ def sent(context: Context, credit_code: str, number: int, sent_on: dt.date) -> N
 @coop_option
 @number_argument
 @click.option("--on", "settled_on", type=DAY, required=True, help="Day of the bank's result (the voucher's date).")
-@click.option("--returned", multiple=True, metavar="LINE=REASON",
-              help="A line the bank returned, as 3=账号不存在 (repeatable); every other line was paid.")  # fmt: skip
+@click.option("--returned", multiple=True, metavar="NO=REASON",
+              help="A transfer the bank returned, by its 序号 in the file, as 3=账号不存在 (repeatable): all its lines "
+                   "stay owed; every other transfer was paid.")  # fmt: skip
 @pass_context
 def settle(context: Context, credit_code: str, number: int, settled_on: dt.date, returned: tuple[str, ...]) -> None:
-    """Record the bank's result: paid lines are booked in one voucher, returned lines stay owed."""
+    """Record the bank's result: paid transfers are booked in one voucher, returned transfers stay owed."""
     with context.transaction() as session:
         run = find_run(session, credit_code, number)
         payouts.settle_run(session, run, settled_on=settled_on, returned=read_returned(returned))
@@ -146,7 +151,7 @@ def cancel(context: Context, credit_code: str, number: int) -> None:
 
 
 def read_returned(written: tuple[str, ...]) -> dict[int, str]:
-    """Returned lines as typed, 3=账号不存在 (full-width ＝ too), by line number."""
+    """Returned transfers as typed, 3=账号不存在 (full-width ＝ too), by their 序号 in the file."""
     found: dict[int, str] = {}
     for text in written:
         line, separator, reason = text.replace("＝", "=").partition("=")
@@ -161,17 +166,23 @@ def _total(run: PaymentRun, result: PayoutResult | None = None) -> Decimal:
 
 
 def _print_run(run: PaymentRun, lang: Lang) -> None:
+    """The run's transfers, each with its lines beneath its 序号 and its amount (the file's row) and result."""
     cooperative: Cooperative = run.cooperative
     title = render("Payment run {number} of {cooperative}: {purpose} ({channel}, {state})", lang, number=run.number,
                    cooperative=cooperative.name, purpose=run.purpose, channel=label(run.channel, lang),
                    state=label(run.state, lang))  # fmt: skip
     table = Table(title=title)
-    for header in ("Line no.", "Member code", "Payee", "Account number", "Bank", "Pays", "Account", "Amount", "Result"):
-        table.add_column(render(header, lang), justify="right" if header == "Amount" else "left")
-    for line in run.lines:
-        result = label(line.result, lang) + (f"：{line.return_reason}" if line.return_reason else "")
-        table.add_row(str(line.line_no), line.member.code, line.payee_name, line.payee_account, line.payee_bank,
-                      label(line.kind, lang), line.account, format_money(line.amount, lang), result)  # fmt: skip
-    table.add_section()
-    table.add_row(render("Total", lang), "", "", "", "", "", "", format_money(_total(run), lang), "")
-    Console(width=180).print(table)
+    for header in ("Transfer no.", "Member code", "Payee", "Account number", "Bank", "Transfer amount", "Pays",
+                   "Account", "Amount", "Result"):  # fmt: skip
+        table.add_column(render(header, lang), justify="right" if header.endswith("mount") else "left")
+    for transfer in transfers(run.lines):
+        result = label(transfer.result, lang) + (f"：{transfer.return_reason}" if transfer.return_reason else "")
+        for index, line in enumerate(transfer.lines):
+            payee = (str(transfer.number), line.member.code, transfer.payee_name, transfer.payee_account,
+                     transfer.payee_bank, format_money(transfer.amount, lang))  # fmt: skip
+            table.add_row(*(payee if index == 0 else ("",) * len(payee)), label(line.kind, lang), line.account,
+                          format_money(line.amount, lang), result if index == 0 else "",
+                          end_section=index == len(transfer.lines) - 1)  # fmt: skip
+    table.add_row(render("Total", lang), "", "", "", "", format_money(_total(run), lang), "", "",
+                  format_money(_total(run), lang), "")  # fmt: skip
+    Console(width=200).print(table)

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 
 class PaymentRun(OptimisticLock, Base):
-    """One batch of payments: chosen, exported, sent, then settled with the bank's result line by line.
+    """One batch of payments: chosen, exported, sent, then settled with the bank's result transfer by transfer.
 
-    Settling books one voucher (Dr 114/221/222 per household / Cr 101 or 102 for the paid total); returned lines
-    stay owed. A run's lines and their payee details are frozen when it is chosen, so its file re-exports the same.
+    A household's lines are one transfer (笔, one row of the file: coopcore.rules.transfers). Settling books one
+    voucher (Dr 114/221/222 per household / Cr 101 or 102 for the paid total); a returned transfer's lines stay
+    owed. A run's lines and their payee details are frozen when it is chosen, so its file re-exports the same.
     """
 
     __tablename__ = "payment_run"
@@ -50,7 +51,7 @@ class PaymentRun(OptimisticLock, Base):
 
 
 class PaymentRunLine(Base):
-    """One household's payment in a run: what it pays, out of which account, to which payee, and its result."""
+    """One thing a run pays a household: what, out of which account, to which payee, and the result of its transfer."""
 
     __tablename__ = "payment_run_line"
     __table_args__ = (

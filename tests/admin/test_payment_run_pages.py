@@ -1,6 +1,6 @@
-"""付款批次 in the admin: an accountant chooses what to pay, takes the bank's file, marks it sent and records the
-bank's result with one line returned; readers see masked account numbers and no buttons; another cooperative's
-runs are out of reach (issue #17)."""
+"""付款批次 in the admin: an accountant chooses what to pay, takes the bank's file (a row per household: a transfer),
+marks it sent and records the bank's result with one transfer returned; readers see masked account numbers and no
+buttons; another cooperative's runs are out of reach (issue #17)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from coopcore.models import Cooperative, PaymentRun, Role, Voucher
 from coopcore.money import ZERO
+from coopcore.rules.transfers import transfers
 from coopcore.services import payouts
 from coopcore.services.ledger.books import entry_lines
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
@@ -78,7 +79,7 @@ def _run(engine: Engine, cooperative_id: int, number: int) -> tuple[PaymentRun, 
     return run, credited
 
 
-def test_an_accountant_walks_a_bank_run_from_choosing_to_the_result_with_one_line_returned(
+def test_an_accountant_walks_a_bank_run_from_choosing_to_the_result_with_one_transfer_returned(
     owing_app: tuple[Flask, Engine, int],
 ) -> None:
     app, engine, cooperative_id = owing_app
@@ -104,7 +105,7 @@ def test_an_accountant_walks_a_bank_run_from_choosing_to_the_result_with_one_lin
     page = _post(client, f"{choose}&purpose={PURPOSE}", "choose",
                  {"cooperative": cooperative_id, "made_on": "2025-04-01", "channel": "bank", "purpose": PURPOSE,
                   "kind": ["returns", "residual"], "member": paid_codes})  # fmt: skip
-    assert "付款批次 1 已选定" in page and "已选定" in page
+    assert "付款批次 1 已选定：共 5 笔（9 项款项）" in page and "已选定" in page
     run, _ = _run(engine, cooperative_id, 1)
     assert run.state is PaymentRunState.DRAFT and {line.member.code for line in run.lines} == set(paid_codes)
     expected = sum((item.amount for item in items if item.member_code != "M06"), ZERO)
@@ -122,21 +123,30 @@ def test_an_accountant_walks_a_bank_run_from_choosing_to_the_result_with_one_lin
     header = rows[0]
     assert list(header[:6]) == ["序号", "户名", "账号", "开户行", "金额", "用途"]
     body = [row for row in rows[1:] if isinstance(row[0], int)]
-    assert {row[2] for row in body} == {ACCOUNTS[code][0] for code in paid_codes}
+    found = transfers(run.lines)
+    assert [row[2] for row in body] == [ACCOUNTS[code][0] for code in paid_codes]  # one row per household
+    assert [Decimal(str(row[4])) for row in body] == [transfer.amount for transfer in found]
     assert sum((Decimal(str(row[4])) for row in body), ZERO) == total
+    assert rows[-1][:2] == ["笔数", 5]
 
     run_page = f"{PAGES}/run?id={run.id}"
     page = _post(client, run_page, "sent", {"run": run.id, "sent_on": "2025-04-02"})
     assert "付款批次 1 已登记送银行" in page
-    returned_line = next(line for line in run.lines if line.member.code == "M03")
+    # The run's page groups each household's lines under its 序号, the file's row, with one box to tick.
+    m03 = next(transfer for transfer in found if transfer.lines[0].member.code == "M03")
+    assert len(m03.lines) == 2 and f'id="transfer-{m03.number}"' in page
+    assert page.count('name="returned-') == len(found) == 5
     page = _post(client, run_page, "settle", {"run": run.id, "settled_on": "2025-04-08",
-                                              f"returned-{returned_line.line_no}": "1",
-                                              f"reason-{returned_line.line_no}": "账号不存在"})  # fmt: skip
+                                              f"returned-{m03.number}": "1",
+                                              f"reason-{m03.number}": "账号不存在"})  # fmt: skip
     assert "付款批次 1 已登记结果" in page and "退回 1 笔" in page and "账号不存在" in page
     run, credited = _run(engine, cooperative_id, 1)
     assert run.state is PaymentRunState.SETTLED
+    assert {line.line_no for line in run.lines if line.result is PayoutResult.RETURNED} == set(m03.line_numbers)
     paid = sum((line.amount for line in run.lines if line.result is PayoutResult.PAID), ZERO)
-    assert credited == paid == total - returned_line.amount  # the Cr to 102 is the paid lines' total
+    assert credited == paid == total - m03.amount  # the Cr to 102 is the paid transfers' total
+    listing = client.get(f"{PAGES}/?cooperative={cooperative_id}").text
+    assert re.search(r'<tr id="run-1">.*?<td class="num">5</td>.*?<td class="num">1</td></tr>', listing, re.S)
 
     # Settling again is refused, and nothing changes; the returned line is owed again for the next run.
     page = _post(client, run_page, "settle", {"run": run.id, "settled_on": "2025-04-09"})

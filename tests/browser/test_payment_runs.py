@@ -1,6 +1,7 @@
 """A payment run in a real browser: the accountant chooses the year's dividends for the households with cards,
-downloads the bank's file, marks it sent and records the bank's result with one card returned; the run's voucher
-credits 102 with the file's total less the returned line, and the returned household is owed again (issue #17)."""
+downloads the bank's file (a row per household: a transfer), marks it sent and records the bank's result with one
+card returned; the run's voucher credits 102 with the file's total less the returned row, and the returned household
+is owed again, every line of it (issue #17)."""
 
 from __future__ import annotations
 
@@ -84,22 +85,27 @@ def test_an_accountant_pays_the_dividends_by_bank_and_records_one_returned_card(
     book = openpyxl.load_workbook(io.BytesIO(Path(saved).read_bytes()))
     body = [row for row in book.active.iter_rows(values_only=True) if isinstance(row[0], int)]
     file_total = sum((Decimal(str(row[4])) for row in body), ZERO)
-    assert ACCOUNTS["M06"][0] not in {row[2] for row in body}
+    assert [row[2] for row in body] == [ACCOUNTS[code][0] for code in ("M01", "M02", "M03", "M04", "M05")]
     expect(page.locator("#run-total")).to_have_text(money(file_total))
+    expect(page.locator("#run-lines tbody.transfer")).to_have_count(len(body))  # the page's groups: the file's rows
 
     page.fill("#sent_on", "2025-04-02")
     page.click("#mark-sent")
     expect(page.locator("#run-state")).to_have_text("已送银行")
 
-    m03 = page.locator("#run-lines tbody tr", has_text="M03").first
-    line_no = m03.locator("td").first.inner_text()
-    page.check(f"#returned-{line_no}")
-    page.fill(f"#reason-{line_no}", "账号不存在")
+    m03 = page.locator("#run-lines tbody.transfer", has_text="M03")
+    number = m03.locator(".transfer-no").inner_text()  # its 序号 in the file
+    m03_row = next(row for row in body if row[0] == int(number))
+    assert m03_row[2] == ACCOUNTS["M03"][0]
+    expect(m03.locator("tr")).to_have_count(2)  # its returns and residual
+    expect(m03.locator(".transfer-amount")).to_have_text(money(Decimal(str(m03_row[4]))))
+    page.check(f"#returned-{number}")
+    page.fill(f"#reason-{number}", "账号不存在")
     page.fill("#settled_on", "2025-04-08")
     shot(page, artifacts, "payment-runs-03-result")
     page.click("#settle-run")
     expect(page.locator("#run-state")).to_have_text("已确认结果")
-    expect(page.locator(f"#line-{line_no} .line-result")).to_contain_text("已退回：账号不存在")
+    expect(page.locator(f"#transfer-{number} .transfer-result")).to_contain_text("已退回：账号不存在")
     expect(page.locator("#run-voucher")).to_be_visible()
     shot(page, artifacts, "payment-runs-04-settled")
 
@@ -108,10 +114,11 @@ def test_an_accountant_pays_the_dividends_by_bank_and_records_one_returned_card(
         run = session.scalars(select(PaymentRun).where(PaymentRun.number == 1)).one()
         assert run.state is PaymentRunState.SETTLED
         returned = [line for line in run.lines if line.result is PayoutResult.RETURNED]
-        assert [line.member.code for line in returned] == ["M03"] * len(returned)
+        assert [line.member.code for line in returned] == ["M03", "M03"]  # the whole transfer
         voucher = session.scalars(select(Voucher).where(Voucher.source_ref == PAYMENT_RUNS.ref(run.id))).one()
         credited = sum((line.credit for line in entry_lines(session, voucher) if line.account == "102"), ZERO)
-        assert credited == file_total - sum((line.amount for line in returned), ZERO)
+        back = sum((line.amount for line in returned), ZERO)
+        assert credited == file_total - Decimal(str(m03_row[4])) == file_total - back
         cooperative = session.get_one(Cooperative, run.cooperative_id)
         owed = payouts.payable_items(session, cooperative, kinds=("returns", "residual"), on=dt.date(2025, 4, 9))
         assert sorted({item.member_code for item in owed}) == ["M03", "M06"]  # the returned card is owed again

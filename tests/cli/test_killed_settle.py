@@ -41,7 +41,8 @@ from tests.cli.conftest import COOP
 from tests.concurrency import committed_engine, wait_until
 from tests.payouts.builders import assert_owed_equals_books, make_owing, post_all
 
-SETTLE = ("payments", "settle", "1", "--on", "2025-04-08", "--returned", "3=账号不存在")
+# Transfer 2 (序号 in the file) is M02's: its returns, residual and rent come back; M03's transfer is paid.
+SETTLE = ("payments", "settle", "1", "--on", "2025-04-08", "--returned", "2=账号不存在")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -206,9 +207,13 @@ def test_a_settlement_killed_inside_its_transaction_records_nothing_and_settling
         cooperative = session.get_one(Cooperative, cooperative_id)
         run = session.scalars(select(PaymentRun).where(PaymentRun.cooperative_id == cooperative_id)).one()
         assert run.state is PaymentRunState.SETTLED and run.settled_on == dt.date(2025, 4, 8)
-        results = [(line.line_no, line.result) for line in run.lines]
-        assert [number for number, result in results if result is PayoutResult.RETURNED] == [3]
-        assert run.lines[2].claim is None  # returned: owed again, free for the next run
+        returned = [line for line in run.lines if line.result is PayoutResult.RETURNED]
+        assert [(line.member.code, line.kind.value) for line in returned] == [
+            ("M02", "returns"),
+            ("M02", "residual"),
+            ("M02", "rent"),
+        ]
+        assert {line.claim for line in returned} == {None}  # returned: owed again, free for the next run
         voucher = ledger.event_voucher(session, cooperative, PAYMENT_RUNS.ref(run.id))
         assert voucher is not None and voucher.voucher_date == dt.date(2025, 4, 8)
         paid = sum((line.amount for line in run.lines if line.result is PayoutResult.PAID), start=0)

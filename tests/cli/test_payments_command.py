@@ -1,5 +1,6 @@
-"""`coop payments …`: a payment run from choosing to settling with one returned line, its files for the bank and
-the cash list, and a settlement that fails half-way leaving nothing recorded (issue #17)."""
+"""`coop payments …`: a payment run from choosing to settling with one returned transfer (a household's lines, one
+row of the file), its files for the bank and the cash list, and a settlement that fails half-way leaving nothing
+recorded (issue #17)."""
 
 from __future__ import annotations
 
@@ -61,12 +62,16 @@ def bank_credit(url: str, voucher: Voucher) -> Decimal:
     return sum((line.credit for line in lines if line.account == "102"), D(0))
 
 
-def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tuple[str, str], tmp_path: Path) -> None:
+def test_a_bank_run_from_choosing_to_settling_with_one_returned_transfer(
+    owing: tuple[str, str], tmp_path: Path
+) -> None:
     url, code = owing
     chose = run("--db", url, "payments", "choose", "--coop", code, "--kinds", "returns,residual", "--channel", "bank",
                 "--purpose", "2024年分红", "--on", "2025-04-01")  # fmt: skip
     assert chose.returncode == 0, chose.stderr
-    assert "付款批次 1 已选定：共 11 笔" in chose.stdout and "6217000010012345678" in chose.stdout
+    # Eleven lines, six households: six transfers, the rows of the bank's file.
+    assert "付款批次 1 已选定：共 6 笔（11 项款项）" in chose.stdout and "6217000010012345678" in chose.stdout
+    assert "序号" in chose.stdout and "本笔金额" in chose.stdout and "30,765.90" in chose.stdout  # M02's transfer
     listed = run("--db", url, "payments", "list", "--coop", code)
     assert "2024年分红" in listed.stdout and "已选定" in listed.stdout and "银行代发" in listed.stdout
 
@@ -89,7 +94,9 @@ def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tupl
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     body = rows[1:-2]
     assert rows[-2][0] == "合计" and D(str(rows[-2][4])) == sum((D(str(row[4])) for row in body), D(0))
-    assert rows[-1][:2] == ["笔数", len(body)] == ["笔数", 11]
+    assert rows[-1][:2] == ["笔数", len(body)] == ["笔数", 6]
+    assert [row[0] for row in body] == [1, 2, 3, 4, 5, 6] and len({row[2] for row in body}) == 6  # one row a card
+    assert D(str(body[1][4])) == D("30765.90")  # M02: its returns and residual in one transfer
     text = files["a.csv"].decode("utf-8")
     assert text.startswith("\ufeff序号,户名,账号,开户行,金额,用途\r\n")
     table = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -97,21 +104,28 @@ def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tupl
     file_total = D(table[-2][4])
 
     assert run("--db", url, "payments", "sent", "1", "--coop", code, "--on", "2025-04-02").returncode == 0
+    for returned, message in (("7=账号不存在", "付款批次 1 的文件中没有序号 7：其序号为 1 至 6。"),
+                              ("2= ", "付款批次 1 文件中序号为 2 的一笔被退回：请填写退回原因"),
+                              ("王建国=账号不存在", "请写成 3=账号不存在（文件中的序号=银行退回原因）")):  # fmt: skip
+        refused = run("--db", url, "payments", "settle", "1", "--coop", code, "--on", "2025-04-08",
+                      "--returned", returned)  # fmt: skip
+        assert refused.returncode == 2 and message in refused.stderr, refused.stderr
     settled = run("--db", url, "payments", "settle", "1", "--coop", code, "--on", "2025-04-08",
-                  "--returned", "3=账号不存在")  # fmt: skip
+                  "--returned", "2=账号不存在")  # fmt: skip
     assert settled.returncode == 0, settled.stderr
-    assert "付款批次 1 已确认结果" in settled.stdout and "8,517.38" in settled.stdout
-    _, vouchers = read(url, code, 1)
+    assert "付款批次 1 已确认结果" in settled.stdout and "退回 ¥30,765.90" in settled.stdout
+    stored, vouchers = read(url, code, 1)
+    assert [line.member.code for line in stored.lines if line.result.value == "returned"] == ["M02", "M02"]
     (voucher,) = vouchers
-    returned = D(table[3][4])
-    assert bank_credit(url, voucher) == file_total - returned  # the file's total less the returned line
+    returned = D(table[2][4])
+    assert bank_credit(url, voucher) == file_total - returned  # the file's total less the returned row
     shown = run("--db", url, "payments", "show", "1", "--coop", code)
-    assert "已退回：账号不存在" in shown.stdout and "已确认结果" in shown.stdout
+    assert shown.stdout.count("已退回：账号不存在") == 1 and "已确认结果" in shown.stdout  # once for its transfer
 
-    # The returned residual goes into the next run, paid in cash against a signature.
-    again = run("--db", url, "payments", "choose", "--coop", code, "--kinds", "residual", "--channel", "cash",
-                "--purpose", "2024年分红（补发）", "--on", "2025-04-08")  # fmt: skip
-    assert again.returncode == 0 and "付款批次 2 已选定：共 1 笔" in again.stdout, again.stderr
+    # M02's returned returns and residual go into the next run, paid in cash against one signature.
+    again = run("--db", url, "payments", "choose", "--coop", code, "--kinds", "returns,residual", "--channel",
+                "cash", "--purpose", "2024年分红（补发）", "--on", "2025-04-08")  # fmt: skip
+    assert again.returncode == 0 and "付款批次 2 已选定：共 1 笔（2 项款项）" in again.stdout, again.stderr
     pdfs = []
     for name in ("cash-a.pdf", "cash-b.pdf"):
         assert run("--db", url, "report", "payment-run", "2", "--coop", code, "--format", "cash",
@@ -119,8 +133,20 @@ def test_a_bank_run_from_choosing_to_settling_with_one_returned_line(owing: tupl
         pdfs.append((tmp_path / name).read_bytes())
     assert pdfs[0] == pdfs[1]
     page = pdf_text(tmp_path / "cash-a.pdf")
-    for word in ("现金发放签领表", "序号", "户名", "金额", "用途", "签字/按手印", "制表", "出纳", "8,517.38", "王建国"):
+    for word in (
+        "现金发放签领表",
+        "序号",
+        "户名",
+        "金额",
+        "用途",
+        "签字/按手印",
+        "制表",
+        "出纳",
+        "30,765.90",
+        "王建国",
+    ):
         assert word in page, word
+    assert page.count("王建国") == 1 and "共 1 笔" in page  # the household signs once
     for name in ("cash-a.xlsx", "cash-b.xlsx"):
         assert run("--db", url, "report", "payment-run", "2", "--coop", code, "--format", "cash-xlsx",
                    "--out", str(tmp_path / name)).returncode == 0  # fmt: skip

@@ -4,7 +4,7 @@ owed balance equal to the books, book exactly what they paid and pay nothing twi
 Each example builds Example 1 with random 2024 deliveries, plans, publishes, approves (random partial or whole
 conversions per member, with the resolution) and posts its distribution, then takes random steps in 2025:
 deliveries and input purchases, guaranteed rents, runs chosen (random kinds, households, bank or cash, some
-back-dated a few days), sent, settled with random returned lines, cancelled, the old path of paying a
+back-dated a few days), sent, settled with random returned transfers (序号), cancelled, the old path of paying a
 distribution, vouchers posted. After every step the invariants below hold; at the end every open run is settled
 and whatever is left is paid, which re-runs the returned lines, and nothing may be left owed.
 """
@@ -35,6 +35,7 @@ from coopcore.models import (
 from coopcore.money import ZERO
 from coopcore.rules import entries
 from coopcore.rules.entries.accounts import MEMBER_ACCOUNTS, first_level
+from coopcore.rules.transfers import transfers
 from coopcore.services import distribution as workflow
 from coopcore.services import ledger, payouts
 from coopcore.services.ledger.balances import net_by_account
@@ -77,7 +78,7 @@ setup = st.fixed_dictionaries(
 kinds = st.one_of(st.just(sorted(PayoutKind)), st.sets(st.sampled_from(tuple(PayoutKind)), min_size=1).map(sorted))
 # A run may be chosen on a day a few days back (the day its list was drawn up, typed in later).
 choose = st.tuples(st.just("choose"), kinds, households, st.sampled_from(tuple(PayoutChannel)), st.integers(0, 8))
-returned = st.sampled_from(((), (1,), (2,), (1, 3), (2, 5, 9), (4,)))  # line numbers, modulo the run's
+returned = st.sampled_from(((), (1,), (2,), (1, 3), (2, 5, 9), (4,)))  # transfer numbers, modulo the run's
 settle = st.tuples(st.just("settle"), pick, returned)
 trade_kind = st.sampled_from((TradeKind.INTAKE, TradeKind.INPUT_PURCHASE))  # delivered, or inputs bought
 moves = {
@@ -200,12 +201,15 @@ class Books:
     def settle(self, run: PaymentRun, on: dt.date, returned: Iterable[int]) -> None:
         if run.channel is PayoutChannel.BANK and run.state is PaymentRunState.DRAFT:
             payouts.mark_sent(self.session, run, on)
-        numbers = {(number - 1) % len(run.lines) + 1 for number in returned}
-        claims = {line.claim for line in run.lines if line.line_no in numbers}
+        found = transfers(run.lines)
+        numbers = {(number - 1) % len(found) + 1 for number in returned}
+        claims = {line.claim for transfer in found if transfer.number in numbers for line in transfer.lines}
         payouts.settle_run(self.session, run, settled_on=on, returned={number: "账号不存在" for number in numbers})
         self.returned |= {claim for claim in claims if claim}
         if numbers:
-            event("a run settled with returned lines")
+            event("a run settled with returned transfers")
+        if any(len(transfer.lines) > 1 for transfer in found if transfer.number in numbers):
+            event("a transfer of several lines returned")
 
     def pay_the_rest(self) -> None:
         """Settle every open run whole, then pay in cash whatever is still owed, on the last day."""
@@ -295,7 +299,10 @@ def assert_runs_book_what_they_paid_once(books: Books) -> None:
         paid = [line for line in run.lines if line.result is PayoutResult.PAID]
         if run.state is PaymentRunState.SETTLED:
             assert {line.result for line in run.lines} <= {PayoutResult.PAID, PayoutResult.RETURNED}
-        else:
+        for transfer in transfers(run.lines):  # a transfer is paid or returned whole, with one reason
+            assert len({(line.result, line.return_reason) for line in transfer.lines}) == 1, run.number
+            assert len({(line.payee_name, line.payee_account, line.payee_bank) for line in transfer.lines}) == 1
+        if run.state is not PaymentRunState.SETTLED:
             assert not paid
         if not paid:
             assert voucher is None, run.number

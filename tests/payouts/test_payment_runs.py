@@ -3,10 +3,14 @@ backend (issue #17)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +26,7 @@ from coopcore.models import (
 )
 from coopcore.money import ZERO
 from coopcore.rules.ledger import EntryLine
+from coopcore.rules.transfers import transfers
 from coopcore.services import distribution as workflow
 from coopcore.services import ledger, payouts
 from coopcore.services.ledger.books import entry_lines
@@ -36,7 +41,8 @@ from coopcore.terms import (
     PayoutKind,
     PayoutResult,
 )
-from tests.payouts.builders import assert_owed_equals_books, make_owing, post_all
+from reports.payment_runs import write_bank_csv, write_bank_xlsx
+from tests.payouts.builders import ACCOUNTS, assert_owed_equals_books, make_owing, post_all
 
 D = Decimal
 DIVIDENDS = ("returns", "residual")
@@ -60,7 +66,7 @@ def money_credited(session: Session, voucher: Voucher) -> Decimal:
     return sum((line.credit for line in entry_lines(session, voucher) if line.account in ("101", "102")), ZERO)
 
 
-def test_a_bank_run_s_voucher_credits_102_its_paid_total_and_a_returned_line_stays_owed_for_the_next_run(
+def test_a_bank_run_s_voucher_credits_102_its_paid_total_and_a_returned_transfer_stays_owed_for_the_next_run(
     session: Session,
 ) -> None:
     cooperative, distribution = make_owing(session)
@@ -73,31 +79,42 @@ def test_a_bank_run_s_voucher_credits_102_its_paid_total_and_a_returned_line_sta
     m04 = [line.amount for line in run.lines if line.member.code == "M04"]
     assert m04 == [D("16017.61"), D("1034.52")]  # the 5,000.00 converted with the plan is never paid
     assert run.lines[2].payee_account == "6217000010012345678" and run.lines[2].payee_name == "王建国"
+    # One transfer (the file's 序号) per household: M02's two lines are transfer 2.
+    assert [(t.number, t.line_numbers) for t in transfers(run.lines)][:3] == [(1, (1,)), (2, (2, 3)), (3, (4, 5))]
     payouts.mark_sent(session, run, SENT)
-    payouts.settle_run(session, run, settled_on=SETTLED, returned={3: "账号不存在"})
+    payouts.settle_run(session, run, settled_on=SETTLED, returned={2: "账号不存在"})
 
     voucher = run_voucher(session, cooperative, run)
     paid = sum((line.amount for line in run.lines if line.result is PayoutResult.PAID), ZERO)
     assert voucher.origin is VoucherOrigin.PAYMENT and voucher.voucher_date == SETTLED
-    assert money_credited(session, voucher) == paid == sum((line.amount for line in run.lines), ZERO) - D("8517.38")
-    returned = run.lines[2]
-    assert (returned.result, returned.return_reason, returned.claim) == (PayoutResult.RETURNED, "账号不存在", None)
+    m02_total = D("22248.52") + D("8517.38")
+    assert money_credited(session, voucher) == paid == sum((line.amount for line in run.lines), ZERO) - m02_total
+    returned = [(line.member.code, line.result, line.return_reason, line.claim) for line in run.lines[1:3]]
+    assert returned == [("M02", PayoutResult.RETURNED, "账号不存在", None)] * 2  # the whole transfer, both lines
+    assert {line.result for line in run.lines if line.member.code != "M02"} == {PayoutResult.PAID}
     assert all(line.claim for line in run.lines if line.result is PayoutResult.PAID)  # a paid part stays claimed
     m02 = session.scalars(select(DistributionLine).where(DistributionLine.member_code == "M02")).one()
-    assert m02.paid_on is None  # its residual is still owed
+    assert m02.paid_on is None  # its returns and residual are still owed
     assert distribution.state is DistributionState.POSTED
 
     left = payouts.payable_items(session, cooperative, kinds=DIVIDENDS, on=SETTLED)
-    assert [(item.member_code, item.kind, item.amount) for item in left] == [("M02", PayoutKind.RESIDUAL, D("8517.38"))]
+    assert [(item.member_code, item.kind, item.amount) for item in left] == [
+        ("M02", PayoutKind.RETURNS, D("22248.52")),
+        ("M02", PayoutKind.RESIDUAL, D("8517.38")),
+    ]
     again = choose(session, cooperative, made_on=SETTLED, channel="cash", purpose="2024年分红（补发）")
-    assert [(line.line_no, line.member.code, line.amount) for line in again.lines] == [(1, "M02", D("8517.38"))]
+    assert [(line.line_no, line.member.code, line.amount) for line in again.lines] == [
+        (1, "M02", D("22248.52")),
+        (2, "M02", D("8517.38")),
+    ]
     assert again.number == run.number + 1 and again.lines[0].payee_account == ""
     payouts.settle_run(session, again, settled_on=SETTLED)
-    assert money_credited(session, run_voucher(session, cooperative, again)) == D("8517.38")
+    assert money_credited(session, run_voucher(session, cooperative, again)) == m02_total
     cash = [line for line in entry_lines(session, run_voucher(session, cooperative, again))]
     assert [(line.account, line.debit, line.credit, line.member) for line in cash] == [
+        ("221", D("22248.52"), ZERO, "M02"),
         ("222", D("8517.38"), ZERO, "M02"),
-        ("101", ZERO, D("8517.38"), None),
+        ("101", ZERO, m02_total, None),
     ]
 
     session.refresh(distribution)
@@ -221,8 +238,9 @@ def test_a_settlement_in_a_closed_month_or_before_the_run_was_sent_is_refused_an
     payouts.mark_sent(session, run, SENT)
     with pytest.raises(payouts.SettledTooEarly):
         payouts.settle_run(session, run, settled_on=CHOSEN)
-    with pytest.raises(payouts.UnknownRunLine):
-        payouts.settle_run(session, run, settled_on=SETTLED, returned={99: "账号不存在"})
+    with pytest.raises(payouts.UnknownTransfer) as unknown:  # 11 lines, 6 households: the file's 序号 are 1 to 6
+        payouts.settle_run(session, run, settled_on=SETTLED, returned={7: "账号不存在"})
+    assert unknown.value.fields == {"value": 7, "number": run.number, "last": 6}
     with pytest.raises(payouts.ReasonNeeded):
         payouts.settle_run(session, run, settled_on=SETTLED, returned={1: "  "})
     post_all(session, cooperative)
@@ -267,3 +285,43 @@ def test_a_run_chosen_on_a_day_before_another_run_was_settled_does_not_pay_what_
         choose(session, cooperative, rent, made_on=back, channel="cash", purpose="租金", member_codes=["M02"])
     items = payouts.payable_items(session, cooperative, kinds=("rent", "produce"), on=back, member_codes=["M02"])
     assert [(item.kind, item.amount) for item in items] == [(PayoutKind.PRODUCE, D("38760.50"))]
+
+
+def test_a_household_owed_four_kinds_is_one_row_of_the_bank_file_and_returned_whole(
+    session: Session, tmp_path: Path
+) -> None:
+    cooperative, _ = make_owing(session)
+    run = choose(session, cooperative, tuple(kind.value for kind in PayoutKind), member_codes=["M02", "M03"])
+    kinds = [(line.member.code, line.kind) for line in run.lines]
+    assert kinds == [(code, kind) for code in ("M02", "M03") for kind in PayoutKind]  # four lines each
+    owed = {code: sum((line.amount for line in run.lines if line.member.code == code), ZERO) for code in ("M02", "M03")}
+    assert owed["M02"] == D("22248.52") + D("8517.38") + D("1200.00") + D("38760.50")
+
+    book = load_workbook(write_bank_xlsx(run, tmp_path / "代发.xlsx")).active
+    rows = [list(row) for row in book.iter_rows(values_only=True)]
+    assert [row[:5] for row in rows[1:-2]] == [
+        [1, "王建国", ACCOUNTS["M02"][0], ACCOUNTS["M02"][1], float(owed["M02"])],
+        [2, "李秀英", ACCOUNTS["M03"][0], ACCOUNTS["M03"][1], float(owed["M03"])],
+    ]
+    assert {row[5] for row in rows[1:-2]} == {"2024年分红"}  # the run's purpose, once per row
+    assert rows[-2][0] == "合计" and D(str(rows[-2][4])) == owed["M02"] + owed["M03"]
+    assert rows[-1][:2] == ["笔数", 2]
+    table = list(csv.reader(io.StringIO(write_bank_csv(run, tmp_path / "代发.csv").read_text("utf-8-sig"))))
+    assert [row[0] for row in table[1:]] == ["1", "2", "合计", "笔数"] and table[-1][1] == "2"
+    assert table[1][4] == f"{owed['M02']:f}" and table[-2][4] == f"{owed['M02'] + owed['M03']:f}"
+
+    payouts.mark_sent(session, run, SENT)
+    payouts.settle_run(session, run, settled_on=SETTLED, returned={1: "户名与账号不符"})
+    m02 = [(line.result, line.return_reason, line.claim) for line in run.lines if line.member.code == "M02"]
+    assert m02 == [(PayoutResult.RETURNED, "户名与账号不符", None)] * 4
+    debits = {(line.member, line.account) for line in entry_lines(session, run_voucher(session, cooperative, run))
+              if line.debit}  # fmt: skip
+    assert debits == {("M03", "221"), ("M03", "222"), ("M03", "114")}
+    assert money_credited(session, run_voucher(session, cooperative, run)) == owed["M03"]
+    # All four of M02's kinds are owed again, as they were: the next run pays them.
+    left = payouts.payable_items(session, cooperative, kinds=tuple(PayoutKind), on=SETTLED, member_codes=["M02"])
+    assert [(item.kind, item.amount) for item in left] == [
+        (line.kind, line.amount) for line in run.lines if line.member.code == "M02"
+    ]
+    post_all(session, cooperative)
+    assert_owed_equals_books(session, cooperative, 2025)

@@ -1,6 +1,7 @@
 # mypy: allow-subclassing-any, allow-untyped-decorators
 """付款批次: choose what to pay (returns, residual, guaranteed rent, produce money; every household or some), take the
-bank's file or the cash list, mark the run sent, and record the bank's result line by line.
+bank's file or the cash list, mark the run sent, and record the bank's result transfer by transfer (笔: a household's
+lines in the run, one row of its file; coopcore.rules.transfers).
 
 Every button calls coopcore.services.payouts in the request's transaction; a refusal is rolled back and shown
 (admin.errors). Account numbers are shown whole only to those who keep the cooperative's books (they send the file
@@ -29,6 +30,7 @@ from admin.views.distribution import scoped_cooperative
 from admin.views.reports import attachment
 from coopcore.errors import InvalidValue
 from coopcore.models import Member, PaymentRun, PaymentRunLine, Voucher
+from coopcore.rules.transfers import transfers
 from coopcore.services import payouts
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.terms import PaymentRunState, PayoutChannel, PayoutKind, PayoutResult
@@ -75,12 +77,15 @@ def run_in_reach(run_id: Any) -> PaymentRun:
 
 
 def run_totals(session: Session, cooperative_id: int) -> dict[int, tuple[int, Decimal, Decimal, int]]:
-    """Each run's line count, total, paid total and returned count, by run id."""
-    # CASE, not FILTER: MariaDB has no aggregate FILTER clause.
+    """Each run's transfer count, total, paid total and returned transfer count, by run id."""
+    # A transfer is one household's lines in a run (coopcore.rules.transfers): counted here as distinct households,
+    # so that the list needs no run's lines. CASE, not FILTER: MariaDB has no aggregate FILTER clause.
     paid = func.sum(case((PaymentRunLine.result == PayoutResult.PAID, PaymentRunLine.amount), else_=0))
-    returned = func.sum(case((PaymentRunLine.result == PayoutResult.RETURNED, 1), else_=0))
+    returned_member = case((PaymentRunLine.result == PayoutResult.RETURNED, PaymentRunLine.member_id))
+    returned = func.count(returned_member.distinct())
+    households = func.count(PaymentRunLine.member_id.distinct())
     query = (
-        select(PaymentRunLine.run_id, func.count(), func.sum(PaymentRunLine.amount), paid, returned)
+        select(PaymentRunLine.run_id, households, func.sum(PaymentRunLine.amount), paid, returned)
         .join(PaymentRun, PaymentRun.id == PaymentRunLine.run_id)
         .where(PaymentRun.cooperative_id == cooperative_id)
         .group_by(PaymentRunLine.run_id)
@@ -165,8 +170,9 @@ class PaymentRunsPage(BooksPage):
             )
             g.payment_run = run.id  # the page to go to once the run is committed
             total = sum((line.amount for line in run.lines), Decimal("0.00"))
-            return _("Payment run {number} is chosen: {count} lines, {total}.", number=run.number,
-                     count=len(run.lines), total=money(total))  # fmt: skip
+            return _("Payment run {number} is chosen: {count} transfers ({lines} lines), {total}.",
+                     number=run.number, count=len(transfers(run.lines)), lines=len(run.lines),
+                     total=money(total))  # fmt: skip
 
         response = self.run_step(step, again)
         chosen = g.get("payment_run")
@@ -186,7 +192,8 @@ class PaymentRunsPage(BooksPage):
         return self.render(
             "coop/books/payment_run.html",
             run=run,
-            lines=lines,
+            transfers=transfers(lines),
+            line_count=len(lines),
             total=sum((line.amount for line in lines), Decimal("0.00")),
             paid_total=sum((line.amount for line in paid), Decimal("0.00")),
             voucher=voucher,
@@ -239,11 +246,13 @@ class PaymentRunsPage(BooksPage):
         run, back = self._run_form()
 
         def step(session: Session) -> str:
-            returned = {line.line_no: request.form.get(f"reason-{line.line_no}", "")
-                        for line in run.lines if request.form.get(f"returned-{line.line_no}")}  # fmt: skip
+            # The form names each transfer by its 序号 in the file: returned-3, reason-3.
+            form = request.form
+            returned = {transfer.number: form.get(f"reason-{transfer.number}", "")
+                        for transfer in transfers(run.lines) if form.get(f"returned-{transfer.number}")}  # fmt: skip
             payouts.settle_run(session, run, settled_on=_date(request.form.get("settled_on")), returned=returned)
             paid = sum((line.amount for line in run.lines if line.result is PayoutResult.PAID), Decimal("0.00"))
-            return _("Payment run {number} is settled: {paid} paid, {returned} lines returned and still owed.",
+            return _("Payment run {number} is settled: {paid} paid, {returned} transfers returned and still owed.",
                      number=run.number, paid=money(paid), returned=len(returned))  # fmt: skip
 
         return self.run_step(step, back)

@@ -25,12 +25,12 @@ class SettledTooEarly(RuleViolation):
     """Payment run {number} cannot be {action} on {day}: it was {event} on {earlier}."""
 
 
-class UnknownRunLine(InvalidValue):
-    """Payment run {number} has no line {value}; its lines are 1 to {last}."""
+class UnknownTransfer(InvalidValue):
+    """Payment run {number} has no transfer {value}: the 序号 of its file are 1 to {last}."""
 
 
 class ReasonNeeded(InvalidValue):
-    """Line {value} of payment run {number} was returned: say why (as the bank's receipt does)."""
+    """Transfer {value} (序号 in the file) of payment run {number} was returned: say why, as the bank's receipt does."""
 
 
 class NotAKind(InvalidValue):
@@ -53,7 +53,7 @@ TEMPLATES = tuple(
         ClaimTaken,
         RunState,
         SettledTooEarly,
-        UnknownRunLine,
+        UnknownTransfer,
         ReasonNeeded,
         NotAKind,
         CashNotSent,

@@ -20,6 +20,7 @@ from coopcore.labels import term
 from coopcore.models import Cooperative, Distribution, DistributionLine, Member, PaymentRun, PaymentRunLine
 from coopcore.rules import entries
 from coopcore.rules.entries.accounts import MEMBER_ACCOUNTS
+from coopcore.rules.transfers import transfers
 
 # The distribution's workflow reads the claims (payouts.claims) when it pays: its errors are used at call time.
 from coopcore.services import distribution as workflow
@@ -34,7 +35,7 @@ from coopcore.services.payouts.errors import (
     ReasonNeeded,
     RunState,
     SettledTooEarly,
-    UnknownRunLine,
+    UnknownTransfer,
 )
 from coopcore.services.payouts.items import PayableItem, payable_items, read_kinds
 from coopcore.terms import DistributionState, PaymentMethod, PaymentRunState, PayoutChannel, PayoutKind, PayoutResult
@@ -142,9 +143,10 @@ def mark_sent(session: Session, run: PaymentRun, sent_on: dt.date) -> PaymentRun
 def settle_run(
     session: Session, run: PaymentRun, *, settled_on: dt.date, returned: Mapping[int, str] | None = None
 ) -> PaymentRun:
-    """Record the bank's result: the lines named returned (line number → reason), every other line paid.
+    """Record the bank's result: the transfers named returned (序号 in the run's file → reason), every other paid.
 
-    The paid lines book one voucher; returned lines give up their claim and stay owed, for the next run. A
+    Every line of a returned transfer is returned with its reason (coopcore.rules.transfers), gives up its claim
+    and stays owed, for the next run; the paid lines book one voucher. A
     distribution line whose 221 and 222 parts are both paid is paid (PaymentMethod.RUN), and its distribution
     once every line is.
     """
@@ -168,9 +170,11 @@ def settle_run(
             raise workflow.PaidBeforeApproval(
                 paid_on=settled_on.isoformat(), assembly_on=distribution.assembly_on.isoformat()
             )
+    reasons = {line.line_no: returned[transfer.number] for transfer in transfers(run.lines)
+               if transfer.number in returned for line in transfer.lines}  # fmt: skip
     for line in run.lines:
-        if line.line_no in returned:
-            line.result, line.return_reason, line.claim = PayoutResult.RETURNED, returned[line.line_no], None
+        if line.line_no in reasons:
+            line.result, line.return_reason, line.claim = PayoutResult.RETURNED, reasons[line.line_no], None
         else:
             line.result = PayoutResult.PAID
             if line.account == MEMBER_ACCOUNTS:
@@ -196,16 +200,16 @@ def cancel_run(session: Session, run: PaymentRun) -> PaymentRun:
 
 
 def _returned(run: PaymentRun, returned: Mapping[int, str]) -> dict[int, str]:
-    """The returned lines' numbers and reasons, checked against the run."""
-    numbers = {line.line_no for line in run.lines}
+    """The returned transfers' numbers (序号) and reasons, checked against the run."""
+    last = len(transfers(run.lines))
     found: dict[int, str] = {}
-    for line_no, reason in sorted(returned.items()):
-        if line_no not in numbers:
-            raise UnknownRunLine(value=line_no, number=run.number, last=max(numbers, default=0))
+    for number, reason in sorted(returned.items()):
+        if not 1 <= number <= last:
+            raise UnknownTransfer(value=number, number=run.number, last=last)
         reason = " ".join(str(reason).split())[:200]
         if not reason:
-            raise ReasonNeeded(value=line_no, number=run.number)
-        found[line_no] = reason
+            raise ReasonNeeded(value=number, number=run.number)
+        found[number] = reason
     return found
 
 
