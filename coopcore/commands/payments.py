@@ -20,9 +20,15 @@ from coopcore.money import ZERO
 from coopcore.rules.transfers import transfers
 from coopcore.services import payouts
 from coopcore.services.lookups import cooperative_by_code
+from coopcore.services.payees import payees_not_ready
 from coopcore.terms import PayoutChannel, PayoutResult
 
 CHOSEN = "Payment run {number} is chosen: {count} transfers ({lines} lines), {total}."
+# Not a refusal: the details were typed, only not yet compared with the card; the bank returns a wrong number.
+UNCHECKED = (
+    "Not checked against the card or bank book yet: {members}. Check them before the file goes to the bank "
+    "(coop members payee … --checked-on)."
+)
 NOT_A_RETURN = "{value} is not a returned transfer: write it as 3=账号不存在 (序号 in the file = the bank's reason)."
 
 
@@ -75,6 +81,10 @@ def choose(context: Context, credit_code: str, kinds: str, channel: str, purpose
         _print_run(run, context.lang)
         context.say(CHOSEN, number=run.number, count=len(transfers(run.lines)), lines=len(run.lines),
                     total=format_money(_total(run), context.lang))  # fmt: skip
+        if run.channel is PayoutChannel.BANK:
+            unchecked = payees_not_ready(session, cooperative, member_ids={line.member_id for line in run.lines})
+            if unchecked:
+                context.say(UNCHECKED, members="、".join(f"{payee.code} {payee.name}" for payee in unchecked))
 
 
 @payments_group.command("list")

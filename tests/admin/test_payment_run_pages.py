@@ -100,6 +100,8 @@ def test_an_accountant_walks_a_bank_run_from_choosing_to_the_result_with_one_tra
         assert f'value="{code}"' in chosen.text
     # The accountant keeps these books: the whole numbers, in groups of four as on the card.
     assert format_account(ACCOUNTS["M02"][0]) in chosen.text
+    # No card was compared with its number yet: each household's row says so, before the file goes to the bank.
+    assert chosen.text.count('class="badge badge-warning payee-unchecked">未核对</span>') == len(items)
 
     paid_codes = [code for code in codes if code != "M06"]  # M06 is paid another day
     page = _post(client, f"{choose}&purpose={PURPOSE}", "choose",

@@ -206,3 +206,21 @@ def test_a_settlement_that_fails_after_its_first_writes_leaves_nothing_recorded(
         assert session.scalar(select(VoucherLine.id).where(VoucherLine.summary.like("付款批次%"))) is None
     engine.dispose()
     assert run("--db", url, "payments", "settle", "1", "--coop", code, "--on", "2025-04-08").returncode == 0
+
+
+def test_choosing_a_bank_run_names_the_households_whose_cards_were_not_checked(owing: tuple[str, str]) -> None:
+    url, code = owing
+    account, bank, holder = ACCOUNTS["M02"]
+    checked = run("--db", url, "members", "payee", "--coop", code, "--member", "M02", "--bank", bank, "--account",
+                  account, "--passbook", "--name", holder, "--checked-on", "2025-03-01")  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    chose = run("--db", url, "payments", "choose", "--coop", code, "--kinds", "returns", "--channel", "bank",
+                "--purpose", "2024年分红", "--on", "2025-04-01")  # fmt: skip
+    assert chose.returncode == 0, chose.stderr
+    said = "".join(chose.stdout.split())
+    assert "以下各户的收款账户尚未对照银行卡或存折核对：M03李秀英、M04张立新" in said
+    warned = said[said.index("以下各户") :]
+    assert "M02" not in warned  # checked against the card: not named
+    cash = run("--db", url, "payments", "choose", "--coop", code, "--kinds", "residual", "--channel", "cash",
+               "--purpose", "2024年剩余盈余", "--on", "2025-04-01")  # fmt: skip
+    assert cash.returncode == 0 and "以下各户" not in cash.stdout  # a household signs for cash: no card to check
