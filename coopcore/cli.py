@@ -37,14 +37,21 @@ COMMANDS = {
 @click.version_option(__version__, prog_name="coop")
 @click.option("--db", "url", metavar="URL", help="Database URL (default: $COOP_DATABASE_URL or ./coopcore.sqlite3).")
 @click.option("--lang", type=click.Choice(LANGS), help="Language of messages (default: from the locale).")
+@click.option(
+    "--user",
+    metavar="USERNAME",
+    envvar="COOP_USER",
+    help="The user the audit trail names as the author of the command's changes (default: $COOP_USER); the system "
+    "login that runs the command is recorded as well.",
+)
 @click.pass_context
-def main(ctx: click.Context, url: str | None, lang: Lang | None) -> None:
+def main(ctx: click.Context, url: str | None, lang: Lang | None, user: str | None) -> None:
     """coopcore: farmer cooperatives and village collectives, exact to the fen."""
     # Here, not at the top: the database and the subcommands' shared parts are loaded once a command runs.
     from coopcore.commands.base import Context
     from coopcore.db.engine import default_url
 
-    ctx.obj = Context(url=url or default_url(), lang=lang or default_lang())
+    ctx.obj = Context(url=url or default_url(), lang=lang or default_lang(), user=user or None)
 
 
 if __name__ == "__main__":

@@ -107,6 +107,15 @@ def _link_reach(link: Link, table: Table, owner: type[Any], scope: Scope) -> Col
     return table.c[link.owner_column].in_(readable)
 
 
+def author(username: str | None, cli_login: str | None) -> str:
+    """Who made a change: the user, and for a `coop` command the system login that ran it (coopcore.db.audit)."""
+    if cli_login is None:
+        return username or "—"
+    if username is None:
+        return _("Command line ({login})", login=cli_login)
+    return _("{user} (command line, {login})", user=username, login=cli_login)
+
+
 def show(value: Any, name: str) -> str:
     if value is None:
         return "—"
@@ -177,7 +186,7 @@ class AuditPage(CoopPage):
             .subquery()
         )
         query = (
-            select(changes, transaction.issued_at, User.username)
+            select(changes, transaction.issued_at, transaction.cli_login, User.username)
             .join(transaction, transaction.id == changes.c.transaction_id)
             .outerjoin(User, User.id == transaction.user_id)
         )
@@ -257,7 +266,7 @@ class AuditPage(CoopPage):
             changes.append(
                 Change(
                     row.issued_at,
-                    row.username or "—",
+                    author(row.username, row.cli_login),
                     row.table_name,
                     row.record_id,
                     OPERATIONS.get(row.operation_type, row.operation_type),

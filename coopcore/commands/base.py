@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from sqlalchemy import Engine, exc, inspect, make_url
+from sqlalchemy import Engine, exc, inspect, make_url, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coopcore.commands.language import current_lang
 from coopcore.db import migrate
+from coopcore.db.audit import act_as
 from coopcore.db.engine import make_engine
 from coopcore.errors import ConcurrentChange, CoopError
 from coopcore.i18n import Lang, default_lang, render, render_error
+from coopcore.models import User
 from coopcore.services.ledger.sync import BOOKS_ARRIVED, book_registers
 from coopcore.services.workbook.cells import LAST_DAY, NOT_A_DATE, CellError, to_date
 from coopcore.validation import credit_code
@@ -29,30 +34,33 @@ EXIT_FINDINGS = 1
 EXIT_USER_ERROR = 2
 
 
+NO_SUCH_USER = "There is no user {username} (named by coop --user or $COOP_USER): coop users add creates one."
+USER_DISABLED = "The user {username} is disabled: coop --user names an active user."
+
+
 @dataclass
 class Context:
-    """What every subcommand needs: where the database is and which language to speak."""
+    """What every subcommand needs: where the database is, which language to speak, and who acts.
+
+    Every change a command makes is recorded in the audit trail (coopcore.db.audit) with the operating-system
+    login that ran `coop`, and with the user `coop --user` names, checked before anything is read or written.
+    """
 
     url: str
     lang: Lang
+    user: str | None = None  # the username of `coop --user` (or $COOP_USER)
     _engine: Engine | None = None
     _held: list[str] | None = None  # what `say` was given inside the open transaction
+    _user_id: int | None = None  # the id of `user`, once checked
 
     @property
     def engine(self) -> Engine:
         """The database `coop init` made; where there is none, a refusal naming it (never a new empty file)."""
         if self._engine is None:
-            url = make_url(self.url)
-            # Connecting creates a missing SQLite file, which would then have no tables: look first.
-            database = url.database or ""
-            in_a_file = url.get_backend_name() == "sqlite" and database not in ("", ":memory:")
-            if in_a_file and "uri" not in url.query and not Path(database).exists():
-                raise NoDatabase(self.lang, url.render_as_string(hide_password=True))
-            engine = make_engine(self.url)
-            if not inspect(engine).has_table("alembic_version"):
-                engine.dispose()
-                raise NoDatabase(self.lang, url.render_as_string(hide_password=True))
-            self._engine = engine
+            engine = self._made_by_init()
+            if engine is None:
+                raise NoDatabase(self.lang, make_url(self.url).render_as_string(hide_password=True))
+            self._engine = self._check_user(engine)
         return self._engine
 
     def upgrade(self) -> Engine:
@@ -61,12 +69,49 @@ class Context:
         A database from before the books has the rest of its register booked at once, in one transaction: its
         member accounts and its books agree from the first `coop check`.
         """
-        engine = self._engine or make_engine(self.url)
-        if BOOKS_ARRIVED in migrate.upgrade(engine):
-            with Session(engine) as session, session.begin():
-                book_registers(session)
+        engine = self._engine
+        if engine is None:
+            existing = self._made_by_init()
+            if existing is None and self.user is not None:
+                self._refuse_user(NO_SUCH_USER)  # no schema, no users
+            engine = self._check_user(existing) if existing is not None else make_engine(self.url)
         self._engine = engine
+        if BOOKS_ARRIVED in migrate.upgrade(engine):
+            with self.transaction() as session:
+                book_registers(session)
         return engine
+
+    def _made_by_init(self) -> Engine | None:
+        """An engine of the database if it has coopcore's schema; None, creating nothing, if it has not."""
+        url = make_url(self.url)
+        # Connecting creates a missing SQLite file, which would then have no tables: look first.
+        database = url.database or ""
+        in_a_file = url.get_backend_name() == "sqlite" and database not in ("", ":memory:")
+        if in_a_file and "uri" not in url.query and not Path(database).exists():
+            return None
+        engine = make_engine(self.url)
+        if not inspect(engine).has_table("alembic_version"):
+            engine.dispose()
+            return None
+        return engine
+
+    def _check_user(self, engine: Engine) -> Engine:
+        """Check that the user of `coop --user` exists and is active, before the command reads or writes anything."""
+        if self.user is None:
+            return engine
+        with engine.connect() as connection:
+            # Two columns every version of the schema has: an old database is checked before it is upgraded.
+            found = connection.execute(select(User.id, User.is_active).where(User.username == self.user)).first()
+        if found is None or not found.is_active:
+            engine.dispose()
+            if found is None:
+                self._refuse_user(NO_SUCH_USER)
+            self._refuse_user(USER_DISABLED)
+        self._user_id = found.id
+        return engine
+
+    def _refuse_user(self, template: str) -> NoReturn:
+        self.fail(template, username=self.user)
 
     def say(self, template: str, **fields: Any) -> None:
         """Print a message; inside a transaction, once it has committed (a failed commit is not a success)."""
@@ -87,6 +132,7 @@ class Context:
         self._held = held
         try:
             with Session(self.engine) as session, session.begin():
+                act_as(session, self._user_id, cli_login=os_login())
                 yield session
         finally:
             self._held = None
@@ -95,6 +141,19 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+@cache
+def os_login() -> str:
+    """The operating-system account running `coop`, as the system names it (not as $USER or $LOGNAME claim)."""
+    try:
+        import pwd
+    except ImportError:  # Windows: no account database to ask
+        return getpass.getuser()
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a user id with no account (a container's): its number is what there is
+        return str(os.getuid())
 
 
 class NoDatabase(click.ClickException):

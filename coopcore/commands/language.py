@@ -46,8 +46,8 @@ def lang_of(args: Sequence[str], environ: dict[str, str] | None = None) -> Lang:
             value = next(arguments, "")
         elif argument.startswith("--lang="):
             value = argument.removeprefix("--lang=")
-        elif argument == "--db":
-            next(arguments, None)  # the URL, which could look like anything
+        elif argument in ("--db", "--user"):
+            next(arguments, None)  # the URL or the user name, which could look like anything
             continue
         elif argument.startswith("-"):
             continue

@@ -8,15 +8,13 @@ origin, 扶贫 or 非扶贫; the summary is the rest of the line, colons include
 
 from __future__ import annotations
 
-import getpass
-import os
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from coopcore.commands.base import CREDIT_CODE
+from coopcore.commands.base import CREDIT_CODE, Context, os_login
 from coopcore.commands.language import current_lang
 from coopcore.errors import InvalidValue
 from coopcore.i18n import render
@@ -78,12 +76,12 @@ class LineType(click.ParamType[EntryLine, Any]):
 PERIOD_TYPE, LINE = PeriodType(), LineType()
 
 
-def os_user() -> str:
-    """Who acts when --user is not given: the operating system's user."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (a container)
-        return os.environ.get("USER", "") or "unknown"
+def acting_name() -> str:
+    """Who a voucher or a month records as acting when --user is not given: the user of `coop --user`, else the
+    operating system's login, as the audit trail names them."""
+    context = click.get_current_context(silent=True)
+    found = context.find_object(Context) if context is not None else None
+    return found.user if found is not None and found.user else os_login()
 
 
 def coop_option(function: F) -> F:
@@ -91,7 +89,9 @@ def coop_option(function: F) -> F:
 
 
 def user_option(function: F) -> F:
-    user = click.option("--user", default=os_user, help="Who acts (default: the operating system's user).")
+    user = click.option(
+        "--user", default=acting_name, help="Who acts (default: the user of coop --user, else the system login)."
+    )
     return user(function)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, insert, literal, null, select, update
+from sqlalchemy import Column, ColumnElement, String, Table, delete, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy_continuum import make_versioned, version_class, versioning_manager
 from sqlalchemy_continuum._compat import identity
@@ -22,18 +22,28 @@ from coopcore.db.base import Base
 
 # Whoever performs a change puts their user id here; the admin and the CLI both do.
 USER_ID_KEY = "coop_user_id"
+# A `coop` command puts the operating-system login that runs it here, with or without a user.
+LOGIN_KEY = "coop_cli_login"
+LOGIN_LENGTH = 100
 
 
 class SessionUserPlugin(Plugin):  # type: ignore[misc]
-    """Record the acting user, taken from `session.info`, on each audited transaction."""
+    """Record who acts, taken from `session.info`, on each audited transaction: the user of the admin or of
+    `coop --user`, and for a `coop` command the operating-system login that ran it (`cli_login`)."""
+
+    def after_build_tx_class(self, manager: Any) -> None:
+        # NULL: not made by a `coop` command (the admin's changes, and those from before this column).
+        manager.transaction_cls.cli_login = Column(String(LOGIN_LENGTH), nullable=True)
 
     def transaction_args(self, uow: Any, session: Session) -> dict[str, Any]:
-        return {"user_id": session.info.get(USER_ID_KEY)}
+        return {"user_id": session.info.get(USER_ID_KEY), "cli_login": session.info.get(LOGIN_KEY)}
 
 
-def act_as(session: Session, user_id: int | None) -> None:
-    """Attribute the session's following changes to a user in the audit trail."""
+def act_as(session: Session, user_id: int | None, *, cli_login: str | None = None) -> None:
+    """Attribute the session's following changes to a user in the audit trail, and, for a `coop` command, to the
+    operating-system login that runs it."""
     session.info[USER_ID_KEY] = user_id
+    session.info[LOGIN_KEY] = cli_login[:LOGIN_LENGTH] if cli_login is not None else None
 
 
 class JoinedUnitOfWork(UnitOfWork):  # type: ignore[misc]
