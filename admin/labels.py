@@ -158,7 +158,7 @@ FIELD_LABELS: dict[str, str] = {
     "username": "User name",
     "display_name": "Display name",
     "role": "Role",
-    "is_active": "Active",
+    "is_active": "May sign in",
     "password": "New password",
     "revision": "Revision",
     "surplus": "Surplus of the year",
