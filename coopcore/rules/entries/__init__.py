@@ -75,6 +75,7 @@ from coopcore.rules.entries.payments import (
     federation_investment,
     federation_return_declared,
     federation_return_received,
+    invested_with,
     pay_returns,
     pay_run,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "income_expense",
     "input_purchase",
     "intake",
+    "invested_with",
     "land_amortisation",
     "land_contribution",
     "land_guarantee",
