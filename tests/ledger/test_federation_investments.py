@@ -141,3 +141,22 @@ def test_a_contribution_in_the_investor_s_closed_month_is_booked_in_its_first_op
     ledger.close_period(session, investor, 2024, 4, by=AUDITOR)
     sync_events(session, investor)  # April closed too: the investment keeps its date, nothing is written
     assert booked(session, investor) == invested
+
+
+def test_choosing_another_account_for_the_investor_rebooks_it_and_a_posted_one_is_reversed(session: Session) -> None:
+    investor = make_books(session)
+    member = make_federation(session, investor)
+    contribute(session, member, "2024-03-01", "30000.00")
+    member.investment_account = "101"
+    book_record(session, member)  # the federation's member form
+    assert [lines for _, lines in booked(session, investor)] == [
+        [("131", "Dr", "30000.00", "账簿联合社"), ("101", "Cr", "30000.00", "")]
+    ]
+    ledger.close_period(session, investor, 2024, 3, by=AUDITOR)
+    member.investment_account = "102"
+    book_record(session, member)
+    assert [(on, lines[1]) for on, lines in booked(session, investor)] == [
+        (day("2024-03-01"), ("101", "Cr", "30000.00", "")),
+        (day("2024-04-01"), ("101", "Dr", "30000.00", "")),
+        (day("2024-04-01"), ("102", "Cr", "30000.00", "")),
+    ]

@@ -71,6 +71,7 @@ from coopcore.rules.entries.lines import (
 from coopcore.rules.entries.payments import (
     Payable,
     RunPayment,
+    check_investment_account,
     convert_returns,
     federation_investment,
     federation_return_declared,
@@ -137,6 +138,7 @@ __all__ = [
     "cash_donation",
     "check_conversions",
     "check_counter_account",
+    "check_investment_account",
     "check_loss_cover",
     "close_distributions",
     "contribution",

@@ -134,6 +134,11 @@ def federation_investment(
     return balanced([dr(INVESTMENTS, value, text, Aux(counterparty=federation)), cr(given, value, text, flag)])
 
 
+def check_investment_account(code: str) -> str:
+    """Return the account if a member cooperative may invest in its federation with it (money or an asset)."""
+    return check_account(code.strip(), INVESTED_WITH)
+
+
 def invested_with(kind: AccountEntryKind, chosen: str | None = None) -> str:
     """The account a contribution of this kind leaves from in the investor's books: the one chosen where the
     kind allows it, else what the federation's books take in (102 money, 161 land, 151 other assets)."""

@@ -194,6 +194,9 @@ def book_record(session: Session, record: object) -> None:
     if isinstance(record, Cooperative):
         follow_settings(session, record)
         return
+    if isinstance(record, Member):
+        _follow_membership(session, record)
+        return
     if type(record) not in BY_MODEL:
         return
     before = _record_events(session, record)
@@ -202,6 +205,20 @@ def book_record(session: Session, record: object) -> None:
     if after is not None:
         source, cooperative, refs = after
         sync_events(session, cooperative, [source], refs | (before[2] if before is not None else set()))
+
+
+def _follow_membership(session: Session, member: Member) -> None:
+    """A federation's member record names the member cooperative and the account its investments leave from: a
+    change books the investments of the cooperatives it named and names again (federation_events)."""
+    state = inspect(member)
+    if not any(state.attrs[name].history.has_changes() for name in ("investment_account", "member_cooperative_id")):
+        return
+    named = {cooperative_id for cooperative_id in _values(member, "member_cooperative_id") if cooperative_id}
+    session.flush()
+    for cooperative_id in sorted(named):
+        investor = session.get(Cooperative, cooperative_id)
+        if investor is not None:
+            sync_events(session, investor, [FEDERATION_INVESTMENTS])
 
 
 def follow_settings(session: Session, cooperative: Cooperative) -> None:
