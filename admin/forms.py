@@ -26,6 +26,7 @@ from admin.labels import enum_label
 from coopcore.errors import CoopError, InvalidValue
 from coopcore.models import MemberKind
 from coopcore.money import decimal_places
+from coopcore.rules import entries
 from coopcore.validation import area, bank_account, credit_code, phone, resident_id
 
 Validator = Callable[[Form, Field], None]
@@ -149,6 +150,7 @@ def _coopcore(check: Callable[[str], str]) -> Validator:
 
 
 credit_code_valid = _coopcore(credit_code.validate)
+investment_account_valid = _coopcore(entries.check_investment_account)
 phone_valid = _coopcore(phone.validate)
 
 

@@ -67,6 +67,7 @@ FIELD_LABELS: dict[str, str] = {
     "is_founder": "Founder",
     "additional_votes": "Additional votes",
     "member_cooperative": "Member cooperative",
+    "investment_account": "Investment counter-account",
     "payee_bank": "Bank (branch)",
     "payee_account": "Card or account number",
     "payee_name": "Account holder",

@@ -327,7 +327,7 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
             VoucherOrigin.DISTRIBUTION: "Booked from the distribution",
             VoucherOrigin.PAYMENT: "Booked from a payment",
             VoucherOrigin.EXIT: "Booked from an exit settlement",
-            VoucherOrigin.FEDERATION: "Booked from federation returns",
+            VoucherOrigin.FEDERATION: "Booked from a contribution to a federation",
             VoucherOrigin.YEAR_END: "Year-end carry-forward",
         }
     ),

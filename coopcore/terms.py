@@ -370,7 +370,7 @@ class VoucherOrigin(enum.StrEnum):
     DISTRIBUTION = "distribution"  # the year's distribution (extraction, returns, residual, close-out)
     PAYMENT = "payment"  # paying returns or residual, or converting them into contributions
     EXIT = "exit"  # paying a leaver back
-    FEDERATION = "federation"  # returns from a federation
+    FEDERATION = "federation"  # a member cooperative's contribution to its federation (its returns are 收支 rows)
     YEAR_END = "year_end"  # profit and loss carried to 331, and 331 to 332 at the year's close
 
     @property

@@ -20,6 +20,7 @@ from admin.forms import (
     PassbookField,
     area_valid,
     at_least,
+    investment_account_valid,
     member_id_valid,
     not_in_future,
     payee_account_valid,
@@ -74,6 +75,7 @@ class MemberView(CooperativeRecords):
         "name",
         "account",  # the way to the member's account (成员账户), in sight at the top
         "member_cooperative",
+        "investment_account",
         "kind",
         "id_number",
         "household_head",
@@ -120,6 +122,7 @@ class MemberView(CooperativeRecords):
         "joined_on",
         "is_founder",
         "additional_votes",
+        "investment_account",
         "payee_bank",
         "payee_account",
         "payee_passbook",
@@ -137,6 +140,13 @@ class MemberView(CooperativeRecords):
         "phone": {"validators": [phone_valid]},
         "joined_on": {"validators": [not_in_future]},
         "additional_votes": {"validators": [at_least(0)]},
+        "investment_account": {
+            "validators": [investment_account_valid],
+            "description": lazy(
+                "A member cooperative: the account of its own books its contributions leave from (101, 102, 109, or "
+                "an asset's); blank: 102 for money, the asset's own account for assets."
+            ),
+        },
         "payee_account": {"validators": [payee_account_valid]},
         "payee_checked_on": {
             "validators": [not_in_future],

@@ -57,6 +57,10 @@ class Member(OptimisticLock, Base):
     # Set when the member is itself a cooperative (federations, [L-56]) or the village collective.
     member_cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperative.id"))
     village_collective_id: Mapped[int | None] = mapped_column(ForeignKey("village_collective.id"))
+    # A member cooperative's own account its contributions leave from, in its books (Cr of Dr 131 对外投资, [KJ 131
+    # 二]): 101/102/109 for money, an asset's account for assets; None: 102 for money, what the federation takes in
+    # for assets (coopcore.rules.entries.invested_with).
+    investment_account: Mapped[str | None] = mapped_column(String(20))
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="members", foreign_keys=[cooperative_id])
     member_cooperative: Mapped[Cooperative | None] = relationship(foreign_keys=[member_cooperative_id])

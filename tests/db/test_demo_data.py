@@ -43,6 +43,7 @@ from coopcore.models import (
 from coopcore.services.ledger import trial_balance
 from coopcore.services.ledger.reconcile import reconcile
 from coopcore.services.statements import statements
+from coopcore.services.statements.township import township_statements
 from coopcore.services.users import authenticate
 from coopcore.services.year_end import year_surplus
 from coopcore.validation import credit_code, resident_id
@@ -324,3 +325,28 @@ def test_every_demo_cooperative_s_statements_keep_their_identities_every_year(
                 assert lines[16] == plan.distributable if plan.distributable > 0 else lines[16] <= 0
                 assert lines[17] + lines[18] + lines[19] == plan.patronage_pool + plan.residual_pool
             before = found
+
+
+def test_every_demo_member_cooperative_books_its_federation_contribution_and_the_township_counts_it_once(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    """The federations' 出资 from member cooperatives are those cooperatives' 对外投资 (131), booked by the service
+    from the same entries: a township's roll-up takes them out once and finds nothing unmatched."""
+    session, _ = demo
+    contributed = session.scalar(
+        select(func.sum(MemberAccountEntry.amount))
+        .join(Member)
+        .where(Member.member_cooperative_id.is_not(None), MemberAccountEntry.kind.in_(CONTRIBUTIONS_AND_REFUNDS))
+    )
+    invested = Decimal("0.00")
+    for cooperative in demo_cooperatives(session):
+        row = trial_balance(session, cooperative, YEARS[-1], include_unposted=True).row("131").columns
+        invested += row.closing_debit - row.closing_credit
+    assert invested == contributed and invested > 0
+    counted = Decimal("0.00")
+    for township in session.scalars(select(Township).where(Township.is_demo.is_(True)).order_by(Township.id)):
+        for year in YEARS:
+            rolled = township_statements(session, township, year, include_unposted=year not in POSTED_YEARS)
+            assert rolled.unmatched == 0, (township.name, year, rolled.unmatched)
+            counted += rolled.counted_once
+    assert counted > 0

@@ -251,6 +251,19 @@ def test_a_federation_s_returns_are_investment_income_received_later() -> None:
     assert {line.counterparty for line in (declared[0], received[1], invested[0])} == {"烟台果业联合社"}
 
 
+def test_a_federation_is_invested_in_with_money_or_an_asset_chosen_where_the_kind_allows_it() -> None:
+    land = entries.federation_investment("烟台果业联合社", D("8000.00"), account="161", poverty_asset=True)
+    assert shown(land) == [("131", "Dr", "8000.00", None), ("161", "Cr", "8000.00", None)]
+    assert land[1].poverty_asset is True and land[0].poverty_asset is None  # 161 is split by it, 131 is not
+    cash, in_kind = AccountEntryKind.CONTRIBUTION_CASH, AccountEntryKind.CONTRIBUTION_IN_KIND
+    assert [entries.invested_with(cash), entries.invested_with(cash, "10101"), entries.invested_with(cash, "151")] == [
+        "102", "10101", "102"
+    ]  # fmt: skip
+    assert [entries.invested_with(in_kind), entries.invested_with(in_kind, "121")] == ["151", "121"]
+    assert entries.invested_with(AccountEntryKind.CONTRIBUTION_LAND, "102") == "161"
+    assert entries.check_investment_account(" 109 ") == "109"
+
+
 def test_an_event_of_nothing_books_nothing() -> None:
     assert entries.cash_contribution("M01", D("0.00")) == []
     assert entries.pay_returns([entries.Payable("M01")]) == []
@@ -267,6 +280,8 @@ def test_an_event_of_nothing_books_nothing() -> None:
         lambda: entries.intake(PURCHASE, D("100.00")),
         lambda: entries.input_purchase("M01", D("100.00"), account="211"),
         lambda: entries.federation_investment(" ", D("100.00")),
+        lambda: entries.federation_investment("烟台果业联合社", D("100.00"), account="211"),
+        lambda: entries.check_investment_account("301"),
         lambda: entries.member_paid("", D("100.00")),
     ],
 )

@@ -71,10 +71,12 @@ from coopcore.rules.entries.lines import (
 from coopcore.rules.entries.payments import (
     Payable,
     RunPayment,
+    check_investment_account,
     convert_returns,
     federation_investment,
     federation_return_declared,
     federation_return_received,
+    invested_with,
     pay_returns,
     pay_run,
 )
@@ -136,6 +138,7 @@ __all__ = [
     "cash_donation",
     "check_conversions",
     "check_counter_account",
+    "check_investment_account",
     "check_loss_cover",
     "close_distributions",
     "contribution",
@@ -150,6 +153,7 @@ __all__ = [
     "income_expense",
     "input_purchase",
     "intake",
+    "invested_with",
     "land_amortisation",
     "land_contribution",
     "land_guarantee",

@@ -11,19 +11,25 @@ from coopcore.money import ZERO
 from coopcore.rules.books import NO_PARTY
 from coopcore.rules.entries.accounts import (
     BANK,
+    FIXED_ASSETS,
+    INTANGIBLES,
     INVESTMENT_INCOME,
     INVESTMENTS,
     MEMBER_ACCOUNTS,
     MONEY,
+    POVERTY_SPLIT,
     RECEIVABLES,
     RESIDUAL_PAYABLE,
     RETURNS_PAYABLE,
     SHARE_CAPITAL,
     check_account,
+    first_level,
 )
+from coopcore.rules.entries.contributions import IN_KIND
 from coopcore.rules.entries.lines import Aux, amount, balanced, cr, dr, require_resolution
 from coopcore.rules.entries.trades import receivable_collected
 from coopcore.rules.ledger import EntryLine
+from coopcore.terms import AccountEntryKind
 
 PAID = "支付盈余返还及剩余盈余"
 CONVERTED = "应付盈余转为成员出资（{resolution}）"
@@ -33,6 +39,15 @@ FEDERATION_INVESTMENT = "向联合社出资"
 RUN_PAID = "付款批次{number}：{purpose}"
 # What a payment run may pay out of: what the cooperative owes its members on their detail ledgers.
 RUN_ACCOUNTS = frozenset({MEMBER_ACCOUNTS, RETURNS_PAYABLE, RESIDUAL_PAYABLE})
+# What a member cooperative may invest in its federation with [KJ 131 二]: money, or an asset it holds.
+INVESTED_WITH = MONEY | IN_KIND | {INTANGIBLES}
+# By kind of contribution: the accounts it may leave from, and the one it leaves from unless another is chosen.
+INVESTED_BY_KIND = {
+    AccountEntryKind.CONTRIBUTION_CASH: (MONEY, BANK),
+    AccountEntryKind.CONTRIBUTION_LAND: (frozenset({INTANGIBLES}), INTANGIBLES),
+    AccountEntryKind.CONTRIBUTION_IN_KIND: (IN_KIND, FIXED_ASSETS),
+    AccountEntryKind.CONTRIBUTION_POVERTY_ASSET: (INVESTED_WITH, FIXED_ASSETS),
+}
 
 
 @dataclass(frozen=True)
@@ -105,15 +120,30 @@ def federation_return_received(
 
 
 def federation_investment(
-    federation: str, value: Decimal, *, account: str = BANK, summary: str = ""
+    federation: str, value: Decimal, *, account: str = BANK, poverty_asset: bool = False, summary: str = ""
 ) -> list[EntryLine]:
-    """Invest money in a federation: Dr 131—federation / Cr 102."""
-    # [KJ 131 二; L-56]: a member cooperative's contribution to its federation.
+    """Invest in a federation: Dr 131—federation / Cr 102, or the asset given (121/122/141/142/151/161)."""
+    # [KJ 131 二; L-56]: a member cooperative's contribution to its federation, in money or in assets.
+    # ⚠️ DEFAULT: an asset leaves at the value the federation's books take it in at; a difference from its book
+    # value (to 321, [KJ 131 二]) is not known here and is left to the accountant's own voucher.
     if not federation.strip():
         raise InvalidValue(NO_PARTY)
     text = summary or FEDERATION_INVESTMENT
-    paying = check_account(account, MONEY)
-    return balanced([dr(INVESTMENTS, value, text, Aux(counterparty=federation)), cr(paying, value, text)])
+    given = check_account(account, INVESTED_WITH)
+    flag = Aux(poverty_asset=poverty_asset) if first_level(given) in POVERTY_SPLIT else Aux()
+    return balanced([dr(INVESTMENTS, value, text, Aux(counterparty=federation)), cr(given, value, text, flag)])
+
+
+def check_investment_account(code: str) -> str:
+    """Return the account if a member cooperative may invest in its federation with it (money or an asset)."""
+    return check_account(code.strip(), INVESTED_WITH)
+
+
+def invested_with(kind: AccountEntryKind, chosen: str | None = None) -> str:
+    """The account a contribution of this kind leaves from in the investor's books: the one chosen where the
+    kind allows it, else what the federation's books take in (102 money, 161 land, 151 other assets)."""
+    allowed, default = INVESTED_BY_KIND[kind]
+    return chosen if chosen and chosen.isdigit() and first_level(chosen) in allowed else default
 
 
 def _cleared(payables: Iterable[Payable], summary: str) -> list[EntryLine]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,21 @@ def is_closed(session: Session, cooperative_id: int, year: int, month: int) -> b
     later = or_(Period.year > year, and_(Period.year == year, Period.month >= month))
     closed = select(Period.id).where(Period.cooperative_id == cooperative_id, Period.state == PeriodState.CLOSED, later)
     return session.scalar(select(exists(closed))) or False
+
+
+def first_open_day(session: Session, cooperative_id: int, day: dt.date) -> dt.date:
+    """The day itself when its month is open, else the first day of the first open month after it (months close
+    in order: the one after the latest closed)."""
+    if not is_closed(session, cooperative_id, day.year, day.month):
+        return day
+    latest = session.execute(
+        select(Period.year, Period.month)
+        .where(Period.cooperative_id == cooperative_id, Period.state == PeriodState.CLOSED)
+        .order_by(Period.year.desc(), Period.month.desc())
+        .limit(1)
+    ).one()
+    year, month = latest
+    return dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
 
 
 def require_open(session: Session, cooperative: Cooperative, year: int, month: int) -> None:

@@ -9,14 +9,16 @@ the admin's forms, the services (land guarantees, exits, the distribution) and t
 The sources: the years before the books (carried_events), 收支 rows (with the guaranteed land rent and a
 federation's returns they carry), contributions and their refunds, trades (trade_events), sales under order
 contracts for a cooperative that books them from the contracts (contract_events, ledger_books_sales), exits,
-special-fund property, the distribution and its payments (distribution_events), and payment runs
-(payment_run_events).
+special-fund property, the distribution and its payments (distribution_events), payment runs
+(payment_run_events), and a member cooperative's contributions to its federations (federation_events).
+A source whose records are also another cooperative's business has followers (FOLLOWERS): a federation's
+contributions are its member cooperatives' investments, so booking the one books the others too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import event as orm_event
@@ -44,6 +46,7 @@ from coopcore.services.ledger.contract_events import DELIVERIES
 from coopcore.services.ledger.distribution_events import DISTRIBUTIONS, PAYMENTS
 from coopcore.services.ledger.errors import BOOKING_IN_CLOSED, SalesSwitchRefused, period_name
 from coopcore.services.ledger.events import VERSION, book_event, event_voucher, months_written
+from coopcore.services.ledger.federation_events import FEDERATION_INVESTMENTS, investors
 from coopcore.services.ledger.payment_run_events import PAYMENT_RUNS
 from coopcore.services.ledger.register_events import (
     CONTRIBUTIONS,
@@ -71,7 +74,13 @@ SOURCES = (
     DISTRIBUTIONS,
     PAYMENTS,
     PAYMENT_RUNS,
+    FEDERATION_INVESTMENTS,
 )
+# Records one cooperative's source reads that other cooperatives book too, through a source of theirs: whatever
+# brings the first up to date (an import, a form, the demo) brings the others' books with it.
+FOLLOWERS: dict[Source, tuple[Source, Callable[[Session, Cooperative], list[Cooperative]]]] = {
+    CONTRIBUTIONS: (FEDERATION_INVESTMENTS, investors),
+}
 # The records of each model book through this source (the admin's forms name the model they change).
 BY_MODEL: dict[type, Source] = {
     IncomeExpense: INCOME_EXPENSE,
@@ -116,6 +125,10 @@ def sync_events(
         gone = held - seen
         for ref in sorted(gone):
             _unbook(session, cooperative, source, ref)
+        if source in FOLLOWERS:
+            follower, others = FOLLOWERS[source]
+            for other in others(session, cooperative):
+                booked += sync_events(session, other, [follower])
     return booked
 
 
@@ -181,6 +194,9 @@ def book_record(session: Session, record: object) -> None:
     if isinstance(record, Cooperative):
         follow_settings(session, record)
         return
+    if isinstance(record, Member):
+        _follow_membership(session, record)
+        return
     if type(record) not in BY_MODEL:
         return
     before = _record_events(session, record)
@@ -189,6 +205,20 @@ def book_record(session: Session, record: object) -> None:
     if after is not None:
         source, cooperative, refs = after
         sync_events(session, cooperative, [source], refs | (before[2] if before is not None else set()))
+
+
+def _follow_membership(session: Session, member: Member) -> None:
+    """A federation's member record names the member cooperative and the account its investments leave from: a
+    change books the investments of the cooperatives it named and names again (federation_events)."""
+    state = inspect(member)
+    if not any(state.attrs[name].history.has_changes() for name in ("investment_account", "member_cooperative_id")):
+        return
+    named = {cooperative_id for cooperative_id in _values(member, "member_cooperative_id") if cooperative_id}
+    session.flush()
+    for cooperative_id in sorted(named):
+        investor = session.get(Cooperative, cooperative_id)
+        if investor is not None:
+            sync_events(session, investor, [FEDERATION_INVESTMENTS])
 
 
 def follow_settings(session: Session, cooperative: Cooperative) -> None:
