@@ -5,7 +5,7 @@
   102 for money and what the federation takes in for assets. Kept in member_version like the rest of the member.
 
 Revision ID: d4a7c1e9b352
-Revises: b5d1e7a3c920
+Revises: 8b8312c1efbe
 Create Date: 2026-12-12 08:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d4a7c1e9b352"
-down_revision: str | None = "b5d1e7a3c920"
+down_revision: str | None = "8b8312c1efbe"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
