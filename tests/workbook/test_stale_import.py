@@ -20,7 +20,7 @@ from coopcore.models import Cooperative, Role, Trade, User
 from coopcore.services.imports import COOPERATIVE, ImportReport, export_workbook, run_import
 from coopcore.services.workbook import newer
 from coopcore.services.workbook.stamp import SHEET_NAMES
-from tests.workbook.builders import Book, cooperative_code, valid_book, write_book
+from tests.workbook.builders import Book, add_ticket, cooperative_code, valid_book, write_book
 
 TODAY = dt.date(2025, 6, 30)
 CODE = cooperative_code(1)
@@ -35,9 +35,7 @@ def run(session: Session, path: Path, **options: object) -> ImportReport:
 
 
 def with_a_ticket(book: Book) -> Book:
-    row = {"成员编号*": "M03", "日期*": dt.date(2024, 10, 8), "产品*": "苹果", "数量*": 300, "单位*": "kg"}
-    book["交易"].rows.append(row | {"单价*": 4.5, "单据号": A_TICKET})
-    return book
+    return add_ticket(book, A_TICKET)
 
 
 def tickets(session: Session) -> dict[str, Decimal]:

@@ -6,7 +6,7 @@ remove their rows in silence. Each stored row a plan removes or changes (`Touche
 workbook's export stamp (stamp.py): added after it (its id is above the table's last id then) or changed after
 it (a version in the audit trail after the stamp's transaction) is an error, or, when the accountant asks to
 replace newer rows, a warning saying what was replaced. Without a stamp of this database nothing can be
-compared: the import goes on as before, with a warning that says so.
+compared: the import goes on as before, with a warning when it removes rows.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ CHANGED_REPLACED = (
 )
 UNCHECKED = (
     "The workbook does not say when it was exported from this database (an older export, a template, or its "
-    "sheets copied into another file), so whether the {count} stored rows it removes or changes were written "
-    "after it was exported could not be checked. Export the workbook again to have that checked."
+    "sheets copied into another file), so whether the {count} stored rows it removes were written after it "
+    "was exported could not be checked. Export the workbook again to have that checked."
 )
 TEMPLATES = (ADDED_AFTER, CHANGED_AFTER, ADDED_REPLACED, CHANGED_REPLACED, UNCHECKED)
 REMOVE, CHANGE = Words("remove", "删除"), Words("change", "修改")
@@ -101,7 +101,11 @@ def check_newer(
     if not touched:
         return
     if stamp is None or not _of_this_database(session, stamp):
-        problems.warning(UNCHECKED, count=len(touched))
+        # A change comes from a row the accountant has in front of them; a removal from a row's absence, which is
+        # all a stale copy shows: only removals are worth a warning when nothing can be checked.
+        removals = sum(1 for row in touched if row.row is None)
+        if removals:
+            problems.warning(UNCHECKED, count=removals)
         return
     by_model: dict[type[Base], list[int]] = defaultdict(list)
     for row in touched:

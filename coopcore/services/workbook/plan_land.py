@@ -47,8 +47,8 @@ def plan_land(book: Book, stored: Stored, plan: Plan) -> None:
             counts.created += 1
         elif any(old[field] != value for field, value in new.items()):
             plan.shares.updates.append({"id": old["id"], **new})
-            where = {"row": row.number, "column": sheet.column("start_on")}
-            plan.touched.append(Touched(sheet, LandShare, old["id"], f"{code} {key[1]}", key[1], **where))
+            label, column = f"{code} {key[1]}", sheet.column("start_on")
+            plan.touched.append(Touched(sheet, LandShare, old["id"], label, key[1], row.number, column))
             counts.updated += 1
         elif parcels_done[code]:
             counts.updated += 1

@@ -66,7 +66,9 @@ def read_stamp(rows: Iterable[list[Any]]) -> ExportStamp | None:
             exported_at=dt.datetime.fromisoformat(values[EXPORTED_AT]),
             transaction=_whole(values[TRANSACTION]),
             transaction_at=dt.datetime.fromisoformat(transaction_at) if transaction_at else None,
-            last_ids={key.removeprefix(LAST_ID): _whole(value) for key, value in values.items() if key.startswith(LAST_ID)},
+            last_ids={
+                key.removeprefix(LAST_ID): _whole(value) for key, value in values.items() if key.startswith(LAST_ID)
+            },
         )
     except (KeyError, ValueError):
         return None
