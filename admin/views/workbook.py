@@ -18,6 +18,7 @@ from flask_admin import expose
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
+from wtforms import BooleanField
 
 from admin import errors
 from admin.access import current_scope
@@ -37,6 +38,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UploadForm(FlaskForm):
     workbook = FileField(lazy("Workbook (.xlsx)"), [FileRequired(), FileAllowed(["xlsx"], lazy("Only .xlsx files."))])
+    # Rows written after the workbook was exported block the import unless the accountant replaces them on purpose.
+    replace_newer = BooleanField(
+        lazy("Replace newer rows: remove or change, on purpose, rows written after the workbook was exported")
+    )
 
 
 class ApplyForm(FlaskForm):
@@ -49,8 +54,9 @@ def upload_dir() -> Path:
     return folder
 
 
-def _pending() -> tuple[Path, str | None] | None:
-    """The checked workbook waiting to be applied, and the credit code it was checked for."""
+def _pending() -> tuple[Path, str | None, bool] | None:
+    """The checked workbook waiting to be applied, the credit code it was checked for, and whether it replaces
+    newer rows (as it was checked)."""
     pending = session.get(UPLOAD_KEY)
     if not isinstance(pending, dict):
         return None
@@ -58,7 +64,7 @@ def _pending() -> tuple[Path, str | None] | None:
     if not isinstance(token, str) or not token.isalnum():
         return None
     path = upload_dir() / f"{token}.xlsx"
-    return (path, pending.get("credit_code")) if path.exists() else None
+    return (path, pending.get("credit_code"), pending.get("replace_newer") is True) if path.exists() else None
 
 
 class WorkbookPage(CoopPage):
@@ -100,6 +106,7 @@ class WorkbookPage(CoopPage):
         form = UploadForm()
         if not form.validate_on_submit():
             return self._page(form, None), 400
+        replace_newer = bool(form.replace_newer.data)
         old = _pending()
         if old is not None:
             old[0].unlink(missing_ok=True)
@@ -117,7 +124,13 @@ class WorkbookPage(CoopPage):
                 report = ImportReport(imports.COOPERATIVE, refused, lang=current_lang(), dry_run=True)
             else:
                 report = imports.run_import(
-                    db(), path, imports.COOPERATIVE, dry_run=True, lang=current_lang(), actor=current_scope()
+                    db(),
+                    path,
+                    imports.COOPERATIVE,
+                    dry_run=True,
+                    lang=current_lang(),
+                    actor=current_scope(),
+                    replace_newer=replace_newer,
                 )
             db.rollback()  # a dry run writes nothing; make sure of it
             refusal = _refusal(report.credit_code)
@@ -129,7 +142,11 @@ class WorkbookPage(CoopPage):
             if report.blocking:
                 session.pop(UPLOAD_KEY, None)
             else:
-                session[UPLOAD_KEY] = {"token": token, "credit_code": report.credit_code}
+                session[UPLOAD_KEY] = {
+                    "token": token,
+                    "credit_code": report.credit_code,
+                    "replace_newer": replace_newer,
+                }
                 kept = True
             return self._page(UploadForm(), report)
         finally:
@@ -145,12 +162,19 @@ class WorkbookPage(CoopPage):
         if pending is None:
             flash(_("Upload and check the workbook first."), "error")
             return redirect(url_for(".index"))
-        path, credit_code = pending
+        path, credit_code, replace_newer = pending
         self._check_reach(credit_code)
         db = database().session
         errors.return_to(url_for(".index"))
         try:
-            report = imports.run_import(db(), path, imports.COOPERATIVE, lang=current_lang(), actor=current_scope())
+            report = imports.run_import(
+                db(),
+                path,
+                imports.COOPERATIVE,
+                lang=current_lang(),
+                actor=current_scope(),
+                replace_newer=replace_newer,
+            )
             if report.credit_code != credit_code:
                 abort(400)  # not the workbook that was checked
             if report.written:

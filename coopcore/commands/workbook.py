@@ -38,27 +38,46 @@ def template_command_for(format: Format, help_text: str) -> click.Command:
     return command
 
 
-def import_command_for(format: Format, done: str, help_text: str) -> click.Command:
-    """Return the `import` command of a format: a dry run or an import with progress, the problem table, exit 2."""
+def import_command_for(format: Format, done: str, help_text: str, *, exported: bool = False) -> click.Command:
+    """Return the `import` command of a format: a dry run or an import with progress, the problem table, exit 2.
+
+    `exported`: the format's exports carry a stamp (the cooperative workbook), so the command offers
+    --replace-newer, which removes and changes rows written after the export on purpose.
+    """
 
     @click.command("import", help=help_text)
     @click.argument("path", metavar="FILE.xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Check everything and report; write nothing.")
     @click.option("--quiet", is_flag=True, help="No progress display.")
     @pass_context
-    def command(context: Context, path: Path, dry_run: bool, quiet: bool) -> None:
+    def command(context: Context, path: Path, dry_run: bool, quiet: bool, replace_newer: bool = False) -> None:
         context.upgrade()  # like `coop init`: the schema, never data, so a dry run may run it too
         display = ProgressDisplay(Console(stderr=True), context.lang, format, enabled=not quiet)
         with display, context.transaction() as session:
             # The person at the server's shell owns the database: the command imports as the administrator.
             report = imports.run_import(
-                session, path, format, dry_run=dry_run, lang=context.lang, progress=display.update, actor=ADMINISTRATOR
+                session,
+                path,
+                format,
+                dry_run=dry_run,
+                lang=context.lang,
+                progress=display.update,
+                actor=ADMINISTRATOR,
+                replace_newer=replace_newer,
             )
         _print_report(context, report, done)
         if report.blocking:
             sys.exit(EXIT_USER_ERROR)
 
+    if exported:
+        command = click.option("--replace-newer", is_flag=True, help=REPLACE_NEWER_HELP)(command)
     return command
+
+
+REPLACE_NEWER_HELP = (
+    "Remove or change, on purpose, the rows written after the workbook was exported (by another import or in "
+    "the admin), which otherwise stop the import."
+)
 
 
 template = template_command_for(
@@ -69,6 +88,7 @@ import_command = import_command_for(
     imports.COOPERATIVE,
     "Imported {credit_code}: {created} created, {updated} updated; {warnings} warnings.",
     "Check a workbook, report every problem at once, and write it in one transaction if nothing blocks.",
+    exported=True,
 )
 
 

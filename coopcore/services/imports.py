@@ -2,7 +2,8 @@
 
 `run_import` reads and checks the whole workbook first and reports every problem at once; only when none is
 blocking does it write, inside a savepoint of the caller's transaction (it flushes, never commits). A format
-declares its sheets and its planner (coopcore.services.workbook.format); everything else is shared.
+declares its sheets and its planner (coopcore.services.workbook.format); everything else is shared, also the
+check that a stale copy does not remove or change rows written after it was exported (workbook.newer).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from coopcore.services.workbook import schema, village_schema, voucher_schema
 from coopcore.services.workbook.cooperative import plan_cooperative_workbook
 from coopcore.services.workbook.export import export_workbook
 from coopcore.services.workbook.format import Format
+from coopcore.services.workbook.newer import check_newer
 from coopcore.services.workbook.notes import NOTES
 from coopcore.services.workbook.reader import Progress, read_workbook
 from coopcore.services.workbook.report import ImportReport, Problems, SheetCounts
@@ -60,11 +62,13 @@ def run_import(
     today: dt.date | None = None,
     progress: Progress | None = None,
     actor: Scope = ADMINISTRATOR,
+    replace_newer: bool = False,
 ) -> ImportReport:
     """Read, check and plan a workbook of the format and, unless a problem blocks or this is a dry run, write it.
 
     `today` bounds the dates of recorded facts and is the day rules are judged on. `actor` is who imports: the
-    `coop` commands are the local administrator; the admin passes the signed-in user's scope.
+    `coop` commands are the local administrator; the admin passes the signed-in user's scope. `replace_newer`
+    removes and changes rows written after the workbook was exported, on purpose: without it they block.
     """
     today = today or dt.date.today()
     problems = Problems()
@@ -74,6 +78,7 @@ def run_import(
         return report  # unreadable, or none of the format's sheets: already reported
     planned = format.planner(session, book, problems, today=today, actor=actor)
     report.counts, report.credit_code, report.surplus = planned.counts, planned.credit_code, planned.surplus
+    check_newer(session, book.stamp, planned.touched, problems, replace=replace_newer)
     if problems.blocking or dry_run or planned.write is None:
         return report
     try:

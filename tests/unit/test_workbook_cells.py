@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from coopcore.i18n import translate
 from coopcore.services import imports
-from coopcore.services.workbook import cells, plan, plan_books, plan_members, reader, validate, validate_books
+from coopcore.services.workbook import cells, newer, plan, plan_books, plan_members, reader, validate, validate_books
 from coopcore.services.workbook.cells import CellError, to_date, to_decimal, to_flag, to_identifier, to_month, to_text
 from coopcore.services.workbook.reader import normal
 from coopcore.services.workbook.schema import MEMBERS, SHEETS
@@ -26,6 +26,7 @@ ALL_TEMPLATES = (
     *plan_books.TEMPLATES,
     *plan_members.TEMPLATES,
     *imports.TEMPLATES,
+    *newer.TEMPLATES,
 )
 PLACEHOLDER = re.compile(r"\{(\w+)[^}]*\}")
 

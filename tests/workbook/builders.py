@@ -200,6 +200,13 @@ def add_trades(book: Book, count: int) -> Book:
     return book
 
 
+def add_ticket(book: Book, ticket: str) -> Book:
+    """Add one numbered ticket of M03 in 2024 (what another accountant's import brings in)."""
+    row = {"成员编号*": "M03", "日期*": D(2024, 10, 8), "产品*": "苹果", "数量*": 300, "单位*": "kg", "单价*": 4.5}
+    book["交易"].rows.append(row | {"单据号": ticket})
+    return book
+
+
 def write_book(book: Book, path: Path, *, blank_rows: int = 3) -> Path:
     """Write the book as .xlsx: optional title row, header, data, then blank rows (empty and space-only cells)."""
     workbook = Workbook(write_only=True)  # streams rows: big books for the progress and kill tests stay quick

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from coopcore.db.engine import make_engine
 from coopcore.models import Cooperative, Member, Trade
 from tests.backends import scratch_engine
-from tests.workbook.builders import add_trades, cooperative_code, valid_book, write_book
+from tests.workbook.builders import add_ticket, add_trades, cooperative_code, valid_book, write_book
 
 COOP = str(Path(sys.executable).with_name("coop"))
 
@@ -68,6 +68,26 @@ def test_dry_run_then_import_then_export_from_the_command_line(tmp_path: Path, d
     assert real.returncode == 0 and "created" in real.stdout, real.stdout + real.stderr
     assert exported.returncode == 0, exported.stderr
     assert again.returncode == 0 and "0 created, 0 updated" in again.stdout, again.stdout
+
+
+def test_a_stale_export_stops_the_import_unless_newer_rows_are_replaced(tmp_path: Path, db_url: str) -> None:
+    assert (
+        coop("--db", db_url, "import", str(write_book(valid_book(), tmp_path / "book.xlsx")), "--quiet").returncode == 0
+    )
+    stale = tmp_path / "stale.xlsx"
+    assert coop("--db", db_url, "export", "--coop", cooperative_code(1), str(stale)).returncode == 0
+    another = write_book(add_ticket(valid_book(), "RK2024-A001"), tmp_path / "another.xlsx")
+    assert coop("--db", db_url, "import", str(another), "--quiet").returncode == 0
+
+    refused = coop("--db", db_url, "--lang", "zh", "import", str(stale), "--quiet")
+    replaced = coop("--db", db_url, "--lang", "en", "import", str(stale), "--quiet", "--replace-newer")
+
+    assert refused.returncode == 2 and "RK2024-A001" in refused.stdout and "未写入任何数据" in refused.stdout
+    assert replaced.returncode == 0 and "as asked (replace newer rows)" in replaced.stdout, replaced.stdout
+    with make_engine(db_url).connect() as connection:
+        assert connection.scalar(select(func.count()).where(Trade.ticket_no == "RK2024-A001")) == 0
+    help_text = coop("--lang", "zh", "import", "--help").stdout
+    assert "有意删除或修改工作簿导出之后" in help_text
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,7 +3,9 @@
 The cooperative, its bylaws and places are single rows written through the ORM (so the audit trail has
 them); members and everything below them go in bulk, many rows per statement. Bulk statements bypass the
 ORM's closed-year guard and Continuum's versions: the plan has already refused closed years, and the database's
-triggers refuse a year closed since the plan read it (PeriodClosed, coopcore.db.errors).
+triggers refuse a year closed since the plan read it (PeriodClosed, coopcore.db.errors). Changed rows get their
+versions from write_versions, so that a stale workbook's import sees them as changed after its export
+(coopcore.services.workbook.newer); inserted ones, by the ten thousand, are told by their ids instead.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy_continuum.operation import Operation
 
+from coopcore.db.audit import write_versions
 from coopcore.db.base import Base
 from coopcore.db.errors import driver_errors
 from coopcore.models import (
@@ -266,18 +270,21 @@ def _write(session: Session, model: type[Base], changes: Changes, progress: Prog
 
 
 def _update(session: Session, model: type[Base], rows: Sequence[Record]) -> None:
-    """UPDATE rows by primary key; a record with a row version gets the next one.
+    """UPDATE rows by primary key; a record with a row version gets the next one, and an audited one its version.
 
     An admin form opened before the import then finds its record changed by someone else (coopcore.db.base).
     """
     if not rows:
         return
     table: Any = model
+    ids = [row["id"] for row in rows]
     if inspect(model).version_id_col is not None:
-        ids = [row["id"] for row in rows]
         versions: dict[int, int] = dict(session.execute(select(table.id, table.version).where(table.id.in_(ids))).all())
         rows = [{**row, "version": versions[row["id"]]} for row in rows]
     session.execute(update(model), rows)
+    if hasattr(model, "__versioned__"):
+        for chunk in _batches(ids, 500):
+            write_versions(session, model, table.id.in_(chunk), operation=Operation.UPDATE)
 
 
 def _copy(session: Session, table: Any, rows: Sequence[Record]) -> None:

@@ -75,4 +75,5 @@ def plan_cooperative_workbook(
         write=write if plan.cooperative else None,
         credit_code=compact,
         surplus=surplus_changes(stored, plan, partial(_surplus, session, stored)),
+        touched=plan.touched,
     )

@@ -1,7 +1,8 @@
 """Export a cooperative from the database as the import workbook, so that export → import round-trips.
 
 Every dated row carries its 记录来源 (工作簿, 手工, 系统记账：…): re-importing the export matches the rows typed
-in the admin and booked by services to themselves, instead of taking them for the workbook's own.
+in the admin and booked by services to themselves, instead of taking them for the workbook's own. A very hidden
+last sheet carries the export's stamp, so that importing a stale copy does not remove what was written since.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from coopcore.models import (
 from coopcore.services.lookups import cooperative_by_code
 from coopcore.services.safe_cells import text_row
 from coopcore.services.workbook.format import Sheet
+from coopcore.services.workbook.newer import take_stamp
 from coopcore.services.workbook.schema import (
     CONTRIBUTIONS,
     COOPERATIVE,
@@ -42,6 +44,7 @@ from coopcore.services.workbook.schema import (
     SPECIAL_PAYABLES,
     TRANSACTIONS,
 )
+from coopcore.services.workbook.stamp import write_stamp
 from coopcore.services.workbook.stored import live_entries
 from coopcore.services.workbook.template import cell_value, new_sheet
 
@@ -56,6 +59,7 @@ YEAR_COLUMNS = {"closed": "is_closed"}
 def export_workbook(session: Session, credit_code: str, path: Path | str, *, lang: Lang = "zh") -> None:
     """Write one cooperative's data as an import workbook (live account entries only: reversed pairs cancel)."""
     cooperative = cooperative_by_code(session, credit_code)
+    stamp = take_stamp(session)  # before the rows are read: a row written meanwhile counts as newer
     coop_id = cooperative.id
     entries = sorted(live_entries(session, coop_id), key=lambda e: (e["entry_on"], e["member_code"], e["id"]))
     members = select(Member).where(Member.cooperative_id == coop_id).order_by(Member.code)
@@ -82,6 +86,7 @@ def export_workbook(session: Session, credit_code: str, path: Path | str, *, lan
         for record in records:
             values = (cell_value(column, record.get(column.key), lang) for column in sheet.columns)
             worksheet.append(text_row(worksheet, values))  # a name such as "=HYPERLINK(…)" stays a name
+    write_stamp(workbook, stamp, lang)
     workbook.save(str(path))
 
 

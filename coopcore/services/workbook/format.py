@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from coopcore.services.access import Scope
+    from coopcore.services.workbook.newer import Touched
     from coopcore.services.workbook.reader import Book, Progress
     from coopcore.services.workbook.report import Problems, SheetCounts, SurplusChange
 
@@ -114,6 +115,7 @@ class Planned:
     write: Write | None = None  # None: nothing to write, e.g. a workbook too broken to plan
     credit_code: str | None = None  # the cooperative the workbook is about (the admin checks its reach)
     surplus: list[SurplusChange] = field(default_factory=list)  # 本年盈余 the import moves
+    touched: list[Touched] = field(default_factory=list)  # stored rows it removes or changes (newer.py checks them)
 
 
 class Write(Protocol):

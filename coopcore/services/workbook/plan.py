@@ -22,6 +22,7 @@ from coopcore.models import (
     TradeModel,
 )
 from coopcore.services.workbook.format import Sheet
+from coopcore.services.workbook.newer import Touched
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.report import Problems, SheetCounts
 from coopcore.services.workbook.schema import COOPERATIVE, FISCAL_YEARS, MEMBERS, ORIGINS
@@ -87,6 +88,7 @@ class Plan:
     shares: Changes = field(default_factory=Changes)
     counts: dict[str, SheetCounts] = field(default_factory=lambda: defaultdict(SheetCounts))
     data_years: set[int] = field(default_factory=set)  # years of the dated records of the workbook
+    touched: list[Touched] = field(default_factory=list)  # stored rows removed or changed: checked for newer ones
     roster_complete: bool = True  # False if a member row was too broken to place on the roster
 
 

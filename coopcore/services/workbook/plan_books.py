@@ -18,12 +18,24 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from coopcore.models import AccountEntryKind, FundForm, IncomeCategory, TradeKind
+from coopcore.db.base import Base
+from coopcore.models import (
+    AccountEntryKind,
+    FundForm,
+    IncomeCategory,
+    IncomeExpense,
+    MemberAccountEntry,
+    SpecialFund,
+    SpecialPayable,
+    Trade,
+    TradeKind,
+)
 from coopcore.models.trade import TICKET_FIELDS
 from coopcore.money import ZERO
 from coopcore.rules.books import trade_amount
 from coopcore.rules.entries.accounts import BANK
 from coopcore.services.workbook.format import Sheet
+from coopcore.services.workbook.newer import Touched
 from coopcore.services.workbook.plan import (
     OWNED_TICKET,
     WORKBOOK,
@@ -149,8 +161,10 @@ def _plan_entries(book: Book, sheet: Sheet, stored: Stored, plan: Plan, problems
         day = record["entry_on"]
         if day.year not in years:
             continue
-        if refuse_closed_removal(problems, stored, sheet, f"{record['member_code']} {record['amount']}", day):
+        label = f"{record['member_code']} {record['amount']}"
+        if refuse_closed_removal(problems, stored, sheet, label, day):
             continue
+        plan.touched.append(Touched(sheet, MemberAccountEntry, record["id"], label, day))
         # Account entries are append-only ([KJ 第五十七条] ledger): a removed row becomes a reversing entry.
         plan.entries.inserts.append(
             {
@@ -199,6 +213,8 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
             else:
                 if not closed(problems, stored, sheet, row, new["traded_on"], old["traded_on"]):
                     plan.trades.updates.append({"id": old["id"], **new})
+                    column = sheet.column("ticket_no")
+                    plan.touched.append(Touched(sheet, Trade, old["id"], ticket, old["traded_on"], row.number, column))
                 counts.updated += 1
     plan.data_years |= years
     keys = (*TRADE_FIELDS, "ticket_no")
@@ -230,6 +246,7 @@ def _plan_trades(book: Book, stored: Stored, plan: Plan, problems: Problems) -> 
             problems.warning(LINKED_TRADE, sheet=sheet, value=label)
         elif not refuse_closed_removal(problems, stored, sheet, label, record["traded_on"]):
             plan.trades.deletes.append(record["id"])
+            plan.touched.append(Touched(sheet, Trade, record["id"], label, record["traded_on"]))
             counts.removed += 1
 
 
@@ -286,6 +303,11 @@ RECORD_COLUMNS = {
         "expense_account": "expense_account",
         "memo": "memo",
     },
+}
+RECORD_MODELS: dict[str, type[Base]] = {
+    INCOME_EXPENSE.key: IncomeExpense,
+    SPECIAL_FUNDS.key: SpecialFund,
+    SPECIAL_PAYABLES.key: SpecialPayable,
 }
 PAYABLE_KEYS = ("project", "expense_account", "memo")
 DEFAULTS: dict[str, Any] = {
@@ -344,8 +366,10 @@ def _plan_records(
         day = record[date_column]
         if day.year not in years:
             continue
-        if not refuse_closed_removal(problems, stored, sheet, f"{record['amount']} {record['memo']}", day):
+        label = f"{record['amount']} {record['memo']}"
+        if not refuse_closed_removal(problems, stored, sheet, label, day):
             changes.deletes.append(record["id"])
+            plan.touched.append(Touched(sheet, RECORD_MODELS[sheet.key], record["id"], label, day))
             counts.removed += 1
 
 

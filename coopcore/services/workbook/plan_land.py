@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from coopcore.models import LandShare
+from coopcore.services.workbook.newer import Touched
 from coopcore.services.workbook.plan import Plan, given, usable
 from coopcore.services.workbook.reader import Book, Row
 from coopcore.services.workbook.schema import LAND_SHARES
@@ -45,6 +47,8 @@ def plan_land(book: Book, stored: Stored, plan: Plan) -> None:
             counts.created += 1
         elif any(old[field] != value for field, value in new.items()):
             plan.shares.updates.append({"id": old["id"], **new})
+            label, column = f"{code} {key[1]}", sheet.column("start_on")
+            plan.touched.append(Touched(sheet, LandShare, old["id"], label, key[1], row.number, column))
             counts.updated += 1
         elif parcels_done[code]:
             counts.updated += 1
@@ -53,6 +57,7 @@ def plan_land(book: Book, stored: Stored, plan: Plan) -> None:
     for key, record in shares.items():
         if key[0] in parcels_done and key not in seen:
             plan.shares.deletes.append(record["id"])
+            plan.touched.append(Touched(sheet, LandShare, record["id"], f"{key[0]} {key[1]}", key[1]))
             counts.removed += 1
 
 

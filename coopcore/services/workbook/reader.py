@@ -16,6 +16,7 @@ from coopcore.services.workbook.cells import CellError, converter, is_blank
 from coopcore.services.workbook.format import Column, Format, Sheet
 from coopcore.services.workbook.guard import CANNOT_OPEN, column_letters, load_sheet, open_workbook
 from coopcore.services.workbook.report import Labels, Problems
+from coopcore.services.workbook.stamp import ExportStamp, is_stamp_sheet, read_stamp
 
 # Called with (stage, sheet key, rows done, rows in all) so that a caller can draw a progress bar.
 Progress = Callable[[str, str, int, int], None]
@@ -89,9 +90,10 @@ class SheetData:
 
 @dataclass
 class Book:
-    """The sheets found in the workbook, by sheet key."""
+    """The sheets found in the workbook, by sheet key, and the export's stamp if it carries one."""
 
     sheets: dict[str, SheetData] = field(default_factory=dict)
+    stamp: ExportStamp | None = None
 
     def rows(self, sheet: Sheet) -> list[Row]:
         data = self.sheets.get(sheet.key)
@@ -135,6 +137,9 @@ def read_workbook(
         sheet = next((sheet_names[n] for n in _names(name) if n in sheet_names), None)
         if sheet is not None:
             found.setdefault(sheet.key, []).append(name)
+        elif is_stamp_sheet(name):
+            stamp_sheet = load_sheet(workbook, name, problems)
+            book.stamp = read_stamp(stamp_sheet.iter_rows()) if stamp_sheet is not None else None
         elif normal(name) not in INSTRUCTION_SHEETS:
             problems.warning(UNKNOWN_SHEET, value=name)
     for sheet in format.sheets:
