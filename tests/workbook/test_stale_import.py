@@ -160,6 +160,21 @@ def test_a_workbook_row_edited_in_the_admin_after_the_export_names_who_changed_i
     assert tickets(session)[A_TICKET] == Decimal("310")
 
 
+def test_a_row_changed_by_a_coop_command_names_the_command_line_and_its_login(session: Session, tmp_path: Path) -> None:
+    assert run(session, write_book(with_a_ticket(valid_book()), tmp_path / "first.xlsx")).written
+    stale = tmp_path / "stale.xlsx"
+    export_workbook(session, CODE, stale)
+    act_as(session, None, cli_login="wangfang")  # as `coop` acts, run by the system login wangfang, no --user
+    trade = session.scalars(select(Trade).where(Trade.ticket_no == A_TICKET)).one()
+    trade.quantity = Decimal("320")
+    session.commit()
+    act_as(session, None)
+    delete_ticket(stale, A_TICKET)
+
+    [problem] = run(session, stale).problems
+    assert problem.template == newer.CHANGED_AFTER and "由命令行（wangfang）修改" in problem.message("zh")
+
+
 def test_a_workbook_without_a_stamp_removes_as_before_and_warns_that_it_could_not_check(
     session: Session, tmp_path: Path
 ) -> None:

@@ -110,7 +110,7 @@ def check_newer(
     by_model: dict[type[Base], list[int]] = defaultdict(list)
     for row in touched:
         by_model[row.model].append(row.id)
-    changed: dict[tuple[type[Base], int], tuple[dt.datetime, str | None]] = {}
+    changed: dict[tuple[type[Base], int], tuple[dt.datetime, str | Words | None]] = {}
     for model, ids in by_model.items():
         changed |= {(model, record_id): when for record_id, when in _changes_after(session, model, ids, stamp)}
     exported_at = _time(stamp.exported_at)
@@ -141,7 +141,7 @@ def _of_this_database(session: Session, stamp: ExportStamp) -> bool:
 
 def _changes_after(
     session: Session, model: type[Base], ids: Sequence[int], stamp: ExportStamp
-) -> Iterable[tuple[int, tuple[dt.datetime, str | None]]]:
+) -> Iterable[tuple[int, tuple[dt.datetime, str | Words | None]]]:
     """The rows among `ids` with a version after the stamp's transaction: when and by whom they last changed."""
     if not hasattr(model, "__versioned__"):
         return  # append-only (account entries): never changed, only added
@@ -155,12 +155,21 @@ def _changes_after(
             .subquery()
         )
         query = (
-            select(latest.c.id, transaction.c.issued_at, User.username)
+            select(latest.c.id, transaction.c.issued_at, User.username, transaction.c.cli_login)
             .join(transaction, transaction.c.id == latest.c.transaction_id)
             .outerjoin(User, User.id == transaction.c.user_id)
         )
-        for record_id, issued_at, username in session.execute(query):
-            yield record_id, (issued_at, username)
+        for record_id, issued_at, username, cli_login in session.execute(query):
+            yield record_id, (issued_at, _author(username, cli_login))
+
+
+def _author(username: str | None, cli_login: str | None) -> str | Words | None:
+    """Who changed a row, as the admin's audit log names them: the user, and for a `coop` command its login."""
+    if cli_login is None:
+        return username
+    if username is None:
+        return Words(f"the command line ({cli_login})", f"命令行（{cli_login}）")
+    return Words(f"{username} (command line, {cli_login})", f"{username}（命令行，{cli_login}）")
 
 
 def _time(moment: dt.datetime) -> str:
