@@ -202,3 +202,18 @@ def test_another_cooperative_s_run_is_out_of_reach(owing_app: tuple[Flask, Engin
     assert client.get(f"{PAGES}/?cooperative={cooperative_id}").status_code == 404
     with Session(engine) as session:
         assert session.get_one(PaymentRun, run_id).state is PaymentRunState.DRAFT
+
+
+def test_a_cash_run_asks_which_households_did_not_collect_not_what_a_bank_returned(
+    owing_app: tuple[Flask, Engine, int],
+) -> None:
+    app, engine, cooperative_id = owing_app
+    with Session(engine) as session, session.begin():
+        run = payouts.choose_run(session, session.get_one(Cooperative, cooperative_id), made_on=dt.date(2025, 4, 1),
+                                 channel="cash", purpose=PURPOSE, kinds=("returns",))  # fmt: skip
+        run_id = run.id
+    client = app.test_client()
+    sign_in(client, "clerk")
+    page = client.get(f"{PAGES}/run?id={run_id}")
+    assert page.status_code == 200 and "settle-run" in page.text
+    assert '<th class="coop-noprint">未领取</th>' in page.text and "银行退回" not in page.text
