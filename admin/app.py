@@ -36,10 +36,12 @@ from admin.views.home import HomeView
 from coopcore.db.audit import act_as
 from coopcore.db.engine import URL_VARIABLE, default_url
 from coopcore.errors import InvalidValue
+from coopcore.i18n import default_lang, render
 
 log = logging.getLogger(__name__)
 SECRET_VARIABLE = "COOP_SECRET_KEY"
 SECRET_FILE = "secret_key"
+SECRET_GENERATED = "No {variable} set: generated a secret key in {path}"
 PROXY_VARIABLE = "COOP_PROXY_HOPS"
 RATELIMIT_VARIABLE = "COOP_RATELIMIT_STORAGE_URI"
 MIN_SECRET_LENGTH = 32
@@ -93,7 +95,8 @@ def instance_secret(app: Flask) -> str:
             file.seek(0)
             file.truncate()
             file.write(kept)
-            log.warning("No %s set: generated a secret key in %s", SECRET_VARIABLE, path)
+            # Shown when `coop admin` starts, so in the language of the system's locale as the CLI's default.
+            log.warning(render(SECRET_GENERATED, default_lang(), variable=SECRET_VARIABLE, path=path))
     if len(kept) < MIN_SECRET_LENGTH:
         raise InvalidValue(
             "The secret key in {path} has {length} characters, it needs at least {minimum}: delete the file to "

@@ -3,6 +3,7 @@ headers, the secret key, and no debug mode."""
 
 from __future__ import annotations
 
+import logging
 import re
 import stat
 from pathlib import Path
@@ -187,11 +188,18 @@ def test_the_secret_key_comes_from_the_environment(
 
 
 def test_without_one_a_secret_key_is_generated_once_and_kept_private(
-    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.delenv("COOP_SECRET_KEY", raising=False)
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
     config = {"COOP_DATABASE_URL": demo_url, "COOP_INSTANCE_PATH": str(tmp_path / "i")}
-    first, second = create_app(config), create_app(config)
+    with caplog.at_level(logging.WARNING, logger="admin.app"):
+        first, second = create_app(config), create_app(config)
+    # Said once, when generated, in Chinese (the system's locale names no English here).
+    assert [record.getMessage() for record in caplog.records if "密钥" in record.getMessage()] == [
+        f"未设置环境变量 COOP_SECRET_KEY：已在 {tmp_path / 'i' / SECRET_FILE} 生成密钥"
+    ]
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) == 64
     assert stat.S_IMODE((tmp_path / "i" / SECRET_FILE).stat().st_mode) == 0o600
